@@ -1,0 +1,47 @@
+export type { ClogEntry } from './clog-entry.ts';
+export { ClogEntrySchema } from './clog-entry.ts';
+export type {
+  CounterAverage,
+  CounterValue,
+  DaemonMetadata,
+  DaemonStatus,
+  OsdMetadataEntry,
+  PerfCounters,
+  PerfCounterType,
+  PerfCounterUnit,
+  PerfSchema,
+  PerfSchemaEntry,
+} from './perf.ts';
+export {
+  CounterAverageSchema,
+  CounterValueSchema,
+  DaemonMetadataSchema,
+  DaemonStatusSchema,
+  OsdMetadataEntrySchema,
+  PERFCOUNTER_COUNTER,
+  PERFCOUNTER_HISTOGRAM,
+  PERFCOUNTER_LONGRUNAVG,
+  PERFCOUNTER_TIME,
+  PERFCOUNTER_U64,
+  PerfCountersSchema,
+  PerfCounterTypeSchema,
+  PerfCounterUnitSchema,
+  PerfSchemaEntrySchema,
+  PerfSchemaSchema,
+  PRIO_CRITICAL,
+  PRIO_DEBUGONLY,
+  PRIO_INTERESTING,
+  PRIO_UNINTERESTING,
+  PRIO_USEFUL,
+  UNIT_BYTES,
+  UNIT_NONE,
+} from './perf.ts';
+export type { ObjectStatSum, OsdStat, PgStat, PoolStatfs, PoolStatfsEntry, StoreStatfs } from './pg-stats.ts';
+export {
+  ObjectStatSumSchema,
+  OsdStatSchema,
+  PgStatSchema,
+  PoolStatfsEntrySchema,
+  PoolStatfsSchema,
+  StoreStatfsSchema,
+} from './pg-stats.ts';

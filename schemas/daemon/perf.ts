@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Bits of a perf counter's `type` (Ceph's `perfcounter_type_d`): a counter's type is an OR of these. */
+export const PERFCOUNTER_TIME = 0x1;
+export const PERFCOUNTER_U64 = 0x2;
+export const PERFCOUNTER_LONGRUNAVG = 0x4;
+export const PERFCOUNTER_COUNTER = 0x8;
+export const PERFCOUNTER_HISTOGRAM = 0x10;
+
+/** A perf counter's units (Ceph's `unit_t`): note bytes is 0 and none is 1. */
+export const UNIT_BYTES = 0;
+export const UNIT_NONE = 1;
+
+/** A perf counter's priority: 0 debug only .. 10 critical (`PRIO_USEFUL` is 5). */
+export const PRIO_CRITICAL = 10;
+export const PRIO_INTERESTING = 8;
+export const PRIO_USEFUL = 5;
+export const PRIO_UNINTERESTING = 2;
+export const PRIO_DEBUGONLY = 0;
+
+/** A perf counter's `type` as `get_perf_schema` prints it: a bit set of the PERFCOUNTER_* values (e.g. 10, 5). */
+export const PerfCounterTypeSchema = z.number().int().nonnegative();
+export type PerfCounterType = z.infer<typeof PerfCounterTypeSchema>;
+
+/** A perf counter's `units` as `get_perf_schema` prints it: UNIT_BYTES (0) or UNIT_NONE (1). */
+export const PerfCounterUnitSchema = z.number().int().nonnegative();
+export type PerfCounterUnit = z.infer<typeof PerfCounterUnitSchema>;
+
+/** One counter's entry in what ceph-mgr's `get_perf_schema(type, id)` returns for a daemon. */
+export const PerfSchemaEntrySchema = z.looseObject({
+  description: z.string(),
+  /** A short name; most counters have none. */
+  nick: z.string().optional(),
+  priority: z.number().int().nonnegative(),
+  type: PerfCounterTypeSchema,
+  units: PerfCounterUnitSchema,
+});
+export type PerfSchemaEntry = z.infer<typeof PerfSchemaEntrySchema>;
+
+/** One daemon's perf counter schema, counter path (`osd.op_w`) -> entry, as `get_perf_schema` gives it per daemon. */
+export const PerfSchemaSchema = z.record(z.string(), PerfSchemaEntrySchema);
+export type PerfSchema = z.infer<typeof PerfSchemaSchema>;
+
+/** A long-running average's value: count and sum, plus `avgtime` for time averages (as `perf dump` prints them). */
+export const CounterAverageSchema = z.looseObject({
+  avgcount: z.number().int().nonnegative(),
+  sum: z.number(),
+  avgtime: z.number().optional(),
+});
+export type CounterAverage = z.infer<typeof CounterAverageSchema>;
+
+/** One counter's value in a daemon's report: a number, or `{avgcount, sum[, avgtime]}` for an average. */
+export const CounterValueSchema = z.union([z.number(), CounterAverageSchema]);
+export type CounterValue = z.infer<typeof CounterValueSchema>;
+
+/** A daemon report's counters: counter path -> value. */
+export const PerfCountersSchema = z.record(z.string(), CounterValueSchema);
+export type PerfCounters = z.infer<typeof PerfCountersSchema>;
+
+/** A daemon's metadata as ceph-mgr's `get_metadata(type, id)` returns it: every value a string. */
+export const DaemonMetadataSchema = z.record(z.string(), z.string());
+export type DaemonMetadata = z.infer<typeof DaemonMetadataSchema>;
+
+/** One element of `ceph osd metadata -f json`: the OSD's metadata strings plus its numeric `id`. */
+export const OsdMetadataEntrySchema = z.object({ id: z.number().int() }).catchall(z.string());
+export type OsdMetadataEntry = z.infer<typeof OsdMetadataEntrySchema>;
+
+/** A daemon's status as ceph-mgr's `get_daemon_status(type, id)` returns it: every value a string. */
+export const DaemonStatusSchema = z.record(z.string(), z.string());
+export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;

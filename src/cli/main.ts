@@ -1,0 +1,204 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MgrError } from '../errors.ts';
+import { Accessors } from '../host/accessors.ts';
+import { type ReplaySummary, replayTrace } from '../host/replay.ts';
+import { formatRejection } from '../ingest/rejection.ts';
+import { stateDigest } from '../state/digest.ts';
+import { stateAt } from '../store/recovery.ts';
+import { Store } from '../store/store.ts';
+import { CALLABLE, callAccessor } from './call.ts';
+import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
+import { createProgress } from './progress.ts';
+import { statusLines } from './status.ts';
+
+/** Exit statuses of the contract: usage errors 1, bad input 2. */
+const EXIT_USAGE = 1;
+const EXIT_BAD_INPUT = 2;
+
+const DEFAULT_DB = './.mgrkit';
+
+function parseSeq(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a sequence number is a non-negative integer');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function parseSpeed(value: string): number {
+  if (value === 'max') return Number.POSITIVE_INFINITY;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a speed is a positive number or "max"');
+  return n;
+}
+
+function openExisting(db: string): Store {
+  if (!existsSync(join(db, 'store.mdb'))) {
+    throw new MgrError('MGR_ERR_STORE_NO_STATE', `no store at ${db} (fill one with: mgrkit replay TRACE --db ${db})`);
+  }
+  return Store.open(db, { readOnly: true });
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('json');
+}
+
+function printSummary(s: ReplaySummary, status: string[]): void {
+  const out = process.stdout;
+  const byKind = Object.entries(s.events.byKind)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  out.write(`replayed ${s.trace} into ${s.db}\n`);
+  if (s.resumedAfterLine > 0) out.write(`  resumed   after line ${s.resumedAfterLine} (applied by an earlier run)\n`);
+  out.write(`  events    ${s.events.accepted} accepted, ${s.events.rejected} rejected\n`);
+  if (byKind) out.write(`  by kind   ${byKind}\n`);
+  if (s.warnings.clockRaised > 0) {
+    out.write(`  warnings  ${s.warnings.clockRaised} events earlier than the one before: time raised\n`);
+  }
+  out.write(
+    `  seq       ${s.firstSeq === null ? 'none new' : `${s.firstSeq}..${s.lastSeq}`} (journal ends at ${s.lastSeq})\n`,
+  );
+  const rate = s.events.accepted > 0 ? `, ${Math.round((s.events.accepted / s.elapsedMs) * 1000)} events/s` : '';
+  out.write(
+    `  time      fold ${s.foldMs.toFixed(1)} ms, commit ${s.commitMs.toFixed(1)} ms, total ${s.elapsedMs.toFixed(0)} ms${rate}\n`,
+  );
+  out.write(`  digest    ${s.digest}\n`);
+  if (s.stoppedAt) out.write(`  stopped   --strict: ${s.stoppedAt}\n`);
+  out.write('cluster\n');
+  for (const l of status) out.write(`  ${l}\n`);
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('mgrkit')
+    .description('An event-sourced cluster-state cache and host for ceph-mgr-style modules.')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('replay')
+    .description('fold a trace (JSONL or .jsonl.gz) into the store, resuming after what an earlier run applied')
+    .argument('<trace>', 'trace file')
+    .option('--db <dir>', 'store directory', DEFAULT_DB)
+    .option(
+      '--speed <n|max>',
+      'replay at N times the trace clock, or as fast as possible',
+      parseSpeed,
+      Number.POSITIVE_INFINITY,
+    )
+    .option('--strict', 'stop at the first bad line (exit 2); by default bad lines are reported, skipped and counted')
+    .option('--json', 'print the summary as one JSON object')
+    .option('--reset', 'empty the store first')
+    .option('--snapshot-every <n>', 'store a snapshot every N events', parsePositive, 500)
+    .option('--max-line-bytes <n>', 'reject lines longer than this', parsePositive, 64 * 1024 * 1024)
+    .action(async (trace: string, o) => {
+      if (o.reset) {
+        rmSync(join(o.db, 'store.mdb'), { force: true });
+        rmSync(join(o.db, 'store.mdb-lock'), { force: true });
+      }
+      const store = Store.open(o.db);
+      const progress = createProgress('replay');
+      try {
+        const { summary, state } = await replayTrace({
+          trace,
+          store,
+          speed: o.speed,
+          strict: o.strict ?? false,
+          snapshotEvery: o.snapshotEvery,
+          maxLineBytes: o.maxLineBytes,
+          onProgress: (read, total) => progress.update(read, total),
+          onRejection: (r) => {
+            if (!o.json) process.stderr.write(`${formatRejection(r)}\n`);
+          },
+        });
+        progress.stop();
+        if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+        else printSummary(summary, statusLines(state, new Accessors(() => state).have_mon_connection()));
+        if (summary.stoppedAt) setExit(EXIT_BAD_INPUT);
+      } finally {
+        progress.stop();
+        await store.close();
+      }
+    });
+
+  program
+    .command('get')
+    .description('print what get(NAME) returns at a point of the journal')
+    .argument('<name>', 'data name (osd_map, osd_map_crush, health, mon_map, ...)')
+    .option('--db <dir>', 'store directory', DEFAULT_DB)
+    .option('--at <seq>', 'the state after event SEQ (default: the latest)', parseSeq)
+    .addOption(formatOption())
+    .action(async (name: string, o) => {
+      const store = openExisting(o.db);
+      try {
+        const state = stateAt(store, o.at);
+        const value = new Accessors(() => state).get(name as never);
+        process.stdout.write(`${formatValue(value, o.format as OutputFormat)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('call')
+    .description(`call a read accessor on the state at a point of the journal (${CALLABLE.join(', ')})`)
+    .argument('<method>', 'accessor name, e.g. get_metadata')
+    .argument('[args...]', 'its arguments, e.g. osd 0')
+    .option('--db <dir>', 'store directory', DEFAULT_DB)
+    .option('--at <seq>', 'the state after event SEQ (default: the latest)', parseSeq)
+    .addOption(formatOption())
+    .action(async (method: string, args: string[], o) => {
+      const store = openExisting(o.db);
+      try {
+        const state = stateAt(store, o.at);
+        const value = callAccessor(new Accessors(() => state), method, args);
+        process.stdout.write(`${formatValue(value, o.format as OutputFormat)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('digest')
+    .description('print the state digest: sha-256 of the canonical JSON of the whole cluster state')
+    .option('--db <dir>', 'store directory', DEFAULT_DB)
+    .option('--at <seq>', 'the state after event SEQ (default: the latest)', parseSeq)
+    .action(async (o) => {
+      const store = openExisting(o.db);
+      try {
+        process.stdout.write(`${stateDigest(stateAt(store, o.at))}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  return program;
+}
+
+/** Runs the `mgrkit` command line; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (e instanceof MgrError) {
+      process.stderr.write(`mgrkit: ${e.message}\n`);
+      return e.code === 'MGR_ERR_USAGE' || e.code === 'MGR_ERR_CALL_UNKNOWN_METHOD' ? EXIT_USAGE : EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}

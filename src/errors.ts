@@ -1,0 +1,70 @@
+import { constants } from 'node:os';
+
+const { errno } = constants;
+
+/**
+ * Every error mgrkit raises, by stable code. A code is never reused once published; the errno is what a command
+ * returns (negated) when the error crosses the command boundary.
+ */
+export const ERRORS = {
+  MGR_ERR_TRACE_NOT_JSON: { errno: errno.EINVAL, message: 'not valid JSON' },
+  MGR_ERR_TRACE_SCHEMA: { errno: errno.EINVAL, message: 'does not match the event schema' },
+  MGR_ERR_TRACE_LINE_TOO_LONG: { errno: errno.E2BIG, message: 'line longer than the limit' },
+  MGR_ERR_TRACE_OPEN: { errno: errno.ENOENT, message: 'cannot read the trace' },
+  MGR_ERR_FOLD_STALE_MAP: { errno: errno.ESTALE, message: 'map older than the current one' },
+  MGR_ERR_FOLD_EPOCH_GAP: { errno: errno.EINVAL, message: 'patch epoch is not the previous epoch + 1' },
+  MGR_ERR_FOLD_EPOCH_MISMATCH: { errno: errno.EINVAL, message: "the map's epoch differs from the event's" },
+  MGR_ERR_FOLD_PATCH_NO_BASE: { errno: errno.ENOENT, message: 'patch without a previous map' },
+  MGR_ERR_FOLD_PATCH_PATH: { errno: errno.ENOENT, message: 'patch path does not exist' },
+  MGR_ERR_FOLD_PATCH_FORBIDDEN: { errno: errno.EPERM, message: 'patch path segment is forbidden' },
+  MGR_ERR_FOLD_PATCH_TEST: { errno: errno.EINVAL, message: 'patch test operation failed' },
+  MGR_ERR_FOLD_INVALID_MAP: { errno: errno.EINVAL, message: 'the patched map does not match its schema' },
+  MGR_ERR_FOLD_INTERNAL: { errno: errno.EFAULT, message: 'internal error while folding the event' },
+  MGR_ERR_STORE_CORRUPT: { errno: errno.EIO, message: 'the store is inconsistent' },
+  MGR_ERR_STORE_NO_STATE: { errno: errno.ENOENT, message: 'no state at that sequence number' },
+  MGR_ERR_GET_UNKNOWN_NAME: { errno: errno.ENOENT, message: 'unknown data name' },
+  MGR_ERR_CALL_UNKNOWN_METHOD: { errno: errno.ENOENT, message: 'unknown accessor' },
+  MGR_ERR_USAGE: { errno: errno.EINVAL, message: 'invalid usage' },
+} as const satisfies Record<string, { errno: number; message: string }>;
+
+/** A stable error code from {@link ERRORS}. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A location in the input an error refers to: the trace file, its line, the field path inside the event. */
+export interface ErrorPlace {
+  file?: string;
+  line?: number;
+  path?: ReadonlyArray<string | number>;
+}
+
+/**
+ * The one error class of mgrkit: a stable `code`, an errno-style `errno`, and where it happened.
+ *
+ * @example
+ * ```ts
+ * try { mgr.get('osdmap' as never); } catch (e) { if (e instanceof MgrError) console.log(e.code, -e.errno); }
+ * ```
+ */
+export class MgrError extends Error {
+  readonly code: ErrorCode;
+  readonly errno: number;
+  readonly place: ErrorPlace;
+
+  constructor(code: ErrorCode, detail?: string, place: ErrorPlace = {}) {
+    super(detail ?? ERRORS[code].message);
+    this.name = 'MgrError';
+    this.code = code;
+    this.errno = ERRORS[code].errno;
+    this.place = place;
+  }
+}
+
+/** Renders a field path the way a JavaScript reader writes it: `osd_map.patch[3].path`. */
+export function formatPath(path: ReadonlyArray<string | number | symbol>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}

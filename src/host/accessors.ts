@@ -1,0 +1,75 @@
+import { MgrError } from '../errors.ts';
+import type { ClusterState, CounterSample } from '../state/cluster-state.ts';
+import { GET_NAMES, type GetName, type GetResult, isGetName, VIEWS } from '../state/views/index.ts';
+
+/** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
+export const DEFAULT_MON_CONNECTION_TIMEOUT = 30;
+
+export interface AccessorOptions {
+  /** The stream clock now, in ms; defaults to the snapshot's own stamp (the time of its last event). */
+  readonly now?: () => number;
+  /** False once a finite source has ended: the connection is then gone, whatever the state says. */
+  readonly sourceAlive?: () => boolean;
+  readonly monConnectionTimeout?: () => number;
+}
+
+/**
+ * The read half of the module API, over whatever snapshot `current()` returns. Every method reads the current
+ * frozen snapshot as it is: no copy, no decoding, no store access.
+ */
+export class Accessors {
+  private readonly current: () => ClusterState;
+  private readonly opts: AccessorOptions;
+
+  constructor(current: () => ClusterState, options: AccessorOptions = {}) {
+    this.current = current;
+    this.opts = options;
+  }
+
+  /** Cluster data by name, as ceph-mgr's `get()` returns it; an unknown name throws, listing the valid ones. */
+  get<N extends GetName>(name: N): GetResult<N> {
+    if (!isGetName(name)) {
+      throw new MgrError(
+        'MGR_ERR_GET_UNKNOWN_NAME',
+        `unknown data name "${name}"; valid names: ${GET_NAMES.join(', ')}`,
+      );
+    }
+    return VIEWS[name](this.current()) as GetResult<N>;
+  }
+
+  /** A daemon's metadata (strings), or `defaultValue` when the manager has none for it. */
+  get_metadata<D = null>(svcType: string, svcId: string, defaultValue?: D): Readonly<Record<string, string>> | D {
+    const d = this.current().daemons[`${svcType}.${svcId}`];
+    if (d === undefined || Object.keys(d.metadata).length === 0) return (defaultValue ?? null) as D;
+    return d.metadata;
+  }
+
+  /** A daemon's status strings (often empty), or null when the daemon is unknown. */
+  get_daemon_status(svcType: string, svcId: string): Readonly<Record<string, string>> | null {
+    return this.current().daemons[`${svcType}.${svcId}`]?.status ?? null;
+  }
+
+  /** The recent samples of one counter: `{path: [[t, v], ...]}`, or `[[t, sum, count], ...]` for averages. */
+  get_counter(svcType: string, svcId: string, path: string): Record<string, readonly CounterSample[]> {
+    return { [path]: this.current().daemons[`${svcType}.${svcId}`]?.counters[path] ?? [] };
+  }
+
+  /** The newest sample of one counter: `{path: [t, v]}` (or `[t, sum, count]`), or `{path: []}`. */
+  get_latest_counter(svcType: string, svcId: string, path: string): Record<string, CounterSample | readonly []> {
+    const samples = this.current().daemons[`${svcType}.${svcId}`]?.counters[path];
+    return { [path]: samples?.[samples.length - 1] ?? [] };
+  }
+
+  /**
+   * Whether the monitors can be reached: no `mon_session` down, the source still alive, and some event within
+   * `mon_connection_timeout` seconds of stream time.
+   */
+  have_mon_connection(): boolean {
+    const s = this.current();
+    if (s.monSession === 'down' || s.seq === 0) return false;
+    if (this.opts.sourceAlive && !this.opts.sourceAlive()) return false;
+    const now = this.opts.now?.() ?? s.stamp;
+    const timeout = this.opts.monConnectionTimeout?.() ?? DEFAULT_MON_CONNECTION_TIMEOUT;
+    return now - s.stamp <= timeout * 1000;
+  }
+}

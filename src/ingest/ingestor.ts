@@ -1,0 +1,235 @@
+import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import type { EventKind } from '../../schemas/event.ts';
+import type { SourceItem } from '../sources/trace-source.ts';
+import type { ClusterState } from '../state/cluster-state.ts';
+import { type FoldInput, foldBatch } from '../state/fold.ts';
+import type { SourceCursor, Store } from '../store/store.ts';
+import { type Rejection, rejectionFromError } from './rejection.ts';
+
+export interface IngestorOptions {
+  /** Stop at the first rejected line; everything accepted before it is committed. */
+  readonly strict?: boolean;
+  /** Most items folded in one step. */
+  readonly maxBatch?: number;
+  /** The source is held back while this many items wait to be folded. */
+  readonly highWater?: number;
+  /** A snapshot is stored once this many events have been journaled since the last one. */
+  readonly snapshotEvery?: number;
+  /** Told of each rejected line, in line order, as soon as its batch is folded. */
+  readonly onRejection?: (r: Rejection) => void;
+  /** Told of each published snapshot. */
+  readonly onPublish?: (state: ClusterState, accepted: number) => void;
+}
+
+/** What one ingest run did. */
+export interface IngestReport {
+  accepted: number;
+  rejected: number;
+  perKind: Partial<Record<EventKind, number>>;
+  clockRaised: number;
+  batches: number;
+  /** Milliseconds spent in the fold itself (not reading, parsing or committing). */
+  foldMs: number;
+  commitMs: number;
+  /** The line that stopped a strict run, or null. */
+  stoppedAt: Rejection | null;
+  firstSeq: number | null;
+  lastSeq: number;
+  cursor: SourceCursor;
+}
+
+interface Queued {
+  item: SourceItem;
+}
+
+/**
+ * Drives events from a source through fold → commit → publish. Items that arrive together are folded in one step;
+ * a batch is committed to the journal before its snapshot is published ("durable before visible"), and the
+ * source's cursor is committed in the same transaction, so a re-run never applies a line twice.
+ */
+export class Ingestor {
+  private readonly store: Store;
+  private readonly opts: Required<Omit<IngestorOptions, 'onRejection' | 'onPublish'>> & IngestorOptions;
+  private readonly subject: BehaviorSubject<ClusterState>;
+  private sinceSnapshot = 0;
+
+  constructor(store: Store, initial: ClusterState, options: IngestorOptions = {}) {
+    this.store = store;
+    this.opts = { strict: false, maxBatch: 2048, highWater: 8192, snapshotEvery: 500, ...options };
+    this.subject = new BehaviorSubject(initial);
+    this.sinceSnapshot = initial.seq - store.lastSnapshotSeq();
+  }
+
+  /** The published snapshots; the current one is `state`. */
+  get snapshots(): Observable<ClusterState> {
+    return this.subject.asObservable();
+  }
+
+  get state(): ClusterState {
+    return this.subject.value;
+  }
+
+  /**
+   * Folds everything `source` emits, then stores a final snapshot. `gate` is what the source should call before
+   * each item so that reading waits while the queue is full. Resolves when the source completes or (strict) at the
+   * first rejection.
+   */
+  ingest(
+    subscribe: (gate: () => Promise<void> | undefined) => Observable<SourceItem>,
+    cursorKey: string,
+    start: SourceCursor,
+  ): Promise<IngestReport> {
+    const report: IngestReport = {
+      accepted: 0,
+      rejected: 0,
+      perKind: {},
+      clockRaised: 0,
+      batches: 0,
+      foldMs: 0,
+      commitMs: 0,
+      stoppedAt: null,
+      firstSeq: null,
+      lastSeq: this.state.seq,
+      cursor: start,
+    };
+    const queue: Queued[] = [];
+    let done = false;
+    let draining = false;
+    let stopped = false;
+    let sub: Subscription | undefined;
+    let wake: (() => void) | undefined;
+    const gate = (): Promise<void> | undefined => {
+      if (queue.length < this.opts.highWater) return undefined;
+      return new Promise((resolve) => {
+        wake = resolve;
+      });
+    };
+
+    return new Promise<IngestReport>((resolve, reject) => {
+      const finish = async (): Promise<void> => {
+        if (this.state.seq > this.store.lastSnapshotSeq()) {
+          await this.store.commit({
+            events: [],
+            snapshot: this.state,
+            cursor: { key: cursorKey, value: report.cursor },
+          });
+          this.sinceSnapshot = 0;
+        } else {
+          await this.store.commit({ events: [], cursor: { key: cursorKey, value: report.cursor } });
+        }
+        resolve(report);
+      };
+      const drain = async (): Promise<void> => {
+        while (queue.length > 0 && !stopped) {
+          const items = queue.splice(0, this.opts.maxBatch);
+          if (queue.length < this.opts.highWater / 2 && wake) {
+            const w = wake;
+            wake = undefined;
+            w();
+          }
+          await this.step(items, cursorKey, report, () => {
+            stopped = true;
+            sub?.unsubscribe();
+          });
+        }
+        draining = false;
+        if ((done || stopped) && queue.length === 0) await finish();
+        else if (stopped) await finish();
+      };
+      const kick = (): void => {
+        if (draining) return;
+        draining = true;
+        setImmediate(() => drain().catch(reject));
+      };
+      sub = subscribe(gate).subscribe({
+        next: (item) => {
+          queue.push({ item });
+          kick();
+        },
+        complete: () => {
+          done = true;
+          kick();
+        },
+        error: (e) => reject(e),
+      });
+    });
+  }
+
+  /** Folds one batch, commits it with the cursor (and a snapshot when due), then publishes. */
+  private async step(items: Queued[], cursorKey: string, report: IngestReport, stop: () => void): Promise<void> {
+    const inputs: FoldInput<SourceItem>[] = [];
+    const rejections: Rejection[] = [];
+    let cut = items.length;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!.item;
+      if (item.kind === 'event') inputs.push({ event: item.event, ref: item });
+      else {
+        rejections.push(item.rejection);
+        if (this.opts.strict) {
+          cut = i;
+          break;
+        }
+      }
+    }
+    const t0 = performance.now();
+    const folded = foldBatch(this.state, inputs, { stopOnReject: this.opts.strict });
+    report.foldMs += performance.now() - t0;
+    for (const { error, ref } of folded.rejected) {
+      const kind = ref.kind === 'event' ? ref.event.kind : '';
+      rejections.push(rejectionFromError(error, report.cursor.source, ref.line, kind));
+    }
+    rejections.sort((a, b) => a.line - b.line);
+    let last: SourceItem | undefined;
+    let stopLine: Rejection | undefined;
+    if (this.opts.strict && rejections.length > 0) {
+      stopLine = rejections[0]!;
+      for (let i = 0; i < cut; i++) {
+        const it = items[i]!.item;
+        if (it.line < stopLine.line) last = it;
+      }
+      rejections.length = 1;
+    } else {
+      last = items[items.length - 1]?.item;
+    }
+    for (const { event } of folded.accepted) {
+      report.perKind[event.kind] = (report.perKind[event.kind] ?? 0) + 1;
+    }
+    report.accepted += folded.accepted.length;
+    report.rejected += rejections.length;
+    report.clockRaised += folded.clockRaised;
+    report.batches++;
+    if (folded.accepted.length > 0) {
+      report.firstSeq ??= folded.accepted[0]!.event.seq;
+      report.lastSeq = folded.state.seq;
+    }
+    if (last !== undefined) {
+      const c = report.cursor;
+      report.cursor = {
+        source: c.source,
+        line: Math.max(c.line, last.line),
+        offset: Math.max(c.offset, last.end),
+        accepted: c.accepted + folded.accepted.length,
+        rejected: c.rejected + rejections.length,
+      };
+    }
+    this.sinceSnapshot += folded.accepted.length;
+    const snapshotDue = this.sinceSnapshot >= this.opts.snapshotEvery;
+    const t1 = performance.now();
+    await this.store.commit({
+      events: folded.accepted.map((a) => a.event),
+      cursor: { key: cursorKey, value: report.cursor },
+      ...(snapshotDue ? { snapshot: folded.state } : {}),
+    });
+    report.commitMs += performance.now() - t1;
+    if (snapshotDue) this.sinceSnapshot = 0;
+    if (folded.state !== this.state) {
+      this.subject.next(folded.state);
+      this.opts.onPublish?.(folded.state, folded.accepted.length);
+    }
+    for (const r of rejections) this.opts.onRejection?.(r);
+    if (stopLine !== undefined) {
+      report.stoppedAt = stopLine;
+      stop();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { Observable } from 'rxjs';
+import type { ClusterEvent } from '../../schemas/event.ts';
+import { MgrError } from '../errors.ts';
+import { parseTraceLine } from '../ingest/parse-line.ts';
+import type { Rejection } from '../ingest/rejection.ts';
+import { type ReadLinesOptions, readTraceLines } from './trace-lines.ts';
+
+/** Where an item stands in its trace: the line, and the byte offset after it (uncompressed). */
+export interface LinePlace {
+  readonly line: number;
+  readonly end: number;
+}
+
+/** What a trace source emits: a validated event, or a rejection (a bad line is data, never a stream error). */
+export type SourceItem =
+  | (LinePlace & { readonly kind: 'event'; readonly event: ClusterEvent })
+  | (LinePlace & { readonly kind: 'rejection'; readonly rejection: Rejection });
+
+export interface TraceSourceOptions extends ReadLinesOptions {
+  /**
+   * Called before each item is emitted; when it returns a promise, reading waits for it. This is how the
+   * consumer applies back-pressure and how a replay is paced to the trace's clock.
+   */
+  readonly gate?: (item: SourceItem) => Promise<void> | undefined;
+}
+
+/**
+ * A trace file (JSONL or gzip'd JSONL) as an `Observable` of validated events, streamed: a 1 GB trace is never
+ * held in memory, and reading goes only as fast as the `gate` lets it. A file that cannot be read, or breaks
+ * part-way (a truncated gzip), ends the stream with a rejection naming the place.
+ */
+export function traceSource(path: string, options: TraceSourceOptions = {}): Observable<SourceItem> {
+  return new Observable<SourceItem>((subscriber) => {
+    let stopped = false;
+    let lastLine = options.afterLine ?? 0;
+    let lastEnd = options.afterOffset ?? 0;
+    const emit = async (item: SourceItem): Promise<void> => {
+      const wait = options.gate?.(item);
+      if (wait !== undefined) await wait;
+      if (!stopped) subscriber.next(item);
+    };
+    (async () => {
+      try {
+        for await (const lines of readTraceLines(path, options)) {
+          for (const l of lines) {
+            if (stopped) return;
+            lastLine = l.line;
+            lastEnd = l.end;
+            if ('oversized' in l) {
+              const rejection: Rejection = {
+                file: path,
+                line: l.line,
+                code: 'MGR_ERR_TRACE_LINE_TOO_LONG',
+                path: [],
+                reason: `line of ${l.oversized} bytes is over the limit of ${options.maxLineBytes ?? 64 * 1024 * 1024} bytes`,
+              };
+              await emit({ kind: 'rejection', rejection, line: l.line, end: l.end });
+              continue;
+            }
+            const parsed = parseTraceLine(l.text, path, l.line);
+            if (parsed === null) continue;
+            if ('event' in parsed) await emit({ kind: 'event', event: parsed.event, line: l.line, end: l.end });
+            else await emit({ kind: 'rejection', rejection: parsed.rejection, line: l.line, end: l.end });
+          }
+        }
+      } catch (e) {
+        const err = e instanceof MgrError ? e : new MgrError('MGR_ERR_TRACE_OPEN', String(e));
+        const line = err.place.line ?? lastLine + 1;
+        const rejection: Rejection = { file: path, line, code: err.code, path: [], reason: err.message };
+        if (!stopped) subscriber.next({ kind: 'rejection', rejection, line: lastLine, end: lastEnd });
+      }
+      if (!stopped) subscriber.complete();
+    })();
+    return () => {
+      stopped = true;
+    };
+  });
+}

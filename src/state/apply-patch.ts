@@ -1,0 +1,81 @@
+import { FORBIDDEN_SEGMENTS, type JsonPatch, parsePointer } from '../../schemas/patch.ts';
+import { MgrError } from '../errors.ts';
+import { deepEqual } from './deep-equal.ts';
+
+type Container = Record<string, unknown> | unknown[];
+
+function isContainer(v: unknown): v is Container {
+  return typeof v === 'object' && v !== null;
+}
+
+function arrayIndex(arr: unknown[], seg: string, forAdd: boolean): number | undefined {
+  if (forAdd && seg === '-') return arr.length;
+  if (!/^(0|[1-9][0-9]*)$/.test(seg)) return undefined;
+  const i = Number(seg);
+  return i < arr.length || (forAdd && i === arr.length) ? i : undefined;
+}
+
+/**
+ * Applies an RFC 6902 patch to `doc` in place (an immer draft, so a failure part-way leaves the caller's state
+ * untouched once the draft is discarded) and returns the new root. Every path must exist (for `add`, its parent);
+ * errors name the operation's place in the event: `patch[3].path`.
+ */
+export function applyPatch(doc: unknown, ops: JsonPatch): unknown {
+  let root = doc;
+  ops.forEach((op, n) => {
+    const where = (
+      detail: string,
+      code: 'MGR_ERR_FOLD_PATCH_PATH' | 'MGR_ERR_FOLD_PATCH_TEST' = 'MGR_ERR_FOLD_PATCH_PATH',
+    ) => new MgrError(code, detail, { path: ['patch', n, 'path'] });
+    const segs = parsePointer(op.path);
+    const bad = segs.find((s) => (FORBIDDEN_SEGMENTS as readonly string[]).includes(s));
+    if (bad !== undefined) {
+      throw new MgrError('MGR_ERR_FOLD_PATCH_FORBIDDEN', `forbidden path segment "${bad}"`, {
+        path: ['patch', n, 'path'],
+      });
+    }
+    if (segs.length === 0) {
+      if (op.op === 'remove') throw where('cannot remove the whole map');
+      if (op.op === 'test') {
+        if (!deepEqual(root, op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
+        return;
+      }
+      root = op.value;
+      return;
+    }
+    let parent: unknown = root;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const seg = segs[i]!;
+      if (Array.isArray(parent)) {
+        const idx = arrayIndex(parent, seg, false);
+        if (idx === undefined) throw where(`no such key "${op.path}"`);
+        parent = parent[idx];
+      } else if (isContainer(parent) && Object.hasOwn(parent, seg)) {
+        parent = (parent as Record<string, unknown>)[seg];
+      } else {
+        throw where(`no such key "${op.path}"`);
+      }
+    }
+    if (!isContainer(parent)) throw where(`no such key "${op.path}"`);
+    const last = segs[segs.length - 1]!;
+    if (Array.isArray(parent)) {
+      const idx = arrayIndex(parent, last, op.op === 'add');
+      if (idx === undefined) throw where(`no such index "${op.path}"`);
+      if (op.op === 'add') parent.splice(idx, 0, op.value);
+      else if (op.op === 'remove') parent.splice(idx, 1);
+      else if (op.op === 'replace') parent[idx] = op.value;
+      else if (!deepEqual(parent[idx], op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
+      return;
+    }
+    const exists = Object.hasOwn(parent, last);
+    if (op.op === 'add') {
+      parent[last] = op.value;
+      return;
+    }
+    if (!exists) throw where(`no such key "${op.path}"`);
+    if (op.op === 'remove') delete parent[last];
+    else if (op.op === 'replace') parent[last] = op.value;
+    else if (!deepEqual(parent[last], op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
+  });
+  return root;
+}

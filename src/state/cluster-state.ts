@@ -1,0 +1,120 @@
+import type {
+  ClogEntry,
+  CounterValue,
+  DaemonMetadata,
+  DaemonStatus,
+  OsdStat,
+  PerfSchema,
+  PgStat,
+} from '../../schemas/daemon/index.ts';
+import type { MapKind } from '../../schemas/event.ts';
+import type {
+  CrushMap,
+  FsMap,
+  HealthMap,
+  MgrMap,
+  MonMap,
+  MonStatus,
+  OsdMap,
+  ServiceMap,
+} from '../../schemas/maps/index.ts';
+
+/** The map type each map kind carries. */
+export interface MapTypes {
+  mon_map: MonMap;
+  osd_map: OsdMap;
+  fs_map: FsMap;
+  mgr_map: MgrMap;
+  service_map: ServiceMap;
+  health: HealthMap;
+  mon_status: MonStatus;
+}
+
+/** The current map of one kind: the map itself, its epoch (for epoch'd kinds), and the event that set it. */
+export interface MapEntry<M> {
+  readonly map: M;
+  readonly epoch: number | null;
+  readonly seq: number;
+  readonly stamp: number;
+}
+
+/** The OSD map also carries the CRUSH map it was sent with. */
+export interface OsdMapEntry extends MapEntry<OsdMap> {
+  readonly crush: CrushMap | null;
+}
+
+export type MapEntries = { readonly [K in Exclude<MapKind, 'osd_map'>]?: MapEntry<MapTypes[K]> } & {
+  readonly osd_map?: OsdMapEntry;
+};
+
+/** One counter sample: `[t, value]`, or `[t, sum, count]` for an average; `t` in seconds, as Ceph gives it. */
+export type CounterSample = readonly [number, number] | readonly [number, number, number];
+
+/** What the manager knows of one daemon: its session, metadata, perf counter schema and recent samples. */
+export interface DaemonState {
+  readonly type: string;
+  readonly id: string;
+  readonly hostname: string;
+  readonly open: boolean;
+  readonly metadata: DaemonMetadata;
+  readonly status: DaemonStatus;
+  readonly perfSchema: PerfSchema | null;
+  readonly counters: { readonly [path: string]: readonly CounterSample[] };
+  readonly lastReport: number | null;
+}
+
+/** What one OSD last reported about itself and its PGs. */
+export interface PgReport {
+  readonly epoch: number;
+  readonly stamp: number;
+  readonly pgids: readonly string[];
+  readonly osdStat: OsdStat | null;
+  readonly poolStatfs: unknown;
+}
+
+/** The raw PG statistics: the latest stats of each PG by pool, and what each reporter said last. */
+export interface PgStatsState {
+  readonly pgs: { readonly [pool: string]: { readonly [pgid: string]: PgStat } };
+  readonly reporters: { readonly [reporter: string]: PgReport };
+}
+
+/**
+ * The whole cluster state at one point of the stream: an immutable, structurally shared snapshot. It is plain
+ * JSON (no Map, no class), so its digest, its stored form and its accessors all see the same thing.
+ */
+export interface ClusterState {
+  /** The seq of the last event folded in (0 for the empty state). */
+  readonly seq: number;
+  /** The stream clock: `t` of the last event, in ms since the epoch (0 before any). */
+  readonly stamp: number;
+  readonly maps: MapEntries;
+  readonly pgStats: PgStatsState;
+  readonly daemons: { readonly [name: string]: DaemonState };
+  /** The latest cluster log entries, oldest first. */
+  readonly clog: readonly ClogEntry[];
+  /** The cluster's central config: who → option name → value. */
+  readonly config: { readonly [who: string]: { readonly [name: string]: string } };
+  /** Whether the monitors' session is up, as the last `mon_session` event said (up until told otherwise). */
+  readonly monSession: 'up' | 'down';
+}
+
+/** How many counter samples a daemon keeps per path, as Ceph's `PerfCounterInstance` does. */
+export const COUNTER_HISTORY = 20;
+/** How many cluster log entries the state keeps. */
+export const CLOG_HISTORY = 500;
+
+/** The state before any event. */
+export function createEmptyState(): ClusterState {
+  return {
+    seq: 0,
+    stamp: 0,
+    maps: {},
+    pgStats: { pgs: {}, reporters: {} },
+    daemons: {},
+    clog: [],
+    config: {},
+    monSession: 'up',
+  };
+}
+
+export type { CounterValue };

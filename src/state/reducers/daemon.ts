@@ -1,0 +1,69 @@
+import type { Draft } from 'immer';
+import type { CounterValue } from '../../../schemas/daemon/index.ts';
+import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
+import type { Reducer } from './reducer.ts';
+
+/** Splits `osd.0` or `rgw.zone.a` into Ceph's service type and id (the id may contain dots). */
+export function splitDaemonName(name: string): [type: string, id: string] {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonState> {
+  const existing = draft.daemons[name];
+  if (existing !== undefined) return existing;
+  const [type, id] = splitDaemonName(name);
+  const fresh: DaemonState = {
+    type,
+    id,
+    hostname: '',
+    open: true,
+    metadata: {},
+    status: {},
+    perfSchema: null,
+    counters: {},
+    lastReport: null,
+  };
+  draft.daemons[name] = fresh as Draft<DaemonState>;
+  return draft.daemons[name]!;
+}
+
+/** A sample as `get_counter` returns it: seconds, then the value, or sum and count for an average. */
+function sampleOf(tSeconds: number, value: CounterValue): CounterSample {
+  return typeof value === 'number' ? [tSeconds, value] : [tSeconds, value.sum, value.avgcount];
+}
+
+/** A daemon opened its session: its host, metadata and (if sent) a new perf counter schema. */
+export const reduceDaemonOpen: Reducer<'daemon_open'> = (draft, event) => {
+  const d = daemonEntry(draft, event.daemon);
+  d.hostname = event.hostname;
+  d.open = true;
+  d.metadata = event.metadata;
+  if (event.perf_schema !== undefined) d.perfSchema = event.perf_schema;
+};
+
+/**
+ * A daemon's report: each counter gets a sample, the oldest dropped past Ceph's history length. A report from a
+ * daemon with no open session still counts (a recording may start mid-session).
+ */
+export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
+  const d = daemonEntry(draft, event.daemon);
+  const t = event.t / 1000;
+  for (const [path, value] of Object.entries(event.counters)) {
+    const samples = d.counters[path];
+    const sample = sampleOf(t, value) as Draft<CounterSample>;
+    if (samples === undefined) d.counters[path] = [sample];
+    else {
+      if (samples.length >= COUNTER_HISTORY) samples.splice(0, samples.length - COUNTER_HISTORY + 1);
+      samples.push(sample);
+    }
+  }
+  if (event.status !== undefined) d.status = event.status;
+  d.lastReport = event.t;
+};
+
+/** A daemon closed its session; what it told the manager stays readable, as in Ceph. */
+export const reduceDaemonClose: Reducer<'daemon_close'> = (draft, event) => {
+  const d = draft.daemons[event.daemon];
+  if (d !== undefined) d.open = false;
+};

@@ -1,0 +1,42 @@
+import { MgrError } from '../errors.ts';
+import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
+import { type FoldInput, foldBatch } from '../state/fold.ts';
+import type { Store } from './store.ts';
+
+const CHUNK = 1024;
+
+/**
+ * The state after the event `seq` (default: the last one): the newest snapshot at or before it, then the journal
+ * events after the snapshot folded in. This is both recovery on open and reading any past point.
+ */
+export function stateAt(store: Store, seq?: number): ClusterState {
+  const last = store.lastSeq();
+  const target = seq ?? last;
+  if (target > last || target < 0 || !Number.isInteger(target)) {
+    throw new MgrError('MGR_ERR_STORE_NO_STATE', `no state at seq ${target}: the journal holds 1..${last}`);
+  }
+  let state = store.snapshotAtOrBefore(target) ?? createEmptyState();
+  let chunk: FoldInput<number>[] = [];
+  const flush = (): void => {
+    if (chunk.length === 0) return;
+    const r = foldBatch(state, chunk);
+    if (r.rejected.length > 0) {
+      const bad = r.rejected[0]!;
+      throw new MgrError('MGR_ERR_STORE_CORRUPT', `journal event ${bad.ref} no longer folds: ${bad.error.message}`);
+    }
+    state = r.state;
+    chunk = [];
+  };
+  for (const event of store.events(state.seq, target)) {
+    if (event.seq !== state.seq + chunk.length + 1) {
+      throw new MgrError(
+        'MGR_ERR_STORE_CORRUPT',
+        `journal gap: expected seq ${state.seq + chunk.length + 1}, found ${event.seq}`,
+      );
+    }
+    chunk.push({ event, ref: event.seq });
+    if (chunk.length >= CHUNK) flush();
+  }
+  flush();
+  return state;
+}

@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freeze } from 'immer';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import type { JournaledEvent } from '../../schemas/event.ts';
+import type { ClusterState } from '../state/cluster-state.ts';
+
+/** How far a source has been consumed, kept with the events it produced so that a re-run resumes exactly. */
+export interface SourceCursor {
+  readonly source: string;
+  readonly line: number;
+  readonly offset: number;
+  readonly accepted: number;
+  readonly rejected: number;
+}
+
+/** One atomic write: events for the journal, the cursor of the source they came from, and maybe a snapshot. */
+export interface Commit {
+  readonly events: readonly JournaledEvent[];
+  readonly cursor?: { readonly key: string; readonly value: SourceCursor };
+  readonly snapshot?: ClusterState;
+}
+
+export interface StoreOptions {
+  readonly readOnly?: boolean;
+}
+
+/**
+ * The LMDB environment of a host: the event journal (seq → event), snapshots (seq → state), and source cursors.
+ * A commit is one LMDB transaction, so after a crash either all of a batch is there or none of it.
+ */
+export class Store {
+  readonly dir: string;
+  private readonly root: RootDatabase;
+  private readonly journal: Database<JournaledEvent, number>;
+  private readonly snapshots: Database<ClusterState, number>;
+  private readonly cursors: Database<SourceCursor, string>;
+
+  private constructor(dir: string, root: RootDatabase) {
+    this.dir = dir;
+    this.root = root;
+    this.journal = root.openDB<JournaledEvent, number>({ name: 'journal', keyEncoding: 'uint32' });
+    this.snapshots = root.openDB<ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
+    this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
+  }
+
+  /** Opens (creating unless read-only) the store in `dir`. */
+  static open(dir: string, options: StoreOptions = {}): Store {
+    if (!options.readOnly) mkdirSync(dir, { recursive: true });
+    const root = open({ path: join(dir, 'store.mdb'), maxDbs: 16, readOnly: options.readOnly ?? false });
+    return new Store(dir, root);
+  }
+
+  /** Writes a commit in one transaction; resolves once LMDB has it durably. */
+  async commit(c: Commit): Promise<void> {
+    await this.root.transaction(() => {
+      for (const e of c.events) this.journal.put(e.seq, e);
+      if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
+      if (c.snapshot) this.snapshots.put(c.snapshot.seq, c.snapshot);
+    });
+  }
+
+  /** The seq of the last event in the journal (0 when empty). */
+  lastSeq(): number {
+    for (const key of this.journal.getKeys({ reverse: true, limit: 1 })) return key;
+    return 0;
+  }
+
+  /** The seq of the newest snapshot (0 when none). */
+  lastSnapshotSeq(): number {
+    for (const key of this.snapshots.getKeys({ reverse: true, limit: 1 })) return key;
+    return 0;
+  }
+
+  /** The newest snapshot at or before `seq`, deeply frozen, or `undefined`. */
+  snapshotAtOrBefore(seq: number): ClusterState | undefined {
+    for (const { value } of this.snapshots.getRange({ start: seq, reverse: true, limit: 1 })) {
+      return freeze(value, true);
+    }
+    return undefined;
+  }
+
+  /** Journal events with `after < seq <= upTo`, in order. */
+  *events(after: number, upTo = Number.MAX_SAFE_INTEGER): Generator<JournaledEvent> {
+    const end = Math.min(upTo, 0xffffffff);
+    for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield value;
+  }
+
+  cursor(key: string): SourceCursor | undefined {
+    return this.cursors.get(key);
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}

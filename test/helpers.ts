@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const TRACES = join(ROOT, 'traces');
+export const WHOLE_TRACE = join(TRACES, 'pacific-3osd.jsonl.gz');
+export const PATCH_TRACE = join(TRACES, 'pacific-3osd-patch.jsonl.gz');
+export const BIN = join(ROOT, 'bin', 'mgrkit.js');
+
+/** One recorded expectation: after event `after_seq`, real ceph-mgr's accessor `name(...args)` returned `value`. */
+export interface Expectation {
+  after_seq: number;
+  name: string;
+  args?: string[];
+  value: unknown;
+  compare?: 'counts' | 'value';
+}
+
+export function readJsonl<T>(gzPath: string): T[] {
+  return gunzipSync(readFileSync(gzPath))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** A temporary directory removed when the test ends. */
+export function tempDir(t: { after: (fn: () => void) => void }, prefix = 'mgrkit-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `mgrkit ARGS...` as a user would, in its own process. */
+export function runCli(args: string[], options: { killAfterMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer =
+      options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
