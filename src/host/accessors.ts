@@ -1,4 +1,4 @@
-import { MgrError } from '../errors.ts';
+import { closest, MgrError } from '../errors.ts';
 import type { ClusterState, CounterSample } from '../state/cluster-state.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, VIEWS } from '../state/views/index.ts';
 
@@ -29,9 +29,11 @@ export class Accessors {
   /** Cluster data by name, as ceph-mgr's `get()` returns it; an unknown name throws, listing the valid ones. */
   get<N extends GetName>(name: N): GetResult<N> {
     if (!isGetName(name)) {
+      const near = closest(name, GET_NAMES);
+      const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
       throw new MgrError(
         'MGR_ERR_GET_UNKNOWN_NAME',
-        `unknown data name "${name}"; valid names: ${GET_NAMES.join(', ')}`,
+        `unknown data name "${name}"${hint}; valid names: ${GET_NAMES.join(', ')}`,
       );
     }
     return VIEWS[name](this.current()) as GetResult<N>;
