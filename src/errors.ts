@@ -25,6 +25,14 @@ export const ERRORS = {
   MGR_ERR_GET_UNKNOWN_NAME: { errno: errno.ENOENT, message: 'unknown data name' },
   MGR_ERR_CALL_UNKNOWN_METHOD: { errno: errno.ENOENT, message: 'unknown accessor' },
   MGR_ERR_USAGE: { errno: errno.EINVAL, message: 'invalid usage' },
+  MGR_ERR_MODULE_CONTEXT: { errno: errno.EINVAL, message: 'no cluster access here' },
+  MGR_ERR_MODULE_NOT_FOUND: { errno: errno.ENOENT, message: 'no such module' },
+  MGR_ERR_MODULE_LOAD: { errno: errno.ENOEXEC, message: 'the module could not be loaded' },
+  MGR_ERR_MODULE_CANNOT_RUN: { errno: errno.EOPNOTSUPP, message: 'the module cannot run here' },
+  MGR_ERR_OPTION_UNDECLARED: { errno: errno.ENOENT, message: 'option not declared' },
+  MGR_ERR_REMOTE_NOT_ENABLED: { errno: errno.ENOENT, message: 'module not enabled' },
+  MGR_ERR_REMOTE_NO_METHOD: { errno: errno.ENOENT, message: 'module has no such method' },
+  MGR_ERR_REMOTE_FAILED: { errno: errno.EINVAL, message: 'remote method raised' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */
@@ -93,4 +101,17 @@ export function closest(name: string, candidates: readonly string[]): string | u
     }
   }
   return best;
+}
+
+/** An exception raised inside another module's method called through `remote()`, carrying its message. */
+export class RemoteError extends MgrError {
+  readonly module: string;
+  readonly method: string;
+
+  constructor(module: string, method: string, message: string) {
+    super('MGR_ERR_REMOTE_FAILED', message);
+    this.name = 'RemoteError';
+    this.module = module;
+    this.method = method;
+  }
 }

@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MgrError } from '../errors.ts';
 import { Accessors } from '../host/accessors.ts';
+import { MgrHost } from '../host/host.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
+import { StreamClock } from '../ingest/stream-clock.ts';
 import { stateDigest } from '../state/digest.ts';
+import { ConfigStore } from '../store/config-store.ts';
 import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
 import { CALLABLE, callAccessor } from './call.ts';
@@ -45,6 +48,48 @@ function openExisting(db: string): Store {
   return Store.open(db, { readOnly: true });
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+interface HostFlags {
+  db: string;
+  modules: string[];
+  modulePath: string[];
+  set: string[];
+  mgrId: string;
+  logFile?: string;
+  speed: number;
+}
+
+/** The module host for a command, or null when no module is to run. */
+async function createHost(store: Store, o: HostFlags): Promise<MgrHost | null> {
+  for (const kv of o.set) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new MgrError('MGR_ERR_USAGE', `--set takes KEY=VALUE, got "${kv}"`);
+    await new ConfigStore(store.config).set(kv.slice(0, eq), kv.slice(eq + 1));
+  }
+  if (o.modules.length === 0) return null;
+  const logFile = o.logFile ?? join(o.db, 'mgr.log');
+  const host = await MgrHost.create({
+    store,
+    modulePaths: o.modulePath,
+    mgrId: o.mgrId,
+    logFile,
+    clock: new StreamClock(o.speed),
+  });
+  host.useModules(o.modules);
+  host.start();
+  return host;
+}
+
 function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('json');
 }
@@ -71,6 +116,14 @@ function printSummary(s: ReplaySummary, status: string[]): void {
   );
   out.write(`  digest    ${s.digest}\n`);
   if (s.stoppedAt) out.write(`  stopped   --strict: ${s.stoppedAt}\n`);
+  for (const [name, m] of Object.entries(s.modules)) {
+    const got = Object.entries(m.received)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    const trouble =
+      m.errors > 0 || m.status === 'failed' ? `; ${m.errors} errors${m.error_string ? `: ${m.error_string}` : ''}` : '';
+    out.write(`  module    ${name} (${m.status}): ${m.delivered} cues${got ? ` (${got})` : ''}${trouble}\n`);
+  }
   out.write('cluster\n');
   for (const l of status) out.write(`  ${l}\n`);
 }
@@ -98,6 +151,16 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--reset', 'empty the store first')
     .option('--snapshot-every <n>', 'store a snapshot every N events', parsePositive, 500)
     .option('--max-line-bytes <n>', 'reject lines longer than this', parsePositive, 64 * 1024 * 1024)
+    .option('--modules <names>', 'run these modules (comma-separated) while replaying', parseList, [])
+    .option('--module-path <dir>', 'also look for modules in DIR (repeatable)', collect, [])
+    .option(
+      '--set <key=value>',
+      'a setting for this store, e.g. mgr/notifylog/file=cues.jsonl (repeatable)',
+      collect,
+      [],
+    )
+    .option('--mgr-id <id>', "this manager's id", 'x')
+    .option('--log-file <file>', 'the daemon log (default: <db>/mgr.log; - for stderr)')
     .action(async (trace: string, o) => {
       if (o.reset) {
         rmSync(join(o.db, 'store.mdb'), { force: true });
@@ -105,10 +168,12 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
       const store = Store.open(o.db);
       const progress = createProgress('replay');
+      const host = await createHost(store, o);
       try {
         const { summary, state } = await replayTrace({
           trace,
           store,
+          ...(host ? { host } : {}),
           speed: o.speed,
           strict: o.strict ?? false,
           snapshotEvery: o.snapshotEvery,
@@ -124,6 +189,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         if (summary.stoppedAt) setExit(EXIT_BAD_INPUT);
       } finally {
         progress.stop();
+        await host?.stop();
         await store.close();
       }
     });

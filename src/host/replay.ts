@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { Ingestor, type IngestReport } from '../ingest/ingestor.ts';
 import { createPacer } from '../ingest/pace.ts';
@@ -8,6 +9,7 @@ import type { ClusterState } from '../state/cluster-state.ts';
 import { stateDigest } from '../state/digest.ts';
 import { stateAt } from '../store/recovery.ts';
 import type { SourceCursor, Store } from '../store/store.ts';
+import type { MgrHost, ModuleStats } from './host.ts';
 import { traceIdentity } from './trace-identity.ts';
 
 export interface ReplayOptions {
@@ -21,6 +23,8 @@ export interface ReplayOptions {
   /** Told how many bytes of the trace file have been read, of how many. */
   readonly onProgress?: (read: number, total: number) => void;
   readonly onRejection?: (r: Rejection) => void;
+  /** The module host to publish to: it gets the recovered state first, then every snapshot with its events. */
+  readonly host?: MgrHost;
 }
 
 /** What a replay did, in the shape `--json` prints. */
@@ -45,6 +49,8 @@ export interface ReplaySummary {
   stoppedAt: string | null;
   /** The trace's lifetime totals in this store, over every run. */
   total: { lines: number; accepted: number; rejected: number };
+  /** What each module that ran received and did. */
+  modules: Record<string, ModuleStats>;
 }
 
 const KEPT_REJECTIONS = 50;
@@ -72,6 +78,8 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     rejected: 0,
   };
   const initial = stateAt(store);
+  const host = options.host;
+  host?.setInitialState(initial);
   const kept: string[] = [];
   const ingestor = new Ingestor(store, initial, {
     strict: options.strict ?? false,
@@ -80,6 +88,9 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
       if (kept.length < KEPT_REJECTIONS) kept.push(formatRejection(r));
       options.onRejection?.(r);
     },
+    ...(host
+      ? { onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events) }
+      : {}),
   });
   const pace = createPacer(options.speed ?? Number.POSITIVE_INFINITY);
   const report: IngestReport = await ingestor.ingest(
@@ -99,6 +110,10 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     { ...start, source: trace },
   );
   const state = ingestor.state;
+  if (host) {
+    host.endOfSource();
+    await host.idle();
+  }
   const summary: ReplaySummary = {
     trace,
     db: store.dir,
@@ -115,6 +130,7 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     rejections: kept,
     stoppedAt: report.stoppedAt ? formatRejection(report.stoppedAt) : null,
     total: { lines: report.cursor.line, accepted: report.cursor.accepted, rejected: report.cursor.rejected },
+    modules: host?.stats() ?? {},
   };
   return { summary, state };
 }

@@ -1,5 +1,5 @@
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import type { EventKind } from '../../schemas/event.ts';
+import type { EventKind, JournaledEvent } from '../../schemas/event.ts';
 import type { SourceItem } from '../sources/trace-source.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
@@ -17,8 +17,8 @@ export interface IngestorOptions {
   readonly snapshotEvery?: number;
   /** Told of each rejected line, in line order, as soon as its batch is folded. */
   readonly onRejection?: (r: Rejection) => void;
-  /** Told of each published snapshot. */
-  readonly onPublish?: (state: ClusterState, accepted: number) => void;
+  /** Told of each published snapshot, with the events it added, after they are committed. */
+  readonly onPublish?: (state: ClusterState, events: readonly JournaledEvent[]) => void;
 }
 
 /** What one ingest run did. */
@@ -224,7 +224,10 @@ export class Ingestor {
     if (snapshotDue) this.sinceSnapshot = 0;
     if (folded.state !== this.state) {
       this.subject.next(folded.state);
-      this.opts.onPublish?.(folded.state, folded.accepted.length);
+      this.opts.onPublish?.(
+        folded.state,
+        folded.accepted.map((a) => a.event),
+      );
     }
     for (const r of rejections) this.opts.onRejection?.(r);
     if (stopLine !== undefined) {

@@ -35,6 +35,8 @@ export class Store {
   private readonly journal: Database<JournaledEvent, number>;
   private readonly snapshots: Database<ClusterState, number>;
   private readonly cursors: Database<SourceCursor, string>;
+  /** The host's settings, written through by `ConfigStore`. */
+  readonly config: Database<string, string>;
 
   private constructor(dir: string, root: RootDatabase) {
     this.dir = dir;
@@ -42,6 +44,7 @@ export class Store {
     this.journal = root.openDB<JournaledEvent, number>({ name: 'journal', keyEncoding: 'uint32' });
     this.snapshots = root.openDB<ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
+    this.config = root.openDB<string, string>({ name: 'config', encoding: 'string' });
   }
 
   /** Opens (creating unless read-only) the store in `dir`. */

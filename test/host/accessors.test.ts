@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { finalState } from '../../bench/accessors.bench.ts';
 import { MgrError } from '../../src/errors.ts';
 import { Accessors } from '../../src/host/accessors.ts';
-import { finalState } from '../../bench/accessors.bench.ts';
 import { WHOLE_TRACE } from '../helpers.ts';
 
 describe('accessors', () => {
   const state = finalState(WHOLE_TRACE);
   const acc = new Accessors(() => state);
 
-  it('return the snapshot\'s own frozen objects: the same object on every call, never a copy', () => {
+  it("return the snapshot's own frozen objects: the same object on every call, never a copy", () => {
     const a = acc.get('osd_map');
     assert.equal(acc.get('osd_map'), a);
     assert.equal(a, state.maps.osd_map!.map);

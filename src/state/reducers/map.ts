@@ -63,6 +63,12 @@ function nextMap(kind: MapKind, prev: MapEntry<unknown> | undefined, event: MapP
   return map;
 }
 
+/** PGs of pools the new OSD map no longer has are gone, as Ceph's PG map drops them on the map update. */
+function dropDeletedPools(draft: Draft<ClusterState>, map: { pools?: Array<{ pool: number }> }): void {
+  const live = new Set((map.pools ?? []).map((p) => String(p.pool)));
+  for (const pool of Object.keys(draft.pgStats.pgs)) if (!live.has(pool)) delete draft.pgStats.pgs[pool];
+}
+
 function mapReducer<K extends MapKind>(kind: K): Reducer<K> {
   return (draft: Draft<ClusterState>, event: Sequenced<K>) => {
     const maps = draft.maps as Record<MapKind, Draft<MapEntry<unknown>> | undefined>;
@@ -73,6 +79,7 @@ function mapReducer<K extends MapKind>(kind: K): Reducer<K> {
     const { seq, t } = event as { seq: number; t: number };
     const entry = { map, epoch, seq, stamp: t };
     if (kind === 'osd_map') {
+      dropDeletedPools(draft, map as { pools?: Array<{ pool: number }> });
       const crush = (event as Sequenced<'osd_map'>).crush;
       const prevCrush = (prev as { crush?: unknown } | undefined)?.crush ?? null;
       maps[kind] = { ...entry, crush: crush ?? prevCrush } as Draft<MapEntry<unknown>>;

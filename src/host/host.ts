@@ -1,0 +1,539 @@
+import type { Logger } from 'pino';
+import type { JournaledEvent } from '../../schemas/event.ts';
+import type { MgrMap } from '../../schemas/maps/index.ts';
+import type { Cue } from '../bus/cue.ts';
+import { CuePlanner } from '../bus/cue-planner.ts';
+import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
+import { ModuleQueue } from '../bus/module-queue.ts';
+import { NOTIFY_TYPES, type NotifyType } from '../bus/notify-types.ts';
+import { MgrError, RemoteError } from '../errors.ts';
+import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts';
+import { Liveness } from '../ingest/liveness.ts';
+import type { StreamClock } from '../ingest/stream-clock.ts';
+import { createModuleLogger, createRootLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
+import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
+import { ConfigStore } from '../store/config-store.ts';
+import type { Store } from '../store/store.ts';
+import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
+import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
+import { type LoadedModule, loadModule } from './loader.ts';
+import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
+import type { ModuleServices } from './module-services.ts';
+
+const VERSION = '0.1.0';
+const ENABLED_KEY = 'mgrkit:enabled_modules';
+
+export interface HostOptions {
+  /** Where the enabled set and settings persist; without one they live in memory. */
+  readonly store?: Store;
+  readonly mgrId?: string;
+  /** Extra module folders, searched before the built-in ones. */
+  readonly modulePaths?: readonly string[];
+  /** Whether mgrkit's own `modules/` is on the module path (default true). */
+  readonly builtinModules?: boolean;
+  /** Modules already in hand, as if found on the module path (tests, embedding). */
+  readonly preloaded?: readonly LoadedModule[];
+  readonly logger?: Logger;
+  /** The daemon log file; `log_to_file` writes a module's lines to `<file>.<module>.log`. */
+  readonly logFile?: string;
+  readonly standby?: boolean;
+  /** How long `serve()` gets to return after `shutdown()`. */
+  readonly shutdownDeadlineMs?: number;
+  readonly queueCapacity?: number;
+  /** The stream clock when it runs on its own (paced replay, live). */
+  readonly clock?: StreamClock;
+}
+
+type Status = 'disabled' | 'running' | 'failed' | 'cannot-run' | 'load-error';
+
+interface Running {
+  instance: MgrModule | MgrStandbyModule;
+  abort: AbortController;
+  queue: ModuleQueue | null;
+  handlers: Array<[NotifyType, (cue: Cue) => void]>;
+  serve: Promise<void>;
+  served: boolean;
+}
+
+interface Record_ {
+  loaded: LoadedModule;
+  status: Status;
+  error: string;
+  running: Running | null;
+  cues: Partial<Record<NotifyType, number>>;
+  errors: number;
+}
+
+/** Per-module figures, for the replay summary and `mgr module ls`. */
+export interface ModuleStats {
+  status: Status;
+  error_string: string;
+  received: Partial<Record<NotifyType, number>>;
+  delivered: number;
+  coalesced: number;
+  dropped: number;
+  errors: number;
+}
+
+/** `mgr module ls`, shaped as Ceph's. */
+export interface ModuleList {
+  always_on_modules: string[];
+  enabled_modules: string[];
+  disabled_modules: Array<{ name: string; can_run: boolean; error_string: string }>;
+}
+
+/**
+ * The module host: finds and loads modules, runs the enabled ones with their own queues, sends them cues after each
+ * published snapshot, and keeps their failures to themselves.
+ */
+export class MgrHost {
+  readonly mgrId: string;
+  readonly log: Logger;
+  readonly config: ConfigStore;
+  readonly health = new HealthChecks();
+  readonly liveness: Liveness;
+  readonly bus: NotifyBus = createNotifyBus();
+  private readonly opts: HostOptions;
+  private readonly modules = new Map<string, Record_>();
+  private readonly planner = new CuePlanner();
+  private enabled: Set<string>;
+  private current: ClusterState;
+  private started = false;
+  private standby: boolean;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private sourceOpen = true;
+
+  private constructor(options: HostOptions, loaded: readonly LoadedModule[]) {
+    this.opts = options;
+    this.mgrId = options.mgrId ?? 'x';
+    this.log = options.logger ?? createRootLogger({ file: options.logFile });
+    this.config = new ConfigStore(options.store?.config ?? null);
+    this.current = createEmptyState();
+    this.standby = options.standby ?? false;
+    for (const l of loaded)
+      this.modules.set(l.name, { loaded: l, status: 'disabled', error: l.error, running: null, cues: {}, errors: 0 });
+    this.enabled = new Set(JSON.parse(this.config.get(ENABLED_KEY) ?? '[]') as string[]);
+    const clock = options.clock;
+    this.liveness = new Liveness({
+      timeoutSeconds: () => Number(this.config.get('mon_connection_timeout') ?? DEFAULT_MON_CONNECTION_TIMEOUT),
+      ...(clock?.running ? { now: () => clock.now(), wallPerStreamMs: clock.wallPerStreamMs } : {}),
+    });
+    this.liveness.changes.subscribe((c) =>
+      this.log.info({ connected: c.connected, at: c.at, reason: c.reason }, 'monitor connection changed'),
+    );
+    this.config.subscribe((key) => this.onConfigChange(key));
+  }
+
+  /** Finds and loads every module on the module path (a module that fails to load is listed with why). */
+  static async create(options: HostOptions = {}): Promise<MgrHost> {
+    const paths = [...(options.modulePaths ?? [])];
+    const preloaded = [...(options.preloaded ?? [])];
+    const fromConfig = options.store ? new ConfigStore(options.store.config).get('mgr_module_path') : undefined;
+    if (fromConfig) paths.push(...fromConfig.split(':').filter((p) => p !== ''));
+    if (options.builtinModules ?? true) paths.push(BUILTIN_MODULE_DIR);
+    const candidates = discoverModules(paths).filter((c) => !preloaded.some((p) => p.name === c.name));
+    const loaded = await Promise.all(candidates.map(loadModule));
+    return new MgrHost(options, [...preloaded, ...loaded]);
+  }
+
+  /** The current snapshot. */
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  /** Adopts a snapshot recovered from the store, before any module runs. */
+  setInitialState(state: ClusterState): void {
+    this.current = state;
+  }
+
+  /** Names of every module found on the module path. */
+  moduleNames(): string[] {
+    return [...this.modules.keys()].sort();
+  }
+
+  /** `mgr module ls`. */
+  module_ls(): ModuleList {
+    const alwaysOn = [...this.modules.values()].filter((m) => m.loaded.Module?.ALWAYS_ON).map((m) => m.loaded.name);
+    const enabled = [...this.enabled].filter((n) => this.modules.has(n) && !alwaysOn.includes(n)).sort();
+    return {
+      always_on_modules: alwaysOn.sort(),
+      enabled_modules: enabled,
+      disabled_modules: [...this.modules.values()]
+        .filter((m) => !this.enabled.has(m.loaded.name) && !alwaysOn.includes(m.loaded.name))
+        .map((m) => ({ name: m.loaded.name, can_run: m.loaded.canRun, error_string: m.error }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  /** Enables a module (persisted) and starts it if the host is running; the others are not disturbed. */
+  async enable(name: string, options: { persist?: boolean } = {}): Promise<void> {
+    if (!this.modules.has(name)) {
+      throw new MgrError(
+        'MGR_ERR_MODULE_NOT_FOUND',
+        `no module named "${name}" on the module path (${this.moduleNames().join(', ')})`,
+      );
+    }
+    this.enabled.add(name);
+    if (options.persist ?? true) await this.config.set(ENABLED_KEY, JSON.stringify([...this.enabled].sort()));
+    if (this.started) this.startModule(name);
+  }
+
+  /** Disables a module (persisted), shutting it down if it runs. */
+  async disable(name: string, options: { persist?: boolean } = {}): Promise<void> {
+    if (!this.modules.has(name)) throw new MgrError('MGR_ERR_MODULE_NOT_FOUND', `no module named "${name}"`);
+    this.enabled.delete(name);
+    if (options.persist ?? true) await this.config.set(ENABLED_KEY, JSON.stringify([...this.enabled].sort()));
+    await this.stopModule(name);
+  }
+
+  /** Runs exactly these modules for this host's lifetime, leaving the persisted set alone. */
+  useModules(names: readonly string[]): void {
+    for (const n of names) {
+      if (!this.modules.has(n)) {
+        throw new MgrError(
+          'MGR_ERR_MODULE_NOT_FOUND',
+          `no module named "${n}" on the module path (${this.moduleNames().join(', ')})`,
+        );
+      }
+    }
+    this.enabled = new Set(names);
+  }
+
+  /** Starts every enabled module (and the always-on ones). */
+  start(): void {
+    this.started = true;
+    for (const [name, m] of this.modules)
+      if (this.enabled.has(name) || m.loaded.Module?.ALWAYS_ON) this.startModule(name);
+    this.refreshHealth();
+  }
+
+  /** Publishes a snapshot and the events it added: liveness, then one cue per change, in event order. */
+  publish(state: ClusterState, events: readonly JournaledEvent[]): void {
+    this.current = state;
+    this.opts.clock?.observe(state.stamp);
+    this.liveness.observe(events);
+    this.emit(this.planner.plan(events));
+    this.maybeStandbyFromMgrMap(events);
+    clearTimeout(this.flushTimer);
+    // A stats period ends when the stream moves on; a quiet stream is moved on by a short timer.
+    this.flushTimer = setTimeout(() => this.emit(this.planner.flush()), 250);
+    this.flushTimer.unref();
+  }
+
+  /** The source ended: the last stats period is over and the monitors are gone. */
+  endOfSource(): void {
+    clearTimeout(this.flushTimer);
+    this.emit(this.planner.flush());
+    this.sourceOpen = false;
+    this.liveness.end();
+  }
+
+  /** Resolves when every running module has handled its queued cues, or after `timeoutMs`. */
+  async idle(timeoutMs = 10_000): Promise<boolean> {
+    const queues = [...this.modules.values()].flatMap((m) => (m.running?.queue ? [m.running.queue] : []));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const done = Promise.all(queues.map((q) => q.idle())).then(() => true);
+    const r = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return r;
+  }
+
+  /** Shuts every module down (each within the deadline) and stops the host. */
+  async stop(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.started = false;
+    await Promise.all([...this.modules.keys()].map((n) => this.stopModule(n)));
+    this.liveness.stop();
+  }
+
+  /** Figures per module that ran or was asked to. */
+  stats(): Record<string, ModuleStats> {
+    const out: Record<string, ModuleStats> = {};
+    for (const [name, m] of this.modules) {
+      if (m.status === 'disabled' && !this.enabled.has(name) && m.running === null && Object.keys(m.cues).length === 0)
+        continue;
+      const q = m.running?.queue?.stats;
+      out[name] = {
+        status: m.status,
+        error_string: m.error,
+        received: { ...m.cues },
+        delivered: q?.delivered ?? 0,
+        coalesced: q?.coalesced ?? 0,
+        dropped: q?.dropped ?? 0,
+        errors: m.errors,
+      };
+    }
+    return out;
+  }
+
+  /** The running instance of a module (tests and the harness). */
+  instance<T extends MgrModule | MgrStandbyModule = MgrModule>(name: string): T | undefined {
+    return this.modules.get(name)?.running?.instance as T | undefined;
+  }
+
+  /** Calls another module's method for `caller`, copying arguments and result both ways. */
+  async remote(caller: string, module: string, method: string, args: unknown[]): Promise<unknown> {
+    const target = this.modules.get(module);
+    const inst = target?.status === 'running' ? target.running?.instance : undefined;
+    if (inst === undefined) {
+      throw new MgrError(
+        'MGR_ERR_REMOTE_NOT_ENABLED',
+        `Module not found: "${module}" is not enabled (called from ${caller})`,
+      );
+    }
+    const fn = (inst as unknown as Record<string, unknown>)[method];
+    if (typeof fn !== 'function' || method.startsWith('_') || method === 'constructor') {
+      throw new MgrError('MGR_ERR_REMOTE_NO_METHOD', `module "${module}" has no method "${method}"`);
+    }
+    let result: unknown;
+    try {
+      result = await (fn as (...a: unknown[]) => unknown).apply(inst, structuredClone(args));
+    } catch (e) {
+      throw new RemoteError(module, method, e instanceof Error ? e.message : String(e));
+    }
+    return structuredClone(result);
+  }
+
+  private emit(cues: readonly Cue[]): void {
+    for (const cue of cues) this.bus.emit(cue.type, cue);
+  }
+
+  private moduleLogLevel(name: string): ModuleLogLevel {
+    const set = this.config.get(`mgr/${name}/log_level`);
+    if (set !== undefined && set !== '') return set as ModuleLogLevel;
+    return levelForDebug(this.config.get('debug_mgr') ?? '2/5');
+  }
+
+  private moduleLogger(name: string): Logger {
+    const toFile = ['true', 'True', '1'].includes(this.config.get(`mgr/${name}/log_to_file`) ?? '');
+    const file = toFile && this.opts.logFile && this.opts.logFile !== '-' ? `${this.opts.logFile}.${name}.log` : null;
+    if (toFile && file === null) this.log.warn({ module: name }, 'log_to_file is set but the daemon logs to stderr');
+    return createModuleLogger(this.log, name, this.moduleLogLevel(name), file);
+  }
+
+  private services(
+    name: string,
+    log: Logger,
+    abort: AbortController,
+    options: LoadedModule['options'],
+  ): ModuleServices {
+    return {
+      name,
+      mgrId: this.mgrId,
+      log,
+      accessors: new Accessors(() => this.current),
+      options,
+      signal: abort.signal,
+      haveMonConnection: () => this.liveness.connected,
+      version: () => this.clusterVersion(),
+      releaseName: () => this.releaseName(),
+      getOption: (key) => this.config.get(`mgr/${name}/${key}`),
+      setOption: (key, value) => this.config.set(`mgr/${name}/${key}`, value),
+      setHealthChecks: (checks: Record<string, ModuleHealthCheck>) => {
+        this.health.set(name, checks);
+      },
+      remote: (module, method, args) => this.remote(name, module, method, args),
+      activeUri: () => {
+        const services = (this.current.maps.mgr_map?.map as MgrMap | undefined)?.services as
+          | Record<string, string>
+          | undefined;
+        return services?.[name] ?? null;
+      },
+    };
+  }
+
+  private startModule(name: string): void {
+    const m = this.modules.get(name)!;
+    if (m.running !== null) return;
+    const { loaded } = m;
+    if (loaded.Module === null) {
+      m.status = 'load-error';
+      this.log.error({ module: name, error: m.error }, 'module failed to load');
+      return;
+    }
+    if (!loaded.canRun) {
+      m.status = 'cannot-run';
+      this.log.warn({ module: name, reason: m.error }, 'module cannot run');
+      this.refreshHealth();
+      return;
+    }
+    const Cls = this.standby ? loaded.Standby : loaded.Module;
+    if (Cls === null) return; // no standby half: nothing runs on a standby
+    const log = this.moduleLogger(name);
+    const abort = new AbortController();
+    let instance: MgrModule | MgrStandbyModule;
+    try {
+      instance = constructModule(Cls as new () => MgrModule, {
+        name,
+        log,
+        services: this.services(name, log, abort, loaded.options),
+      });
+      instance.__attach();
+    } catch (e) {
+      this.fail(m, `constructor raised: ${(e as Error).message}`, e);
+      return;
+    }
+    const running: Running = { instance, abort, queue: null, handlers: [], serve: Promise.resolve(), served: false };
+    m.running = running;
+    m.status = 'running';
+    m.error = '';
+    if (!this.standby) {
+      const types = loaded.Module.NOTIFY_TYPES;
+      if (types === undefined) log.warn('module has no NOTIFY_TYPES: it gets no notifications');
+      const mod = instance as MgrModule;
+      const queue = new ModuleQueue({
+        ...(this.opts.queueCapacity !== undefined ? { capacity: this.opts.queueCapacity } : {}),
+        deliver: (cue) => mod.notify(cue.type, cue.id),
+        onError: (cue, e) => {
+          m.errors++;
+          log.error({ err: e, notify: cue.type, seq: cue.seq }, 'notify raised');
+          this.refreshHealth();
+        },
+      });
+      running.queue = queue;
+      for (const type of types ?? []) {
+        const handler = (cue: Cue) => {
+          m.cues[type] = (m.cues[type] ?? 0) + 1;
+          queue.push(cue);
+        };
+        this.bus.on(type, handler);
+        running.handlers.push([type, handler]);
+      }
+    }
+    running.serve = (async () => {
+      try {
+        await instance.serve();
+      } catch (e) {
+        if (m.running === running && !abort.signal.aborted) this.fail(m, (e as Error).message ?? String(e), e);
+      } finally {
+        running.served = true;
+      }
+    })();
+    log.info({ standby: this.standby }, 'module started');
+  }
+
+  private async stopModule(name: string): Promise<void> {
+    const m = this.modules.get(name)!;
+    const running = m.running;
+    if (running === null) {
+      if (m.status !== 'load-error') m.status = 'disabled';
+      return;
+    }
+    this.detach(running);
+    m.running = null;
+    if (m.status === 'running') m.status = 'disabled';
+    running.abort.abort();
+    try {
+      await running.instance.shutdown();
+    } catch (e) {
+      running.instance.log.error({ err: e }, 'shutdown raised');
+    }
+    const deadline = this.opts.shutdownDeadlineMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadline);
+    });
+    const r = await Promise.race([running.serve.then(() => 'ok' as const), late]);
+    clearTimeout(timer);
+    if (r === 'late')
+      running.instance.log.warn({ deadlineMs: deadline }, 'serve() did not return after shutdown; not waiting');
+    this.health.set(name, {});
+    this.refreshHealth();
+  }
+
+  private detach(running: Running): void {
+    for (const [type, handler] of running.handlers) this.bus.off(type, handler);
+    running.handlers = [];
+    running.queue?.close();
+  }
+
+  private fail(m: Record_, error: string, e: unknown): void {
+    m.status = 'failed';
+    m.error = error;
+    m.errors++;
+    if (m.running) this.detach(m.running);
+    this.log.error({ module: m.loaded.name, err: e }, 'module failed');
+    this.refreshHealth();
+  }
+
+  /** The host's own checks: `MGR_MODULE_ERROR` for failing modules, `MGR_MODULE_DEPENDENCY` for ones that cannot run. */
+  private refreshHealth(): void {
+    const failed: string[] = [];
+    const cannot: string[] = [];
+    for (const [name, m] of this.modules) {
+      if (m.status === 'failed') failed.push(`Module '${name}' has failed: ${m.error}`);
+      else if (m.errors > 0 && m.status === 'running')
+        failed.push(`Module '${name}' has failed: ${m.errors} notification(s) raised`);
+      if (m.status === 'cannot-run') cannot.push(`Module '${name}' has failed dependency: ${m.error}`);
+    }
+    const checks: Record<string, ModuleHealthCheck> = {};
+    if (failed.length > 0) {
+      checks.MGR_MODULE_ERROR = {
+        severity: 'error',
+        summary: failed.length === 1 ? failed[0]! : `${failed.length} mgr modules have failed`,
+        count: failed.length,
+        detail: failed,
+      };
+    }
+    if (cannot.length > 0) {
+      checks.MGR_MODULE_DEPENDENCY = {
+        severity: 'warning',
+        summary: cannot.length === 1 ? cannot[0]! : `${cannot.length} mgr modules have failed dependencies`,
+        count: cannot.length,
+        detail: cannot,
+      };
+    }
+    this.health.set('mgr', checks);
+  }
+
+  private onConfigChange(key: string): void {
+    const m = /^mgr\/([^/]+)\/(.+)$/.exec(key);
+    if (m === null) return;
+    const running = this.modules.get(m[1]!)?.running;
+    if (running === null || running === undefined) return;
+    const inst = running.instance as Partial<MgrModule>;
+    if (m[2] === 'log_level')
+      running.instance.log.level = createModuleLogger(this.log, m[1]!, this.moduleLogLevel(m[1]!), null).level;
+    Promise.resolve()
+      .then(() => inst.config_notify?.())
+      .catch((e) => running.instance.log.error({ err: e }, 'config_notify raised'));
+  }
+
+  /** Become a standby when the mgr map names another active and lists us among its standbys. */
+  private maybeStandbyFromMgrMap(events: readonly JournaledEvent[]): void {
+    if (this.opts.standby !== undefined || !events.some((e) => e.kind === 'mgr_map')) return;
+    const map = this.current.maps.mgr_map?.map as MgrMap | undefined;
+    if (map === undefined) return;
+    const standbys = (map.standbys ?? []) as Array<{ name?: string }>;
+    const shouldStandby = map.active_name !== this.mgrId && standbys.some((s) => s.name === this.mgrId);
+    if (shouldStandby === this.standby) return;
+    this.log.info({ active: map.active_name, standby: shouldStandby }, 'role changed by the mgr map');
+    const names = [...this.modules.keys()].filter((n) => this.modules.get(n)!.running !== null);
+    void (async () => {
+      await Promise.all(names.map((n) => this.stopModule(n)));
+      this.standby = shouldStandby;
+      if (this.started) for (const n of names) this.startModule(n);
+    })();
+  }
+
+  private clusterVersion(): string {
+    const daemons = Object.values(this.current.daemons);
+    const pick = ['mgr', 'mon', 'osd'].map((t) => daemons.find((d) => d.type === t && d.metadata.ceph_version));
+    return pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
+  }
+
+  private releaseName(): string {
+    const d = Object.values(this.current.daemons).find((x) => x.metadata.ceph_release);
+    return d?.metadata.ceph_release ?? this.current.maps.osd_map?.map.require_osd_release ?? 'unknown';
+  }
+
+  /** Whether the source is still open (a finite source that ended leaves the host serving its last state). */
+  get sourceAlive(): boolean {
+    return this.sourceOpen;
+  }
+
+  static readonly notifyTypes = NOTIFY_TYPES;
+}

@@ -1,0 +1,118 @@
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { isNotifyType, type NotifyType } from '../bus/notify-types.ts';
+import { OPTION_TYPES, type Option } from '../options/option.ts';
+import type { ModuleCandidate } from './discovery.ts';
+import { MgrModule, MgrStandbyModule, moduleOptions } from './mgr-module.ts';
+
+/** A module class as the host sees it. */
+export type ModuleClass = (new () => MgrModule) & {
+  NOTIFY_TYPES?: readonly NotifyType[];
+  MODULE_OPTIONS?: readonly Option[];
+  ALWAYS_ON?: boolean;
+  can_run(): [boolean, string];
+};
+export type StandbyModuleClass = (new () => MgrStandbyModule) & { MODULE_OPTIONS?: readonly Option[] };
+
+/** A module after loading: its classes, or why it could not be loaded; and whether it can run. */
+export interface LoadedModule {
+  readonly name: string;
+  readonly file: string;
+  readonly Module: ModuleClass | null;
+  readonly Standby: StandbyModuleClass | null;
+  readonly options: readonly Option[];
+  readonly canRun: boolean;
+  /** Why it cannot run or could not load; `""` otherwise. */
+  readonly error: string;
+}
+
+let hooked = false;
+
+/** Makes `from 'mgrkit'` resolve for modules anywhere on the module path (once per process). */
+export function ensureMgrkitResolvable(): void {
+  if (hooked) return;
+  hooked = true;
+  register(new URL('./mgrkit-resolve-hooks.mjs', import.meta.url), {
+    data: { indexUrl: new URL('../index.ts', import.meta.url).href },
+  });
+}
+
+function isSubclass(value: unknown, base: abstract new (...a: never[]) => unknown): boolean {
+  return typeof value === 'function' && value.prototype instanceof base;
+}
+
+/** Checks the static declarations of a module class; returns the problem, or `""`. */
+export function checkModuleClass(Cls: ModuleClass): string {
+  const types = Cls.NOTIFY_TYPES;
+  if (types !== undefined) {
+    if (!Array.isArray(types)) return 'NOTIFY_TYPES is not a list';
+    const bad = types.filter((t) => typeof t !== 'string' || !isNotifyType(t));
+    if (bad.length > 0) return `unknown NOTIFY_TYPES ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
+  }
+  const seen = new Set<string>();
+  for (const o of Cls.MODULE_OPTIONS ?? []) {
+    if (typeof o?.name !== 'string' || o.name === '') return 'a MODULE_OPTIONS entry has no name';
+    if (seen.has(o.name)) return `option "${o.name}" is declared twice`;
+    if (o.type !== undefined && !(OPTION_TYPES as readonly string[]).includes(o.type)) {
+      return `option "${o.name}" has unknown type "${o.type}"`;
+    }
+    seen.add(o.name);
+  }
+  return '';
+}
+
+/** Describes a module class that is already in hand (tests, embedding), as loading a file would. */
+export function describeModule(
+  name: string,
+  file: string,
+  Module: ModuleClass,
+  Standby: StandbyModuleClass | null,
+): LoadedModule {
+  const problem = checkModuleClass(Module);
+  if (problem !== '') return { name, file, Module: null, Standby: null, options: [], canRun: false, error: problem };
+  let canRun: [boolean, string];
+  try {
+    canRun = Module.can_run();
+  } catch (e) {
+    canRun = [false, `can_run raised: ${(e as Error).message}`];
+  }
+  return {
+    name,
+    file,
+    Module,
+    Standby,
+    options: moduleOptions(Module),
+    canRun: canRun[0],
+    error: canRun[0] ? '' : canRun[1],
+  };
+}
+
+/**
+ * Imports a module's file (TypeScript included) and checks what it exports: `Module` (or the default export), a
+ * subclass of `MgrModule`, and optionally `StandbyModule`. A module that fails to load is still listed, with why.
+ */
+export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
+  ensureMgrkitResolvable();
+  const fail = (error: string): LoadedModule => ({
+    name: c.name,
+    file: c.file,
+    Module: null,
+    Standby: null,
+    options: [],
+    canRun: false,
+    error,
+  });
+  let ns: Record<string, unknown>;
+  try {
+    ns = (await import(pathToFileURL(c.file).href)) as Record<string, unknown>;
+  } catch (e) {
+    return fail(`failed to load ${c.file}: ${(e as Error).message}`);
+  }
+  const Module = ns.Module ?? ns.default;
+  if (!isSubclass(Module, MgrModule)) return fail(`${c.file} exports no class Module extending MgrModule`);
+  const Standby = ns.StandbyModule;
+  if (Standby !== undefined && !isSubclass(Standby, MgrStandbyModule)) {
+    return fail(`${c.file}: StandbyModule does not extend MgrStandbyModule`);
+  }
+  return describeModule(c.name, c.file, Module as ModuleClass, (Standby as StandbyModuleClass | undefined) ?? null);
+}

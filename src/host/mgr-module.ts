@@ -1,0 +1,237 @@
+import type { Logger } from 'pino';
+import type { ClogEntry } from '../../schemas/daemon/index.ts';
+import type { NotifyType } from '../bus/notify-types.ts';
+import { MgrError } from '../errors.ts';
+import type { ModuleHealthCheck } from '../health/health-checks.ts';
+import { COMMON_OPTIONS, type Option, parseOptionValue } from '../options/option.ts';
+import type { CounterSample } from '../state/cluster-state.ts';
+import type { GetName, GetResult } from '../state/views/index.ts';
+import type { ModuleBoot, ModuleServices } from './module-services.ts';
+
+let booting: ModuleBoot | null = null;
+
+/** Constructs a module class the way the host does: the constructor gets its name and logger, not cluster data. */
+export function constructModule<T>(Cls: new () => T, boot: ModuleBoot): T {
+  booting = boot;
+  try {
+    return new Cls();
+  } finally {
+    booting = null;
+  }
+}
+
+function takeBoot(kind: string): ModuleBoot {
+  if (booting === null) {
+    throw new MgrError(
+      'MGR_ERR_MODULE_CONTEXT',
+      `a ${kind} is constructed by the host (or by createModuleHarness in tests), not with "new"`,
+    );
+  }
+  return booting;
+}
+
+/** The `notify` id: `""`, or the log entry for `clog`. */
+export type NotifyId = string | ClogEntry;
+
+/**
+ * What Ceph modules and mgrkit modules share with a standby: name, logger, options, the shutdown signal.
+ */
+abstract class ModuleBase {
+  /** Options this module declares; Ceph's `log_level`, `log_to_file`, `log_to_cluster` come with every module. */
+  static MODULE_OPTIONS: readonly Option[] = [];
+
+  /** The module's name (its folder's name). */
+  readonly module_name: string;
+  /** The module's own logger (pino), carrying its name. */
+  readonly log: Logger;
+  protected readonly services: ModuleServices;
+  private attached = false;
+
+  constructor(kind: string) {
+    const boot = takeBoot(kind);
+    this.module_name = boot.name;
+    this.log = boot.log;
+    this.services = boot.services;
+  }
+
+  /** @internal Called by the host once the constructor has returned: cluster access starts here. */
+  __attach(): void {
+    this.attached = true;
+  }
+
+  protected ready(what: string): ModuleServices {
+    if (!this.attached) {
+      throw new MgrError(
+        'MGR_ERR_MODULE_CONTEXT',
+        `${this.module_name}: ${what}() called from the constructor; cluster access starts in serve() and notify()`,
+      );
+    }
+    return this.services;
+  }
+
+  /** Aborted when the host asks the module to stop (on disable and at host stop). */
+  get signal(): AbortSignal {
+    return this.services.signal;
+  }
+
+  /** Waits `seconds` or until shutdown, whichever is first; resolves true if shutdown was asked. */
+  sleep(seconds: number): Promise<boolean> {
+    const signal = this.services.signal;
+    if (signal.aborted) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      }, seconds * 1000);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Long-running work; should return soon after `shutdown()` (watch `signal`). */
+  serve(): void | Promise<void> {}
+
+  /** The host is stopping this module; the default does nothing beyond aborting `signal`, which the host does. */
+  shutdown(): void | Promise<void> {}
+
+  /** This manager's id. */
+  get_mgr_id(): string {
+    return this.ready('get_mgr_id').mgrId;
+  }
+
+  /** The value of a declared option: the set value or the default, typed. An undeclared option throws. */
+  get_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const services = this.ready('get_module_option');
+    const option = services.options.find((o) => o.name === key);
+    if (option === undefined) {
+      throw new MgrError(
+        'MGR_ERR_OPTION_UNDECLARED',
+        `${this.module_name}: option "${key}" is not declared in MODULE_OPTIONS`,
+      );
+    }
+    const set = services.getOption(key);
+    if (set !== undefined) return parseOptionValue(option, set) as T;
+    return (option.default ?? defaultValue ?? null) as T;
+  }
+}
+
+/**
+ * The base of every module: subclass it as `export class Module extends MgrModule` in `modules/<name>/module.ts`.
+ * Method names are Ceph's, so a ceph-mgr module author finds what they know.
+ *
+ * @example
+ * ```ts
+ * import { MgrModule, type NotifyType } from 'mgrkit';
+ * export class Module extends MgrModule {
+ *   static NOTIFY_TYPES: NotifyType[] = ['osd_map'];
+ *   notify(type: NotifyType) {
+ *     this.log.info({ epoch: this.get('osd_map')?.epoch }, 'new osd map');
+ *   }
+ * }
+ * ```
+ */
+export abstract class MgrModule extends ModuleBase {
+  /** The notifications this module wants; without it, none (and the host warns, as Ceph does). */
+  static NOTIFY_TYPES?: readonly NotifyType[];
+
+  /** Whether the module can run here, and why not: a module that cannot is listed and never started. */
+  static can_run(): [boolean, string] {
+    return [true, ''];
+  }
+
+  constructor() {
+    super('module');
+  }
+
+  /** A cue that state of `type` changed; read what you need through the accessors. */
+  notify(_type: NotifyType, _id: NotifyId): void | Promise<void> {}
+
+  /** One of this module's options changed. */
+  config_notify(): void | Promise<void> {}
+
+  /** Cluster data by name, as ceph-mgr's `get()` returns it: the current snapshot's own frozen object. */
+  get<N extends GetName>(name: N): GetResult<N> {
+    return this.ready('get').accessors.get(name);
+  }
+
+  /** A daemon's metadata, or `defaultValue` (null if none) when the manager has none. */
+  get_metadata<D = null>(svc_type: string, svc_id: string, defaultValue?: D): Readonly<Record<string, string>> | D {
+    return this.ready('get_metadata').accessors.get_metadata(svc_type, svc_id, defaultValue);
+  }
+
+  /** A daemon's status strings. */
+  get_daemon_status(svc_type: string, svc_id: string): Readonly<Record<string, string>> | null {
+    return this.ready('get_daemon_status').accessors.get_daemon_status(svc_type, svc_id);
+  }
+
+  /** `{path: [[t, v], ...]}` (or `[t, sum, count]` samples for averages). */
+  get_counter(svc_type: string, svc_id: string, path: string): Record<string, readonly CounterSample[]> {
+    return this.ready('get_counter').accessors.get_counter(svc_type, svc_id, path);
+  }
+
+  /** `{path: [t, v]}` (or `[t, sum, count]`), or `{path: []}`. */
+  get_latest_counter(svc_type: string, svc_id: string, path: string): Record<string, CounterSample | readonly []> {
+    return this.ready('get_latest_counter').accessors.get_latest_counter(svc_type, svc_id, path);
+  }
+
+  /** Whether the manager is connected to the monitors: follows the stream's liveness. */
+  have_mon_connection(): boolean {
+    return this.ready('have_mon_connection').haveMonConnection();
+  }
+
+  /** The cluster's Ceph version string, as the daemons report it. */
+  get version(): string {
+    return this.ready('version').version();
+  }
+
+  /** The cluster's Ceph release name (`pacific`, ...). */
+  get release_name(): string {
+    return this.ready('release_name').releaseName();
+  }
+
+  /** Replaces this module's health checks; `{}` clears them. */
+  set_health_checks(checks: Record<string, ModuleHealthCheck>): void {
+    this.ready('set_health_checks').setHealthChecks(checks);
+  }
+
+  /** Sets (or with null, resets) one of this module's options; resolves once stored. */
+  async set_module_option(key: string, value: string | number | boolean | null): Promise<void> {
+    const services = this.ready('set_module_option');
+    if (!services.options.some((o) => o.name === key)) {
+      throw new MgrError(
+        'MGR_ERR_OPTION_UNDECLARED',
+        `${this.module_name}: option "${key}" is not declared in MODULE_OPTIONS`,
+      );
+    }
+    await services.setOption(key, value === null ? null : String(value));
+  }
+
+  /**
+   * Calls `method` of another enabled module with copies of `args`, and returns a copy of its result. A module
+   * that is not enabled, or a method it lacks, is a typed error; an exception inside comes back as `RemoteError`.
+   */
+  remote<T = unknown>(module: string, method: string, ...args: unknown[]): Promise<T> {
+    return this.ready('remote').remote(module, method, args) as Promise<T>;
+  }
+}
+
+/** What runs instead of `Module` while the host is a standby: no cluster data, only the way to the active. */
+export abstract class MgrStandbyModule extends ModuleBase {
+  constructor() {
+    super('standby module');
+  }
+
+  /** The URI the active manager's instance of this module serves, from the mgr map, or null. */
+  get_active_uri(): string | null {
+    return this.ready('get_active_uri').activeUri();
+  }
+}
+
+/** Every module's options: its own plus the common ones Ceph adds. */
+export function moduleOptions(Cls: { MODULE_OPTIONS?: readonly Option[] }): readonly Option[] {
+  const own = Cls.MODULE_OPTIONS ?? [];
+  return [...own, ...COMMON_OPTIONS.filter((c) => !own.some((o) => o.name === c.name))];
+}

@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { ModuleHealthCheck } from '../health/health-checks.ts';
+import type { Option } from '../options/option.ts';
+import type { Accessors } from './accessors.ts';
+
+/**
+ * What the host gives one module: its own derived context. A module never holds the host itself; it reaches other
+ * modules only through `remote`.
+ */
+export interface ModuleServices {
+  readonly name: string;
+  readonly mgrId: string;
+  readonly log: Logger;
+  readonly accessors: Accessors;
+  readonly options: readonly Option[];
+  readonly signal: AbortSignal;
+  haveMonConnection(): boolean;
+  version(): string;
+  releaseName(): string;
+  getOption(key: string): string | undefined;
+  setOption(key: string, value: string | null): Promise<void>;
+  setHealthChecks(checks: Record<string, ModuleHealthCheck>): void;
+  remote(module: string, method: string, args: unknown[]): Promise<unknown>;
+  activeUri(): string | null;
+}
+
+/** What the host hands a module's constructor: its name and logger, but no cluster access yet. */
+export interface ModuleBoot {
+  readonly name: string;
+  readonly log: Logger;
+  readonly services: ModuleServices;
+}

@@ -1,0 +1,46 @@
+/**
+ * mgrkit's public API: what modules and embedding programs import as `from 'mgrkit'`.
+ *
+ * @example A module, in `modules/hello/module.ts`:
+ * ```ts
+ * import { MgrModule, type NotifyType } from 'mgrkit';
+ *
+ * export class Module extends MgrModule {
+ *   static NOTIFY_TYPES: NotifyType[] = ['osd_map', 'health'];
+ *   notify(type: NotifyType) {
+ *     if (type === 'osd_map') this.log.info({ epoch: this.get('osd_map')?.epoch }, 'osd map');
+ *   }
+ * }
+ * ```
+ * @packageDocumentation
+ */
+
+export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.ts';
+export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
+export type { Cue } from './bus/cue.ts';
+export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
+// Errors
+export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
+export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
+export { Accessors } from './host/accessors.ts';
+// Running a host
+export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
+// Writing modules
+export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts';
+export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';
+export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
+export { type SourceItem, traceSource } from './sources/trace-source.ts';
+// Cluster state and its events
+export type { ClusterState, CounterSample, DaemonState } from './state/cluster-state.ts';
+export { stateDigest } from './state/digest.ts';
+export type { GetName, GetResult, JsonText } from './state/views/index.ts';
+export { stateAt } from './store/recovery.ts';
+export { Store } from './store/store.ts';
+
+// Testing modules
+export {
+  createModuleHarness,
+  type DeliveredCue,
+  type HarnessOptions,
+  type ModuleHarness,
+} from './testing/module-harness.ts';

@@ -1,0 +1,58 @@
+/** The option types Ceph's `Option` declares. */
+export const OPTION_TYPES = ['str', 'int', 'uint', 'float', 'bool', 'secs', 'size', 'addr', 'uuid'] as const;
+export type OptionType = (typeof OPTION_TYPES)[number];
+
+/** A module option, with Ceph's fields. */
+export interface Option {
+  readonly name: string;
+  readonly type?: OptionType;
+  readonly default?: string | number | boolean | null;
+  readonly min?: number;
+  readonly max?: number;
+  readonly enum_allowed?: readonly string[];
+  readonly desc?: string;
+  readonly long_desc?: string;
+  readonly tags?: readonly string[];
+  readonly see_also?: readonly string[];
+  readonly runtime?: boolean;
+}
+
+/** Declares a module option (Ceph's `Option(...)`); the fields are checked when the module loads. */
+export function Option(spec: Option): Option {
+  return Object.freeze({ type: 'str', ...spec });
+}
+
+/** The options Ceph adds to every module. */
+export const COMMON_OPTIONS: readonly Option[] = [
+  Option({
+    name: 'log_level',
+    type: 'str',
+    default: '',
+    enum_allowed: ['', 'critical', 'error', 'warning', 'info', 'debug'],
+  }),
+  Option({ name: 'log_to_file', type: 'bool', default: false }),
+  Option({ name: 'log_to_cluster', type: 'bool', default: false }),
+  Option({
+    name: 'log_to_cluster_level',
+    type: 'str',
+    default: 'info',
+    enum_allowed: ['', 'critical', 'error', 'warning', 'info', 'debug'],
+  }),
+];
+
+/** A stored option value (always text, as Ceph keeps it) as the option's type. */
+export function parseOptionValue(option: Option, text: string): string | number | boolean {
+  switch (option.type ?? 'str') {
+    case 'int':
+    case 'uint':
+    case 'secs':
+    case 'size':
+      return Number.parseInt(text, 10);
+    case 'float':
+      return Number.parseFloat(text);
+    case 'bool':
+      return text === 'true' || text === 'True' || text === '1' || text === 'yes';
+    default:
+      return text;
+  }
+}
