@@ -69,7 +69,7 @@ export class ModuleQueue {
 
   private shrink(): void {
     const newest = new Map<string, number>();
-    this.items.forEach((c, i) => newest.set(keyOf(c), i));
+    for (const [i, c] of this.items.entries()) newest.set(keyOf(c), i);
     const before = this.items.length;
     this.items = this.items.filter((c, i) => newest.get(keyOf(c)) === i);
     this.stats.coalesced += before - this.items.length;
