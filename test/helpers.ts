@@ -10,6 +10,7 @@ export const TRACES = join(ROOT, 'traces');
 export const WHOLE_TRACE = join(TRACES, 'pacific-3osd.jsonl.gz');
 export const PATCH_TRACE = join(TRACES, 'pacific-3osd-patch.jsonl.gz');
 export const BIN = join(ROOT, 'bin', 'mgrkit.js');
+export const FIXTURES = join(ROOT, 'test', 'fixtures', 'ceph-pacific');
 
 /** One recorded expectation: after event `after_seq`, real ceph-mgr's accessor `name(...args)` returned `value`. */
 export interface Expectation {

@@ -215,9 +215,12 @@ export class MgrHost {
     this.emit(this.planner.plan(events));
     this.maybeStandbyFromMgrMap(events);
     clearTimeout(this.flushTimer);
-    // A stats period ends when the stream moves on; a quiet stream is moved on by a short timer.
-    this.flushTimer = setTimeout(() => this.emit(this.planner.flush()), 250);
-    this.flushTimer.unref();
+    // A stats period ends when the stream moves on. With a running clock (paced or live), a stream that goes quiet
+    // moves on by itself; at full speed only the next event, or the end, can say the period is over.
+    if (this.opts.clock?.running) {
+      this.flushTimer = setTimeout(() => this.emit(this.planner.flush()), 250);
+      this.flushTimer.unref();
+    }
   }
 
   /** The source ended: the last stats period is over and the monitors are gone. */
@@ -228,9 +231,11 @@ export class MgrHost {
     this.liveness.end();
   }
 
-  /** Resolves when every running module has handled its queued cues, or after `timeoutMs`. */
-  async idle(timeoutMs = 10_000): Promise<boolean> {
-    const queues = [...this.modules.values()].flatMap((m) => (m.running?.queue ? [m.running.queue] : []));
+  /** Resolves when the running modules (or those named) have handled their queued cues, or after `timeoutMs`. */
+  async idle(timeoutMs = 10_000, names?: readonly string[]): Promise<boolean> {
+    const queues = [...this.modules.entries()]
+      .filter(([n]) => names === undefined || names.includes(n))
+      .flatMap(([, m]) => (m.running?.queue ? [m.running.queue] : []));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);

@@ -25,6 +25,8 @@ export interface HarnessOptions {
   readonly StandbyModule?: StandbyModuleClass;
   /** Where the host logs (default: nowhere). */
   readonly logFile?: string;
+  /** Each module's queue capacity before coalescing. */
+  readonly queueCapacity?: number;
 }
 
 /** A notification as the module under test received it. */
@@ -44,11 +46,11 @@ export interface ModuleHarness<M extends MgrModule = MgrModule> {
   readonly cues: DeliveredCue[];
   /** The current snapshot. */
   readonly state: ClusterState;
-  /** Folds events (plain objects, validated like trace lines) as one batch, publishes, and waits for the modules. */
+  /** Folds events (plain objects, validated like trace lines) as one batch, publishes, and waits for the module. */
   push(...events: object[]): Promise<JournaledEvent[]>;
   /** Pushes every event of a trace file (JSONL or gzip), `batch` events at a time. */
   replay(path: string, batch?: number): Promise<void>;
-  /** Ends the stream (as a finite source ends) and waits for the modules. */
+  /** Ends the stream (as a finite source ends) and waits for the module under test. */
   end(): Promise<void>;
   /** Shuts the modules down. */
   stop(): Promise<void>;
@@ -96,6 +98,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     logger: createRootLogger({ file: options.logFile ?? '/dev/null' }),
     ...(options.logFile ? { logFile: options.logFile } : {}),
     mgrId: options.mgrId ?? 'x',
+    ...(options.queueCapacity !== undefined ? { queueCapacity: options.queueCapacity } : {}),
     ...(options.standby !== undefined ? { standby: options.standby } : {}),
   });
   for (const [k, v] of Object.entries(options.config ?? {})) await host.config.set(k, v);
@@ -126,7 +129,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     state = r.state;
     const accepted = r.accepted.map((a) => a.event);
     host.publish(state, accepted);
-    await host.idle();
+    await host.idle(10_000, [name]);
     return accepted;
   };
   return {
@@ -146,7 +149,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     },
     async end() {
       host.endOfSource();
-      await host.idle();
+      await host.idle(10_000, [name]);
     },
     stop: () => host.stop(),
   };
