@@ -62,6 +62,8 @@ interface Record_ {
   running: Running | null;
   cues: Partial<Record<NotifyType, number>>;
   errors: number;
+  /** Queue figures of earlier runs of the module (it may be disabled and enabled again). */
+  past: { delivered: number; coalesced: number; dropped: number };
 }
 
 /** Per-module figures, for the replay summary and `mgr module ls`. */
@@ -111,7 +113,15 @@ export class MgrHost {
     this.current = createEmptyState();
     this.standby = options.standby ?? false;
     for (const l of loaded)
-      this.modules.set(l.name, { loaded: l, status: 'disabled', error: l.error, running: null, cues: {}, errors: 0 });
+      this.modules.set(l.name, {
+        loaded: l,
+        status: 'disabled',
+        error: l.error,
+        running: null,
+        cues: {},
+        errors: 0,
+        past: { delivered: 0, coalesced: 0, dropped: 0 },
+      });
     this.enabled = new Set(JSON.parse(this.config.get(ENABLED_KEY) ?? '[]') as string[]);
     const clock = options.clock;
     this.liveness = new Liveness({
@@ -265,9 +275,9 @@ export class MgrHost {
         status: m.status,
         error_string: m.error,
         received: { ...m.cues },
-        delivered: q?.delivered ?? 0,
-        coalesced: q?.coalesced ?? 0,
-        dropped: q?.dropped ?? 0,
+        delivered: m.past.delivered + (q?.delivered ?? 0),
+        coalesced: m.past.coalesced + (q?.coalesced ?? 0),
+        dropped: m.past.dropped + (q?.dropped ?? 0),
         errors: m.errors,
       };
     }
@@ -428,6 +438,12 @@ export class MgrHost {
       return;
     }
     this.detach(running);
+    const q = running.queue?.stats;
+    if (q) {
+      m.past.delivered += q.delivered;
+      m.past.coalesced += q.coalesced;
+      m.past.dropped += q.dropped;
+    }
     m.running = null;
     if (m.status === 'running') m.status = 'disabled';
     running.abort.abort();

@@ -1,4 +1,5 @@
 import { register } from 'node:module';
+import { dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isNotifyType, type NotifyType } from '../bus/notify-types.ts';
 import { OPTION_TYPES, type Option } from '../options/option.ts';
@@ -26,14 +27,18 @@ export interface LoadedModule {
   readonly error: string;
 }
 
-let hooked = false;
+const hookedRoots = new Set<string>();
 
-/** Makes `from 'mgrkit'` resolve for modules anywhere on the module path (once per process). */
-export function ensureMgrkitResolvable(): void {
-  if (hooked) return;
-  hooked = true;
+/**
+ * Makes `from 'mgrkit'` resolve in a folder of modules, and its files load as ES modules (once per folder and
+ * process; `register` returns once the hooks are in place, so the import that follows sees them).
+ */
+export function ensureMgrkitResolvable(folder: string): void {
+  const root = pathToFileURL(folder.endsWith(sep) ? folder : `${folder}${sep}`).href;
+  if (hookedRoots.has(root)) return;
+  hookedRoots.add(root);
   register(new URL('./mgrkit-resolve-hooks.mjs', import.meta.url), {
-    data: { indexUrl: new URL('../index.ts', import.meta.url).href },
+    data: { indexUrl: new URL('../index.ts', import.meta.url).href, root },
   });
 }
 
@@ -92,7 +97,7 @@ export function describeModule(
  * subclass of `MgrModule`, and optionally `StandbyModule`. A module that fails to load is still listed, with why.
  */
 export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
-  ensureMgrkitResolvable();
+  ensureMgrkitResolvable(dirname(c.dir));
   const fail = (error: string): LoadedModule => ({
     name: c.name,
     file: c.file,

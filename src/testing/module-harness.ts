@@ -27,6 +27,8 @@ export interface HarnessOptions {
   readonly logFile?: string;
   /** Each module's queue capacity before coalescing. */
   readonly queueCapacity?: number;
+  /** How long `serve()` gets to return after `shutdown()`. */
+  readonly shutdownDeadlineMs?: number;
 }
 
 /** A notification as the module under test received it. */
@@ -99,6 +101,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     ...(options.logFile ? { logFile: options.logFile } : {}),
     mgrId: options.mgrId ?? 'x',
     ...(options.queueCapacity !== undefined ? { queueCapacity: options.queueCapacity } : {}),
+    ...(options.shutdownDeadlineMs !== undefined ? { shutdownDeadlineMs: options.shutdownDeadlineMs } : {}),
     ...(options.standby !== undefined ? { standby: options.standby } : {}),
   });
   for (const [k, v] of Object.entries(options.config ?? {})) await host.config.set(k, v);
