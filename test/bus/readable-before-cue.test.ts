@@ -43,9 +43,9 @@ describe('a cue is sent only once the state it announces is readable', () => {
       .map((r) => (r.value as { epoch: number }).epoch);
     const events = readJsonl<{ kind: string; epoch?: number }>(PATCH_TRACE).filter((e) => e.kind === 'osd_map');
     assert.equal(epochs.length, events.length);
-    epochs.forEach((seen, i) =>
-      assert.ok(seen >= events[i]!.epoch!, `cue ${i}: read epoch ${seen} < ${events[i]!.epoch}`),
-    );
+    for (const [i, seen] of epochs.entries()) {
+      assert.ok(seen >= events[i]!.epoch!, `cue ${i}: read epoch ${seen} < ${events[i]!.epoch}`);
+    }
     await h.stop();
   });
 
