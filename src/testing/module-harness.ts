@@ -116,11 +116,13 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     );
   }
   const cues: DeliveredCue[] = [];
-  const notify = instance.notify.bind(instance);
-  (instance as MgrModule).notify = (type, id) => {
-    cues.push({ type, id, seq: host.state.seq });
-    return notify(type, id);
-  };
+  if (typeof instance.notify === 'function') {
+    const notify = instance.notify.bind(instance);
+    (instance as MgrModule).notify = (type, id) => {
+      cues.push({ type, id, seq: host.state.seq });
+      return notify(type, id);
+    };
+  }
   let state = createEmptyState();
   let pushed = 0;
   const push = async (...events: object[]): Promise<JournaledEvent[]> => {

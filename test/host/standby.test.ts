@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createModuleHarness, MgrModule, MgrStandbyModule, type NotifyType } from '../../src/index.ts';
+import { FIXTURES } from '../helpers.ts';
+
+let activeConstructed = 0;
+
+class Active extends MgrModule {
+  static NOTIFY_TYPES: NotifyType[] = ['mgr_map'];
+  constructor() {
+    super();
+    activeConstructed++;
+  }
+}
+
+class Standby extends MgrStandbyModule {
+  served = false;
+  async serve() {
+    this.served = true;
+  }
+}
+
+const mgrMap = JSON.parse(readFileSync(join(FIXTURES, 'cli-mgr_dump.json'), 'utf8'));
+
+describe('standby', () => {
+  it('runs only StandbyModule classes on a standby host, which reach the active through the mgr map', async () => {
+    activeConstructed = 0;
+    const h = await createModuleHarness({ module: Active, name: 'dash', StandbyModule: Standby, standby: true });
+    const standby = h.host.instance<Standby>('dash')!;
+    assert.ok(standby instanceof Standby);
+    assert.equal(activeConstructed, 0);
+    await h.push({
+      kind: 'mgr_map',
+      t: 1,
+      epoch: mgrMap.epoch,
+      map: { ...mgrMap, services: { dash: 'https://10.0.0.1:8443/' } },
+    });
+    assert.equal(standby.served, true);
+    assert.equal(standby.get_active_uri(), 'https://10.0.0.1:8443/');
+    assert.equal(standby.get_mgr_id(), 'x');
+    await h.stop();
+  });
+
+  it('becomes standby when the mgr map names another active and lists this manager as a standby', async () => {
+    activeConstructed = 0;
+    const h = await createModuleHarness({ module: Active, name: 'dash', StandbyModule: Standby, mgrId: 'y' });
+    assert.equal(activeConstructed, 1);
+    const withStandby = { ...mgrMap, active_name: 'x', standbys: [{ gid: 4242, name: 'y', available_modules: [] }] };
+    await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: withStandby });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(h.host.instance('dash') instanceof Standby);
+    await h.push({
+      kind: 'mgr_map',
+      t: 2,
+      epoch: mgrMap.epoch + 1,
+      map: { ...withStandby, epoch: mgrMap.epoch + 1, active_name: 'y', standbys: [] },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(h.host.instance('dash') instanceof Active);
+    assert.equal(activeConstructed, 2);
+    await h.stop();
+  });
+});
