@@ -6,7 +6,7 @@ import type { ClusterState } from '../../src/state/cluster-state.ts';
 import { isGetName } from '../../src/state/views/index.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
-import { type Expectation, PATCH_TRACE, readJsonl, tempDir, WHOLE_TRACE } from '../helpers.ts';
+import { type Expectation, PATCH_TRACE, readJsonl, runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
 
 /** Accessors other than `get` that the expectation files exercise. */
 const METHODS = new Set([
@@ -92,3 +92,22 @@ for (const trace of [WHOLE_TRACE, PATCH_TRACE]) {
     });
   });
 }
+
+describe('mgrkit get --at, as a user runs it', () => {
+  it('prints what real ceph-mgr returned, for osd_map, osd_map_crush and health at recorded points', async (t) => {
+    const dir = tempDir(t);
+    const db = `${dir}/db`;
+    const r = await runCli(['replay', PATCH_TRACE, '--db', db, '--snapshot-every', '200']);
+    assert.equal(r.code, 0, r.stderr);
+    const expectations = readJsonl<Expectation>(PATCH_TRACE.replace('.jsonl.gz', '.expect.jsonl.gz'));
+    const picks = ['osd_map', 'osd_map_crush', 'health'].flatMap((name) => {
+      const all = expectations.filter((e) => e.name === name);
+      return [all[0]!, all[Math.floor(all.length / 2)]!, all[all.length - 1]!];
+    });
+    for (const e of picks) {
+      const out = await runCli(['get', e.name, '--db', db, '--at', String(e.after_seq)]);
+      assert.equal(out.code, 0, out.stderr);
+      assert.deepEqual(JSON.parse(out.stdout), e.value, `${e.name} --at ${e.after_seq}`);
+    }
+  });
+});
