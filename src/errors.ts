@@ -33,6 +33,13 @@ export const ERRORS = {
   MGR_ERR_REMOTE_NOT_ENABLED: { errno: errno.ENOENT, message: 'module not enabled' },
   MGR_ERR_REMOTE_NO_METHOD: { errno: errno.ENOENT, message: 'module has no such method' },
   MGR_ERR_REMOTE_FAILED: { errno: errno.EINVAL, message: 'remote method raised' },
+  MGR_ERR_COMMAND_DESCRIPTOR: { errno: errno.EINVAL, message: 'invalid command descriptor' },
+  MGR_ERR_COMMAND_INVALID: { errno: errno.EINVAL, message: 'invalid command' },
+  MGR_ERR_COMMAND_UNKNOWN: { errno: errno.EINVAL, message: 'no valid command found' },
+  MGR_ERR_COMMAND_DENIED: { errno: errno.EACCES, message: 'access denied' },
+  MGR_ERR_COMMAND_DUPLICATE: { errno: errno.EEXIST, message: 'command already registered' },
+  MGR_ERR_REQUEST_TOO_LARGE: { errno: errno.E2BIG, message: 'request too large' },
+  MGR_ERR_REQUEST_MALFORMED: { errno: errno.EINVAL, message: 'malformed request' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

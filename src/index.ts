@@ -19,12 +19,33 @@ export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.t
 export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
 export type { Cue } from './bus/cue.ts';
 export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
+// Commands
+export {
+  CLICommand,
+  type CLICommandOptions,
+  CLIReadCommand,
+  CLIWriteCommand,
+  type CommandPerm,
+} from './commands/decorators.ts';
+export {
+  EmptyResponder,
+  ErrorResponse,
+  ErrorResponseBase,
+  ErrorResponseHandler,
+  formatObject,
+  Responder,
+  UnknownFormat,
+  UnsupportedFormat,
+} from './commands/object-format.ts';
+export { type CommandResult, HandleCommandResult } from './commands/result.ts';
+export type { CommandDict } from './commands/validate.ts';
 // Errors
 export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
 export { Accessors } from './host/accessors.ts';
 // Running a host
 export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
+export type { CommandDeclaration } from './host/mgr-module.ts';
 // Writing modules
 export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts';
 export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';

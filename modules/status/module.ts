@@ -1,4 +1,4 @@
-import { MgrModule, type NotifyType } from 'mgrkit';
+import { CLIReadCommand, MgrModule, type NotifyType, Responder } from 'mgrkit';
 
 /** A `ceph status`-like summary, built only from the module accessors. */
 export interface ClusterStatus {
@@ -10,13 +10,26 @@ export interface ClusterStatus {
   mon_connection: boolean;
 }
 
+/** The answer of the `status` command: the summary as data, or as text with `--format plain`. */
+class StatusReport {
+  constructor(
+    private readonly data: ClusterStatus,
+    private readonly text: string,
+  ) {}
+  to_simplified(): ClusterStatus {
+    return this.data;
+  }
+  to_plain(): string {
+    return this.text;
+  }
+}
+
 /**
  * Keeps a `ceph status`-like summary of the cluster and logs a line when the health status changes. Read it with
  * `remote('status', 'status')` or as text with `remote('status', 'text')`.
  */
 export class Module extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = ['health', 'osd_map', 'mon_map', 'pg_summary'];
-  static ALWAYS_ON = false;
 
   private lastHealth = '';
 
@@ -66,6 +79,13 @@ export class Module extends MgrModule {
       },
       mon_connection: this.have_mon_connection(),
     };
+  }
+
+  /** Show a summary of the cluster's state */
+  @CLIReadCommand('status')
+  @Responder()
+  status_command(): StatusReport {
+    return new StatusReport(this.status(), this.text());
   }
 
   /** The summary as a few lines of text. */

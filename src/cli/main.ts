@@ -7,11 +7,13 @@ import { MgrHost } from '../host/host.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
+import { AdminSocket } from '../server/admin-socket.ts';
 import { stateDigest } from '../state/digest.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
 import { CALLABLE, callAccessor } from './call.ts';
+import { runCmd } from './cmd-command.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { createProgress } from './progress.ts';
 import { statusLines } from './status.ts';
@@ -70,12 +72,16 @@ interface HostFlags {
 }
 
 /** The module host for a command, or null when no module is to run. */
-async function createHost(store: Store, o: HostFlags): Promise<MgrHost | null> {
-  for (const kv of o.set) {
+async function applySettings(store: Store, settings: readonly string[]): Promise<void> {
+  for (const kv of settings) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new MgrError('MGR_ERR_USAGE', `--set takes KEY=VALUE, got "${kv}"`);
     await new ConfigStore(store.config).set(kv.slice(0, eq), kv.slice(eq + 1));
   }
+}
+
+async function createHost(store: Store, o: HostFlags): Promise<MgrHost | null> {
+  await applySettings(store, o.set);
   if (o.modules.length === 0) return null;
   const logFile = o.logFile ?? join(o.db, 'mgr.log');
   const host = await MgrHost.create({
@@ -195,6 +201,27 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('run')
+    .description('run the host as a daemon: ingest the source, run modules, serve commands on the admin socket')
+    .option('--source <trace>', 'a trace to ingest (the host keeps serving its last state once it ends)')
+    .option('--db <dir>', 'store directory', DEFAULT_DB)
+    .option('--socket <path>', 'admin socket (default: <db>/mgr.sock)')
+    .addOption(
+      new Option('--speed <n|max>', 'replay the source at N times its clock, or as fast as possible')
+        .argParser(parseSpeed)
+        .default(1, '1'),
+    )
+    .option('--modules <names>', 'run these modules (default: the enabled set kept in the store)', parseList)
+    .option('--module-path <dir>', 'also look for modules in DIR (repeatable)', collect, [])
+    .option('--set <key=value>', 'a setting for this store (repeatable)', collect, [])
+    .option('--mgr-id <id>', "this manager's id", 'x')
+    .option('--log-file <file>', 'the daemon log (default: <db>/mgr.log; - for stderr)')
+    .option('--standby', 'run as a standby: only StandbyModule classes run')
+    .action(async (o) => {
+      await runDaemon(o);
+    });
+
+  program
     .command('get')
     .description('print what get(NAME) returns at a point of the journal')
     .argument('<name>', 'data name (osd_map, osd_map_crush, health, mon_map, ...)')
@@ -248,8 +275,64 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+interface RunFlags extends Omit<HostFlags, 'modules'> {
+  source?: string;
+  socket?: string;
+  modules?: string[];
+  standby?: boolean;
+}
+
+/** `mgrkit run`: serve until SIGINT or SIGTERM, then shut the modules down and close the store. */
+async function runDaemon(o: RunFlags): Promise<void> {
+  const store = Store.open(o.db);
+  await applySettings(store, o.set);
+  const host = await MgrHost.create({
+    store,
+    modulePaths: o.modulePath,
+    mgrId: o.mgrId,
+    logFile: o.logFile ?? join(o.db, 'mgr.log'),
+    clock: new StreamClock(o.speed),
+    ...(o.standby ? { standby: true } : {}),
+  });
+  if (o.modules) host.useModules(o.modules);
+  host.setInitialState(stateAt(store));
+  host.start();
+  const socketPath = o.socket ?? join(o.db, 'mgr.sock');
+  const admin = await AdminSocket.listen(socketPath, (req) =>
+    host.command(req.cmd, { entity: req.entity, caps: host.capsFor(req.entity), inbuf: req.inbuf }),
+  );
+  process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await admin.close();
+      await host.stop();
+      await store.close();
+    })();
+    return stopping;
+  };
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  if (o.source) {
+    replayTrace({
+      trace: o.source,
+      store,
+      host,
+      speed: o.speed,
+      onRejection: (r) => host.log.warn({ rejection: formatRejection(r) }, 'bad line'),
+    })
+      .then((r) => host.log.info({ accepted: r.summary.events.accepted, lastSeq: r.summary.lastSeq }, 'source ended'))
+      .catch((e) => host.log.error({ err: e }, 'source failed'));
+  }
+  await signalled;
+  await stop();
+}
+
 /** Runs the `mgrkit` command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[2] === 'cmd') return runCmd(argv.slice(3));
   let code = 0;
   const program = buildProgram((c) => {
     code = c;

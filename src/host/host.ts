@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import type { MgrMap } from '../../schemas/maps/index.ts';
@@ -6,6 +7,13 @@ import { CuePlanner } from '../bus/cue-planner.ts';
 import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
 import { ModuleQueue } from '../bus/module-queue.ts';
 import { NOTIFY_TYPES, type NotifyType } from '../bus/notify-types.ts';
+import { registerBuiltins } from '../commands/builtin-commands.ts';
+import { type CommandEntry, CommandTable } from '../commands/command-table.ts';
+import { decoratedCommands } from '../commands/decorators.ts';
+import { parseDescriptor } from '../commands/descriptor.ts';
+import { formatObject } from '../commands/object-format.ts';
+import { type CommandResult, toCommandResult } from '../commands/result.ts';
+import { type CallerContext, dispatch } from '../commands/router.ts';
 import { MgrError, RemoteError } from '../errors.ts';
 import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts';
 import { Liveness } from '../ingest/liveness.ts';
@@ -16,12 +24,13 @@ import { ConfigStore } from '../store/config-store.ts';
 import type { Store } from '../store/store.ts';
 import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
-import { type LoadedModule, loadModule } from './loader.ts';
+import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
 import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
 import type { ModuleServices } from './module-services.ts';
 
 const VERSION = '0.1.0';
 const ENABLED_KEY = 'mgrkit:enabled_modules';
+const DEFAULT_ENABLED = ['status'];
 
 export interface HostOptions {
   /** Where the enabled set and settings persist; without one they live in memory. */
@@ -95,6 +104,8 @@ export class MgrHost {
   readonly health = new HealthChecks();
   readonly liveness: Liveness;
   readonly bus: NotifyBus = createNotifyBus();
+  /** Every command served: the host's own, and those of the running modules. */
+  readonly commands = new CommandTable();
   private readonly opts: HostOptions;
   private readonly modules = new Map<string, Record_>();
   private readonly planner = new CuePlanner();
@@ -122,7 +133,8 @@ export class MgrHost {
         errors: 0,
         past: { delivered: 0, coalesced: 0, dropped: 0 },
       });
-    this.enabled = new Set(JSON.parse(this.config.get(ENABLED_KEY) ?? '[]') as string[]);
+    // A new store starts with the modules a fresh manager runs.
+    this.enabled = new Set(JSON.parse(this.config.get(ENABLED_KEY) ?? JSON.stringify(DEFAULT_ENABLED)) as string[]);
     const clock = options.clock;
     this.liveness = new Liveness({
       timeoutSeconds: () => Number(this.config.get('mon_connection_timeout') ?? DEFAULT_MON_CONNECTION_TIMEOUT),
@@ -132,6 +144,26 @@ export class MgrHost {
       this.log.info({ connected: c.connected, at: c.at, reason: c.reason }, 'monitor connection changed'),
     );
     this.config.subscribe((key) => this.onConfigChange(key));
+    const host = this;
+    registerBuiltins(this.commands, {
+      get state() {
+        return host.current;
+      },
+      module_ls: () => this.module_ls(),
+      enable: (name) => this.enable(name),
+      disable: (name) => this.disable(name),
+      mgrHealthChecks: () => this.health.all(),
+    });
+  }
+
+  /** A client's caps: `auth/<entity>` from the settings; `client.admin` has `rw` unless set otherwise. */
+  capsFor(entity: string): string {
+    return this.config.get(`auth/${entity}`) ?? (entity === 'client.admin' ? 'rw' : '');
+  }
+
+  /** Runs one command request for a caller; every failure comes back as a `-errno` result. */
+  command(request: unknown, caller: CallerContext): Promise<CommandResult> {
+    return dispatch(this.commands, request, caller);
   }
 
   /** Finds and loads every module on the module path (a module that fails to load is listed with why). */
@@ -142,7 +174,10 @@ export class MgrHost {
     if (fromConfig) paths.push(...fromConfig.split(':').filter((p) => p !== ''));
     if (options.builtinModules ?? true) paths.push(BUILTIN_MODULE_DIR);
     const candidates = discoverModules(paths).filter((c) => !preloaded.some((p) => p.name === c.name));
-    const loaded = await Promise.all(candidates.map(loadModule));
+    // Every folder's resolution hooks are in place before the first import.
+    for (const c of candidates) ensureMgrkitResolvable(dirname(c.dir));
+    const loaded: LoadedModule[] = [];
+    for (const c of candidates) loaded.push(await loadModule(c));
     return new MgrHost(options, [...preloaded, ...loaded]);
   }
 
@@ -418,6 +453,7 @@ export class MgrHost {
         running.handlers.push([type, handler]);
       }
     }
+    if (!this.standby) this.registerCommands(m, instance as MgrModule, log);
     running.serve = (async () => {
       try {
         await instance.serve();
@@ -438,6 +474,7 @@ export class MgrHost {
       return;
     }
     this.detach(running);
+    this.commands.removeModule(name);
     const q = running.queue?.stats;
     if (q) {
       m.past.delivered += q.delivered;
@@ -465,6 +502,62 @@ export class MgrHost {
     this.refreshHealth();
   }
 
+  /** A module's commands, decorated and `static COMMANDS`, each answering through the module's error handling. */
+  private registerCommands(m: Record_, instance: MgrModule, log: Logger): void {
+    const name = m.loaded.name;
+    const Cls = m.loaded.Module!;
+    const entries: CommandEntry[] = [];
+    const run =
+      (invoke: (cmd: Record<string, unknown>, inbuf: string) => unknown) =>
+      async (cmd: Record<string, unknown>, inbuf: string): Promise<CommandResult> => {
+        try {
+          const value = await invoke(cmd, inbuf);
+          const result = toCommandResult(value);
+          if (result !== null) return result;
+          if (value === undefined || value === null) return [0, '', ''];
+          return [0, typeof value === 'string' ? value : formatObject(value, 'json'), ''];
+        } catch (e) {
+          m.errors++;
+          log.error({ err: e, command: cmd.prefix }, 'command raised');
+          this.refreshHealth();
+          return [-22, '', e instanceof Error ? (e.stack ?? e.message) : String(e)];
+        }
+      };
+    for (const d of decoratedCommands(Cls)) {
+      const method = (instance as unknown as Record<string, (args: Record<string, unknown>, inbuf: string) => unknown>)[
+        d.method
+      ]!;
+      entries.push({
+        signature: d.signature,
+        desc: d.desc ?? m.loaded.docs[d.signature.prefix.join(' ')] ?? '',
+        perm: d.perm,
+        poll: d.poll,
+        module: name,
+        run: run((cmd, inbuf) => {
+          const { prefix: _prefix, ...args } = cmd;
+          return method.call(instance, args, inbuf);
+        }),
+      });
+    }
+    for (const c of Cls.COMMANDS ?? []) {
+      entries.push({
+        signature: parseDescriptor(c.cmd),
+        desc: c.desc ?? '',
+        perm: c.perm ?? 'rw',
+        poll: c.poll ?? false,
+        module: name,
+        run: run((cmd, inbuf) => instance.handle_command(inbuf, cmd as never)),
+      });
+    }
+    for (const e of entries) {
+      try {
+        this.commands.add(e);
+      } catch (err) {
+        log.error({ err }, 'command not registered');
+      }
+    }
+  }
+
   private detach(running: Running): void {
     for (const [type, handler] of running.handlers) this.bus.off(type, handler);
     running.handlers = [];
@@ -472,6 +565,7 @@ export class MgrHost {
   }
 
   private fail(m: Record_, error: string, e: unknown): void {
+    this.commands.removeModule(m.loaded.name);
     m.status = 'failed';
     m.error = error;
     m.errors++;

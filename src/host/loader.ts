@@ -1,14 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isNotifyType, type NotifyType } from '../bus/notify-types.ts';
 import { OPTION_TYPES, type Option } from '../options/option.ts';
 import type { ModuleCandidate } from './discovery.ts';
-import { MgrModule, MgrStandbyModule, moduleOptions } from './mgr-module.ts';
+import { type CommandDeclaration, MgrModule, MgrStandbyModule, moduleOptions } from './mgr-module.ts';
 
 /** A module class as the host sees it. */
 export type ModuleClass = (new () => MgrModule) & {
   NOTIFY_TYPES?: readonly NotifyType[];
+  COMMANDS?: readonly CommandDeclaration[];
   MODULE_OPTIONS?: readonly Option[];
   ALWAYS_ON?: boolean;
   can_run(): [boolean, string];
@@ -25,6 +27,25 @@ export interface LoadedModule {
   readonly canRun: boolean;
   /** Why it cannot run or could not load; `""` otherwise. */
   readonly error: string;
+  /** Help text of decorated commands, by prefix, from the TSDoc comment above each decorator in the source. */
+  readonly docs: Readonly<Record<string, string>>;
+}
+
+const DOC_BEFORE_COMMAND =
+  /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(?:@\w+\([^)]*\)\s*)*@CLI(?:Read|Write)?Command\(\s*['"`]([^'"`]+)['"`]/g;
+
+/** The TSDoc comments above `@CLICommand(...)` decorators in a module's source, by command prefix. */
+export function commandDocs(source: string): Record<string, string> {
+  const docs: Record<string, string> = {};
+  for (const m of source.matchAll(DOC_BEFORE_COMMAND)) {
+    const text = m[1]!
+      .split('\n')
+      .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+      .filter((l) => l !== '' && !l.startsWith('@'))
+      .join(' ');
+    docs[m[2]!.trim().split(/\s+/).join(' ')] = text;
+  }
+  return docs;
 }
 
 const hookedRoots = new Set<string>();
@@ -37,7 +58,8 @@ export function ensureMgrkitResolvable(folder: string): void {
   const root = pathToFileURL(folder.endsWith(sep) ? folder : `${folder}${sep}`).href;
   if (hookedRoots.has(root)) return;
   hookedRoots.add(root);
-  register(new URL('./mgrkit-resolve-hooks.mjs', import.meta.url), {
+  // A query of its own per folder: each registration gets its own instance of the hooks module and its own root.
+  register(new URL(`./mgrkit-resolve-hooks.mjs?root=${encodeURIComponent(root)}`, import.meta.url), {
     data: { indexUrl: new URL('../index.ts', import.meta.url).href, root },
   });
 }
@@ -72,9 +94,11 @@ export function describeModule(
   file: string,
   Module: ModuleClass,
   Standby: StandbyModuleClass | null,
+  docs: Record<string, string> = {},
 ): LoadedModule {
   const problem = checkModuleClass(Module);
-  if (problem !== '') return { name, file, Module: null, Standby: null, options: [], canRun: false, error: problem };
+  if (problem !== '')
+    return { name, file, Module: null, Standby: null, options: [], canRun: false, error: problem, docs };
   let canRun: [boolean, string];
   try {
     canRun = Module.can_run();
@@ -89,6 +113,7 @@ export function describeModule(
     options: moduleOptions(Module),
     canRun: canRun[0],
     error: canRun[0] ? '' : canRun[1],
+    docs,
   };
 }
 
@@ -106,6 +131,7 @@ export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
     options: [],
     canRun: false,
     error,
+    docs: {},
   });
   let ns: Record<string, unknown>;
   try {
@@ -119,5 +145,12 @@ export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
   if (Standby !== undefined && !isSubclass(Standby, MgrStandbyModule)) {
     return fail(`${c.file}: StandbyModule does not extend MgrStandbyModule`);
   }
-  return describeModule(c.name, c.file, Module as ModuleClass, (Standby as StandbyModuleClass | undefined) ?? null);
+  const docs = commandDocs(readFileSync(c.file, 'utf8'));
+  return describeModule(
+    c.name,
+    c.file,
+    Module as ModuleClass,
+    (Standby as StandbyModuleClass | undefined) ?? null,
+    docs,
+  );
 }

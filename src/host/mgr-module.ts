@@ -1,12 +1,22 @@
 import type { Logger } from 'pino';
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
+import type { CommandResult, HandleCommandResult } from '../commands/result.ts';
+import type { CommandDict } from '../commands/validate.ts';
 import { MgrError } from '../errors.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
 import { COMMON_OPTIONS, type Option, parseOptionValue } from '../options/option.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
+
+/** One entry of `static COMMANDS`, as Ceph's modules write them. */
+export interface CommandDeclaration {
+  readonly cmd: string;
+  readonly desc?: string;
+  readonly perm?: 'r' | 'w' | 'rw';
+  readonly poll?: boolean;
+}
 
 let booting: ModuleBoot | null = null;
 
@@ -137,6 +147,12 @@ export abstract class MgrModule extends ModuleBase {
   /** The notifications this module wants; without it, none (and the host warns, as Ceph does). */
   static NOTIFY_TYPES?: readonly NotifyType[];
 
+  /**
+   * Commands declared Ceph's older way: descriptor strings (`"foobar name=myarg,type=CephString"`), answered by
+   * `handle_command`. Decorated methods (`@CLICommand`) are the other way.
+   */
+  static COMMANDS?: readonly CommandDeclaration[];
+
   /** Whether the module can run here, and why not: a module that cannot is listed and never started. */
   static can_run(): [boolean, string] {
     return [true, ''];
@@ -151,6 +167,14 @@ export abstract class MgrModule extends ModuleBase {
 
   /** One of this module's options changed. */
   config_notify(): void | Promise<void> {}
+
+  /** Answers a command of `static COMMANDS`: `cmd` holds `prefix` and the validated arguments. */
+  handle_command(
+    _inbuf: string,
+    cmd: CommandDict,
+  ): CommandResult | HandleCommandResult | Promise<CommandResult | HandleCommandResult> {
+    return [-22, '', `${this.module_name} has no handle_command for "${cmd.prefix}"`];
+  }
 
   /** Cluster data by name, as ceph-mgr's `get()` returns it: the current snapshot's own frozen object. */
   get<N extends GetName>(name: N): GetResult<N> {

@@ -4,7 +4,7 @@ import { type ClusterEvent, ClusterEventSchema, type JournaledEvent } from '../.
 import type { Cue } from '../bus/cue.ts';
 import { formatPath, MgrError } from '../errors.ts';
 import { MgrHost } from '../host/host.ts';
-import { describeModule, type ModuleClass, type StandbyModuleClass } from '../host/loader.ts';
+import { describeModule, type LoadedModule, type ModuleClass, type StandbyModuleClass } from '../host/loader.ts';
 import type { MgrModule } from '../host/mgr-module.ts';
 import { createRootLogger } from '../log/logger.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
@@ -82,7 +82,7 @@ function validated(e: object, n: number): ClusterEvent {
 export async function createModuleHarness<M extends MgrModule = MgrModule>(
   options: HarnessOptions,
 ): Promise<ModuleHarness<M>> {
-  const preloaded = [];
+  const preloaded: LoadedModule[] = [];
   const name =
     options.name ?? (typeof options.module === 'string' ? options.module : options.module.name.toLowerCase());
   if (typeof options.module !== 'string') {
@@ -97,6 +97,8 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
   const host = await MgrHost.create({
     preloaded,
     modulePaths: options.modulePaths ?? [],
+    // mgrkit's own modules are on the path only when a module is asked for by name.
+    builtinModules: typeof options.module === 'string' || otherNames.some((n) => !preloaded.some((p) => p.name === n)),
     logger: createRootLogger({ file: options.logFile ?? '/dev/null' }),
     ...(options.logFile ? { logFile: options.logFile } : {}),
     mgrId: options.mgrId ?? 'x',

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import type { CommandDescription } from '../commands/command-table.ts';
+import { type CommandSignature, parseDescriptor, usage } from '../commands/descriptor.ts';
+import { validateCommand } from '../commands/validate.ts';
+import { AdminClient } from '../server/admin-client.ts';
+import { helpEntry } from './help-format.ts';
+
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+interface CmdFlags {
+  socket?: string;
+  db: string;
+  format?: string;
+  inFile?: string;
+  entity: string;
+  period?: number;
+  help: boolean;
+  words: string[];
+}
+
+const VALUE_FLAGS: Record<string, keyof CmdFlags> = {
+  '--socket': 'socket',
+  '--db': 'db',
+  '-f': 'format',
+  '--format': 'format',
+  '-i': 'inFile',
+  '--in-file': 'inFile',
+  '-n': 'entity',
+  '--name': 'entity',
+  '--period': 'period',
+};
+
+/** `mgrkit cmd`'s own flags, wherever they stand; every other word belongs to the command. */
+export function parseCmdArgs(argv: readonly string[]): CmdFlags {
+  const flags: CmdFlags = { db: './.mgrkit', entity: 'client.admin', help: false, words: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const key = eq > 0 ? a.slice(0, eq) : a;
+    const field = VALUE_FLAGS[key];
+    if (a === '-h' || a === '--help') flags.help = true;
+    else if (field !== undefined) {
+      const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new Error(`${key} needs a value`);
+      (flags as unknown as Record<string, unknown>)[field] = field === 'period' ? Number(value) : value;
+    } else flags.words.push(a);
+  }
+  return flags;
+}
+
+function errorName(errno: number): string {
+  return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+}
+
+interface Described {
+  sig: CommandSignature;
+  d: CommandDescription;
+}
+
+/** `mgrkit cmd`: sends one command to a running host and prints what it answers, as the `ceph` CLI does. */
+export async function runCmd(argv: readonly string[]): Promise<number> {
+  let flags: CmdFlags;
+  try {
+    flags = parseCmdArgs(argv);
+  } catch (e) {
+    process.stderr.write(`mgrkit cmd: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const socket = flags.socket ?? join(flags.db, 'mgr.sock');
+  let client: AdminClient;
+  try {
+    client = await AdminClient.connect(socket);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(
+      `mgrkit cmd: cannot connect to ${socket}: ${err.code ?? err.message} (is \`mgrkit run\` serving it?)\n`,
+    );
+    return Math.min(255, Math.abs(constants.errno[err.code as keyof typeof constants.errno] ?? 1));
+  }
+  try {
+    const listing = await client.send({ prefix: 'get_command_descriptions' }, { entity: flags.entity });
+    if (listing.retval !== 0) {
+      process.stderr.write(`Error ${errorName(-listing.retval)}: ${listing.stderr}\n`);
+      return Math.min(255, -listing.retval);
+    }
+    const described: Described[] = (JSON.parse(listing.stdout) as CommandDescription[]).map((d) => ({
+      d,
+      sig: parseDescriptor(d.cmd),
+    }));
+    if (flags.help || flags.words.length === 0) {
+      const partial = flags.words.join(' ');
+      const shown = described.filter(({ d }) => d.usage.startsWith(partial));
+      process.stdout.write(`${shown.map(({ d }) => helpEntry(d.usage, d.desc)).join('\n')}\n`);
+      return 0;
+    }
+    const result = validateCommand(
+      described.map((x) => x.sig),
+      flags.words,
+    );
+    if (!result.ok) {
+      if (result.kind === 'no-match') {
+        const lines = result.closest.map((s) => usage(s));
+        process.stderr.write(
+          `no valid command found; ${lines.length} closest matches:\n${lines.join('\n')}\nError EINVAL: invalid command\n`,
+        );
+      } else {
+        const desc = described.find((x) => x.sig === result.signature)?.d.desc ?? '';
+        process.stderr.write(
+          `Invalid command: ${result.error}\n${usage(result.signature)} :  ${desc}\nError EINVAL: invalid command\n`,
+        );
+      }
+      return constants.errno.EINVAL;
+    }
+    const cmd: Record<string, unknown> = { ...result.cmd };
+    if (flags.format !== undefined) cmd.format = flags.format;
+    const inbuf = flags.inFile === undefined ? '' : readFileSync(flags.inFile === '-' ? 0 : flags.inFile, 'utf8');
+    const poll = described.find((x) => x.sig === result.signature)?.d.poll ?? false;
+    for (;;) {
+      const reply = await client.send(cmd, { inbuf, entity: flags.entity });
+      if (reply.stdout !== '') process.stdout.write(reply.stdout.endsWith('\n') ? reply.stdout : `${reply.stdout}\n`);
+      if (reply.retval < 0) {
+        process.stderr.write(
+          `Error ${errorName(-reply.retval)}: ${reply.stderr}${reply.stderr.endsWith('\n') ? '' : '\n'}`,
+        );
+        return Math.min(255, -reply.retval);
+      }
+      if (reply.stderr !== '') process.stderr.write(reply.stderr.endsWith('\n') ? reply.stderr : `${reply.stderr}\n`);
+      if (!poll || flags.period === undefined || !(flags.period > 0)) return 0;
+      await new Promise((r) => setTimeout(r, flags.period! * 1000));
+    }
+  } finally {
+    client.close();
+  }
+}
