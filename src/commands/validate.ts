@@ -257,6 +257,8 @@ export function validateCommand(signatures: readonly CommandSignature[], words: 
 
 function convert(arg: ArgDesc, v: unknown): ArgScalar {
   if (arg.type === 'CephBool' && typeof v === 'boolean') return v;
+  // The mgr takes any string a raw client sends; only the CLI refuses non-ASCII words (Ceph's CLI does).
+  if (arg.type === 'CephString' && !arg.goodchars && typeof v === 'string') return v;
   return validateWord(arg, wordOf(arg, v));
 }
 

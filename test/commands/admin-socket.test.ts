@@ -182,12 +182,12 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
         return out;
       }),
     );
-    replies.forEach((out, i) =>
+    for (const [i, out] of replies.entries()) {
       assert.deepEqual(
         out,
         [0, 1, 2, 3, 4].map((k) => ((i + k) % 5) + 1),
-      ),
-    );
+      );
+    }
   });
 
   it("serves the host's own commands: module ls/enable/disable, health, dumps", async () => {
