@@ -53,7 +53,9 @@ export async function benchCommands(calls = 2000): Promise<CommandBench> {
 }
 
 export function printCommands(b: CommandBench): void {
-  console.log(`\ncommand round trip through the admin socket (${b.calls} calls of "mgr module ls"; baseline: the same dispatch in-process)`);
+  console.log(
+    `\ncommand round trip through the admin socket (${b.calls} calls of "mgr module ls"; baseline: the same dispatch in-process)`,
+  );
   console.log(
     `socket ${formatNs(b.roundTrip.medianNs)} median, ${formatNs(b.roundTrip.p99Ns)} p99; in-process ${formatNs(b.inProcess.medianNs)} median: ${b.ratio.toFixed(1)}x; real ceph-mgr through librados: ~${b.cephUs} µs (recorded)`,
   );
