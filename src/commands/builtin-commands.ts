@@ -1,6 +1,10 @@
+import type { HealthMap } from '../../schemas/maps/index.ts';
 import type { ClusterHealthCheck } from '../health/health-checks.ts';
+import { type MergedHealth, mergeHealth } from '../health/merged-health.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { type GET_NAMES, VIEWS } from '../state/views/index.ts';
+import type { ConfigStore } from '../store/config-store.ts';
+import type { KvStore } from '../store/kv-store.ts';
 import type { CommandEntry, CommandTable } from './command-table.ts';
 import type { CommandPerm } from './decorators.ts';
 import { parseDescriptor } from './descriptor.ts';
@@ -16,6 +20,10 @@ export interface BuiltinHost {
   disable(name: string): Promise<void>;
   /** Health checks raised inside the manager (modules and the host). */
   mgrHealthChecks(): Record<string, ClusterHealthCheck>;
+  readonly config: ConfigStore;
+  readonly kv: KvStore;
+  /** Checks a setting (a module's declared option by its type, range and values) and returns the text to keep. */
+  checkSetting(name: string, value: string): string;
 }
 
 function answer(value: unknown, cmd: CommandDict, plain: () => string): CommandResult {
@@ -25,23 +33,11 @@ function answer(value: unknown, cmd: CommandDict, plain: () => string): CommandR
 }
 
 /** Cluster health as `ceph health [detail]` shows it: the monitors' checks and the manager's own. */
-function healthOf(host: BuiltinHost): { status: string; checks: Record<string, ClusterHealthCheck>; mutes: unknown[] } {
-  const mon = (host.state.maps.health?.map ?? { status: 'HEALTH_OK', checks: {}, mutes: [] }) as {
-    status: string;
-    checks?: Record<string, ClusterHealthCheck>;
-    mutes?: unknown[];
-  };
-  const checks = { ...(mon.checks ?? {}), ...host.mgrHealthChecks() };
-  const severities = Object.values(checks).map((c) => c.severity);
-  const status = severities.includes('HEALTH_ERR')
-    ? 'HEALTH_ERR'
-    : severities.includes('HEALTH_WARN')
-      ? 'HEALTH_WARN'
-      : 'HEALTH_OK';
-  return { status, checks, mutes: mon.mutes ?? [] };
+function healthOf(host: BuiltinHost): MergedHealth {
+  return mergeHealth(host.state.maps.health?.map as HealthMap | undefined, host.mgrHealthChecks());
 }
 
-function healthText(h: ReturnType<typeof healthOf>, detail: boolean): string {
+function healthText(h: MergedHealth, detail: boolean): string {
   const codes = Object.entries(h.checks);
   if (codes.length === 0) return h.status;
   const lines = [`${h.status}${detail ? '' : ` ${codes.map(([, c]) => c.summary.message).join('; ')}`}`];
@@ -53,6 +49,116 @@ function healthText(h: ReturnType<typeof healthOf>, detail: boolean): string {
   }
   return lines.join('\n');
 }
+
+const ENOENT = 2;
+
+/** Settings the host keeps for itself (`mgrkit:...`, such as the enabled modules) are not shown as config. */
+function visible(entries: Array<[string, string]>): Array<[string, string]> {
+  return entries.filter(([k]) => !k.startsWith('mgrkit:'));
+}
+
+/** `config` and `config-key`: the host's settings and its config-key store, as Ceph's commands of those names. */
+function registerConfigCommands(add: Adder, host: BuiltinHost): void {
+  add(
+    'config set name=who,type=CephString name=name,type=CephString name=value,type=CephString',
+    'Set a configuration option for one or more entities',
+    'rw',
+    async (cmd) => {
+      await host.config.set(cmd.name as string, host.checkSetting(cmd.name as string, cmd.value as string));
+      return [0, '', ''];
+    },
+  );
+  add(
+    'config rm name=who,type=CephString name=name,type=CephString',
+    'Clear a configuration option for one or more entities',
+    'rw',
+    async (cmd) => {
+      await host.config.set(cmd.name as string, null);
+      return [0, '', ''];
+    },
+  );
+  add(
+    'config get name=who,type=CephString name=key,type=CephString,req=false',
+    'Show configuration option(s) for an entity',
+    'r',
+    async (cmd) => {
+      if (cmd.key !== undefined) {
+        const v = host.config.get(cmd.key as string);
+        if (v === undefined) return [-ENOENT, '', `unrecognized key '${cmd.key}'`];
+        return answer(v, cmd, () => v);
+      }
+      const all = Object.fromEntries(visible(host.config.entries()));
+      return answer(all, cmd, () =>
+        Object.entries(all)
+          .map(([k, v]) => `${k.padEnd(40)} ${v}`)
+          .join('\n'),
+      );
+    },
+  );
+  add('config dump', 'Show all configuration option(s)', 'r', async (cmd) => {
+    const rows = visible(host.config.entries()).map(([name, value]) => ({
+      section: name.startsWith('mgr/') ? 'mgr' : 'global',
+      name,
+      value,
+    }));
+    return answer(rows, cmd, () =>
+      [
+        'WHO     OPTION                                   VALUE',
+        ...rows.map((r) => `${r.section.padEnd(7)} ${r.name.padEnd(40)} ${r.value}`),
+      ].join('\n'),
+    );
+  });
+  add('config-key get name=key,type=CephString', 'get <key>', 'r', async (cmd) => {
+    const v = host.kv.get(cmd.key as string);
+    if (v === undefined) return [-ENOENT, '', `error obtaining '${cmd.key}': (2) No such file or directory`];
+    return [0, v, `obtained '${cmd.key}'`];
+  });
+  add(
+    'config-key set name=key,type=CephString name=val,type=CephString,req=false',
+    'set <key> to value <val>',
+    'rw',
+    async (cmd, inbuf) => {
+      await host.kv.set(cmd.key as string, (cmd.val as string | undefined) ?? inbuf);
+      return [0, '', `set ${cmd.key}`];
+    },
+  );
+  add('config-key rm name=key,type=CephString', 'rm <key>', 'rw', async (cmd) => {
+    const had = host.kv.has(cmd.key as string);
+    await host.kv.set(cmd.key as string, null);
+    return [0, '', had ? 'key deleted' : `key '${cmd.key}' doesn't exist`];
+  });
+  add('config-key exists name=key,type=CephString', "check for <key>'s existence", 'r', async (cmd) => {
+    return host.kv.has(cmd.key as string)
+      ? [0, '', `key '${cmd.key}' exists`]
+      : [-ENOENT, '', `key '${cmd.key}' doesn't exist`];
+  });
+  add('config-key ls', 'list keys', 'r', async () => [
+    0,
+    JSON.stringify(
+      host.kv.entries().map(([k]) => k),
+      null,
+      4,
+    ),
+    '',
+  ]);
+  add(
+    'config-key dump name=key,type=CephString,req=false',
+    'dump keys and values (with optional prefix)',
+    'r',
+    async (cmd) => [
+      0,
+      JSON.stringify(Object.fromEntries(host.kv.entries((cmd.key as string | undefined) ?? '')), null, 4),
+      '',
+    ],
+  );
+}
+
+type Adder = (
+  descriptor: string,
+  desc: string,
+  perm: CommandPerm,
+  run: (cmd: CommandDict, inbuf: string) => Promise<CommandResult>,
+) => void;
 
 const DUMPS: Array<[prefix: string, name: (typeof GET_NAMES)[number], desc: string]> = [
   ['osd dump', 'osd_map', 'print the OSD map'],
@@ -66,12 +172,7 @@ const DUMPS: Array<[prefix: string, name: (typeof GET_NAMES)[number], desc: stri
 
 /** The commands the host itself serves: module management, health, and the maps it holds. */
 export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
-  const add = (
-    descriptor: string,
-    desc: string,
-    perm: CommandPerm,
-    run: (cmd: CommandDict) => Promise<CommandResult>,
-  ) => {
+  const add: Adder = (descriptor, desc, perm, run) => {
     const entry: CommandEntry = { signature: parseDescriptor(descriptor), desc, perm, poll: false, module: null, run };
     table.add(entry);
   };
@@ -118,6 +219,7 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
         };
     return answer(shown, cmd, () => healthText(h, detail));
   });
+  registerConfigCommands(add, host);
   for (const [prefix, name, desc] of DUMPS) {
     add(prefix, desc, 'r', async (cmd) => {
       const value = VIEWS[name](host.state);

@@ -23,8 +23,11 @@ export interface ClusterHealthCheck {
 export class HealthChecks {
   private readonly bySource = new Map<string, Record<string, ClusterHealthCheck>>();
   private readonly listeners = new Set<() => void>();
+  /** Grows with every change, so a view built from the checks can tell when to rebuild. */
+  version = 0;
 
   set(source: string, checks: Record<string, ModuleHealthCheck>): void {
+    this.version++;
     const out: Record<string, ClusterHealthCheck> = {};
     for (const [code, raw] of Object.entries(checks)) {
       const c = ModuleHealthCheckSchema.parse(raw);

@@ -1,6 +1,9 @@
 import { closest, MgrError } from '../errors.ts';
+import type { HealthChecks } from '../health/health-checks.ts';
+import { mergeHealth } from '../health/merged-health.ts';
 import type { ClusterState, CounterSample } from '../state/cluster-state.ts';
-import { GET_NAMES, type GetName, type GetResult, isGetName, VIEWS } from '../state/views/index.ts';
+import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
+import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
 export const DEFAULT_MON_CONNECTION_TIMEOUT = 30;
@@ -11,6 +14,8 @@ export interface AccessorOptions {
   /** False once a finite source has ended: the connection is then gone, whatever the state says. */
   readonly sourceAlive?: () => boolean;
   readonly monConnectionTimeout?: () => number;
+  /** Checks raised inside the manager: `get('health')` merges them into the monitors' health, as Ceph's does. */
+  readonly mgrHealth?: HealthChecks;
 }
 
 /**
@@ -36,7 +41,23 @@ export class Accessors {
         `unknown data name "${name}"${hint}; valid names: ${GET_NAMES.join(', ')}`,
       );
     }
+    if (name === 'health' && this.opts.mgrHealth && Object.keys(this.opts.mgrHealth.all()).length > 0) {
+      return this.mergedHealth() as GetResult<N>;
+    }
     return VIEWS[name](this.current()) as GetResult<N>;
+  }
+
+  private merged: { map: unknown; version: number; value: JsonText } | undefined;
+
+  /** The health text with the manager's own checks merged in, rebuilt only when either side changed. */
+  private mergedHealth(): JsonText {
+    const map = this.current().maps.health?.map;
+    const checks = this.opts.mgrHealth!;
+    if (this.merged === undefined || this.merged.map !== map || this.merged.version !== checks.version) {
+      const value = Object.freeze({ json: cephJsonText(mergeHealth(map, checks.all()), HEALTH_ORDER) });
+      this.merged = { map, version: checks.version, value };
+    }
+    return this.merged.value;
   }
 
   /** A daemon's metadata (strings), or `defaultValue` when the manager has none for it. */

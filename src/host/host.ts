@@ -19,8 +19,11 @@ import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts
 import { Liveness } from '../ingest/liveness.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
 import { createModuleLogger, createRootLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
+import { Option } from '../options/option.ts';
+import { validateOptionValue } from '../options/option-value.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
 import { ConfigStore } from '../store/config-store.ts';
+import { KvStore } from '../store/kv-store.ts';
 import type { Store } from '../store/store.ts';
 import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
@@ -30,6 +33,12 @@ import type { ModuleServices } from './module-services.ts';
 
 const VERSION = '0.1.0';
 const ENABLED_KEY = 'mgrkit:enabled_modules';
+/** Settings of the host itself, checked by type when set. */
+const HOST_OPTIONS = [
+  Option({ name: 'mon_connection_timeout', type: 'secs', min: 1 }),
+  Option({ name: 'debug_mgr', type: 'str' }),
+  Option({ name: 'mgr_module_path', type: 'str' }),
+];
 const DEFAULT_ENABLED = ['status'];
 
 export interface HostOptions {
@@ -101,6 +110,8 @@ export class MgrHost {
   readonly mgrId: string;
   readonly log: Logger;
   readonly config: ConfigStore;
+  /** The config-key store; modules' KV stores live in it under `mgr/<module>/`. */
+  readonly kv: KvStore;
   readonly health = new HealthChecks();
   readonly liveness: Liveness;
   readonly bus: NotifyBus = createNotifyBus();
@@ -121,6 +132,7 @@ export class MgrHost {
     this.mgrId = options.mgrId ?? 'x';
     this.log = options.logger ?? createRootLogger({ file: options.logFile });
     this.config = new ConfigStore(options.store?.config ?? null);
+    this.kv = new KvStore(options.store?.kv ?? null);
     this.current = createEmptyState();
     this.standby = options.standby ?? false;
     for (const l of loaded)
@@ -137,7 +149,7 @@ export class MgrHost {
     this.enabled = new Set(JSON.parse(this.config.get(ENABLED_KEY) ?? JSON.stringify(DEFAULT_ENABLED)) as string[]);
     const clock = options.clock;
     this.liveness = new Liveness({
-      timeoutSeconds: () => Number(this.config.get('mon_connection_timeout') ?? DEFAULT_MON_CONNECTION_TIMEOUT),
+      timeoutSeconds: () => Number(this.configValue('mon_connection_timeout') ?? DEFAULT_MON_CONNECTION_TIMEOUT),
       ...(clock?.running ? { now: () => clock.now(), wallPerStreamMs: clock.wallPerStreamMs } : {}),
     });
     this.liveness.changes.subscribe((c) =>
@@ -153,7 +165,25 @@ export class MgrHost {
       enable: (name) => this.enable(name),
       disable: (name) => this.disable(name),
       mgrHealthChecks: () => this.health.all(),
+      config: this.config,
+      kv: this.kv,
+      checkSetting: (name, value) => this.checkSetting(name, value),
     });
+  }
+
+  /**
+   * Checks a setting before it is kept: a module's option (`mgr/<module>/[<mgr_id>/]<option>`) must be declared and
+   * its value valid for its type, range and allowed values; the host's own settings are checked by their types.
+   */
+  checkSetting(name: string, value: string): string {
+    const host = HOST_OPTIONS.find((o) => o.name === name);
+    if (host !== undefined) return validateOptionValue(host, value);
+    const m = /^mgr\/([^/]+)\/(?:([^/]+)\/)?([^/]+)$/.exec(name);
+    const mod = m === null ? undefined : this.modules.get(m[1]!);
+    if (m === null || mod === undefined) return value;
+    const option = mod.loaded.options.find((o) => o.name === m[3]);
+    if (option === undefined) throw new MgrError('MGR_ERR_CONFIG_NAME', `unrecognized config option '${name}'`);
+    return validateOptionValue(option, value);
   }
 
   /** A client's caps: `auth/<entity>` from the settings; `client.admin` has `rw` unless set otherwise. */
@@ -257,6 +287,7 @@ export class MgrHost {
     this.current = state;
     this.opts.clock?.observe(state.stamp);
     this.liveness.observe(events);
+    for (const e of events) if (e.kind === 'config') for (const c of e.changes) this.onConfigChange(c.name);
     this.emit(this.planner.plan(events));
     this.maybeStandbyFromMgrMap(events);
     clearTimeout(this.flushTimer);
@@ -352,16 +383,25 @@ export class MgrHost {
   }
 
   private moduleLogLevel(name: string): ModuleLogLevel {
-    const set = this.config.get(`mgr/${name}/log_level`);
+    const set = this.configValue(`mgr/${name}/log_level`);
     if (set !== undefined && set !== '') return set as ModuleLogLevel;
-    return levelForDebug(this.config.get('debug_mgr') ?? '2/5');
+    return levelForDebug(this.configValue('debug_mgr') ?? '2/5');
   }
 
   private moduleLogger(name: string): Logger {
-    const toFile = ['true', 'True', '1'].includes(this.config.get(`mgr/${name}/log_to_file`) ?? '');
+    const toFile = ['true', 'True', '1', 'on', 'yes'].includes(this.configValue(`mgr/${name}/log_to_file`) ?? '');
     const file = toFile && this.opts.logFile && this.opts.logFile !== '-' ? `${this.opts.logFile}.${name}.log` : null;
     if (toFile && file === null) this.log.warn({ module: name }, 'log_to_file is set but the daemon logs to stderr');
     return createModuleLogger(this.log, name, this.moduleLogLevel(name), file);
+  }
+
+  /**
+   * A setting as in force: the host's own (set with `config set` or `--set`), else the stream's central config for
+   * this manager, for `mgr`, or `global`.
+   */
+  configValue(key: string): string | undefined {
+    const c = this.current.config;
+    return this.config.get(key) ?? c[`mgr.${this.mgrId}`]?.[key] ?? c.mgr?.[key] ?? c.global?.[key];
   }
 
   private services(
@@ -370,17 +410,28 @@ export class MgrHost {
     abort: AbortController,
     options: LoadedModule['options'],
   ): ModuleServices {
+    const prefix = `mgr/${name}/`;
+    // The module's store as it was when the module started, plus its own writes (as Ceph's guide says).
+    const store = new Map(this.kv.entries(prefix).map(([k, v]) => [k.slice(prefix.length), v]));
     return {
+      getStore: (key) => store.get(key),
+      setStore: async (key, value) => {
+        await this.kv.set(`${prefix}${key}`, value);
+        if (value === null || value === undefined) store.delete(key);
+        else store.set(key, value as string);
+      },
+      storePrefix: (p) =>
+        Object.fromEntries([...store].filter(([k]) => k.startsWith(p)).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
       name,
       mgrId: this.mgrId,
       log,
-      accessors: new Accessors(() => this.current),
+      accessors: new Accessors(() => this.current, { mgrHealth: this.health }),
       options,
       signal: abort.signal,
       haveMonConnection: () => this.liveness.connected,
       version: () => this.clusterVersion(),
       releaseName: () => this.releaseName(),
-      getOption: (key) => this.config.get(`mgr/${name}/${key}`),
+      getOption: (key) => this.configValue(`mgr/${name}/${key}`),
       setOption: (key, value) => this.config.set(`mgr/${name}/${key}`, value),
       setHealthChecks: (checks: Record<string, ModuleHealthCheck>) => {
         this.health.set(name, checks);
@@ -566,6 +617,7 @@ export class MgrHost {
 
   private fail(m: Record_, error: string, e: unknown): void {
     this.commands.removeModule(m.loaded.name);
+    this.health.set(m.loaded.name, {});
     m.status = 'failed';
     m.error = error;
     m.errors++;

@@ -5,7 +5,8 @@ import type { CommandResult, HandleCommandResult } from '../commands/result.ts';
 import type { CommandDict } from '../commands/validate.ts';
 import { MgrError } from '../errors.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
-import { COMMON_OPTIONS, type Option, parseOptionValue } from '../options/option.ts';
+import { COMMON_OPTIONS, type Option, parseOptionValue, typedDefault } from '../options/option.ts';
+import { validateOptionValue } from '../options/option-value.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
@@ -112,19 +113,81 @@ abstract class ModuleBase {
     return this.ready('get_mgr_id').mgrId;
   }
 
-  /** The value of a declared option: the set value or the default, typed. An undeclared option throws. */
-  get_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
-    const services = this.ready('get_module_option');
-    const option = services.options.find((o) => o.name === key);
+  /** The declared option `key`, or a typed error naming the module (Ceph raises for undeclared options too). */
+  protected declared(key: string): Option {
+    const option = this.ready('get_module_option').options.find((o) => o.name === key);
     if (option === undefined) {
       throw new MgrError(
         'MGR_ERR_OPTION_UNDECLARED',
         `${this.module_name}: option "${key}" is not declared in MODULE_OPTIONS`,
       );
     }
-    const set = services.getOption(key);
+    return option;
+  }
+
+  /**
+   * The value of a declared option, typed: the set value, else the declared default (which, as in Ceph, wins over
+   * `defaultValue`), else `defaultValue`, else null. An undeclared option throws.
+   */
+  get_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const option = this.declared(key);
+    const set = this.services.getOption(key);
     if (set !== undefined) return parseOptionValue(option, set) as T;
-    return (option.default ?? defaultValue ?? null) as T;
+    return (typedDefault(option) ?? defaultValue ?? null) as T;
+  }
+
+  /** Like `get_module_option`, but this manager's own value (`mgr/<module>/<mgr_id>/<key>`) first. */
+  get_localized_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const option = this.declared(key);
+    const local = this.services.getOption(`${this.services.mgrId}/${key}`);
+    if (local !== undefined) return parseOptionValue(option, local) as T;
+    return this.get_module_option(key, defaultValue);
+  }
+
+  /** Sets a declared option after checking its type, range and allowed values; null (or undefined) removes it. */
+  async set_module_option(key: string, value: string | number | boolean | null | undefined): Promise<void> {
+    const option = this.declared(key);
+    await this.services.setOption(
+      key,
+      value === null || value === undefined ? null : validateOptionValue(option, value),
+    );
+  }
+
+  /** Sets this manager's own value of a declared option (`mgr/<module>/<mgr_id>/<key>`). */
+  async set_localized_module_option(key: string, value: string | number | boolean | null | undefined): Promise<void> {
+    const option = this.declared(key);
+    const text = value === null || value === undefined ? null : validateOptionValue(option, value);
+    await this.services.setOption(`${this.services.mgrId}/${key}`, text);
+  }
+
+  /**
+   * A value of this module's KV store (`mgr/<module>/<key>`), or `defaultValue`. The module sees what the store held
+   * when it started plus its own writes; a value written from outside meanwhile shows after a restart.
+   */
+  get_store<D = null>(key: string, defaultValue?: D): string | D {
+    return this.ready('get_store').getStore(key) ?? ((defaultValue ?? null) as D);
+  }
+
+  /** Stores a string (null removes the key); resolves once committed. A non-string is a typed error. */
+  set_store(key: string, value: string | null): Promise<void> {
+    return this.ready('set_store').setStore(key, value);
+  }
+
+  /** Every key of this module's store starting with `prefix`, with its value. */
+  get_store_prefix(prefix: string): Record<string, string> {
+    return this.ready('get_store_prefix').storePrefix(prefix);
+  }
+
+  /** This manager's own value (`mgr/<module>/<mgr_id>/<key>`), else the module-wide one, else `defaultValue`. */
+  get_localized_store<D = null>(key: string, defaultValue?: D): string | D {
+    const services = this.ready('get_localized_store');
+    return services.getStore(`${services.mgrId}/${key}`) ?? services.getStore(key) ?? ((defaultValue ?? null) as D);
+  }
+
+  /** Stores this manager's own value of a key. */
+  set_localized_store(key: string, value: string | null): Promise<void> {
+    const services = this.ready('set_localized_store');
+    return services.setStore(`${services.mgrId}/${key}`, value);
   }
 }
 
@@ -219,18 +282,6 @@ export abstract class MgrModule extends ModuleBase {
   /** Replaces this module's health checks; `{}` clears them. */
   set_health_checks(checks: Record<string, ModuleHealthCheck>): void {
     this.ready('set_health_checks').setHealthChecks(checks);
-  }
-
-  /** Sets (or with null, resets) one of this module's options; resolves once stored. */
-  async set_module_option(key: string, value: string | number | boolean | null): Promise<void> {
-    const services = this.ready('set_module_option');
-    if (!services.options.some((o) => o.name === key)) {
-      throw new MgrError(
-        'MGR_ERR_OPTION_UNDECLARED',
-        `${this.module_name}: option "${key}" is not declared in MODULE_OPTIONS`,
-      );
-    }
-    await services.setOption(key, value === null ? null : String(value));
   }
 
   /**

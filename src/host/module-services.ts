@@ -17,8 +17,13 @@ export interface ModuleServices {
   haveMonConnection(): boolean;
   version(): string;
   releaseName(): string;
+  /** The module's option (`mgr/<module>/<key>`), from the host's settings or the stream's config. */
   getOption(key: string): string | undefined;
   setOption(key: string, value: string | null): Promise<void>;
+  /** The module's view of its KV store (`mgr/<module>/<key>`): what it held when the module started, plus its own writes. */
+  getStore(key: string): string | undefined;
+  setStore(key: string, value: unknown): Promise<void>;
+  storePrefix(prefix: string): Record<string, string>;
   setHealthChecks(checks: Record<string, ModuleHealthCheck>): void;
   remote(module: string, method: string, args: unknown[]): Promise<unknown>;
   activeUri(): string | null;

@@ -40,19 +40,31 @@ export const COMMON_OPTIONS: readonly Option[] = [
   }),
 ];
 
-/** A stored option value (always text, as Ceph keeps it) as the option's type. */
+/**
+ * A stored option value (always text, as Ceph keeps it) as the option's type, by Ceph's rules: integers (`0x`
+ * accepted) for int, uint and size; a float for secs and float; a bool true only for `1`, `true`, `True`, `on`, `yes`.
+ */
 export function parseOptionValue(option: Option, text: string): string | number | boolean {
   switch (option.type ?? 'str') {
     case 'int':
     case 'uint':
-    case 'secs':
     case 'size':
-      return Number.parseInt(text, 10);
+      return /^[+-]?0x/i.test(text.trim())
+        ? Number.parseInt(text.trim().replace(/^([+-]?)0x/i, '$1'), 16)
+        : Number.parseInt(text, 10);
+    case 'secs':
     case 'float':
       return Number.parseFloat(text);
     case 'bool':
-      return text === 'true' || text === 'True' || text === '1' || text === 'yes';
+      return ['1', 'true', 'True', 'on', 'yes'].includes(text);
     default:
       return text;
   }
+}
+
+/** A declared default as Ceph hands it out: typed like a stored value (a default given as text is parsed). */
+export function typedDefault(option: Option): string | number | boolean | null {
+  const d = option.default;
+  if (d === undefined || d === null) return null;
+  return typeof d === 'string' && (option.type ?? 'str') !== 'str' ? parseOptionValue(option, d) : d;
 }

@@ -37,6 +37,8 @@ export class Store {
   private readonly cursors: Database<SourceCursor, string>;
   /** The host's settings, written through by `ConfigStore`. */
   readonly config: Database<string, string>;
+  /** The config-key store, written through by `KvStore`. */
+  readonly kv: Database<string, string>;
 
   private constructor(dir: string, root: RootDatabase) {
     this.dir = dir;
@@ -45,6 +47,7 @@ export class Store {
     this.snapshots = root.openDB<ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
     this.config = root.openDB<string, string>({ name: 'config', encoding: 'string' });
+    this.kv = root.openDB<string, string>({ name: 'kv', encoding: 'string' });
   }
 
   /** Opens (creating unless read-only) the store in `dir`. */
