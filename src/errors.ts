@@ -28,6 +28,7 @@ export const ERRORS = {
   MGR_ERR_MODULE_CONTEXT: { errno: errno.EINVAL, message: 'no cluster access here' },
   MGR_ERR_MODULE_NOT_FOUND: { errno: errno.ENOENT, message: 'no such module' },
   MGR_ERR_MODULE_LOAD: { errno: errno.ENOEXEC, message: 'the module could not be loaded' },
+  MGR_ERR_MODULE_ALWAYS_ON: { errno: errno.EINVAL, message: 'the module is always on' },
   MGR_ERR_MODULE_CANNOT_RUN: { errno: errno.EOPNOTSUPP, message: 'the module cannot run here' },
   MGR_ERR_OPTION_UNDECLARED: { errno: errno.ENOENT, message: 'option not declared' },
   MGR_ERR_OPTION_INVALID: { errno: errno.EINVAL, message: 'invalid option value' },

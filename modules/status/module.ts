@@ -30,6 +30,8 @@ class StatusReport {
  */
 export class Module extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = ['health', 'osd_map', 'mon_map', 'pg_summary'];
+  /** As in Ceph, `status` runs on every manager and cannot be disabled. */
+  static ALWAYS_ON = true;
 
   private lastHealth = '';
 

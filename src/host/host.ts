@@ -39,7 +39,7 @@ const HOST_OPTIONS = [
   Option({ name: 'debug_mgr', type: 'str' }),
   Option({ name: 'mgr_module_path', type: 'str' }),
 ];
-const DEFAULT_ENABLED = ['status'];
+const DEFAULT_ENABLED: string[] = [];
 
 export interface HostOptions {
   /** Where the enabled set and settings persist; without one they live in memory. */
@@ -145,7 +145,6 @@ export class MgrHost {
         errors: 0,
         past: { delivered: 0, coalesced: 0, dropped: 0 },
       });
-    // A new store starts with the modules a fresh manager runs.
     this.enabled = new Set(JSON.parse(this.config.get(ENABLED_KEY) ?? JSON.stringify(DEFAULT_ENABLED)) as string[]);
     const clock = options.clock;
     this.liveness = new Liveness({
@@ -256,6 +255,9 @@ export class MgrHost {
   /** Disables a module (persisted), shutting it down if it runs. */
   async disable(name: string, options: { persist?: boolean } = {}): Promise<void> {
     if (!this.modules.has(name)) throw new MgrError('MGR_ERR_MODULE_NOT_FOUND', `no module named "${name}"`);
+    if (this.modules.get(name)!.loaded.Module?.ALWAYS_ON) {
+      throw new MgrError('MGR_ERR_MODULE_ALWAYS_ON', `module '${name}' cannot be disabled (always-on)`);
+    }
     this.enabled.delete(name);
     if (options.persist ?? true) await this.config.set(ENABLED_KEY, JSON.stringify([...this.enabled].sort()));
     await this.stopModule(name);

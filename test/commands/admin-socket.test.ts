@@ -13,9 +13,12 @@ export class Module extends MgrModule {
   static COMMANDS = [
     { cmd: 'foobar name=myarg,type=CephInt,range=1|5 name=mode,type=CephChoices,strings=fast|slow,req=false', desc: 'Do foobar', perm: 'r' },
     { cmd: 'foobar crash', desc: 'Raise', perm: 'r' },
+    { cmd: 'foobar tick', desc: 'Count', perm: 'r', poll: true },
   ];
+  ticks = 0;
   handle_command(inbuf: string, cmd: { prefix: string; myarg?: number; mode?: string }) {
     if (cmd.prefix === 'foobar crash') throw new Error('foobar crashed on purpose');
+    if (cmd.prefix === 'foobar tick') return [0, String(++this.ticks), ''] as [number, string, string];
     return [0, JSON.stringify({ myarg: cmd.myarg, mode: cmd.mode ?? null, type: typeof cmd.myarg }), ''] as [number, string, string];
   }
 }
@@ -119,6 +122,18 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
     assert.match(crash.stderr, /^Error EINVAL: Error: foobar crashed on purpose\n\s+at /);
     const status = await cmd('health', 'detail', '--format', 'json');
     assert.ok('MGR_MODULE_ERROR' in JSON.parse(status.stdout).checks, 'a command that raised shows in health');
+  });
+
+  it('repeats a poll command every --period seconds', async () => {
+    const r = await runCli(['cmd', '--db', db, 'foobar', 'tick', '--period', '0.2'], { killAfterMs: 2500 });
+    const ticks = r.stdout.trim().split('\n').map(Number);
+    assert.ok(ticks.length >= 3, `only ${ticks.length} answers`);
+    assert.deepEqual(
+      ticks,
+      ticks.map((_, i) => ticks[0]! + i),
+    );
+    const once = await cmd('foobar', 'tick');
+    assert.equal(once.code, 0);
   });
 
   it('an unknown command lists the closest matches, as the ceph CLI does', async () => {

@@ -172,13 +172,14 @@ export class Module extends MgrModule {
     const store = Store.open(dir);
     const a = await MgrHost.create({ store, logger });
     await a.enable('notifylog');
-    await a.enable('status');
-    await a.disable('status');
+    await a.enable('selftest');
+    await a.disable('selftest');
     await assert.rejects(a.enable('nosuch'), (e: unknown) => (e as MgrError).code === 'MGR_ERR_MODULE_NOT_FOUND');
     const b = await MgrHost.create({ store, logger });
     const ls = b.module_ls();
     assert.deepEqual(ls.enabled_modules, ['notifylog']);
-    assert.ok(ls.disabled_modules.some((m) => m.name === 'status' && m.can_run));
+    assert.ok(ls.disabled_modules.some((m) => m.name === 'selftest' && m.can_run));
+    assert.deepEqual(ls.always_on_modules, ['status']);
     await store.close();
   });
 });
@@ -192,10 +193,10 @@ describe('enabling and disabling while a replay runs', () => {
       await h.push(...events.slice(i, i + 10));
       if (i === 200 || i === 400) {
         const t0 = performance.now();
-        if (i === 200) await h.host.enable('status', { persist: false });
-        else await h.host.disable('status', { persist: false });
+        if (i === 200) await h.host.enable('selftest', { persist: false });
+        else await h.host.disable('selftest', { persist: false });
         timings.push(performance.now() - t0);
-        assert.equal(h.host.instance('status') !== undefined, i === 200);
+        assert.equal(h.host.instance('selftest') !== undefined, i === 200);
       }
     }
     await h.end();
@@ -204,8 +205,9 @@ describe('enabling and disabling while a replay runs', () => {
       timings.every((ms) => ms < 100),
       `took ${timings.join(', ')} ms`,
     );
-    const status = h.host.stats().status!;
-    assert.ok(status.delivered > 0 && status.delivered < 173, 'status got cues only while enabled');
+    const selftest = h.host.stats().selftest!;
+    assert.ok(selftest.delivered > 0 && selftest.delivered < 299, 'selftest got cues only while enabled');
+    await assert.rejects(h.host.disable('status'), (e: unknown) => (e as MgrError).code === 'MGR_ERR_MODULE_ALWAYS_ON');
     await h.stop();
   });
 });
