@@ -1,8 +1,9 @@
 import { MAP_VIEWS } from './map-views.ts';
+import { osdMapTreeView } from './osd-map-tree.ts';
 import { PG_VIEWS } from './pg-views.ts';
 
 /** Every data name `get()` accepts, with the function that computes it from a snapshot. */
-export const VIEWS = { ...MAP_VIEWS, ...PG_VIEWS } as const;
+export const VIEWS = { ...MAP_VIEWS, ...PG_VIEWS, osd_map_tree: osdMapTreeView } as const;
 
 /** A data name `get()` accepts. */
 export type GetName = keyof typeof VIEWS;
