@@ -9,6 +9,10 @@ const ARITY = {
   get_counter: [3, 3],
   get_latest_counter: [3, 3],
   have_mon_connection: [0, 0],
+  list_servers: [0, 0],
+  get_server: [1, 1],
+  get_perf_schema: [2, 2],
+  get_all_perf_counters: [0, 1],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export const CALLABLE = Object.keys(ARITY);
@@ -23,6 +27,6 @@ export function callAccessor(accessors: Accessors, method: string, args: string[
     const want = min === max ? `${min}` : `${min} to ${max}`;
     throw new MgrError('MGR_ERR_USAGE', `${method} takes ${want} argument${max === 1 ? '' : 's'}, got ${args.length}`);
   }
-  const fn = accessors[method as keyof typeof ARITY] as (...a: string[]) => unknown;
-  return fn.apply(accessors, args);
+  const fn = accessors[method as keyof typeof ARITY] as (...a: unknown[]) => unknown;
+  return fn.apply(accessors, method === 'get_all_perf_counters' ? args.map(Number) : args);
 }

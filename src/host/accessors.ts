@@ -4,6 +4,7 @@ import { mergeHealth } from '../health/merged-health.ts';
 import type { ClusterState, CounterSample } from '../state/cluster-state.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
+import { type Server, serversView } from '../state/views/servers.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
 export const DEFAULT_MON_CONNECTION_TIMEOUT = 30;
@@ -81,6 +82,48 @@ export class Accessors {
   get_latest_counter(svcType: string, svcId: string, path: string): Record<string, CounterSample | readonly []> {
     const samples = this.current().daemons[`${svcType}.${svcId}`]?.counters[path];
     return { [path]: samples?.[samples.length - 1] ?? [] };
+  }
+
+  /** Every host with the daemons on it, as ceph-mgr's `list_servers()`. */
+  list_servers(): readonly Server[] {
+    return serversView(this.current());
+  }
+
+  /** One host and its daemons, or null when no daemon reports that hostname. */
+  get_server(hostname: string): Server | null {
+    return serversView(this.current()).find((s) => s.hostname === hostname) ?? null;
+  }
+
+  /** `{"<type>.<id>": {path: {description, nick, priority, type, units}}}`, or `{}` for a daemon the manager does not know. */
+  get_perf_schema(svcType: string, svcId: string): Record<string, Readonly<Record<string, unknown>>> {
+    const name = `${svcType}.${svcId}`;
+    const d = this.current().daemons[name];
+    return d === undefined ? {} : { [name]: d.perfSchema ?? {} };
+  }
+
+  /**
+   * The latest value of every counter at or above `prioLimit` of every daemon of the given types, with its schema:
+   * `{"osd.0": {path: {description, nick?, priority, type, units, value, count?}}}`; an average's `value` is its sum
+   * and `count` its count, as Ceph gives them.
+   */
+  get_all_perf_counters(
+    prioLimit = 5,
+    services: readonly string[] = ['mds', 'mon', 'osd', 'rbd-mirror', 'rgw', 'tcmu-runner'],
+  ): Record<string, Record<string, Record<string, unknown>>> {
+    const out: Record<string, Record<string, Record<string, unknown>>> = {};
+    for (const [name, d] of Object.entries(this.current().daemons).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (!services.includes(d.type)) continue;
+      const counters: Record<string, Record<string, unknown>> = {};
+      for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
+        if ((schema.priority ?? 0) < prioLimit) continue;
+        const last = d.counters[path]?.at(-1);
+        if (last === undefined) continue;
+        counters[path] =
+          last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] };
+      }
+      out[name] = counters;
+    }
+    return out;
   }
 
   /**

@@ -9,6 +9,7 @@ import { COMMON_OPTIONS, type Option, parseOptionValue, typedDefault } from '../
 import { validateOptionValue } from '../options/option-value.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
+import type { Accessors } from './accessors.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
 
 /** One entry of `static COMMANDS`, as Ceph's modules write them. */
@@ -262,6 +263,26 @@ export abstract class MgrModule extends ModuleBase {
   /** `{path: [t, v]}` (or `[t, sum, count]`), or `{path: []}`. */
   get_latest_counter(svc_type: string, svc_id: string, path: string): Record<string, CounterSample | readonly []> {
     return this.ready('get_latest_counter').accessors.get_latest_counter(svc_type, svc_id, path);
+  }
+
+  /** Every host with the daemons on it. */
+  list_servers(): ReturnType<Accessors['list_servers']> {
+    return this.ready('list_servers').accessors.list_servers();
+  }
+
+  /** One host and its daemons, or null. */
+  get_server(hostname: string): ReturnType<Accessors['get_server']> {
+    return this.ready('get_server').accessors.get_server(hostname);
+  }
+
+  /** `{"<type>.<id>": {path: {description, nick, priority, type, units}}}`. */
+  get_perf_schema(svc_type: string, svc_id: string): ReturnType<Accessors['get_perf_schema']> {
+    return this.ready('get_perf_schema').accessors.get_perf_schema(svc_type, svc_id);
+  }
+
+  /** Every counter at or above `prio_limit` of the daemons of `services`, with its schema and latest value. */
+  get_all_perf_counters(prio_limit = 5, services?: readonly string[]): ReturnType<Accessors['get_all_perf_counters']> {
+    return this.ready('get_all_perf_counters').accessors.get_all_perf_counters(prio_limit, services);
   }
 
   /** Whether the manager is connected to the monitors: follows the stream's liveness. */

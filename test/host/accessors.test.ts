@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { finalState } from '../../bench/accessors.bench.ts';
 import { MgrError } from '../../src/errors.ts';
 import { Accessors } from '../../src/host/accessors.ts';
-import { WHOLE_TRACE } from '../helpers.ts';
+import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { FIXTURES, WHOLE_TRACE } from '../helpers.ts';
+
+class Plain extends MgrModule {
+  static NOTIFY_TYPES: NotifyType[] = [];
+}
 
 describe('accessors', () => {
   const state = finalState(WHOLE_TRACE);
@@ -53,5 +60,54 @@ describe('accessors', () => {
     assert.equal(live.have_mon_connection(), false);
     const down = new Accessors(() => ({ ...state, monSession: 'down' }));
     assert.equal(down.have_mon_connection(), false);
+  });
+});
+
+describe('servers and perf counters', () => {
+  const real = JSON.parse(readFileSync(join(FIXTURES, 'accessors-3osd.json'), 'utf8'));
+
+  it('list_servers and get_server group daemons by host, as ceph-mgr does', () => {
+    const state = finalState(WHOLE_TRACE);
+    const acc = new Accessors(() => state);
+    // The trace's daemons are the three OSDs; real ceph-mgr also had the mon and mgr on that host.
+    const osdOnly = real.list_servers.map((s: { services: Array<{ type: string }> }) => ({
+      ...s,
+      services: s.services.filter((x) => x.type === 'osd'),
+    }));
+    assert.deepEqual(acc.list_servers(), osdOnly);
+    assert.deepEqual(acc.get_server('vm'), osdOnly[0]);
+    assert.equal(acc.get_server('nohost'), null);
+  });
+
+  it('get_perf_schema and get_all_perf_counters answer as real ceph-mgr for the same schema and values', async () => {
+    const h = await createModuleHarness({ module: Plain, name: 'plain' });
+    const schema = real.get_perf_schema_osd0['osd.0'];
+    await h.push(
+      {
+        kind: 'daemon_open',
+        t: 1000,
+        daemon: 'osd.0',
+        hostname: 'vm',
+        metadata: real.get_metadata_osd0,
+        perf_schema: schema,
+      },
+      {
+        kind: 'daemon_report',
+        t: 2000,
+        daemon: 'osd.0',
+        counters: {
+          'osd.numpg': 36,
+          'osd.op_r': 0,
+          'osd.op_w': 15127,
+          'osd.op_w_latency': { avgcount: 15127, sum: 16871413389 },
+        },
+      },
+    );
+    assert.deepEqual(h.module.get_perf_schema('osd', '0'), real.get_perf_schema_osd0);
+    assert.deepEqual(h.module.get_perf_schema('osd', '9'), {});
+    const all = h.module.get_all_perf_counters(5, ['osd']);
+    assert.deepEqual(all['osd.0'], real.get_all_perf_counters_osd0_sample);
+    assert.deepEqual(h.module.get_all_perf_counters(10, ['osd'])['osd.0'], {});
+    await h.stop();
   });
 });
