@@ -87,6 +87,18 @@ export class Module extends MgrModule {
       return `${c['osd.op_w']!.length} samples`;
     });
     await check('get_latest_counter', () => this.get_latest_counter('osd', '0', 'osd.op_w'));
+    await check('list_servers', () => {
+      const servers = this.list_servers();
+      must(Array.isArray(servers), 'not a list');
+      for (const srv of servers) must(this.get_server(srv.hostname)?.hostname === srv.hostname, 'get_server disagrees');
+      must(this.get_server('no-such-host') === null, 'a missing host is not null');
+      return `${servers.length} servers`;
+    });
+    await check('get_perf_schema', () => {
+      must(JSON.stringify(this.get_perf_schema('osd', 'no-such')) === '{}', 'a missing daemon is not {}');
+      return Object.keys(this.get_perf_schema('osd', '0')['osd.0'] ?? {}).length;
+    });
+    await check('get_all_perf_counters', () => Object.keys(this.get_all_perf_counters()).join(','));
     await check('have_mon_connection', () => String(this.have_mon_connection()));
     await check('get_mgr_id', () => this.get_mgr_id());
     await check('version', () => `${this.version} (${this.release_name})`);
