@@ -27,6 +27,69 @@ function actualFor(state: ClusterState, e: Expectation): unknown {
   return acc.get(e.name as never);
 }
 
+/**
+ * Rates over the manager's sampling window (`*_per_sec`, `read_bytes_sec`, ...): Ceph prints them, with the
+ * `num_*_recovered` window counters of the recovery rate block, only when the window's delta is non-zero.
+ */
+const RATE_KEY = /_sec$|rate/;
+const RECOVERY_WINDOW_KEYS = new Set(['num_objects_recovered', 'num_bytes_recovered', 'num_keys_recovered']);
+/** Ratios and stamps: always printed when their section is, so their presence is compared but not their value. */
+const RATIO_OR_STAMP_KEY = /ratio|stamp/;
+
+function byCountThenName(a: unknown, b: unknown): number {
+  const x = a as { state_name: string; count: number };
+  const y = b as { state_name: string; count: number };
+  return y.count - x.count || (x.state_name < y.state_name ? -1 : x.state_name > y.state_name ? 1 : 0);
+}
+
+/**
+ * Arrays Ceph fills from an `unordered_map` (`PGMapDigest::num_pg_by_state`, `num_pg_by_pool_state`), whose order
+ * is that hash table's: `pgs_by_state` is sorted by count, but equal counts (and the pools and states of
+ * `pgs_by_pool_state`) come in an order that depends on the manager's whole history. Compared as sets.
+ */
+const UNORDERED: Record<string, (a: unknown, b: unknown) => number> = {
+  pgs_by_state: byCountThenName,
+  pg_state_counts: byCountThenName,
+  pgs_by_pool_state: (a, b) => (a as { pool_id: number }).pool_id - (b as { pool_id: number }).pool_id,
+};
+
+/** A `compare: "counts"` value with its rates dropped and its ratios and stamps reduced to their type. */
+function countsOnly(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map((x) => countsOnly(x));
+    const order = UNORDERED[key];
+    if (key === 'pgs_by_state') {
+      const counts = items.map((x) => (x as { count: number }).count);
+      assert.deepEqual(
+        counts,
+        [...counts].sort((a, b) => b - a),
+        `${key} is not sorted by count`,
+      );
+    }
+    return order === undefined ? items : items.sort(order);
+  }
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) {
+    if (RATE_KEY.test(k)) continue;
+    if (RECOVERY_WINDOW_KEYS.has(k) && 'recovering_objects_per_sec' in o) continue;
+    out[k] = RATIO_OR_STAMP_KEY.test(k) ? typeof x : countsOnly(x, k);
+  }
+  return out;
+}
+
+/**
+ * Recorded points we knowingly cannot reproduce from a trace, with why. Each must still differ (so this list cannot
+ * go stale silently): when one starts matching, remove it.
+ */
+const KNOWN_DIVERGENCES: Record<string, string> = {
+  'df@10':
+    'the trace has no OSD map before seq 15 (real ceph-mgr had one from before the recording), so there are no pools, rules or device classes to report',
+  'df@260':
+    "Ceph refreshes df's per-class totals on its tick, not when stats arrive; OSD reports came 2 ms before this point with no tick in between, and the trace records no ticks",
+};
+
 function check(state: ClusterState, e: Expectation): void {
   const actual = actualFor(state, e);
   const where = `${e.name}${e.args ? `(${e.args.join(', ')})` : ''} after seq ${e.after_seq}`;
@@ -45,6 +108,10 @@ function check(state: ClusterState, e: Expectation): void {
     const x = (e.value as Record<string, number[]>)[path!]!;
     assert.deepEqual(a.slice(1), x.slice(1), where);
     assert.equal(a.length, x.length, where);
+    return;
+  }
+  if (e.compare === 'counts') {
+    assert.deepEqual(countsOnly(actual), countsOnly(e.value), where);
     return;
   }
   assert.deepEqual(actual, e.value, where);
@@ -74,6 +141,15 @@ for (const trace of [WHOLE_TRACE, PATCH_TRACE]) {
           states.set(e.after_seq, state);
         }
         assert.equal(state.seq, e.after_seq);
+        const known = KNOWN_DIVERGENCES[`${e.name}@${e.after_seq}`];
+        if (known !== undefined) {
+          assert.throws(
+            () => check(state!, e),
+            `${e.name}@${e.after_seq} now matches: remove it from KNOWN_DIVERGENCES`,
+          );
+          t.diagnostic(`known divergence ${e.name}@${e.after_seq}: ${known}`);
+          continue;
+        }
         check(state, e);
         checked.set(e.name, (checked.get(e.name) ?? 0) + 1);
       }

@@ -1,9 +1,19 @@
+import { dfView } from './df.ts';
 import { MAP_VIEWS } from './map-views.ts';
 import { osdMapTreeView } from './osd-map-tree.ts';
+import { pgStatusView } from './pg-status.ts';
+import { pgSummaryView } from './pg-summary.ts';
 import { PG_VIEWS } from './pg-views.ts';
 
 /** Every data name `get()` accepts, with the function that computes it from a snapshot. */
-export const VIEWS = { ...MAP_VIEWS, ...PG_VIEWS, osd_map_tree: osdMapTreeView } as const;
+export const VIEWS = {
+  ...MAP_VIEWS,
+  ...PG_VIEWS,
+  osd_map_tree: osdMapTreeView,
+  pg_summary: pgSummaryView,
+  pg_status: pgStatusView,
+  df: dfView,
+} as const;
 
 /** A data name `get()` accepts. */
 export type GetName = keyof typeof VIEWS;

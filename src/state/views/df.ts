@@ -1,0 +1,323 @@
+import type { OsdStat } from '../../../schemas/daemon/index.ts';
+import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
+import type { ClusterState } from '../cluster-state.ts';
+import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
+
+const f32 = Math.fround;
+
+export interface DfTotals {
+  readonly total_bytes: number;
+  readonly total_avail_bytes: number;
+  readonly total_used_bytes: number;
+  readonly total_used_raw_bytes: number;
+  readonly total_used_raw_ratio: number;
+}
+
+export interface DfPoolStats {
+  readonly stored: number;
+  readonly stored_data: number;
+  readonly stored_omap: number;
+  readonly objects: number;
+  readonly kb_used: number;
+  readonly bytes_used: number;
+  readonly data_bytes_used: number;
+  readonly omap_bytes_used: number;
+  readonly percent_used: number;
+  readonly max_avail: number;
+  readonly quota_objects: number;
+  readonly quota_bytes: number;
+  readonly dirty: number;
+  readonly rd: number;
+  readonly rd_bytes: number;
+  readonly wr: number;
+  readonly wr_bytes: number;
+  readonly compress_bytes_used: number;
+  readonly compress_under_bytes: number;
+  readonly stored_raw: number;
+  readonly avail_raw: number;
+}
+
+export interface Df {
+  readonly stats: DfTotals & {
+    readonly num_osds: number;
+    readonly num_per_pool_osds: number;
+    readonly num_per_pool_omap_osds: number;
+  };
+  readonly stats_by_class: { readonly [deviceClass: string]: DfTotals };
+  readonly pools: readonly { readonly name: string; readonly id: number; readonly stats: DfPoolStats }[];
+}
+
+/** `osd_stat_t::add`, the parts `df` prints. */
+interface OsdSum {
+  statfs: Statfs;
+  num_osds: number;
+  num_per_pool_osds: number;
+  num_per_pool_omap_osds: number;
+}
+
+function addOsd(into: OsdSum, st: OsdStat): void {
+  addStatfs(into.statfs, st.statfs);
+  into.num_osds += st.num_osds ?? 0;
+  into.num_per_pool_osds += st.num_per_pool_osds ?? 0;
+  into.num_per_pool_omap_osds += st.num_per_pool_omap_osds ?? 0;
+}
+
+function zeroOsdSum(): OsdSum {
+  return { statfs: zeroStatfs(), num_osds: 0, num_per_pool_osds: 0, num_per_pool_omap_osds: 0 };
+}
+
+/** `PGMapDigest::dump_cluster_stats`'s figures of one statfs sum. */
+function totals(st: Statfs): DfTotals {
+  const usedRaw = st.total - st.available;
+  return {
+    total_bytes: st.total,
+    total_avail_bytes: st.available,
+    total_used_bytes: st.total - st.available - st.internally_reserved,
+    total_used_raw_bytes: usedRaw,
+    // store_statfs_t::get_used_raw_ratio: float division.
+    total_used_raw_ratio: st.total ? f32(f32(usedRaw) / f32(st.total)) : 0,
+  };
+}
+
+/**
+ * `CrushWrapper::get_rule_weight_osd_map`: each OSD under the rule's `take` steps, weighted by its share of the
+ * take's total CRUSH weight (in float, as Ceph does). Null if there is no such rule.
+ */
+function ruleWeightOsdMap(crush: CrushMap, ruleno: number): Map<number, number> | null {
+  const rule = crush.rules.find((r) => (r as { rule_id?: number }).rule_id === ruleno);
+  if (rule === undefined) return null;
+  const buckets = new Map(crush.buckets.map((b) => [b.id, b]));
+  const pmap = new Map<number, number>();
+  for (const step of rule.steps) {
+    if (step.op !== 'take') continue;
+    const m = new Map<number, number>();
+    let sum = 0;
+    const n = (step as { item?: number }).item ?? 0;
+    if (n >= 0) {
+      m.set(n, 1);
+      sum = 1;
+    } else {
+      // _get_take_weight_osd_map: breadth first under the bucket, summing the items' 16.16 weights as an int.
+      let isum = 0;
+      const q = [n];
+      while (q.length > 0) {
+        const b = buckets.get(q.shift()!);
+        if (b === undefined) continue;
+        for (const item of b.items) {
+          if (item.id >= 0) {
+            const w = f32(item.weight);
+            m.set(item.id, w);
+            isum = Math.trunc(isum + w);
+          } else {
+            q.push(item.id);
+          }
+        }
+      }
+      sum = f32(isum);
+    }
+    // _normalize_weight_map
+    for (const [id, w] of m) {
+      const share = f32(w / sum);
+      const prev = pmap.get(id);
+      pmap.set(id, prev === undefined ? share : f32(prev + share));
+    }
+  }
+  return pmap;
+}
+
+/** `PGMap::get_rule_avail`: the raw bytes the rule can still place before its fullest OSD (by weight) is full. */
+function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: Map<number, OsdStat>, ruleno: number): number {
+  if (crush === null) return 0;
+  const wm = ruleWeightOsdMap(crush, ruleno);
+  if (wm === null) return -1;
+  if (wm.size === 0) return 0;
+  const fratio = f32(map.full_ratio ?? 0);
+  let min = -1;
+  for (const [osd, weight] of [...wm].sort((a, b) => a[0] - b[0])) {
+    const st = stats.get(osd);
+    if (st === undefined) continue;
+    const total = st.statfs?.total ?? 0;
+    if (total === 0 || weight === 0) continue;
+    const kb = Math.floor(total / 1024);
+    const kbAvail = Math.floor((st.statfs?.available ?? 0) / 1024);
+    const unusable = kb * (1 - fratio);
+    const avail = Math.max(0, kbAvail - unusable) * 1024;
+    const proj = Math.trunc(avail / weight);
+    if (min < 0 || proj < min) min = proj;
+  }
+  return min;
+}
+
+/** `OSDMap::pool_raw_used_rate`: the size of a replicated pool, `(k+m)/k` of an erasure-coded one (float). */
+function poolRawUsedRate(map: OsdMap, pool: OsdMap['pools'][number]): number {
+  if (pool.type === 3) {
+    const ecp = map.erasure_code_profiles?.[pool.erasure_code_profile ?? ''] ?? {};
+    if (ecp.k === undefined || ecp.m === undefined) return 0;
+    const k = Number.parseInt(ecp.k, 10) || 0;
+    const m = Number.parseInt(ecp.m, 10) || 0;
+    return k === 0 ? 0 : f32(f32(m + k) / f32(k));
+  }
+  return pool.size;
+}
+
+/** `PGMapDigest::dump_object_stat_sum`, verbose, with the float arithmetic Ceph does. */
+function poolStats(
+  stat: PoolStat,
+  pool: OsdMap['pools'][number],
+  avail: number,
+  rawUsedRate0: number,
+  perPool: boolean,
+  perPoolOmap: boolean,
+): DfPoolStats {
+  const sum = stat.stat_sum;
+  const sfs = stat.store_stats;
+  let rawUsedRate = f32(rawUsedRate0);
+  if (sum.num_object_copies > 0) {
+    const share = f32(f32(sum.num_object_copies - sum.num_objects_degraded) / f32(sum.num_object_copies));
+    rawUsedRate = f32(rawUsedRate * share);
+  }
+  const usedData = perPool ? sfs.allocated : sum.num_bytes + sum.num_bytes_hit_set_archive;
+  const usedOmap = perPoolOmap ? sfs.omap_allocated : sum.num_omap_bytes;
+  const usedBytes = usedData + usedOmap;
+  let used = 0;
+  if (avail) {
+    const u = f32(usedBytes);
+    used = f32(u / f32(u + f32(avail)));
+  } else if (usedBytes) {
+    used = 1;
+  }
+  const availRes = rawUsedRate ? Math.trunc(f32(f32(avail) / rawUsedRate)) : 0;
+  const storedData = perPool
+    ? rawUsedRate
+      ? Math.trunc(f32(f32(sfs.data_stored) / rawUsedRate))
+      : 0
+    : sum.num_bytes + sum.num_bytes_hit_set_archive;
+  const storedOmap = perPoolOmap
+    ? rawUsedRate
+      ? Math.trunc(f32(f32(sfs.omap_allocated) / rawUsedRate))
+      : 0
+    : sum.num_omap_bytes;
+  const stored = storedData + storedOmap;
+  return {
+    stored,
+    stored_data: storedData,
+    stored_omap: storedOmap,
+    objects: sum.num_objects,
+    kb_used: Math.ceil(usedBytes / 1024),
+    bytes_used: usedBytes,
+    data_bytes_used: usedData,
+    omap_bytes_used: usedOmap,
+    percent_used: used,
+    max_avail: availRes,
+    quota_objects: pool.quota_max_objects ?? 0,
+    quota_bytes: pool.quota_max_bytes ?? 0,
+    dirty: (pool.tier_of ?? -1) >= 0 ? sum.num_objects_dirty : 0,
+    rd: sum.num_read,
+    rd_bytes: sum.num_read_kb * 1024,
+    wr: sum.num_write,
+    wr_bytes: sum.num_write_kb * 1024,
+    compress_bytes_used: sfs.data_compressed_allocated,
+    compress_under_bytes: sfs.data_compressed_original,
+    stored_raw: Math.trunc(f32(f32(stored) * rawUsedRate)),
+    avail_raw: avail,
+  };
+}
+
+/** Per-pool statfs entries the OSDs reported (`pool_statfs`), as (pool, osd, statfs). */
+function poolStatfsEntries(s: ClusterState): { pool: number; statfs: Record<string, unknown> }[] {
+  const out: { pool: number; statfs: Record<string, unknown> }[] = [];
+  for (const r of Object.values(s.pgStats.reporters)) {
+    const list = r.poolStatfs;
+    if (list === null || typeof list !== 'object') continue;
+    const entries = Array.isArray(list)
+      ? (list as Record<string, unknown>[])
+      : Object.entries(list as Record<string, Record<string, unknown>>).map(([k, v]) => ({ poolid: Number(k), ...v }));
+    for (const e of entries) {
+      const pool = typeof e.poolid === 'number' ? e.poolid : Number.NaN;
+      if (Number.isInteger(pool)) out.push({ pool, statfs: e });
+    }
+  }
+  return out;
+}
+
+const memo = new WeakMap<object, WeakMap<object, Df>>();
+
+/**
+ * `get('df')`: `PGMapDigest::dump_cluster_stats` then `dump_pool_stats_full` (verbose), from the OSDs' last stats,
+ * the PG stats, the OSD map and its CRUSH map. Null without an OSD map.
+ */
+export function dfView(s: ClusterState): Df | null {
+  const entry = s.maps.osd_map;
+  if (entry === undefined) return null;
+  let inner = memo.get(s.pgStats);
+  if (inner === undefined) {
+    inner = new WeakMap();
+    memo.set(s.pgStats, inner);
+  }
+  let v = inner.get(entry);
+  if (v === undefined) {
+    v = deepFreeze(build(s, entry.map, entry.crush));
+    inner.set(entry, v);
+  }
+  return v;
+}
+
+function build(s: ClusterState, map: OsdMap, crush: CrushMap | null): Df {
+  const stats = osdStats(s);
+  const osdSum = zeroOsdSum();
+  const byClass = new Map<string, OsdSum>();
+  const classOf = new Map((crush?.devices ?? []).map((d) => [d.id, d.class]));
+  for (const [id, st] of stats) {
+    addOsd(osdSum, st);
+    const cls = classOf.get(id);
+    if (cls === undefined) continue;
+    let c = byClass.get(cls);
+    if (c === undefined) {
+      c = zeroOsdSum();
+      byClass.set(cls, c);
+    }
+    addOsd(c, st);
+  }
+  const sums = pgMapSums(s);
+  const poolSums = new Map<number, PoolStat>();
+  for (const [id, p] of sums.poolSums) {
+    poolSums.set(id, { ...p, stat_sum: { ...p.stat_sum }, store_stats: { ...p.store_stats } });
+  }
+  for (const { pool, statfs } of poolStatfsEntries(s)) {
+    const p = poolSums.get(pool);
+    if (p === undefined) continue;
+    addStatfs(p.store_stats, statfs);
+    p.num_store_stats++;
+  }
+  const perPool = osdSum.num_osds === osdSum.num_per_pool_osds;
+  const perPoolOmap = osdSum.num_osds === osdSum.num_per_pool_omap_osds;
+  const availByRule = new Map<number, number>();
+  const pools: Df['pools'][number][] = [];
+  for (const pool of [...map.pools].sort((a, b) => a.pool - b.pool)) {
+    const stat = poolSums.get(pool.pool);
+    if (pool.pool < 0 || stat === undefined) continue;
+    let avail = availByRule.get(pool.crush_rule);
+    if (avail === undefined) {
+      avail = ruleAvail(map, crush, stats, pool.crush_rule);
+      availByRule.set(pool.crush_rule, avail);
+    }
+    if (avail < 0) avail = 0;
+    pools.push({
+      name: pool.pool_name,
+      id: pool.pool,
+      stats: poolStats(stat, pool, avail, poolRawUsedRate(map, pool), perPool, perPoolOmap),
+    });
+  }
+  return {
+    stats: {
+      ...totals(osdSum.statfs),
+      num_osds: osdSum.num_osds,
+      num_per_pool_osds: osdSum.num_per_pool_osds,
+      num_per_pool_omap_osds: osdSum.num_per_pool_omap_osds,
+    },
+    stats_by_class: Object.fromEntries(
+      [...byClass].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, c]) => [k, totals(c.statfs)]),
+    ),
+    pools,
+  };
+}

@@ -1,0 +1,121 @@
+import type { ClusterState } from '../cluster-state.ts';
+import { addStatfs, deepFreeze, osdStats, type PgMapSums, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
+
+export interface StateCount {
+  readonly state_name: string;
+  readonly count: number;
+}
+
+export interface PgStatus {
+  readonly pgs_by_state: readonly StateCount[];
+  readonly num_pgs: number;
+  readonly num_pools: number;
+  readonly num_objects: number;
+  readonly data_bytes: number;
+  readonly bytes_used: number;
+  readonly bytes_avail: number;
+  readonly bytes_total: number;
+  readonly unknown_pgs_ratio?: number;
+  readonly inactive_pgs_ratio?: number;
+  readonly degraded_objects?: number;
+  readonly degraded_total?: number;
+  readonly degraded_ratio?: number;
+  readonly misplaced_objects?: number;
+  readonly misplaced_total?: number;
+  readonly misplaced_ratio?: number;
+  readonly unfound_objects?: number;
+  readonly unfound_total?: number;
+  readonly unfound_ratio?: number;
+  readonly pgs_by_pool_state: readonly { readonly pool_id: number; readonly pg_state_counts: readonly StateCount[] }[];
+}
+
+/**
+ * Counts by state, most first. Ceph keeps these counts in an `unordered_map`, so the order of equal counts (and of
+ * the pools in `pgs_by_pool_state`) is its hash table's, which depends on the whole history of the manager's PG map;
+ * here ties are ordered by state name instead.
+ */
+function byCount(counts: Map<string, number>): StateCount[] {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([state_name, count]) => ({ state_name, count }));
+}
+
+/** The sum of the OSDs' statfs (`osd_sum.statfs`). */
+export function osdSumStatfs(s: ClusterState): Statfs {
+  const sum = zeroStatfs();
+  for (const st of osdStats(s).values()) addStatfs(sum, st.statfs);
+  return sum;
+}
+
+const memo = new WeakMap<PgMapSums, WeakMap<object, PgStatus>>();
+
+/**
+ * `get('pg_status')`: `PGMapDigest::print_summary` with a formatter. The recovery, client and cache I/O rates
+ * (`recovering_*`, `*_sec` and the windowed `num_*_recovered`) come from the deltas of the manager's PG map between
+ * its ticks, which the snapshot does not keep: they are left out, as Ceph leaves them out when the deltas are zero.
+ */
+export function pgStatusView(s: ClusterState): PgStatus {
+  const sums = pgMapSums(s);
+  let inner = memo.get(sums);
+  if (inner === undefined) {
+    inner = new WeakMap();
+    memo.set(sums, inner);
+  }
+  const reporters = s.pgStats.reporters;
+  let v = inner.get(reporters);
+  if (v === undefined) {
+    v = deepFreeze(build(s, sums));
+    inner.set(reporters, v);
+  }
+  return v;
+}
+
+function build(s: ClusterState, sums: PgMapSums): PgStatus {
+  const byState = new Map<string, number>();
+  const byPool = new Map<number, Map<string, number>>();
+  for (const e of sums.pgs) {
+    byState.set(e.state, (byState.get(e.state) ?? 0) + 1);
+    let m = byPool.get(e.pool);
+    if (m === undefined) {
+      m = new Map();
+      byPool.set(e.pool, m);
+    }
+    m.set(e.state, (m.get(e.state) ?? 0) + 1);
+  }
+  const numPg = sums.pgs.length;
+  const sum = sums.pgSum.stat_sum;
+  const statfs = osdSumStatfs(s);
+  const out: Record<string, unknown> = {
+    pgs_by_state: byCount(byState),
+    num_pgs: numPg,
+    num_pools: sums.poolSums.size,
+    num_objects: sum.num_objects,
+    data_bytes: sum.num_bytes,
+    bytes_used: statfs.total - statfs.available,
+    bytes_avail: statfs.available,
+    bytes_total: statfs.total,
+  };
+  if (sums.numPgUnknown > 0) out.unknown_pgs_ratio = Math.fround(sums.numPgUnknown / numPg);
+  const inactive = numPg - sums.numPgActive - sums.numPgUnknown;
+  if (inactive > 0) out.inactive_pgs_ratio = Math.fround(inactive / numPg);
+  // PGMapDigest::recovery_summary
+  if (sum.num_objects_degraded && sum.num_object_copies > 0) {
+    out.degraded_objects = sum.num_objects_degraded;
+    out.degraded_total = sum.num_object_copies;
+    out.degraded_ratio = ((sum.num_objects_degraded / sum.num_object_copies) * 100) / 100;
+  }
+  if (sum.num_objects_misplaced && sum.num_object_copies > 0) {
+    out.misplaced_objects = sum.num_objects_misplaced;
+    out.misplaced_total = sum.num_object_copies;
+    out.misplaced_ratio = ((sum.num_objects_misplaced / sum.num_object_copies) * 100) / 100;
+  }
+  if (sum.num_objects_unfound && sum.num_objects) {
+    out.unfound_objects = sum.num_objects_unfound;
+    out.unfound_total = sum.num_objects;
+    out.unfound_ratio = ((sum.num_objects_unfound / sum.num_objects) * 100) / 100;
+  }
+  out.pgs_by_pool_state = [...byPool]
+    .sort((a, b) => a[0] - b[0])
+    .map(([pool_id, counts]) => ({ pool_id, pg_state_counts: byCount(counts) }));
+  return out as unknown as PgStatus;
+}
