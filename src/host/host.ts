@@ -8,14 +8,12 @@ import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
 import { ModuleQueue } from '../bus/module-queue.ts';
 import { NOTIFY_TYPES, type NotifyType } from '../bus/notify-types.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
-import { type CommandEntry, CommandTable } from '../commands/command-table.ts';
-import { decoratedCommands } from '../commands/decorators.ts';
-import { parseDescriptor } from '../commands/descriptor.ts';
-import { formatObject } from '../commands/object-format.ts';
-import { type CommandResult, toCommandResult } from '../commands/result.ts';
+import { CommandTable } from '../commands/command-table.ts';
+import type { CommandResult } from '../commands/result.ts';
 import { type CallerContext, dispatch } from '../commands/router.ts';
 import { MgrError, RemoteError } from '../errors.ts';
 import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts';
+import { moduleHealthChecks } from '../health/module-checks.ts';
 import { Liveness } from '../ingest/liveness.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
 import { createModuleLogger, createRootLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
@@ -29,6 +27,7 @@ import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
 import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
 import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
+import { moduleCommands } from './module-commands.ts';
 import type { ModuleServices } from './module-services.ts';
 
 const VERSION = '0.1.0';
@@ -557,52 +556,12 @@ export class MgrHost {
 
   /** A module's commands, decorated and `static COMMANDS`, each answering through the module's error handling. */
   private registerCommands(m: Record_, instance: MgrModule, log: Logger): void {
-    const name = m.loaded.name;
-    const Cls = m.loaded.Module!;
-    const entries: CommandEntry[] = [];
-    const run =
-      (invoke: (cmd: Record<string, unknown>, inbuf: string) => unknown) =>
-      async (cmd: Record<string, unknown>, inbuf: string): Promise<CommandResult> => {
-        try {
-          const value = await invoke(cmd, inbuf);
-          const result = toCommandResult(value);
-          if (result !== null) return result;
-          if (value === undefined || value === null) return [0, '', ''];
-          return [0, typeof value === 'string' ? value : formatObject(value, 'json'), ''];
-        } catch (e) {
-          m.errors++;
-          log.error({ err: e, command: cmd.prefix }, 'command raised');
-          this.refreshHealth();
-          return [-22, '', e instanceof Error ? (e.stack ?? e.message) : String(e)];
-        }
-      };
-    for (const d of decoratedCommands(Cls)) {
-      const method = (instance as unknown as Record<string, (args: Record<string, unknown>, inbuf: string) => unknown>)[
-        d.method
-      ]!;
-      entries.push({
-        signature: d.signature,
-        desc: d.desc ?? m.loaded.docs[d.signature.prefix.join(' ')] ?? '',
-        perm: d.perm,
-        poll: d.poll,
-        module: name,
-        run: run((cmd, inbuf) => {
-          const { prefix: _prefix, ...args } = cmd;
-          return method.call(instance, args, inbuf);
-        }),
-      });
-    }
-    for (const c of Cls.COMMANDS ?? []) {
-      entries.push({
-        signature: parseDescriptor(c.cmd),
-        desc: c.desc ?? '',
-        perm: c.perm ?? 'rw',
-        poll: c.poll ?? false,
-        module: name,
-        run: run((cmd, inbuf) => instance.handle_command(inbuf, cmd as never)),
-      });
-    }
-    for (const e of entries) {
+    const onError = (prefix: unknown, e: unknown) => {
+      m.errors++;
+      log.error({ err: e, command: prefix }, 'command raised');
+      this.refreshHealth();
+    };
+    for (const e of moduleCommands(m.loaded.name, m.loaded.Module!, m.loaded.docs, instance, onError)) {
       try {
         this.commands.add(e);
       } catch (err) {
@@ -630,32 +589,13 @@ export class MgrHost {
 
   /** The host's own checks: `MGR_MODULE_ERROR` for failing modules, `MGR_MODULE_DEPENDENCY` for ones that cannot run. */
   private refreshHealth(): void {
-    const failed: string[] = [];
-    const cannot: string[] = [];
-    for (const [name, m] of this.modules) {
-      if (m.status === 'failed') failed.push(`Module '${name}' has failed: ${m.error}`);
-      else if (m.errors > 0 && m.status === 'running')
-        failed.push(`Module '${name}' has failed: ${m.errors} notification(s) raised`);
-      if (m.status === 'cannot-run') cannot.push(`Module '${name}' has failed dependency: ${m.error}`);
-    }
-    const checks: Record<string, ModuleHealthCheck> = {};
-    if (failed.length > 0) {
-      checks.MGR_MODULE_ERROR = {
-        severity: 'error',
-        summary: failed.length === 1 ? failed[0]! : `${failed.length} mgr modules have failed`,
-        count: failed.length,
-        detail: failed,
-      };
-    }
-    if (cannot.length > 0) {
-      checks.MGR_MODULE_DEPENDENCY = {
-        severity: 'warning',
-        summary: cannot.length === 1 ? cannot[0]! : `${cannot.length} mgr modules have failed dependencies`,
-        count: cannot.length,
-        detail: cannot,
-      };
-    }
-    this.health.set('mgr', checks);
+    const conditions = [...this.modules].map(([name, m]) => ({
+      name,
+      status: m.status,
+      error: m.error,
+      errors: m.errors,
+    }));
+    this.health.set('mgr', moduleHealthChecks(conditions));
   }
 
   private onConfigChange(key: string): void {
