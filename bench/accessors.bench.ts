@@ -26,11 +26,13 @@ export interface AccessorRow extends Measurement {
   cephUs: number | null;
 }
 
-export function finalState(tracePath: string): ClusterState {
+/** The state after the first `upTo` events of a trace (all of them by default), folded in memory. */
+export function finalState(tracePath: string, upTo = Number.POSITIVE_INFINITY): ClusterState {
   const events = gunzipSync(readFileSync(tracePath))
     .toString('utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
+    .slice(0, upTo)
     .map((l) => JSON.parse(l) as ClusterEvent);
   return foldBatch(
     createEmptyState(),

@@ -6,7 +6,7 @@ import { finalState } from '../../bench/accessors.bench.ts';
 import { MgrError } from '../../src/errors.ts';
 import { Accessors } from '../../src/host/accessors.ts';
 import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
-import { FIXTURES, WHOLE_TRACE } from '../helpers.ts';
+import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 class Plain extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = [];
@@ -108,6 +108,56 @@ describe('servers and perf counters', () => {
     const all = h.module.get_all_perf_counters(5, ['osd']);
     assert.deepEqual(all['osd.0'], real.get_all_perf_counters_osd0_sample);
     assert.deepEqual(h.module.get_all_perf_counters(10, ['osd'])['osd.0'], {});
+    await h.stop();
+  });
+});
+
+describe('daemon-derived names', () => {
+  const real = JSON.parse(readFileSync(join(FIXTURES, 'accessors-3osd.json'), 'utf8')).get;
+  const state = finalState(WHOLE_TRACE);
+  const acc = new Accessors(() => state);
+
+  it("osd_metadata and mds_metadata are each daemon's metadata by id, as real ceph-mgr returned them", () => {
+    const ours = acc.get('osd_metadata');
+    assert.deepEqual(Object.keys(ours), ['0', '1', '2']);
+    assert.deepEqual(ours['0'], real.osd_metadata['0']);
+    assert.deepEqual(ours['1'], real.osd_metadata['1']);
+    // osd.2 was restarted before the recorded moment (new addresses); the trace only has its first session.
+    assert.deepEqual(ours['2'], state.daemons['osd.2']!.metadata);
+    assert.deepEqual(acc.get('mds_metadata'), real.mds_metadata);
+    assert.equal(acc.get('osd_metadata'), acc.get('osd_metadata'), 'memoised');
+  });
+
+  it('pg_ready is true once every up OSD has reported, as at the recorded moment', async () => {
+    assert.deepEqual(acc.get('pg_ready'), real.pg_ready);
+    const events = readJsonl<{ kind: string; reporter?: string }>(WHOLE_TRACE);
+    const h = await createModuleHarness({ module: Plain, name: 'plain' });
+    await h.push(events.find((e) => e.kind === 'osd_map')!);
+    assert.deepEqual(h.module.get('pg_ready'), { pg_ready: false }, 'no OSD has reported yet');
+    await h.push(...events.filter((e) => e.kind === 'pg_stats' && e.reporter !== 'osd.2').slice(0, 2));
+    assert.deepEqual(h.module.get('pg_ready'), { pg_ready: false }, 'osd.2 has not reported');
+    await h.push(events.find((e) => e.kind === 'pg_stats' && e.reporter === 'osd.2')!);
+    assert.deepEqual(h.module.get('pg_ready'), { pg_ready: true });
+    await h.stop();
+  });
+
+  it('osd_stats holds what each OSD last reported of itself, in the shape ceph-mgr gives', () => {
+    const ours = acc.get('osd_stats') as unknown as { osd_stats: Array<{ osd: number }> };
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(real.osd_stats).sort());
+    // Ceph keeps OSD stats in an unordered map, so its order is the hash table's; ours is by OSD id.
+    assert.deepEqual(
+      ours.osd_stats.map((o) => o.osd),
+      real.osd_stats.osd_stats.map((o: { osd: number }) => o.osd).sort(),
+    );
+    assert.deepEqual(Object.keys(ours.osd_stats[0]!).sort(), Object.keys(real.osd_stats.osd_stats[0]).sort());
+  });
+
+  it("mgr_ips comes from the active manager's addresses in the mgr map", async () => {
+    const mgrMap = JSON.parse(readFileSync(join(FIXTURES, 'cli-mgr_dump.json'), 'utf8'));
+    const h = await createModuleHarness({ module: Plain, name: 'plain' });
+    assert.deepEqual(h.module.get('mgr_ips'), { ips: [] });
+    await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: mgrMap });
+    assert.deepEqual(h.module.get('mgr_ips'), real.mgr_ips);
     await h.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { DAEMON_VIEWS } from './daemon-views.ts';
 import { dfView } from './df.ts';
 import { MAP_VIEWS } from './map-views.ts';
 import { osdMapTreeView } from './osd-map-tree.ts';
@@ -9,6 +10,7 @@ import { PG_VIEWS } from './pg-views.ts';
 export const VIEWS = {
   ...MAP_VIEWS,
   ...PG_VIEWS,
+  ...DAEMON_VIEWS,
   osd_map_tree: osdMapTreeView,
   pg_summary: pgSummaryView,
   pg_status: pgStatusView,

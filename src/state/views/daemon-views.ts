@@ -1,0 +1,76 @@
+import type { MgrMap } from '../../../schemas/maps/index.ts';
+import type { ClusterState } from '../cluster-state.ts';
+
+const memos = new Map<string, WeakMap<object, unknown>>();
+
+/** Computes `fn(s)` once per `key(s)` object (a part of the state that snapshots share until it changes). */
+function once<T>(name: string, key: object, fn: () => T): T {
+  let memo = memos.get(name);
+  if (memo === undefined) {
+    memo = new WeakMap();
+    memos.set(name, memo);
+  }
+  if (!memo.has(key)) memo.set(key, Object.freeze(fn()));
+  return memo.get(key) as T;
+}
+
+function metadataOf(s: ClusterState, type: string): Readonly<Record<string, Readonly<Record<string, string>>>> {
+  return once(`${type}_metadata`, s.daemons, () => {
+    const out: Record<string, Readonly<Record<string, string>>> = {};
+    const ids = Object.values(s.daemons).filter((d) => d.type === type && Object.keys(d.metadata).length > 0);
+    ids.sort((a, b) => (type === 'osd' ? Number(a.id) - Number(b.id) : a.id < b.id ? -1 : 1));
+    for (const d of ids) out[d.id] = d.metadata;
+    return out;
+  });
+}
+
+/** `get('osd_metadata')`: each OSD's metadata by id. */
+export function osdMetadataView(s: ClusterState) {
+  return metadataOf(s, 'osd');
+}
+
+/** `get('mds_metadata')`: each MDS's metadata by name. */
+export function mdsMetadataView(s: ClusterState) {
+  return metadataOf(s, 'mds');
+}
+
+/** `get('pg_ready')`: true once every OSD that is up in the OSD map has sent its stats, as Ceph's `pgmap_ready`. */
+export function pgReadyView(s: ClusterState): { readonly pg_ready: boolean } {
+  const osdMap = s.maps.osd_map?.map;
+  if (osdMap === undefined) return { pg_ready: false };
+  return once('pg_ready', s.pgStats.reporters, () => ({
+    pg_ready: osdMap.osds.filter((o) => o.up === 1).every((o) => s.pgStats.reporters[`osd.${o.osd}`] !== undefined),
+  }));
+}
+
+/** `get('mgr_ips')`: the IP addresses of the active manager, from the manager map. */
+export function mgrIpsView(s: ClusterState): { readonly ips: readonly string[] } {
+  const entry = s.maps.mgr_map;
+  if (entry === undefined) return { ips: [] };
+  return once('mgr_ips', entry, () => {
+    const map = entry.map as MgrMap & { active_addrs?: { addrvec?: Array<{ addr: string }> } };
+    const ips = (map.active_addrs?.addrvec ?? []).map((a) => a.addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
+    return { ips: [...new Set(ips)] };
+  });
+}
+
+/** `get('osd_stats')`: what each OSD last said of itself, by OSD id, and the pools' store stats. */
+export function osdStatsView(s: ClusterState): {
+  readonly osd_stats: readonly unknown[];
+  readonly pool_statfs: readonly unknown[];
+} {
+  return once('osd_stats', s.pgStats.reporters, () => {
+    const reports = Object.values(s.pgStats.reporters);
+    const osdStats = reports.flatMap((r) => (r.osdStat === null ? [] : [r.osdStat])).sort((a, b) => a.osd - b.osd);
+    const poolStatfs = reports.flatMap((r) => (Array.isArray(r.poolStatfs) ? (r.poolStatfs as unknown[]) : []));
+    return { osd_stats: osdStats, pool_statfs: poolStatfs };
+  });
+}
+
+export const DAEMON_VIEWS = {
+  osd_metadata: osdMetadataView,
+  mds_metadata: mdsMetadataView,
+  pg_ready: pgReadyView,
+  mgr_ips: mgrIpsView,
+  osd_stats: osdStatsView,
+} as const;
