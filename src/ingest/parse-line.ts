@@ -7,10 +7,19 @@ export type ParsedLine = { event: ClusterEvent } | { rejection: Rejection } | nu
 
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    return issue.input === undefined ? `missing required field (expected ${issue.expected})` : issue.message;
+/** Whether the field an issue points at is there at all in the parsed line. */
+function present(raw: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  let at: unknown = raw;
+  for (const seg of path) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, seg)) return false;
+    at = (at as Record<PropertyKey, unknown>)[seg];
   }
+  return at !== undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === 'invalid_type' && !present(raw, issue.path))
+    return `missing required field (expected ${issue.expected})`;
   return issue.message;
 }
 
@@ -56,7 +65,7 @@ export function parseTraceLine(text: string, file: string, line: number): Parsed
         line,
         code: 'MGR_ERR_TRACE_SCHEMA',
         path: [kind, ...(issue.path as (string | number)[])],
-        reason: describeIssue(issue),
+        reason: describeIssue(issue, value),
       },
     };
   }
