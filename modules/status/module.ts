@@ -49,12 +49,9 @@ export class Module extends MgrModule {
     const parsed = health ? (JSON.parse(health.json) as ClusterStatus['health']) : { status: 'HEALTH_OK', checks: {} };
     const osd = this.get('osd_map');
     const mon = this.get('mon_map');
-    const counts = new Map<string, number>();
-    let numPgs = 0;
-    for (const pg of this.pgStates()) {
-      counts.set(pg, (counts.get(pg) ?? 0) + 1);
-      numPgs++;
-    }
+    // Counted by the manager once per snapshot, as `ceph status` counts them.
+    const counts = Object.entries(this.get('pg_summary').all) as Array<[string, number]>;
+    const numPgs = counts.reduce((n, [, c]) => n + c, 0);
     return {
       fsid: osd?.fsid ?? mon?.fsid ?? null,
       health: {
@@ -73,7 +70,7 @@ export class Module extends MgrModule {
           }
         : null,
       pgmap: {
-        pgs_by_state: [...counts]
+        pgs_by_state: counts
           .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
           .map(([state_name, count]) => ({ state_name, count })),
         num_pgs: numPgs,
@@ -104,10 +101,5 @@ export class Module extends MgrModule {
     lines.push(`pgs:    ${s.pgmap.num_pgs} pgs in ${s.pgmap.num_pools} pools`);
     for (const p of s.pgmap.pgs_by_state) lines.push(`        ${p.count} ${p.state_name}`);
     return lines.join('\n');
-  }
-
-  /** The state of every PG, from the PG stats the OSDs reported (`pg_stats`). */
-  private *pgStates(): Generator<string> {
-    for (const pg of this.get('pg_stats').pg_stats) yield pg.state;
   }
 }

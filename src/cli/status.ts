@@ -1,11 +1,6 @@
 import type { HealthMap } from '../../schemas/maps/index.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
-
-function countBy<T>(items: Iterable<T>, key: (t: T) => string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
-  return m;
-}
+import { pgSummaryView } from '../state/views/pg-summary.ts';
 
 function listCounts(m: Map<string, number>): string {
   return [...m.entries()]
@@ -29,8 +24,9 @@ export function statusLines(state: ClusterState, monConnection: boolean): string
     const inn = osds.filter((o) => o.in === 1).length;
     lines.push(`osd map: epoch ${osd.epoch}: ${osds.length} osds: ${up} up, ${inn} in; ${osd.map.pools.length} pools`);
   } else lines.push('osd map: (none yet)');
-  const pgs = Object.values(state.pgStats.pgs).flatMap((byPg) => Object.values(byPg));
-  if (pgs.length > 0) lines.push(`pgs:     ${pgs.length} pgs: ${listCounts(countBy(pgs, (p) => p.state))}`);
+  const byState = new Map(Object.entries(pgSummaryView(state).all));
+  const numPgs = [...byState.values()].reduce((n, c) => n + c, 0);
+  if (numPgs > 0) lines.push(`pgs:     ${numPgs} pgs: ${listCounts(byState)}`);
   const daemons = Object.values(state.daemons);
   if (daemons.length > 0) {
     const hosts = new Set(daemons.map((d) => d.hostname).filter((h) => h !== ''));
