@@ -152,6 +152,23 @@ describe('daemon-derived names', () => {
     assert.deepEqual(Object.keys(ours.osd_stats[0]!).sort(), Object.keys(real.osd_stats.osd_stats[0]).sort());
   });
 
+  it("pool_stats sums each pool's PG stats, in the shape ceph-mgr gives, adding up to pg_summary's sum", () => {
+    const ours = acc.get('pool_stats') as unknown as { pool_stats: Array<Record<string, unknown>> };
+    const realPools = real.pool_stats.pool_stats as Array<Record<string, unknown>>;
+    assert.deepEqual(Object.keys(ours.pool_stats[0]!).sort(), Object.keys(realPools[0]!).sort());
+    assert.deepEqual(
+      ours.pool_stats.map((p) => [p.poolid, p.num_pg]),
+      realPools.map((p) => [p.poolid, p.num_pg]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    );
+    const sum = acc.get('pg_summary').pg_stats_sum as unknown as { stat_sum: Record<string, number>; log_size: number };
+    const total = (k: string) => ours.pool_stats.reduce((n, p) => n + (p.stat_sum as Record<string, number>)[k]!, 0);
+    for (const k of ['num_objects', 'num_bytes', 'num_objects_degraded']) assert.equal(total(k), sum.stat_sum[k], k);
+    assert.equal(
+      ours.pool_stats.reduce((n, p) => n + (p.log_size as number), 0),
+      sum.log_size,
+    );
+  });
+
   it("mgr_ips comes from the active manager's addresses in the mgr map", async () => {
     const mgrMap = JSON.parse(readFileSync(join(FIXTURES, 'cli-mgr_dump.json'), 'utf8'));
     const h = await createModuleHarness({ module: Plain, name: 'plain' });

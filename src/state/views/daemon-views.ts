@@ -1,5 +1,6 @@
 import type { MgrMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { dumpPoolStat, osdStats, pgMapSums } from './pg-summary.ts';
 
 const memos = new Map<string, WeakMap<object, unknown>>();
 
@@ -12,6 +13,25 @@ function once<T>(name: string, key: object, fn: () => T): T {
   }
   if (!memo.has(key)) memo.set(key, Object.freeze(fn()));
   return memo.get(key) as T;
+}
+
+const pairs = new WeakMap<object, WeakMap<object, object>>();
+const NONE = {};
+
+/** A stable object standing for a pair of state parts, to memoise on both. */
+function pairKey(a: object, b: object | undefined): object {
+  let inner = pairs.get(a);
+  if (inner === undefined) {
+    inner = new WeakMap();
+    pairs.set(a, inner);
+  }
+  const bk = b ?? NONE;
+  let key = inner.get(bk);
+  if (key === undefined) {
+    key = {};
+    inner.set(bk, key);
+  }
+  return key;
 }
 
 function metadataOf(s: ClusterState, type: string): Readonly<Record<string, Readonly<Record<string, string>>>> {
@@ -54,16 +74,33 @@ export function mgrIpsView(s: ClusterState): { readonly ips: readonly string[] }
   });
 }
 
-/** `get('osd_stats')`: what each OSD last said of itself, by OSD id, and the pools' store stats. */
+/**
+ * `get('osd_stats')`: what each OSD last said of itself, as the manager's PG map holds it (gone when the map no
+ * longer has the OSD, zeroed while it is out), by OSD id; and the pools' store stats the OSDs reported.
+ */
 export function osdStatsView(s: ClusterState): {
   readonly osd_stats: readonly unknown[];
   readonly pool_statfs: readonly unknown[];
 } {
-  return once('osd_stats', s.pgStats.reporters, () => {
-    const reports = Object.values(s.pgStats.reporters);
-    const osdStats = reports.flatMap((r) => (r.osdStat === null ? [] : [r.osdStat])).sort((a, b) => a.osd - b.osd);
-    const poolStatfs = reports.flatMap((r) => (Array.isArray(r.poolStatfs) ? (r.poolStatfs as unknown[]) : []));
-    return { osd_stats: osdStats, pool_statfs: poolStatfs };
+  return once('osd_stats', pairKey(s.pgStats.reporters, s.maps.osd_map?.map), () => {
+    const poolStatfs = Object.values(s.pgStats.reporters).flatMap((r) =>
+      Array.isArray(r.poolStatfs) ? (r.poolStatfs as unknown[]) : [],
+    );
+    return { osd_stats: [...osdStats(s).values()], pool_statfs: poolStatfs };
+  });
+}
+
+/**
+ * `get('pool_stats')`: each pool's summed PG stats (`pool_stat_t`) with its PG count, as `PGMap::dump_pool_stats`
+ * prints them (by pool id here; Ceph's order is its hash table's).
+ */
+export function poolStatsView(s: ClusterState): { readonly pool_stats: readonly unknown[] } {
+  const sums = pgMapSums(s);
+  return once('pool_stats', sums, () => {
+    const numPg = new Map<number, number>();
+    for (const pg of sums.pgs) numPg.set(pg.pool, (numPg.get(pg.pool) ?? 0) + 1);
+    const pools = [...sums.poolSums.entries()].sort((a, b) => a[0] - b[0]);
+    return { pool_stats: pools.map(([poolid, p]) => ({ poolid, num_pg: numPg.get(poolid) ?? 0, ...dumpPoolStat(p) })) };
   });
 }
 
@@ -73,4 +110,5 @@ export const DAEMON_VIEWS = {
   pg_ready: pgReadyView,
   mgr_ips: mgrIpsView,
   osd_stats: osdStatsView,
+  pool_stats: poolStatsView,
 } as const;
