@@ -8,6 +8,7 @@ import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
 import { AdminSocket } from '../server/admin-socket.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../sources/trace-lines.ts';
 import { stateDigest } from '../state/digest.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { stateAt } from '../store/recovery.ts';
@@ -73,10 +74,12 @@ interface HostFlags {
 
 /** The module host for a command, or null when no module is to run. */
 async function applySettings(store: Store, settings: readonly string[]): Promise<void> {
+  if (settings.length === 0) return;
+  const config = new ConfigStore(store.config);
   for (const kv of settings) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new MgrError('MGR_ERR_USAGE', `--set takes KEY=VALUE, got "${kv}"`);
-    await new ConfigStore(store.config).set(kv.slice(0, eq), kv.slice(eq + 1));
+    await config.set(kv.slice(0, eq), kv.slice(eq + 1));
   }
 }
 
@@ -156,7 +159,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the summary as one JSON object')
     .option('--reset', 'empty the store first')
     .option('--snapshot-every <n>', 'store a snapshot every N events', parsePositive, 500)
-    .option('--max-line-bytes <n>', 'reject lines longer than this', parsePositive, 64 * 1024 * 1024)
+    .option('--max-line-bytes <n>', 'reject lines longer than this', parsePositive, DEFAULT_MAX_LINE_BYTES)
     .option('--modules <names>', 'run these modules (comma-separated) while replaying', parseList, [])
     .option('--module-path <dir>', 'also look for modules in DIR (repeatable)', collect, [])
     .option(

@@ -6,7 +6,7 @@ import type { Cue } from '../bus/cue.ts';
 import { CuePlanner } from '../bus/cue-planner.ts';
 import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
 import { ModuleQueue } from '../bus/module-queue.ts';
-import { NOTIFY_TYPES, type NotifyType } from '../bus/notify-types.ts';
+import type { NotifyType } from '../bus/notify-types.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
 import { CommandTable } from '../commands/command-table.ts';
 import type { CommandResult } from '../commands/result.ts';
@@ -124,13 +124,12 @@ export class MgrHost {
   private started = false;
   private standby: boolean;
   private flushTimer: NodeJS.Timeout | undefined;
-  private sourceOpen = true;
 
-  private constructor(options: HostOptions, loaded: readonly LoadedModule[]) {
+  private constructor(options: HostOptions, config: ConfigStore, loaded: readonly LoadedModule[]) {
     this.opts = options;
     this.mgrId = options.mgrId ?? 'x';
     this.log = options.logger ?? createRootLogger({ file: options.logFile });
-    this.config = new ConfigStore(options.store?.config ?? null);
+    this.config = config;
     this.kv = new KvStore(options.store?.kv ?? null);
     this.current = createEmptyState();
     this.standby = options.standby ?? false;
@@ -198,7 +197,8 @@ export class MgrHost {
   static async create(options: HostOptions = {}): Promise<MgrHost> {
     const paths = [...(options.modulePaths ?? [])];
     const preloaded = [...(options.preloaded ?? [])];
-    const fromConfig = options.store ? new ConfigStore(options.store.config).get('mgr_module_path') : undefined;
+    const config = new ConfigStore(options.store?.config ?? null);
+    const fromConfig = config.get('mgr_module_path');
     if (fromConfig) paths.push(...fromConfig.split(':').filter((p) => p !== ''));
     if (options.builtinModules ?? true) paths.push(BUILTIN_MODULE_DIR);
     const candidates = discoverModules(paths).filter((c) => !preloaded.some((p) => p.name === c.name));
@@ -206,7 +206,7 @@ export class MgrHost {
     for (const c of candidates) ensureMgrkitResolvable(dirname(c.dir));
     const loaded: LoadedModule[] = [];
     for (const c of candidates) loaded.push(await loadModule(c));
-    return new MgrHost(options, [...preloaded, ...loaded]);
+    return new MgrHost(options, config, [...preloaded, ...loaded]);
   }
 
   /** The current snapshot. */
@@ -304,7 +304,6 @@ export class MgrHost {
   endOfSource(): void {
     clearTimeout(this.flushTimer);
     this.emit(this.planner.flush());
-    this.sourceOpen = false;
     this.liveness.end();
   }
 
@@ -638,11 +637,4 @@ export class MgrHost {
     const d = Object.values(this.current.daemons).find((x) => x.metadata.ceph_release);
     return d?.metadata.ceph_release ?? this.current.maps.osd_map?.map.require_osd_release ?? 'unknown';
   }
-
-  /** Whether the source is still open (a finite source that ended leaves the host serving its last state). */
-  get sourceAlive(): boolean {
-    return this.sourceOpen;
-  }
-
-  static readonly notifyTypes = NOTIFY_TYPES;
 }

@@ -3,7 +3,7 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { parseTraceLine } from '../ingest/parse-line.ts';
 import type { Rejection } from '../ingest/rejection.ts';
-import { type ReadLinesOptions, readTraceLines } from './trace-lines.ts';
+import { DEFAULT_MAX_LINE_BYTES, type ReadLinesOptions, readTraceLines } from './trace-lines.ts';
 
 /** Where an item stands in its trace: the line, and the byte offset after it (uncompressed). */
 export interface LinePlace {
@@ -52,7 +52,7 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
                 line: l.line,
                 code: 'MGR_ERR_TRACE_LINE_TOO_LONG',
                 path: [],
-                reason: `line of ${l.oversized} bytes is over the limit of ${options.maxLineBytes ?? 64 * 1024 * 1024} bytes`,
+                reason: `line of ${l.oversized} bytes is over the limit of ${options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} bytes`,
               };
               await emit({ kind: 'rejection', rejection, line: l.line, end: l.end });
               continue;
