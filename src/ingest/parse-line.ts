@@ -45,6 +45,18 @@ export function parseTraceLine(text: string, file: string, line: number): Parsed
       rejection: { file, line, code: 'MGR_ERR_TRACE_NOT_JSON', path: [], reason: `not JSON: ${(e as Error).message}` },
     };
   }
+  return validateEvent(value, file, line);
+}
+
+/**
+ * Checks a parsed value against the event schemas: the event itself (not a copy), or the rejection that names the
+ * field and tells a missing one from one of the wrong type.
+ */
+export function validateEvent(
+  value: unknown,
+  file: string,
+  line: number,
+): { event: ClusterEvent } | { rejection: Rejection } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { rejection: { file, line, code: 'MGR_ERR_TRACE_SCHEMA', path: [], reason: 'an event is a JSON object' } };
   }

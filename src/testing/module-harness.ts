@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { type ClusterEvent, ClusterEventSchema, type JournaledEvent } from '../../schemas/event.ts';
+import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import type { Cue } from '../bus/cue.ts';
-import { formatPath, MgrError } from '../errors.ts';
+import { MgrError } from '../errors.ts';
 import { MgrHost } from '../host/host.ts';
 import { describeModule, type LoadedModule, type ModuleClass, type StandbyModuleClass } from '../host/loader.ts';
 import type { MgrModule } from '../host/mgr-module.ts';
+import { validateEvent } from '../ingest/parse-line.ts';
+import { formatRejection } from '../ingest/rejection.ts';
 import { createRootLogger } from '../log/logger.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
 import { foldBatch } from '../state/fold.ts';
@@ -58,13 +60,11 @@ export interface ModuleHarness<M extends MgrModule = MgrModule> {
   stop(): Promise<void>;
 }
 
+/** A pushed event, checked as a trace line is; the error names it by its place among the pushed events. */
 function validated(e: object, n: number): ClusterEvent {
-  const r = ClusterEventSchema.safeParse(e);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new MgrError('MGR_ERR_TRACE_SCHEMA', `event ${n}: ${formatPath(issue.path)}: ${issue.message}`);
-  }
-  return e as ClusterEvent;
+  const r = validateEvent(e, 'pushed event', n);
+  if ('rejection' in r) throw new MgrError(r.rejection.code, formatRejection(r.rejection));
+  return r.event;
 }
 
 /**
