@@ -107,16 +107,14 @@ export class Ingestor {
 
     return new Promise<IngestReport>((resolve, reject) => {
       const finish = async (): Promise<void> => {
-        if (this.state.seq > this.store.lastSnapshotSeq()) {
-          await this.store.commit({
-            events: [],
-            snapshot: this.state,
-            cursor: { key: cursorKey, value: report.cursor },
-          });
-          this.sinceSnapshot = 0;
-        } else {
-          await this.store.commit({ events: [], cursor: { key: cursorKey, value: report.cursor } });
-        }
+        // The end of a replay gets a snapshot of its own, unless the last batch already stored one.
+        const snapshotDue = this.state.seq > this.store.lastSnapshotSeq();
+        await this.store.commit({
+          events: [],
+          cursor: { key: cursorKey, value: report.cursor },
+          ...(snapshotDue ? { snapshot: this.state } : {}),
+        });
+        if (snapshotDue) this.sinceSnapshot = 0;
         resolve(report);
       };
       const drain = async (): Promise<void> => {
@@ -133,8 +131,7 @@ export class Ingestor {
           });
         }
         draining = false;
-        if ((done || stopped) && queue.length === 0) await finish();
-        else if (stopped) await finish();
+        if (stopped || (done && queue.length === 0)) await finish();
       };
       const kick = (): void => {
         if (draining) return;
