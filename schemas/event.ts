@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ClogEntrySchema,
   CounterValueSchema,
+  DaemonHealthMetricSchema,
   DaemonMetadataSchema,
   DaemonStatusSchema,
   OsdStatSchema,
@@ -127,6 +128,7 @@ export const DaemonReportEventSchema = z.looseObject({
   daemon: DaemonNameSchema,
   counters: z.record(z.string(), CounterValueSchema),
   status: DaemonStatusSchema.optional(),
+  health_metrics: z.array(DaemonHealthMetricSchema).optional(),
 });
 /** A daemon closed its session. */
 export const DaemonCloseEventSchema = z.looseObject({

@@ -48,6 +48,7 @@ export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './
 export type { CommandDeclaration } from './host/mgr-module.ts';
 // Writing modules
 export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts';
+export { CRUSHMap, OSDMap, type UpActing } from './host/osdmap.ts';
 export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
 export { type SourceItem, traceSource } from './sources/trace-source.ts';

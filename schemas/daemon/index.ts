@@ -3,6 +3,7 @@ export { ClogEntrySchema } from './clog-entry.ts';
 export type {
   CounterAverage,
   CounterValue,
+  DaemonHealthMetric,
   DaemonMetadata,
   DaemonStatus,
   OsdMetadataEntry,
@@ -15,6 +16,7 @@ export type {
 export {
   CounterAverageSchema,
   CounterValueSchema,
+  DaemonHealthMetricSchema,
   DaemonMetadataSchema,
   DaemonStatusSchema,
   OsdMetadataEntrySchema,

@@ -68,3 +68,13 @@ export type OsdMetadataEntry = z.infer<typeof OsdMetadataEntrySchema>;
 /** A daemon's status as ceph-mgr's `get_daemon_status(type, id)` returns it: every value a string. */
 export const DaemonStatusSchema = z.record(z.string(), z.string());
 export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;
+
+/**
+ * One health metric a daemon reports with its stats (Ceph's `DaemonHealthMetric`): `SLOW_OPS` (count of slow
+ * requests) or `PENDING_CREATING_PGS`, and its value.
+ */
+export const DaemonHealthMetricSchema = z.looseObject({
+  type: z.string().min(1),
+  value: z.number().int(),
+});
+export type DaemonHealthMetric = z.infer<typeof DaemonHealthMetricSchema>;

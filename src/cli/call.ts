@@ -13,6 +13,7 @@ const ARITY = {
   get_server: [1, 1],
   get_perf_schema: [2, 2],
   get_all_perf_counters: [0, 1],
+  get_daemon_health_metrics: [0, 0],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export const CALLABLE = Object.keys(ARITY);

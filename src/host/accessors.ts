@@ -1,10 +1,14 @@
 import { closest, MgrError } from '../errors.ts';
 import type { HealthChecks } from '../health/health-checks.ts';
 import { mergeHealth } from '../health/merged-health.ts';
+import { typedCephValue } from '../options/ceph-option-value.ts';
+import { CEPH_OPTIONS } from '../options/ceph-options.ts';
 import type { ClusterState, CounterSample } from '../state/cluster-state.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
+import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
 import { type Server, serversView } from '../state/views/servers.ts';
+import { OSDMap } from './osdmap.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
 export const DEFAULT_MON_CONNECTION_TIMEOUT = 30;
@@ -61,6 +65,21 @@ export class Accessors {
     return this.merged.value;
   }
 
+  /**
+   * The manager's value of one of Ceph's own options, typed as ceph-mgr's `get_ceph_option` gives it: a number for
+   * int, uint, size, secs and float options, a bool for bool ones, text otherwise; the value is what
+   * `get('config')` shows. An unknown name throws `MGR_ERR_CONFIG_UNKNOWN_OPTION` (ENOENT; Ceph raises KeyError).
+   */
+  get_ceph_option(name: string): string | number | boolean {
+    const option = CEPH_OPTIONS.get(name);
+    if (option === undefined) {
+      const near = closest(name, [...CEPH_OPTIONS.keys()]);
+      const hint = near === undefined ? '' : ` (did you mean "${near}"?)`;
+      throw new MgrError('MGR_ERR_CONFIG_UNKNOWN_OPTION', `option not found: ${name}${hint}`);
+    }
+    return typedCephValue(option, configView(this.current())[name]!);
+  }
+
   /** A daemon's metadata (strings), or `defaultValue` when the manager has none for it. */
   get_metadata<D = null>(svcType: string, svcId: string, defaultValue?: D): Readonly<Record<string, string>> | D {
     const d = this.current().daemons[`${svcType}.${svcId}`];
@@ -72,6 +91,48 @@ export class Accessors {
   get_daemon_status(svcType: string, svcId: string): Readonly<Record<string, string>> | null {
     return this.current().daemons[`${svcType}.${svcId}`]?.status ?? null;
   }
+
+  /**
+   * What each daemon last reported of its health, by daemon name: `{"osd.0": [{value, type}], ...}` (an empty list
+   * for a daemon that reported none), as Ceph's `get_daemon_health_metrics`.
+   */
+  get_daemon_health_metrics(): Record<string, readonly { readonly value: number; readonly type: string }[]> {
+    const daemons = this.current().daemons;
+    let v = this.healthMetricsMemo.get(daemons);
+    if (v === undefined) {
+      v = {};
+      for (const [name, d] of Object.entries(daemons)) {
+        v[name] = (d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }));
+      }
+      Object.freeze(v);
+      this.healthMetricsMemo.set(daemons, v);
+    }
+    return v;
+  }
+
+  /**
+   * A read-only handle on the current OSD map with Ceph's `OSDMap` methods (`get_pools_by_name`, `get_crush`, ...);
+   * throws `MgrError` ENOENT before the first OSD map.
+   */
+  get_osdmap(): OSDMap {
+    const state = this.current();
+    let v = this.osdMapMemo.get(state);
+    if (v === undefined) {
+      if (state.maps.osd_map === undefined) {
+        throw new MgrError('MGR_ERR_NO_OSD_MAP', 'no OSD map has been received yet');
+      }
+      v = new OSDMap(state);
+      this.osdMapMemo.set(state, v);
+    }
+    return v;
+  }
+
+  private readonly osdMapMemo = new WeakMap<ClusterState, OSDMap>();
+
+  private readonly healthMetricsMemo = new WeakMap<
+    object,
+    Record<string, readonly { value: number; type: string }[]>
+  >();
 
   /** The recent samples of one counter: `{path: [[t, v], ...]}`, or `[[t, sum, count], ...]` for averages. */
   get_counter(svcType: string, svcId: string, path: string): Record<string, readonly CounterSample[]> {

@@ -11,6 +11,7 @@ import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { Accessors } from './accessors.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
+import type { OSDMap } from './osdmap.ts';
 
 /** One entry of `static COMMANDS`, as Ceph's modules write them. */
 export interface CommandDeclaration {
@@ -255,6 +256,16 @@ export abstract class MgrModule extends ModuleBase {
     return this.ready('get_daemon_status').accessors.get_daemon_status(svc_type, svc_id);
   }
 
+  /** A read-only handle on the current OSD map, with Ceph's `OSDMap` methods. */
+  get_osdmap(): OSDMap {
+    return this.ready('get_osdmap').accessors.get_osdmap();
+  }
+
+  /** What each daemon last reported of its health (`{"osd.0": [{value, type}], ...}`), as Ceph's. */
+  get_daemon_health_metrics(): ReturnType<Accessors['get_daemon_health_metrics']> {
+    return this.ready('get_daemon_health_metrics').accessors.get_daemon_health_metrics();
+  }
+
   /** `{path: [[t, v], ...]}` (or `[t, sum, count]` samples for averages). */
   get_counter(svc_type: string, svc_id: string, path: string): Record<string, readonly CounterSample[]> {
     return this.ready('get_counter').accessors.get_counter(svc_type, svc_id, path);
@@ -283,6 +294,19 @@ export abstract class MgrModule extends ModuleBase {
   /** Every counter at or above `prio_limit` of the daemons of `services`, with its schema and latest value. */
   get_all_perf_counters(prio_limit = 5, services?: readonly string[]): ReturnType<Accessors['get_all_perf_counters']> {
     return this.ready('get_all_perf_counters').accessors.get_all_perf_counters(prio_limit, services);
+  }
+
+  /**
+   * The manager's value of one of Ceph's own options (not a module option), typed by the option's type: a number,
+   * a bool or text. An unknown option throws a `MgrError` with code `MGR_ERR_CONFIG_UNKNOWN_OPTION` (ENOENT).
+   *
+   * @example
+   * ```ts
+   * const maxPgs = this.get_ceph_option('mon_max_pg_per_osd') as number; // 250 unless set
+   * ```
+   */
+  get_ceph_option(key: string): string | number | boolean {
+    return this.ready('get_ceph_option').accessors.get_ceph_option(key);
   }
 
   /** Whether the manager is connected to the monitors: follows the stream's liveness. */

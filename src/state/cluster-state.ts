@@ -1,6 +1,7 @@
 import type {
   ClogEntry,
   CounterValue,
+  DaemonHealthMetric,
   DaemonMetadata,
   DaemonStatus,
   OsdStat,
@@ -18,6 +19,7 @@ import type {
   OsdMap,
   ServiceMap,
 } from '../../schemas/maps/index.ts';
+import { emptyDeltas, type PgDeltas } from './stats-window.ts';
 
 /** The map type each map kind carries. */
 export interface MapTypes {
@@ -58,6 +60,8 @@ export interface DaemonState {
   readonly open: boolean;
   readonly metadata: DaemonMetadata;
   readonly status: DaemonStatus;
+  /** What the daemon last reported of its health (slow ops, ...); absent until it reports any. */
+  readonly healthMetrics?: readonly DaemonHealthMetric[];
   readonly perfSchema: PerfSchema | null;
   readonly counters: { readonly [path: string]: readonly CounterSample[] };
   readonly lastReport: number | null;
@@ -76,6 +80,8 @@ export interface PgReport {
 export interface PgStatsState {
   readonly pgs: { readonly [pool: string]: { readonly [pgid: string]: PgStat } };
   readonly reporters: { readonly [reporter: string]: PgReport };
+  /** The running sums and the deltas between the manager's ticks, which rates are computed from. */
+  readonly deltas: PgDeltas;
 }
 
 /**
@@ -83,6 +89,8 @@ export interface PgStatsState {
  * JSON (no Map, no class), so its digest, its stored form and its accessors all see the same thing.
  */
 export interface ClusterState {
+  /** The layout of this object: a stored snapshot of another layout is not used (the journal is replayed instead). */
+  readonly format: number;
   /** The seq of the last event folded in (0 for the empty state). */
   readonly seq: number;
   /** The stream clock: `t` of the last event, in ms since the epoch (0 before any). */
@@ -98,6 +106,8 @@ export interface ClusterState {
   readonly monSession: 'up' | 'down';
 }
 
+/** The layout of `ClusterState` this code reads and writes. */
+export const STATE_FORMAT = 2;
 /** How many counter samples a daemon keeps per path, as Ceph's `PerfCounterInstance` does. */
 export const COUNTER_HISTORY = 20;
 /** How many cluster log entries the state keeps. */
@@ -106,10 +116,11 @@ export const CLOG_HISTORY = 500;
 /** The state before any event. */
 export function createEmptyState(): ClusterState {
   return {
+    format: STATE_FORMAT,
     seq: 0,
     stamp: 0,
     maps: {},
-    pgStats: { pgs: {}, reporters: {} },
+    pgStats: { pgs: {}, reporters: {}, deltas: emptyDeltas() },
     daemons: {},
     clog: [],
     config: {},

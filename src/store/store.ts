@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { freeze } from 'immer';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
-import type { ClusterState } from '../state/cluster-state.ts';
+import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
 
 /** How far a source has been consumed, kept with the events it produced so that a re-run resumes exactly. */
 export interface SourceCursor {
@@ -78,10 +78,10 @@ export class Store {
     return 0;
   }
 
-  /** The newest snapshot at or before `seq`, deeply frozen, or `undefined`. */
+  /** The newest snapshot at or before `seq` in the current state format, deeply frozen, or `undefined`. */
   snapshotAtOrBefore(seq: number): ClusterState | undefined {
-    for (const { value } of this.snapshots.getRange({ start: seq, reverse: true, limit: 1 })) {
-      return freeze(value, true);
+    for (const { value } of this.snapshots.getRange({ start: seq, reverse: true })) {
+      if (value.format === STATE_FORMAT) return freeze(value, true);
     }
     return undefined;
   }

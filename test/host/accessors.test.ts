@@ -177,4 +177,23 @@ describe('daemon-derived names', () => {
     assert.deepEqual(h.module.get('mgr_ips'), real.mgr_ips);
     await h.stop();
   });
+
+  it('get_daemon_health_metrics lists what each daemon last reported of its health', async () => {
+    const h = await createModuleHarness({ module: Plain, name: 'plain' });
+    assert.deepEqual(h.module.get_daemon_health_metrics(), {});
+    await h.push(
+      { kind: 'daemon_report', t: 1, daemon: 'osd.0', counters: {} },
+      {
+        kind: 'daemon_report',
+        t: 2,
+        daemon: 'osd.1',
+        counters: {},
+        health_metrics: [{ type: 'SLOW_OPS', value: 3 }],
+      },
+    );
+    assert.deepEqual(h.module.get_daemon_health_metrics(), { 'osd.0': [], 'osd.1': [{ value: 3, type: 'SLOW_OPS' }] });
+    await h.push({ kind: 'daemon_report', t: 3, daemon: 'osd.1', counters: {}, health_metrics: [] });
+    assert.deepEqual(h.module.get_daemon_health_metrics()['osd.1'], [], 'cleared by the next report');
+    await h.stop();
+  });
 });

@@ -59,6 +59,7 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
     }
   }
   if (event.status !== undefined) d.status = event.status;
+  if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
   d.lastReport = event.t;
 };
 

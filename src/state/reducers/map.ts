@@ -4,6 +4,7 @@ import type { JsonPatch } from '../../../schemas/patch.ts';
 import { MgrError } from '../../errors.ts';
 import { applyPatch } from '../apply-patch.ts';
 import type { ClusterState, MapEntry } from '../cluster-state.ts';
+import { dropGonePgs } from './pg-stats.ts';
 import type { Reducer, Sequenced } from './reducer.ts';
 
 const EPOCH_KINDS: ReadonlySet<MapKind> = new Set(EPOCH_MAP_KINDS);
@@ -63,11 +64,7 @@ function nextMap(kind: MapKind, prev: MapEntry<unknown> | undefined, event: MapP
   return map;
 }
 
-/** PGs of pools the new OSD map no longer has are gone, as Ceph's PG map drops them on the map update. */
-function dropDeletedPools(draft: Draft<ClusterState>, map: { pools?: Array<{ pool: number }> }): void {
-  const live = new Set((map.pools ?? []).map((p) => String(p.pool)));
-  for (const pool of Object.keys(draft.pgStats.pgs)) if (!live.has(pool)) delete draft.pgStats.pgs[pool];
-}
+type PoolPgNum = { pool: number; pg_num: number };
 
 function mapReducer<K extends MapKind>(kind: K): Reducer<K> {
   return (draft: Draft<ClusterState>, event: Sequenced<K>) => {
@@ -79,7 +76,8 @@ function mapReducer<K extends MapKind>(kind: K): Reducer<K> {
     const { seq, t } = event as { seq: number; t: number };
     const entry = { map, epoch, seq, stamp: t };
     if (kind === 'osd_map') {
-      dropDeletedPools(draft, map as { pools?: Array<{ pool: number }> });
+      const prevPools = (prev as { map?: { pools?: PoolPgNum[] } } | undefined)?.map?.pools;
+      dropGonePgs(draft, (map as { pools?: PoolPgNum[] }).pools ?? [], prevPools, t);
       const crush = (event as Sequenced<'osd_map'>).crush;
       const prevCrush = (prev as { crush?: unknown } | undefined)?.crush ?? null;
       maps[kind] = { ...entry, crush: crush ?? prevCrush } as Draft<MapEntry<unknown>>;

@@ -1,3 +1,8 @@
+import type { Draft } from 'immer';
+import type { PgStat } from '../../../schemas/daemon/index.ts';
+import type { ClusterState } from '../cluster-state.ts';
+import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
+import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
 import type { Reducer } from './reducer.ts';
 
 /** The pool of a PG id `<pool>.<hex seed>`. */
@@ -6,28 +11,123 @@ export function poolOfPgid(pgid: string): string {
   return dot < 0 ? pgid : pgid.slice(0, dot);
 }
 
+/** A PG id's seed (`"3.1f"` → 31). */
+export function seedOfPgid(pgid: string): number {
+  return Number.parseInt(pgid.slice(pgid.indexOf('.') + 1), 16);
+}
+
+/** `pg_stat_t::get_version_pair`: which of two reports of a PG is the newer. */
+function versionPair(s: PgStat): [number, number] {
+  return [Number(s.reported_epoch), Number(s.reported_seq)];
+}
+
+function isOlder(a: PgStat, b: PgStat): boolean {
+  const [ea, sa] = versionPair(a);
+  const [eb, sb] = versionPair(b);
+  return ea < eb || (ea === eb && sa < sb);
+}
+
+/** Adds a per-pool change to the running sums. */
+export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly number[], sign = 1): void {
+  let pd = deltas.pools[pool];
+  if (pd === undefined) {
+    deltas.pools[pool] = emptyPoolDeltas() as Draft<PgDeltas['pools'][string]>;
+    pd = deltas.pools[pool]!;
+  }
+  addVector(pd.sum, v, sign);
+  addVector(deltas.sum, v, sign);
+}
+
 /**
- * One OSD's stats report (Ceph's `MPGStats`): the PGs it is primary for get its stats, and its own stat replaces
- * the one it sent before. PGs are kept per pool so that one report copies only the pools it touches.
+ * One OSD's stats report (Ceph's `MPGStats`, as `ClusterState::ingest_pgstats` takes it): the PGs it is primary
+ * for get its stats, unless the OSD map has no such PG (pool gone, seed beyond `pg_num`) or a newer report of the
+ * PG came first; its own stat replaces the one it sent before. PGs are kept per pool so that one report copies
+ * only the pools it touches, and the running sums move by what changed.
  */
 export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
-  const pools = draft.pgStats.pgs;
+  const stats = draft.pgStats;
+  applyTicks(stats.deltas, event.t);
+  const osdMap = draft.maps.osd_map?.map;
+  const pgNum = osdMap === undefined ? null : new Map(osdMap.pools.map((p) => [String(p.pool), p.pg_num]));
+  const pools = stats.pgs;
+  const changes = new Map<string, number[]>();
   const pgids: string[] = [];
   for (const stat of event.pg_stats) {
     const pool = poolOfPgid(stat.pgid);
+    if (pgNum !== null) {
+      const n = pgNum.get(pool);
+      if (n === undefined || seedOfPgid(stat.pgid) >= n) continue;
+    }
     let byPg = pools[pool];
     if (byPg === undefined) {
       byPg = {};
       pools[pool] = byPg;
     }
+    const prev = byPg[stat.pgid] as PgStat | undefined;
+    if (prev !== undefined && isOlder(stat, prev)) continue;
+    let change = changes.get(pool);
+    if (change === undefined) {
+      change = zeroVector();
+      changes.set(pool, change);
+    }
+    addVector(change, pgStatVector(stat));
+    if (prev !== undefined) addVector(change, pgStatVector(prev), -1);
     byPg[stat.pgid] = stat;
     pgids.push(stat.pgid);
   }
-  draft.pgStats.reporters[event.reporter] = {
+  for (const [pool, v] of changes) addToSums(stats.deltas, pool, v);
+  stats.reporters[event.reporter] = {
     epoch: event.epoch,
     stamp: event.t,
     pgids,
-    osdStat: event.osd_stat ?? draft.pgStats.reporters[event.reporter]?.osdStat ?? null,
+    osdStat: event.osd_stat ?? stats.reporters[event.reporter]?.osdStat ?? null,
     poolStatfs: event.pool_statfs ?? null,
   };
 };
+
+interface PoolPgNum {
+  readonly pool: number;
+  readonly pg_num: number;
+}
+
+/**
+ * What the PG map drops when a new OSD map arrives (`PGMapUpdater::check_osd_map`): the PGs of deleted pools, and
+ * of a pool whose `pg_num` went down, those past it; the running sums lose what they added.
+ */
+export function dropGonePgs(
+  draft: Draft<ClusterState>,
+  pools: ReadonlyArray<PoolPgNum>,
+  prevPools: ReadonlyArray<PoolPgNum> | undefined,
+  t: number,
+): void {
+  const stats = draft.pgStats;
+  const pgNum = new Map(pools.map((p) => [String(p.pool), p.pg_num]));
+  const prevPgNum = new Map((prevPools ?? []).map((p) => [String(p.pool), p.pg_num]));
+  let ticked = false;
+  const tick = () => {
+    if (!ticked) applyTicks(stats.deltas, t);
+    ticked = true;
+  };
+  for (const pool of Object.keys(stats.pgs)) {
+    const n = pgNum.get(pool);
+    const byPg = stats.pgs[pool]!;
+    if (n === undefined) {
+      tick();
+      const pd = stats.deltas.pools[pool];
+      if (pd !== undefined) addVector(stats.deltas.sum, pd.sum, -1);
+      delete stats.deltas.pools[pool];
+      delete stats.pgs[pool];
+      continue;
+    }
+    const before = prevPgNum.get(pool);
+    if (before !== undefined && before <= n) continue;
+    const ids = Object.keys(byPg);
+    if (ids.length <= n) continue;
+    for (const pgid of ids) {
+      if (seedOfPgid(pgid) < n) continue;
+      tick();
+      addToSums(stats.deltas, pool, pgStatVector(byPg[pgid] as PgStat), -1);
+      delete byPg[pgid];
+    }
+  }
+}

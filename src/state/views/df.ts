@@ -1,6 +1,7 @@
 import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { ruleWeightOsdMap } from './crush-weights.ts';
 import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
 
 const f32 = Math.fround;
@@ -79,52 +80,6 @@ function totals(st: Statfs): DfTotals {
   };
 }
 
-/**
- * `CrushWrapper::get_rule_weight_osd_map`: each OSD under the rule's `take` steps, weighted by its share of the
- * take's total CRUSH weight (in float, as Ceph does). Null if there is no such rule.
- */
-function ruleWeightOsdMap(crush: CrushMap, ruleno: number): Map<number, number> | null {
-  const rule = crush.rules.find((r) => (r as { rule_id?: number }).rule_id === ruleno);
-  if (rule === undefined) return null;
-  const buckets = new Map(crush.buckets.map((b) => [b.id, b]));
-  const pmap = new Map<number, number>();
-  for (const step of rule.steps) {
-    if (step.op !== 'take') continue;
-    const m = new Map<number, number>();
-    let sum = 0;
-    const n = (step as { item?: number }).item ?? 0;
-    if (n >= 0) {
-      m.set(n, 1);
-      sum = 1;
-    } else {
-      // _get_take_weight_osd_map: breadth first under the bucket, summing the items' 16.16 weights as an int.
-      let isum = 0;
-      const q = [n];
-      while (q.length > 0) {
-        const b = buckets.get(q.shift()!);
-        if (b === undefined) continue;
-        for (const item of b.items) {
-          if (item.id >= 0) {
-            const w = f32(item.weight);
-            m.set(item.id, w);
-            isum = Math.trunc(isum + w);
-          } else {
-            q.push(item.id);
-          }
-        }
-      }
-      sum = f32(isum);
-    }
-    // _normalize_weight_map
-    for (const [id, w] of m) {
-      const share = f32(w / sum);
-      const prev = pmap.get(id);
-      pmap.set(id, prev === undefined ? share : f32(prev + share));
-    }
-  }
-  return pmap;
-}
-
 /** `PGMap::get_rule_avail`: the raw bytes the rule can still place before its fullest OSD (by weight) is full. */
 function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: Map<number, OsdStat>, ruleno: number): number {
   if (crush === null) return 0;
@@ -149,7 +104,7 @@ function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: Map<number, OsdSt
 }
 
 /** `OSDMap::pool_raw_used_rate`: the size of a replicated pool, `(k+m)/k` of an erasure-coded one (float). */
-function poolRawUsedRate(map: OsdMap, pool: OsdMap['pools'][number]): number {
+export function poolRawUsedRate(map: OsdMap, pool: OsdMap['pools'][number]): number {
   if (pool.type === 3) {
     const ecp = map.erasure_code_profiles?.[pool.erasure_code_profile ?? ''] ?? {};
     if (ecp.k === undefined || ecp.m === undefined) return 0;

@@ -1,5 +1,7 @@
 import type { ClusterState } from '../cluster-state.ts';
+import { cacheIoRate, clientIoRate, type DeltasAt, deltasAt, recoveryRate } from './pg-rates.ts';
 import { addStatfs, deepFreeze, osdStats, type PgMapSums, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
+import { recoverySummary } from './recovery-summary.ts';
 
 export interface StateCount {
   readonly state_name: string;
@@ -26,6 +28,19 @@ export interface PgStatus {
   readonly unfound_objects?: number;
   readonly unfound_total?: number;
   readonly unfound_ratio?: number;
+  readonly recovering_objects_per_sec?: number;
+  readonly recovering_bytes_per_sec?: number;
+  readonly recovering_keys_per_sec?: number;
+  readonly num_objects_recovered?: number;
+  readonly num_bytes_recovered?: number;
+  readonly num_keys_recovered?: number;
+  readonly read_bytes_sec?: number;
+  readonly write_bytes_sec?: number;
+  readonly read_op_per_sec?: number;
+  readonly write_op_per_sec?: number;
+  readonly flush_bytes_sec?: number;
+  readonly evict_bytes_sec?: number;
+  readonly promote_op_per_sec?: number;
   readonly pgs_by_pool_state: readonly { readonly pool_id: number; readonly pg_state_counts: readonly StateCount[] }[];
 }
 
@@ -47,30 +62,34 @@ export function osdSumStatfs(s: ClusterState): Statfs {
   return sum;
 }
 
-const memo = new WeakMap<PgMapSums, WeakMap<object, PgStatus>>();
+const memo = new WeakMap<PgMapSums, WeakMap<object, WeakMap<DeltasAt, PgStatus>>>();
 
 /**
- * `get('pg_status')`: `PGMapDigest::print_summary` with a formatter. The recovery, client and cache I/O rates
- * (`recovering_*`, `*_sec` and the windowed `num_*_recovered`) come from the deltas of the manager's PG map between
- * its ticks, which the snapshot does not keep: they are left out, as Ceph leaves them out when the deltas are zero.
+ * `get('pg_status')`: `PGMapDigest::print_summary` with a formatter, its recovery, client and cache I/O rates over
+ * the manager's rate window (see `deltasAt`).
  */
 export function pgStatusView(s: ClusterState): PgStatus {
   const sums = pgMapSums(s);
-  let inner = memo.get(sums);
-  if (inner === undefined) {
-    inner = new WeakMap();
-    memo.set(sums, inner);
+  let byReporters = memo.get(sums);
+  if (byReporters === undefined) {
+    byReporters = new WeakMap();
+    memo.set(sums, byReporters);
   }
-  const reporters = s.pgStats.reporters;
-  let v = inner.get(reporters);
+  let byDeltas = byReporters.get(s.pgStats.reporters);
+  if (byDeltas === undefined) {
+    byDeltas = new WeakMap();
+    byReporters.set(s.pgStats.reporters, byDeltas);
+  }
+  const at = deltasAt(s);
+  let v = byDeltas.get(at);
   if (v === undefined) {
-    v = deepFreeze(build(s, sums));
-    inner.set(reporters, v);
+    v = deepFreeze(build(s, sums, at));
+    byDeltas.set(at, v);
   }
   return v;
 }
 
-function build(s: ClusterState, sums: PgMapSums): PgStatus {
+function build(s: ClusterState, sums: PgMapSums, at: DeltasAt): PgStatus {
   const byState = new Map<string, number>();
   const byPool = new Map<number, Map<string, number>>();
   for (const e of sums.pgs) {
@@ -98,22 +117,8 @@ function build(s: ClusterState, sums: PgMapSums): PgStatus {
   if (sums.numPgUnknown > 0) out.unknown_pgs_ratio = Math.fround(sums.numPgUnknown / numPg);
   const inactive = numPg - sums.numPgActive - sums.numPgUnknown;
   if (inactive > 0) out.inactive_pgs_ratio = Math.fround(inactive / numPg);
-  // PGMapDigest::recovery_summary
-  if (sum.num_objects_degraded && sum.num_object_copies > 0) {
-    out.degraded_objects = sum.num_objects_degraded;
-    out.degraded_total = sum.num_object_copies;
-    out.degraded_ratio = ((sum.num_objects_degraded / sum.num_object_copies) * 100) / 100;
-  }
-  if (sum.num_objects_misplaced && sum.num_object_copies > 0) {
-    out.misplaced_objects = sum.num_objects_misplaced;
-    out.misplaced_total = sum.num_object_copies;
-    out.misplaced_ratio = ((sum.num_objects_misplaced / sum.num_object_copies) * 100) / 100;
-  }
-  if (sum.num_objects_unfound && sum.num_objects) {
-    out.unfound_objects = sum.num_objects_unfound;
-    out.unfound_total = sum.num_objects;
-    out.unfound_ratio = ((sum.num_objects_unfound / sum.num_objects) * 100) / 100;
-  }
+  Object.assign(out, recoverySummary(sum));
+  Object.assign(out, recoveryRate(at.global), clientIoRate(at.global), cacheIoRate(at.global));
   out.pgs_by_pool_state = [...byPool]
     .sort((a, b) => a[0] - b[0])
     .map(([pool_id, counts]) => ({ pool_id, pg_state_counts: byCount(counts) }));
