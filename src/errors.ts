@@ -24,6 +24,8 @@ export const ERRORS = {
   MGR_ERR_STORE_NO_STATE: { errno: errno.ENOENT, message: 'no state at that sequence number' },
   MGR_ERR_GET_UNKNOWN_NAME: { errno: errno.ENOENT, message: 'unknown data name' },
   MGR_ERR_NO_OSD_MAP: { errno: errno.ENOENT, message: 'no OSD map yet' },
+  MGR_ERR_SEND_COMMAND_ARGS: { errno: errno.EINVAL, message: 'invalid command target' },
+  MGR_ERR_MON_COMMAND_FAILED: { errno: errno.EIO, message: 'a monitor command failed' },
   MGR_ERR_CALL_UNKNOWN_METHOD: { errno: errno.ENOENT, message: 'unknown accessor' },
   MGR_ERR_USAGE: { errno: errno.EINVAL, message: 'invalid usage' },
   MGR_ERR_MODULE_CONTEXT: { errno: errno.EINVAL, message: 'no cluster access here' },

@@ -37,12 +37,14 @@ export {
   UnknownFormat,
   UnsupportedFormat,
 } from './commands/object-format.ts';
-export { type CommandResult, HandleCommandResult } from './commands/result.ts';
+export { type CommandTuple, HandleCommandResult } from './commands/result.ts';
 export type { CommandDict } from './commands/validate.ts';
 // Errors
 export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
 export { Accessors } from './host/accessors.ts';
+export type { ClusterCommander, ClusterReply, CommandTarget } from './host/cluster-commander.ts';
+export { CommandResult, MonCommandFailed } from './host/command-result.ts';
 // Running a host
 export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
 export type { CommandDeclaration } from './host/mgr-module.ts';

@@ -14,6 +14,7 @@ const ARITY = {
   get_perf_schema: [2, 2],
   get_all_perf_counters: [0, 1],
   get_daemon_health_metrics: [0, 0],
+  get_ceph_option: [1, 1],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export const CALLABLE = Object.keys(ARITY);

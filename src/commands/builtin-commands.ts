@@ -9,7 +9,7 @@ import type { CommandEntry, CommandTable } from './command-table.ts';
 import type { CommandPerm } from './decorators.ts';
 import { parseDescriptor } from './descriptor.ts';
 import { formatObject } from './object-format.ts';
-import type { CommandResult } from './result.ts';
+import type { CommandTuple } from './result.ts';
 import type { CommandDict } from './validate.ts';
 
 /** What the host's own commands need of it. */
@@ -26,7 +26,7 @@ export interface BuiltinHost {
   checkSetting(name: string, value: string): string;
 }
 
-function answer(value: unknown, cmd: CommandDict, plain: () => string): CommandResult {
+function answer(value: unknown, cmd: CommandDict, plain: () => string): CommandTuple {
   const format = cmd.format as string | undefined;
   if (format === undefined || format === 'plain') return [0, plain(), ''];
   return [0, formatObject(value, format), ''];
@@ -157,7 +157,7 @@ type Adder = (
   descriptor: string,
   desc: string,
   perm: CommandPerm,
-  run: (cmd: CommandDict, inbuf: string) => Promise<CommandResult>,
+  run: (cmd: CommandDict, inbuf: string) => Promise<CommandTuple>,
 ) => void;
 
 const DUMPS: Array<[prefix: string, name: (typeof GET_NAMES)[number], desc: string]> = [

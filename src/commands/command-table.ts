@@ -1,7 +1,7 @@
 import { MgrError } from '../errors.ts';
 import type { CommandPerm } from './decorators.ts';
 import { type CommandSignature, formatDescriptor, usage } from './descriptor.ts';
-import type { CommandResult } from './result.ts';
+import type { CommandTuple } from './result.ts';
 import type { CommandDict } from './validate.ts';
 
 /** A command the host can run: its signature, help and perm, and who serves it (a module, or the host: null). */
@@ -11,7 +11,7 @@ export interface CommandEntry {
   readonly perm: CommandPerm;
   readonly poll: boolean;
   readonly module: string | null;
-  run(cmd: CommandDict, inbuf: string): Promise<CommandResult>;
+  run(cmd: CommandDict, inbuf: string): Promise<CommandTuple>;
 }
 
 /** A command as clients see it (`get_command_descriptions`): Ceph's descriptor string, usage and help. */

@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { stringify as toYaml } from 'yaml';
-import { type CommandResult, HandleCommandResult } from './result.ts';
+import { type CommandTuple, HandleCommandResult } from './result.ts';
 
 const EINVAL = constants.errno.EINVAL;
 
@@ -10,7 +10,7 @@ export type Format = (typeof FORMATS)[number];
 
 /** The base of every error a command can raise to answer with a result instead of a traceback. */
 export class ErrorResponseBase extends Error {
-  format_response(): CommandResult {
+  format_response(): CommandTuple {
     throw new Error('ErrorResponseBase.format_response is abstract');
   }
 }
@@ -36,7 +36,7 @@ export class ErrorResponse extends ErrorResponseBase {
     return this.return_value;
   }
 
-  override format_response(): CommandResult {
+  override format_response(): CommandTuple {
     return [this.return_value, '', this.status];
   }
 
@@ -66,7 +66,7 @@ export class UnknownFormat extends ErrorResponseBase {
     super(`Unknown format name: ${format}`);
     this.format = format;
   }
-  override format_response(): CommandResult {
+  override format_response(): CommandTuple {
     return [-EINVAL, '', `Unknown format name: ${this.format}`];
   }
 }
@@ -78,7 +78,7 @@ export class UnsupportedFormat extends ErrorResponseBase {
     super(`Unsupported format: ${format}`);
     this.format = format;
   }
-  override format_response(): CommandResult {
+  override format_response(): CommandTuple {
     return [-EINVAL, '', `Unsupported format: ${this.format}`];
   }
 }

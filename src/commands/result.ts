@@ -1,5 +1,5 @@
 /** What a command returns across the boundary: Ceph's `(retval, stdout, stderr)`, `retval` 0 or `-errno`. */
-export type CommandResult = [retval: number, stdout: string, stderr: string];
+export type CommandTuple = [retval: number, stdout: string, stderr: string];
 
 /**
  * A command's result as a class, as Ceph's `HandleCommandResult`: `retval` 0 or `-errno`, then the output and
@@ -16,13 +16,13 @@ export class HandleCommandResult {
     this.stderr = stderr;
   }
 
-  toTuple(): CommandResult {
+  toTuple(): CommandTuple {
     return [this.retval, this.stdout, this.stderr];
   }
 }
 
 /** Turns whatever a handler returned into a result tuple: a tuple, a `HandleCommandResult`, or nothing. */
-export function toCommandResult(value: unknown): CommandResult | null {
+export function toCommandResult(value: unknown): CommandTuple | null {
   if (value instanceof HandleCommandResult) return value.toTuple();
   if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'number') {
     return [value[0], String(value[1] ?? ''), String(value[2] ?? '')];

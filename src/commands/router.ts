@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { closest, MgrError } from '../errors.ts';
 import type { CommandTable } from './command-table.ts';
-import type { CommandResult } from './result.ts';
+import type { CommandTuple } from './result.ts';
 import { validateDict } from './validate.ts';
 
 const { EINVAL, EACCES } = constants.errno;
@@ -25,7 +25,7 @@ function allowed(perm: string, caps: string): boolean {
  * checks the caller's caps, validates and converts the arguments, and runs it. Never throws: every failure is a
  * `-errno` result.
  */
-export async function dispatch(table: CommandTable, request: unknown, caller: CallerContext): Promise<CommandResult> {
+export async function dispatch(table: CommandTable, request: unknown, caller: CallerContext): Promise<CommandTuple> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     return [-EINVAL, '', 'a command is a JSON object with a "prefix"'];
   }

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { JournaledEvent } from '../../schemas/event.ts';
@@ -9,7 +10,7 @@ import { ModuleQueue } from '../bus/module-queue.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
 import { CommandTable } from '../commands/command-table.ts';
-import type { CommandResult } from '../commands/result.ts';
+import type { CommandTuple } from '../commands/result.ts';
 import { type CallerContext, dispatch } from '../commands/router.ts';
 import { MgrError, RemoteError } from '../errors.ts';
 import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts';
@@ -24,6 +25,7 @@ import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
 import type { Store } from '../store/store.ts';
 import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
+import { type ClusterCommander, type ClusterReply, type CommandTarget, NO_CLUSTER } from './cluster-commander.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
 import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
 import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
@@ -59,7 +61,12 @@ export interface HostOptions {
   readonly queueCapacity?: number;
   /** The stream clock when it runs on its own (paced replay, live). */
   readonly clock?: StreamClock;
+  /** The cluster behind the source, which `send_command` and `mon_command` reach (none for a recording). */
+  readonly commander?: ClusterCommander;
 }
+
+/** How long a command that changed the OSD map waits for that map to be published. */
+const COMMAND_MAP_WAIT_MS = 10_000;
 
 type Status = 'disabled' | 'running' | 'failed' | 'cannot-run' | 'load-error';
 
@@ -189,7 +196,7 @@ export class MgrHost {
   }
 
   /** Runs one command request for a caller; every failure comes back as a `-errno` result. */
-  command(request: unknown, caller: CallerContext): Promise<CommandResult> {
+  command(request: unknown, caller: CallerContext): Promise<CommandTuple> {
     return dispatch(this.commands, request, caller);
   }
 
@@ -286,6 +293,7 @@ export class MgrHost {
   /** Publishes a snapshot and the events it added: liveness, then one cue per change, in event order. */
   publish(state: ClusterState, events: readonly JournaledEvent[]): void {
     this.current = state;
+    this.wakeEpochWaiters();
     this.opts.clock?.observe(state.stamp);
     this.liveness.observe(events);
     for (const e of events) if (e.kind === 'config') for (const c of e.changes) this.onConfigChange(c.name);
@@ -378,6 +386,55 @@ export class MgrHost {
     return structuredClone(result);
   }
 
+  /**
+   * Sends a command to the cluster behind the source. When it changed the OSD map, the answer is held until that
+   * epoch is published, so that the caller's next `get('osd_map')` shows the change (as ceph-mgr does).
+   */
+  async sendCommand(
+    target: CommandTarget,
+    cmd: Readonly<Record<string, unknown>>,
+    inbuf: string,
+  ): Promise<ClusterReply> {
+    let reply: ClusterReply;
+    try {
+      reply = await (this.opts.commander ?? NO_CLUSTER).command(target, cmd, inbuf);
+    } catch (e) {
+      reply = { retval: -constants.errno.EIO, outb: '', outs: (e as Error).message ?? String(e) };
+    }
+    if (reply.osdEpoch !== undefined) await this.osdEpochPublished(reply.osdEpoch, COMMAND_MAP_WAIT_MS);
+    return reply;
+  }
+
+  /** Tells the modules that take `command` notifications that the command tagged `tag` completed. */
+  notifyCommand(tag: string): void {
+    this.emit([{ type: 'command', id: tag, seq: this.current.seq }]);
+  }
+
+  private osdEpochPublished(epoch: number, timeoutMs: number): Promise<boolean> {
+    if ((this.current.maps.osd_map?.epoch ?? -1) >= epoch) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { epoch, resolve: (ok: boolean) => resolve(ok) };
+      this.epochWaiters.push(waiter);
+      setTimeout(() => {
+        this.epochWaiters = this.epochWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs).unref();
+    });
+  }
+
+  private epochWaiters: Array<{ epoch: number; resolve: (ok: boolean) => void }> = [];
+
+  private wakeEpochWaiters(): void {
+    if (this.epochWaiters.length === 0) return;
+    const epoch = this.current.maps.osd_map?.epoch ?? -1;
+    const [ready, waiting] = [
+      this.epochWaiters.filter((w) => w.epoch <= epoch),
+      this.epochWaiters.filter((w) => w.epoch > epoch),
+    ];
+    this.epochWaiters = waiting;
+    for (const w of ready) w.resolve(true);
+  }
+
   private emit(cues: readonly Cue[]): void {
     for (const cue of cues) this.bus.emit(cue.type, cue);
   }
@@ -437,6 +494,8 @@ export class MgrHost {
         this.health.set(name, checks);
       },
       remote: (module, method, args) => this.remote(name, module, method, args),
+      sendCommand: (target, cmd, inbuf) => this.sendCommand(target, cmd, inbuf),
+      notifyCommand: (tag) => this.notifyCommand(tag),
       activeUri: () => {
         const services = (this.current.maps.mgr_map?.map as MgrMap | undefined)?.services as
           | Record<string, string>

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
-import type { CommandResult, HandleCommandResult } from '../commands/result.ts';
+import { type CommandTuple, HandleCommandResult } from '../commands/result.ts';
 import type { CommandDict } from '../commands/validate.ts';
 import { MgrError } from '../errors.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
@@ -10,6 +10,8 @@ import { validateOptionValue } from '../options/option-value.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { Accessors } from './accessors.ts';
+import type { CommandTarget } from './cluster-commander.ts';
+import { CommandResult, MonCommandFailed } from './command-result.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
 import type { OSDMap } from './osdmap.ts';
 
@@ -237,7 +239,7 @@ export abstract class MgrModule extends ModuleBase {
   handle_command(
     _inbuf: string,
     cmd: CommandDict,
-  ): CommandResult | HandleCommandResult | Promise<CommandResult | HandleCommandResult> {
+  ): CommandTuple | HandleCommandResult | Promise<CommandTuple | HandleCommandResult> {
     return [-22, '', `${this.module_name} has no handle_command for "${cmd.prefix}"`];
   }
 
@@ -254,6 +256,54 @@ export abstract class MgrModule extends ModuleBase {
   /** A daemon's status strings. */
   get_daemon_status(svc_type: string, svc_id: string): Readonly<Record<string, string>> | null {
     return this.ready('get_daemon_status').accessors.get_daemon_status(svc_type, svc_id);
+  }
+
+  /**
+   * Sends a command to a daemon of the cluster (Ceph's `send_command`): `svc_type` `mon` (id ignored), `osd` (a
+   * numeric id), `mds` (a name) or `pg` (a PG id); `command` is the command's JSON text. It returns at once; `result`
+   * completes when the cluster answers (after the OSD map it made, if any, is readable), then every module that
+   * takes `command` notifications gets `notify('command', tag)`.
+   */
+  send_command(
+    result: CommandResult,
+    svc_type: string,
+    svc_id: string,
+    command: string,
+    tag: string,
+    inbuf: string | null = null,
+  ): void {
+    const services = this.ready('send_command');
+    const target = commandTarget(svc_type, svc_id);
+    let cmd: Record<string, unknown>;
+    try {
+      cmd = JSON.parse(command) as Record<string, unknown>;
+    } catch (e) {
+      throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `command is not JSON: ${(e as Error).message}`);
+    }
+    if (cmd === null || typeof cmd !== 'object' || Array.isArray(cmd)) {
+      throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', 'command is not a JSON object');
+    }
+    void services.sendCommand(target, cmd, inbuf ?? '').then((reply) => {
+      result.complete(reply.retval, reply.outb, reply.outs);
+      services.notifyCommand(tag);
+    });
+  }
+
+  /** Sends a command to the monitors and resolves to `[retval, outb, outs]` (Ceph's `mon_command`). */
+  async mon_command(cmd_dict: Record<string, unknown>, inbuf: string | null = null): Promise<[number, string, string]> {
+    const result = new CommandResult('');
+    this.send_command(result, 'mon', '', JSON.stringify(cmd_dict), '', inbuf);
+    return result.wait();
+  }
+
+  /** `mon_command` that throws `MonCommandFailed` unless the monitors answered 0 (Ceph's `check_mon_command`). */
+  async check_mon_command(
+    cmd_dict: Record<string, unknown>,
+    inbuf: string | null = null,
+  ): Promise<HandleCommandResult> {
+    const [r, outb, outs] = await this.mon_command(cmd_dict, inbuf);
+    if (r !== 0) throw new MonCommandFailed(String(cmd_dict.prefix ?? ''), r, outb, outs);
+    return new HandleCommandResult(r, outb, outs);
   }
 
   /** A read-only handle on the current OSD map, with Ceph's `OSDMap` methods. */
@@ -354,4 +404,22 @@ export abstract class MgrStandbyModule extends ModuleBase {
 export function moduleOptions(Cls: { MODULE_OPTIONS?: readonly Option[] }): readonly Option[] {
   const own = Cls.MODULE_OPTIONS ?? [];
   return [...own, ...COMMON_OPTIONS.filter((c) => !own.some((o) => o.name === c.name))];
+}
+
+/** Checks a `send_command` target as ceph-mgr does, with its messages. */
+function commandTarget(type: string, id: string): CommandTarget {
+  switch (type) {
+    case 'mon':
+      return { type, id: '' };
+    case 'osd':
+      if (!/^\d+$/.test(id)) throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `invalid osd_id: "${id}"`);
+      return { type, id };
+    case 'mds':
+      return { type, id };
+    case 'pg':
+      if (!/^\d+\.[0-9a-f]+$/.test(id)) throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `invalid pgid: "${id}"`);
+      return { type, id };
+    default:
+      throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `unknown service type: ${type}`);
+  }
 }

@@ -2,7 +2,7 @@ import type { CommandEntry } from '../commands/command-table.ts';
 import { decoratedCommands } from '../commands/decorators.ts';
 import { parseDescriptor } from '../commands/descriptor.ts';
 import { formatObject } from '../commands/object-format.ts';
-import { type CommandResult, toCommandResult } from '../commands/result.ts';
+import { type CommandTuple, toCommandResult } from '../commands/result.ts';
 import type { ModuleClass } from './loader.ts';
 import type { MgrModule } from './mgr-module.ts';
 
@@ -22,7 +22,7 @@ export function moduleCommands(
 ): CommandEntry[] {
   const run =
     (invoke: Invoke) =>
-    async (cmd: Record<string, unknown>, inbuf: string): Promise<CommandResult> => {
+    async (cmd: Record<string, unknown>, inbuf: string): Promise<CommandTuple> => {
       try {
         const value = await invoke(cmd, inbuf);
         const result = toCommandResult(value);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
 import type { Option } from '../options/option.ts';
 import type { Accessors } from './accessors.ts';
+import type { ClusterReply, CommandTarget } from './cluster-commander.ts';
 
 /**
  * What the host gives one module: its own derived context. A module never holds the host itself; it reaches other
@@ -26,6 +27,9 @@ export interface ModuleServices {
   storePrefix(prefix: string): Record<string, string>;
   setHealthChecks(checks: Record<string, ModuleHealthCheck>): void;
   remote(module: string, method: string, args: unknown[]): Promise<unknown>;
+  /** Sends a command to the cluster; resolves once answered (and any OSD map it made is readable). */
+  sendCommand(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
+  notifyCommand(tag: string): void;
   activeUri(): string | null;
 }
 

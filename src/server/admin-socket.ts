@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
-import type { CommandResult } from '../commands/result.ts';
+import type { CommandTuple } from '../commands/result.ts';
 
 const { EINVAL, E2BIG } = constants.errno;
 
@@ -62,7 +62,7 @@ export class AdminSocket {
     this.server = server;
   }
 
-  static async listen(path: string, handle: (req: AdminRequest) => Promise<CommandResult>): Promise<AdminSocket> {
+  static async listen(path: string, handle: (req: AdminRequest) => Promise<CommandTuple>): Promise<AdminSocket> {
     if (existsSync(path)) {
       const alive = await new Promise<boolean>((resolve) => {
         const probe = connect(path);
@@ -96,7 +96,7 @@ export class AdminSocket {
   }
 }
 
-function serve(socket: Socket, handle: (req: AdminRequest) => Promise<CommandResult>): void {
+function serve(socket: Socket, handle: (req: AdminRequest) => Promise<CommandTuple>): void {
   let buffered: Buffer[] = [];
   let size = 0;
   let chain = Promise.resolve();

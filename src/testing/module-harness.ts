@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import type { Cue } from '../bus/cue.ts';
 import { MgrError } from '../errors.ts';
+import type { ClusterCommander } from '../host/cluster-commander.ts';
 import { MgrHost } from '../host/host.ts';
 import { describeModule, type LoadedModule, type ModuleClass, type StandbyModuleClass } from '../host/loader.ts';
 import type { MgrModule } from '../host/mgr-module.ts';
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   readonly queueCapacity?: number;
   /** How long `serve()` gets to return after `shutdown()`. */
   readonly shutdownDeadlineMs?: number;
+  /** The cluster the module's `send_command` and `mon_command` reach (none by default: they fail with EOPNOTSUPP). */
+  readonly commander?: ClusterCommander;
 }
 
 /** A notification as the module under test received it. */
@@ -105,6 +108,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     ...(options.queueCapacity !== undefined ? { queueCapacity: options.queueCapacity } : {}),
     ...(options.shutdownDeadlineMs !== undefined ? { shutdownDeadlineMs: options.shutdownDeadlineMs } : {}),
     ...(options.standby !== undefined ? { standby: options.standby } : {}),
+    ...(options.commander !== undefined ? { commander: options.commander } : {}),
   });
   for (const [k, v] of Object.entries(options.config ?? {})) await host.config.set(k, v);
   host.useModules([name, ...otherNames]);

@@ -1,38 +1,7 @@
 import type { MgrMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { once, pairKey } from './memo.ts';
 import { dumpPoolStat, osdStats, pgMapSums } from './pg-summary.ts';
-
-const memos = new Map<string, WeakMap<object, unknown>>();
-
-/** Computes `fn(s)` once per `key(s)` object (a part of the state that snapshots share until it changes). */
-function once<T>(name: string, key: object, fn: () => T): T {
-  let memo = memos.get(name);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    memos.set(name, memo);
-  }
-  if (!memo.has(key)) memo.set(key, Object.freeze(fn()));
-  return memo.get(key) as T;
-}
-
-const pairs = new WeakMap<object, WeakMap<object, object>>();
-const NONE = {};
-
-/** A stable object standing for a pair of state parts, to memoise on both. */
-function pairKey(a: object, b: object | undefined): object {
-  let inner = pairs.get(a);
-  if (inner === undefined) {
-    inner = new WeakMap();
-    pairs.set(a, inner);
-  }
-  const bk = b ?? NONE;
-  let key = inner.get(bk);
-  if (key === undefined) {
-    key = {};
-    inner.set(bk, key);
-  }
-  return key;
-}
 
 function metadataOf(s: ClusterState, type: string): Readonly<Record<string, Readonly<Record<string, string>>>> {
   return once(`${type}_metadata`, s.daemons, () => {

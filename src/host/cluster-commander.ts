@@ -1,0 +1,29 @@
+import { constants } from 'node:os';
+
+/** Which daemon a command goes to: `mon` (any), `osd` with its id, `mds` by name, or `pg` by PG id. */
+export interface CommandTarget {
+  readonly type: 'mon' | 'osd' | 'mds' | 'pg';
+  readonly id: string;
+}
+
+/** A cluster's answer to a command; `osdEpoch` is the OSD map epoch that shows its effect, if it changed one. */
+export interface ClusterReply {
+  readonly retval: number;
+  readonly outb: string;
+  readonly outs: string;
+  readonly osdEpoch?: number;
+}
+
+/** Where `send_command` and `mon_command` go: the cluster behind the source. */
+export interface ClusterCommander {
+  command(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
+}
+
+/** The commander of a source that has no cluster behind it (a recorded trace): every command fails, saying why. */
+export const NO_CLUSTER: ClusterCommander = {
+  command: async () => ({
+    retval: -constants.errno.EOPNOTSUPP,
+    outb: '',
+    outs: 'no cluster to send commands to: the source is a recording (run a live source, e.g. --source sim:osds=10)',
+  }),
+};
