@@ -4,10 +4,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { MgrError } from '../errors.ts';
 import { Accessors } from '../host/accessors.ts';
 import { MgrHost } from '../host/host.ts';
+import { type LiveSimRun, runLiveSim } from '../host/live-sim.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
 import { AdminSocket } from '../server/admin-socket.ts';
+import { liveSim, parseSimSpec } from '../sources/sim-source.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../sources/trace-lines.ts';
 import { stateDigest } from '../state/digest.ts';
 import { ConfigStore } from '../store/config-store.ts';
@@ -17,6 +19,7 @@ import { CALLABLE, callAccessor } from './call.ts';
 import { runCmd } from './cmd-command.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { createProgress } from './progress.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 import { statusLines } from './status.ts';
 
 /** Exit statuses of the contract: usage errors 1, bad input 2. */
@@ -49,6 +52,11 @@ function openExisting(db: string): Store {
     throw new MgrError('MGR_ERR_STORE_NO_STATE', `no store at ${db} (fill one with: mgrkit replay TRACE --db ${db})`);
   }
   return Store.open(db, { readOnly: true });
+}
+
+function resetStore(db: string): void {
+  rmSync(join(db, 'store.mdb'), { force: true });
+  rmSync(join(db, 'store.mdb-lock'), { force: true });
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -171,10 +179,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--mgr-id <id>', "this manager's id", 'x')
     .option('--log-file <file>', 'the daemon log (default: <db>/mgr.log; - for stderr)')
     .action(async (trace: string, o) => {
-      if (o.reset) {
-        rmSync(join(o.db, 'store.mdb'), { force: true });
-        rmSync(join(o.db, 'store.mdb-lock'), { force: true });
-      }
+      if (o.reset) resetStore(o.db);
       const store = Store.open(o.db);
       const progress = createProgress('replay');
       const host = await createHost(store, o);
@@ -206,7 +211,11 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('run')
     .description('run the host as a daemon: ingest the source, run modules, serve commands on the admin socket')
-    .option('--source <trace>', 'a trace to ingest (the host keeps serving its last state once it ends)')
+    .option(
+      '--source <trace|sim:...>',
+      'a trace to ingest (the host keeps serving its last state once it ends), or a live simulated cluster: sim:osds=N[,hosts=H,pools=P,pgs=PG,seed=S,scenario=off]',
+    )
+    .option('--reset', 'empty the store first')
     .option('--db <dir>', 'store directory', DEFAULT_DB)
     .option('--socket <path>', 'admin socket (default: <db>/mgr.sock)')
     .addOption(
@@ -275,11 +284,14 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
     });
 
+  registerSimulateCommand(program);
+
   return program;
 }
 
 interface RunFlags extends Omit<HostFlags, 'modules'> {
   source?: string;
+  reset?: boolean;
   socket?: string;
   modules?: string[];
   standby?: boolean;
@@ -287,7 +299,16 @@ interface RunFlags extends Omit<HostFlags, 'modules'> {
 
 /** `mgrkit run`: serve until SIGINT or SIGTERM, then shut the modules down and close the store. */
 async function runDaemon(o: RunFlags): Promise<void> {
+  const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
+  if (o.reset) resetStore(o.db);
   const store = Store.open(o.db);
+  if (sim && stateAt(store).seq > 0) {
+    await store.close();
+    throw new MgrError(
+      'MGR_ERR_USAGE',
+      `the store at ${o.db} already holds a cluster's events; a simulated cluster starts from scratch: add --reset or use a new --db`,
+    );
+  }
   await applySettings(store, o.set);
   const host = await MgrHost.create({
     store,
@@ -296,6 +317,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     logFile: o.logFile ?? join(o.db, 'mgr.log'),
     clock: new StreamClock(o.speed),
     ...(o.standby ? { standby: true } : {}),
+    ...(sim ? { commander: sim.commander } : {}),
   });
   if (o.modules) host.useModules(o.modules);
   host.setInitialState(stateAt(store));
@@ -306,8 +328,11 @@ async function runDaemon(o: RunFlags): Promise<void> {
   );
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
   let stopping: Promise<void> | undefined;
+  let live: LiveSimRun | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      sim?.stop();
+      await live?.done;
       await admin.close();
       await host.stop();
       await store.close();
@@ -318,7 +343,18 @@ async function runDaemon(o: RunFlags): Promise<void> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  if (o.source) {
+  if (sim && o.source) {
+    live = runLiveSim({
+      sim,
+      spec: o.source,
+      store,
+      host,
+      onRejection: (r) => host.log.warn({ rejection: formatRejection(r) }, 'bad event'),
+    });
+    process.stderr.write(
+      `mgrkit: simulated cluster of ${sim.cluster.topo.osds} OSDs running (${o.source}); mon commands reach it\n`,
+    );
+  } else if (o.source) {
     replayTrace({
       trace: o.source,
       store,

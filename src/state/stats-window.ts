@@ -1,5 +1,5 @@
 import type { Draft } from 'immer';
-import { diffVector, type StatVector, zeroVector } from './stat-vector.ts';
+import { diffVector, isZeroVector, type StatVector, zeroVector } from './stat-vector.ts';
 
 /** Ceph's `mgr_tick_period`: the manager applies the PG stats it got, and measures their deltas, every 2 s. */
 export const TICK_PERIOD_MS = 2000;
@@ -61,10 +61,14 @@ export function ticksUpTo(p: PgDeltas, t: number): TickUpdate | null {
   const ticks = (last - p.tick) / TICK_PERIOD_MS;
   const measure = (sum: StatVector, atTick: StatVector): StatDelta[] => {
     const dt = TICK_PERIOD_MS / 1000;
-    // The change since the last tick lands on the first tick; only the last SMOOTH_INTERVALS ticks can matter.
-    const out: StatDelta[] = ticks <= SMOOTH_INTERVALS ? [{ d: diffVector(sum, atTick), dt }] : [];
-    while (out.length < Math.min(ticks, SMOOTH_INTERVALS)) out.push({ d: zeroVector(), dt });
-    return out;
+    // The change since the last tick lands on the first tick; only the last SMOOTH_INTERVALS ticks can matter. As
+    // in Ceph's `PGMap::update_delta`, a tick whose starting sum is all zero measures nothing: the first reports
+    // bring whole lifetimes of counters, not a rate.
+    const out: StatDelta[] = [];
+    if (ticks <= SMOOTH_INTERVALS && !isZeroVector(atTick)) out.push({ d: diffVector(sum, atTick), dt });
+    const later = Math.min(ticks - 1, SMOOTH_INTERVALS);
+    if (!isZeroVector(sum)) for (let i = 0; i < later; i++) out.push({ d: zeroVector(), dt });
+    return out.slice(-SMOOTH_INTERVALS);
   };
   const deltas = measure(p.sum, p.sumAtTick);
   const pools = new Map<string, StatDelta[]>();

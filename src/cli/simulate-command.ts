@@ -1,0 +1,162 @@
+import { SingleBar } from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { ClusterEvent } from '../../schemas/event.ts';
+import { MgrError } from '../errors.ts';
+import { SimOptionsSchema, type SimOptionsInput } from '../sources/simulator/sim-options.ts';
+import { SimulatedCluster } from '../sources/simulator/simulated-cluster.ts';
+import { writeEvents, writeTraceFile } from '../sources/simulator/write-trace.ts';
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError('expected a positive integer');
+  }
+  return n;
+}
+
+function parseInteger(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('expected a positive number of seconds');
+  }
+  return n;
+}
+
+/** A start time as milliseconds since the epoch, or as an ISO date (`2026-11-25T03:00:00Z`). */
+function parseStart(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new InvalidArgumentError('expected milliseconds since the epoch or an ISO date-time');
+  }
+  return n;
+}
+
+interface SimulateFlags {
+  osds: number;
+  hosts?: number;
+  pools?: number;
+  pgs?: number;
+  duration?: number;
+  seed?: number;
+  statsPeriod?: number;
+  start?: number;
+  scenario: boolean;
+  output?: string;
+}
+
+const MiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+
+/** The options as the simulator takes them, or a usage error naming the option at fault. */
+function simOptions(o: SimulateFlags): SimOptionsInput {
+  const input: SimOptionsInput = {
+    osds: o.osds,
+    scenario: o.scenario,
+    ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
+    ...(o.pools !== undefined ? { pools: o.pools } : {}),
+    ...(o.pgs !== undefined ? { pgs: o.pgs } : {}),
+    ...(o.duration !== undefined ? { duration: o.duration } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.statsPeriod !== undefined ? { statsPeriod: o.statsPeriod } : {}),
+    ...(o.start !== undefined ? { start: o.start } : {}),
+  };
+  const checked = SimOptionsSchema.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const flag = String(issue.path[0] ?? 'options').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new MgrError('MGR_ERR_USAGE', `--${flag}: ${issue.message}`);
+  }
+  return input;
+}
+
+function createBar(durationS: number) {
+  if (!process.stderr.isTTY) return { update: (_s: number, _e: number) => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'simulate [{bar}] {percentage}% | {value}/{total} s of stream time | {events} events | {duration_formatted}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(Math.ceil(durationS), 0, { events: 0 });
+  return {
+    update: (seconds: number, events: number) => bar.update(Math.min(Math.ceil(durationS), Math.floor(seconds)), { events }),
+    stop: () => bar.stop(),
+  };
+}
+
+/** Writes to stdout until the events end or the reader goes away (`| head`), whichever comes first. */
+async function writeStdout(events: Iterable<ClusterEvent>, onProgress: (n: number, t: number) => void) {
+  let closed = false;
+  const gone = new Promise<null>((resolve) => {
+    process.stdout.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed = true;
+      resolve(null);
+    });
+  });
+  const written = await Promise.race([writeEvents(events, process.stdout, { onProgress }), gone]);
+  return { written, closed };
+}
+
+/**
+ * `mgrkit simulate`: writes the trace of a simulated cluster (CONTRACT §2), the same bytes for the same options and
+ * seed. To a file with `-o` (gzip when it ends in `.gz`), else to stdout; a progress bar on a terminal's stderr, a
+ * one-line summary at the end.
+ */
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'write a deterministic trace of a simulated Ceph cluster: maps, PG stats, perf counters, health and a scenario ' +
+        '(an OSD failure and recovery, a flap under noout, a pool created, split and deleted) over stream time',
+    )
+    .requiredOption('--osds <n>', 'number of OSDs (ids 0..n-1)', parseCount)
+    .option('--hosts <n>', 'hosts the OSDs are spread over, the failure domain (default: 8 OSDs a host, at least 3)', parseCount)
+    .option('--pools <n>', 'number of pools (default: 3)', parseCount)
+    .option('--pgs <n>', 'total PGs across the pools, a power of two per pool (default: ~100 PG replicas per OSD)', parseCount)
+    .option('--duration <seconds>', 'seconds of stream time to simulate (default: 120)', parseSeconds)
+    .option('--seed <n>', 'seed of every random choice: the same seed gives the same bytes (default: 1)', parseInteger)
+    .option('--stats-period <seconds>', 'seconds between two reports of an OSD, whole seconds (default: 5)', parseCount)
+    .option(
+      '--start <time>',
+      'stream time of the first event, ms since the epoch or an ISO date-time (default: 2026-11-25T03:00:00Z)',
+      parseStart,
+    )
+    .option('--no-scenario', 'client IO only: no failures, flaps, flags or pool changes')
+    .option('-o, --output <file>', 'write the trace to FILE (gzip when it ends in .gz) instead of stdout')
+    .action(async (o: SimulateFlags) => {
+      const input = simOptions(o);
+      const began = performance.now();
+      const cluster = new SimulatedCluster(input);
+      const { osds, hosts, duration } = cluster.config;
+      const pgs = cluster.pgCount;
+      const bar = createBar(duration);
+      const onProgress = (events: number, t: number) => bar.update((t - cluster.startMs) / 1000, events);
+      let summary: { events: number; bytes: number; fileBytes: number | null };
+      try {
+        if (o.output !== undefined) summary = await writeTraceFile(cluster.events(), o.output, { onProgress });
+        else {
+          const { written, closed } = await writeStdout(cluster.events(), onProgress);
+          if (closed || written === null) return;
+          summary = { ...written, fileBytes: null };
+        }
+      } finally {
+        bar.stop();
+      }
+      const seconds = ((performance.now() - began) / 1000).toFixed(1);
+      const size =
+        summary.fileBytes !== null && o.output?.endsWith('.gz')
+          ? `${MiB(summary.bytes)} (${MiB(summary.fileBytes)} gzip)`
+          : MiB(summary.bytes);
+      const line =
+        `simulated ${osds} OSDs on ${hosts} hosts, ${cluster.config.pgNums.length} pools, ${pgs} PGs, ` +
+        `${duration} s (seed ${cluster.config.seed}): ${summary.events} events, ${size}` +
+        `${o.output !== undefined ? ` -> ${o.output}` : ''} in ${seconds} s\n`;
+      (o.output !== undefined ? process.stdout : process.stderr).write(line);
+    });
+}

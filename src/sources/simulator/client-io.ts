@@ -1,0 +1,94 @@
+import type { OsdCounters } from './osd-daemon.ts';
+import type { PgEngine } from './pg-engine.ts';
+import type { PoolPgs } from './pg-table.ts';
+import { PG } from './pg-state.ts';
+import { hashUnit, type Rng } from './rng.ts';
+
+/** Client operations per second the cluster serves, per OSD that is up and in. */
+export const WRITE_OPS_PER_OSD = 25;
+export const READ_OPS_PER_OSD = 40;
+const WRITE_BYTES = 64 * 1024;
+const READ_BYTES = 128 * 1024;
+/** Mean latencies (ns) before each OSD's own factor: spinning disks behind a write-ahead log. */
+const WRITE_LAT_NS = 4e6;
+const READ_LAT_NS = 1.5e6;
+
+/**
+ * The share of PGs that see IO in one stats period. Real workloads are skewed: most of a large cluster's PGs are
+ * idle in any five seconds, and the OSDs only resend the stats of PGs that changed, which keeps a million-PG trace
+ * to what the cluster actually did.
+ */
+export const HOT_PG_SHARE = 0.02;
+const MIN_HOT_PGS = 32;
+
+/** What one period of client IO did, for the summary line of a trace. */
+export interface IoTotals {
+  writes: number;
+  reads: number;
+  newObjects: number;
+}
+
+/**
+ * One stats period of client IO: a rotating set of hot PGs (drawn from the seeded stream) take the period's reads
+ * and writes. Writes grow the PG's objects and bytes, fall behind on copies that are down, and count on the
+ * primary's perf counters with a latency of its own. PGs that are not active take no IO; `paused` (the
+ * pauserd/pausewr flags) stops it all.
+ */
+export function runClientIo(
+  pools: readonly PoolPgs[],
+  periodMs: number,
+  activeOsds: number,
+  epoch: number,
+  rng: Rng,
+  engine: PgEngine,
+  counters: OsdCounters,
+  paused: { reads: boolean; writes: boolean },
+): IoTotals {
+  const totals: IoTotals = { writes: 0, reads: 0, newObjects: 0 };
+  const pgCount = pools.reduce((s, p) => s + p.pgNum, 0);
+  if (pgCount === 0 || activeOsds === 0) return totals;
+  const hot = Math.min(pgCount, Math.max(MIN_HOT_PGS, Math.ceil(pgCount * HOT_PG_SHARE)));
+  const seconds = periodMs / 1000;
+  const writesPerPg = paused.writes ? 0 : (activeOsds * WRITE_OPS_PER_OSD * seconds) / hot;
+  const readsPerPg = paused.reads ? 0 : (activeOsds * READ_OPS_PER_OSD * seconds) / hot;
+  counters.wip.fill(0);
+  for (let h = 0; h < hot; h++) {
+    let g = rng.int(pgCount);
+    let k = 0;
+    while (g >= pools[k]!.pgNum) g -= pools[k++]!.pgNum;
+    const pool = pools[k]!;
+    const c = pool.cols;
+    const spread = 0.5 + rng.float();
+    if ((c.state[g]! & PG.ACTIVE) === 0) continue;
+    const w = Math.round(writesPerPg * spread);
+    const r = Math.round(readsPerPg * spread);
+    if (w === 0 && r === 0) continue;
+    const writeBytes = Math.min(WRITE_BYTES, pool.kind.objectBytes);
+    const grown = Math.round(w * writeBytes * 0.5);
+    const fresh = Math.round(grown / pool.kind.objectBytes);
+    c.writes[g]! += w;
+    c.writeKb[g]! += Math.ceil((w * writeBytes) / 1024);
+    c.reads[g]! += r;
+    c.readKb[g]! += Math.ceil((r * READ_BYTES) / 1024);
+    c.bytes[g]! += grown;
+    c.objects[g]! += fresh;
+    if (w > 0) c.versionEpoch[g] = epoch;
+    c.dirty[g] = 1;
+    engine.noteWrite(pool, g, Math.min(c.objects[g]!, Math.ceil(w / 4)));
+    const primary = pool.primary(g);
+    if (primary >= 0) {
+      const slow = 0.6 + 0.8 * hashUnit(primary, 0x1a7);
+      counters.opW[primary]! += w;
+      counters.opR[primary]! += r;
+      counters.inBytes[primary]! += w * writeBytes;
+      counters.outBytes[primary]! += r * READ_BYTES;
+      counters.wLatNs[primary]! += w * WRITE_LAT_NS * slow * spread;
+      counters.rLatNs[primary]! += r * READ_LAT_NS * slow * spread;
+      counters.wip[primary] = Math.min(16, counters.wip[primary]! + Math.round(spread * 2));
+    }
+    totals.writes += w;
+    totals.reads += r;
+    totals.newObjects += fresh;
+  }
+  return totals;
+}

@@ -1,0 +1,88 @@
+import type { PoolPgs } from './pg-table.ts';
+
+/** The PGs each OSD is acting primary for, as parallel arrays grouped by OSD (CSR), in (pool, seed) order. */
+export interface PrimaryIndex {
+  readonly start: Int32Array;
+  readonly pool: Int32Array;
+  readonly ps: Int32Array;
+}
+
+/** Builds the primary lists: one pass to count, one to fill. */
+export function buildPrimaryIndex(osds: number, pools: readonly PoolPgs[]): PrimaryIndex {
+  const start = new Int32Array(osds + 1);
+  for (const p of pools) {
+    for (let ps = 0; ps < p.pgNum; ps++) {
+      const o = p.primary(ps);
+      if (o >= 0) start[o + 1]!++;
+    }
+  }
+  for (let o = 0; o < osds; o++) start[o + 1]! += start[o]!;
+  const fill = start.slice(0, osds);
+  const pool = new Int32Array(start[osds]!);
+  const seed = new Int32Array(start[osds]!);
+  for (const p of pools) {
+    for (let ps = 0; ps < p.pgNum; ps++) {
+      const o = p.primary(ps);
+      if (o < 0) continue;
+      const i = fill[o]!++;
+      pool[i] = p.id;
+      seed[i] = ps;
+    }
+  }
+  return { start, pool, ps: seed };
+}
+
+/** What each OSD holds: PGs in its acting sets, bytes of their data, and the object copies the cluster should have. */
+export interface OsdUsage {
+  readonly numPgs: Uint32Array;
+  readonly dataBytes: Float64Array;
+  readonly totalCopies: number;
+  readonly totalObjects: number;
+  readonly totalBytes: number;
+}
+
+/** One pass over every PG's acting set. */
+export function computeUsage(osds: number, pools: readonly PoolPgs[]): OsdUsage {
+  const numPgs = new Uint32Array(osds);
+  const dataBytes = new Float64Array(osds);
+  let totalCopies = 0;
+  let totalObjects = 0;
+  let totalBytes = 0;
+  for (const p of pools) {
+    const { actingLen, bytes, objects } = p.cols;
+    const acting = p.sets.acting;
+    for (let ps = 0; ps < p.pgNum; ps++) {
+      const b = bytes[ps]!;
+      totalCopies += objects[ps]! * p.size;
+      totalObjects += objects[ps]!;
+      totalBytes += b;
+      for (let j = 0; j < actingLen[ps]!; j++) {
+        const o = acting[ps * p.stride + j]!;
+        numPgs[o]!++;
+        dataBytes[o]! += b;
+      }
+    }
+  }
+  return { numPgs, dataBytes, totalCopies, totalObjects, totalBytes };
+}
+
+/**
+ * Heartbeat peers: the OSDs each one shares a PG with (by CRUSH placement), sorted, as an OSD's `hb_peers` lists
+ * them. Placement changes rarely, so this is rebuilt only when it does.
+ */
+export function computePeers(osds: number, pools: readonly PoolPgs[]): Int32Array[] {
+  const sets: Array<Set<number>> = Array.from({ length: osds }, () => new Set());
+  for (const p of pools) {
+    const { rawLen } = p.cols;
+    const raw = p.sets.raw;
+    for (let ps = 0; ps < p.pgNum; ps++) {
+      const base = ps * p.stride;
+      const n = rawLen[ps]!;
+      for (let i = 0; i < n; i++) {
+        const a = raw[base + i]!;
+        for (let j = 0; j < n; j++) if (i !== j) sets[a]!.add(raw[base + j]!);
+      }
+    }
+  }
+  return sets.map((s) => Int32Array.from(s).sort());
+}

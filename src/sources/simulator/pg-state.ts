@@ -1,0 +1,55 @@
+/** The PG state bits the simulator uses (Ceph's `PG_STATE_*` values from osd_types.h). */
+export const PG = {
+  CREATING: 1 << 0,
+  ACTIVE: 1 << 1,
+  CLEAN: 1 << 2,
+  DOWN: 1 << 4,
+  DEGRADED: 1 << 10,
+  PEERING: 1 << 12,
+  RECOVERING: 1 << 14,
+  BACKFILL_WAIT: 1 << 15,
+  STALE: 1 << 17,
+  REMAPPED: 1 << 18,
+  BACKFILLING: 1 << 20,
+  RECOVERY_WAIT: 1 << 22,
+  UNDERSIZED: 1 << 23,
+  ACTIVATING: 1 << 24,
+  PEERED: 1 << 25,
+} as const;
+
+/** What a healthy PG is. */
+export const ACTIVE_CLEAN = PG.ACTIVE | PG.CLEAN;
+
+/** Bits in the order Ceph's `pg_state_string` prints them. */
+const ORDER: ReadonlyArray<[number, string]> = [
+  [PG.STALE, 'stale'],
+  [PG.CREATING, 'creating'],
+  [PG.ACTIVE, 'active'],
+  [PG.ACTIVATING, 'activating'],
+  [PG.CLEAN, 'clean'],
+  [PG.RECOVERY_WAIT, 'recovery_wait'],
+  [PG.RECOVERING, 'recovering'],
+  [PG.DOWN, 'down'],
+  [PG.UNDERSIZED, 'undersized'],
+  [PG.DEGRADED, 'degraded'],
+  [PG.REMAPPED, 'remapped'],
+  [PG.PEERING, 'peering'],
+  [PG.BACKFILL_WAIT, 'backfill_wait'],
+  [PG.BACKFILLING, 'backfilling'],
+  [PG.PEERED, 'peered'],
+];
+
+const names = new Map<number, string>();
+
+/** `pg_state_string`: `active+undersized+degraded`, or `unknown` for no bits. */
+export function pgStateString(bits: number): string {
+  let s = names.get(bits);
+  if (s === undefined) {
+    s = ORDER.filter(([b]) => (bits & b) !== 0)
+      .map(([, n]) => n)
+      .join('+');
+    if (s === '') s = 'unknown';
+    names.set(bits, s);
+  }
+  return s;
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Where stream time starts unless told otherwise: a fixed instant, so that the same options give the same bytes. */
+export const DEFAULT_START_MS = Date.UTC(2026, 10, 25, 3, 0, 0);
+
+/** Ceph's largest replicated pool size. */
+export const MAX_POOL_SIZE = 10;
+
+/** The largest pg_num the simulator accepts for one pool (Ceph's default limit, mon_max_pool_pg_num, is 65536). */
+export const MAX_POOL_PG_NUM = 1 << 20;
+
+const PositiveInt = z.number().int().positive();
+
+/** The options of a simulated cluster, as given (every field but `osds` has a default). */
+export const SimOptionsSchema = z
+  .strictObject({
+    /** How many OSDs (ids 0..osds-1). */
+    osds: PositiveInt.max(100_000),
+    /** How many hosts the OSDs are spread over (the failure domain); default: 8 OSDs a host, at least 3. */
+    hosts: PositiveInt.optional(),
+    /** How many pools share the PGs. */
+    pools: PositiveInt.max(64).default(3),
+    /** Total PGs across pools; each pool gets a power of two. Default: about 100 PG replicas per OSD. */
+    pgs: PositiveInt.max(8 * MAX_POOL_PG_NUM).optional(),
+    /** Seconds of stream time that `simulateEvents` covers (and over which the scenario is laid out). */
+    duration: z.number().positive().max(7 * 86_400).default(120),
+    /** The seed of every random choice. */
+    seed: z.number().int().default(1),
+    /** Seconds between two reports of an OSD (Ceph's `mgr_stats_period`). */
+    statsPeriod: z.number().int().min(1).max(3600).default(5),
+    /** Stream time of the first event, in ms since the Unix epoch. */
+    start: z.number().int().nonnegative().default(DEFAULT_START_MS),
+    /** Play the scripted scenario (failure, flap, recovery, noout, pools, pg_num); off: client IO only. */
+    scenario: z.boolean().default(true),
+    /**
+     * Seconds a down OSD stays in before the monitors mark it out (Ceph's `mon_osd_down_out_interval`, 600). With the
+     * scenario on, the default is a tenth of the duration so that the failure plays out within it.
+     */
+    downOutInterval: z.number().positive().optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.hosts !== undefined && o.hosts > o.osds) {
+      ctx.addIssue({ code: 'custom', path: ['hosts'], message: `${o.hosts} hosts need at least as many OSDs` });
+    }
+    if (o.pgs !== undefined && o.pgs < o.pools) {
+      ctx.addIssue({ code: 'custom', path: ['pgs'], message: `${o.pools} pools need at least ${o.pools} PGs` });
+    }
+  });
+
+/** Options as a caller writes them. */
+export type SimOptionsInput = z.input<typeof SimOptionsSchema>;
+/** Options with their defaults filled in. */
+export type SimOptions = z.output<typeof SimOptionsSchema>;
+
+/** Options with every derived value worked out: what the cluster model is built from. */
+export interface SimConfig extends Omit<SimOptions, 'hosts' | 'pgs' | 'downOutInterval'> {
+  readonly hosts: number;
+  /** Replicas per pool: 3, or fewer when there are fewer hosts. */
+  readonly poolSize: number;
+  readonly poolMinSize: number;
+  /** pg_num of each initial pool, powers of two. */
+  readonly pgNums: readonly number[];
+  readonly downOutInterval: number;
+}
+
+/** The default host count: 8 OSDs a host, at least 3 hosts when there are that many OSDs. */
+export function defaultHosts(osds: number): number {
+  return osds <= 3 ? osds : Math.max(3, Math.ceil(osds / 8));
+}
+
+/** Ceph's default min_size for a replicated pool: `size - size / 2`. */
+export function defaultMinSize(size: number): number {
+  return size - Math.floor(size / 2);
+}
+
+function nearestPowerOfTwo(n: number): number {
+  if (n <= 1) return 1;
+  const lo = 2 ** Math.floor(Math.log2(n));
+  return n - lo <= lo * 2 - n ? lo : lo * 2;
+}
+
+/**
+ * Splits `total` PGs over `pools` pools, each a power of two as Ceph wants, the sum as close to `total` as the
+ * powers allow: each pool in turn takes the power of two nearest to an even share of what is left.
+ */
+export function splitPgs(total: number, pools: number): number[] {
+  const out: number[] = [];
+  let left = total;
+  for (let i = pools; i > 0; i--) {
+    const n = Math.min(MAX_POOL_PG_NUM, nearestPowerOfTwo(left / i));
+    out.push(n);
+    left = Math.max(i - 1, left - n);
+  }
+  return out.sort((a, b) => b - a);
+}
+
+/** Validates options (throwing zod's error on bad ones) and works out every derived value. */
+export function resolveSimOptions(input: SimOptionsInput): SimConfig {
+  const o = SimOptionsSchema.parse(input);
+  const hosts = o.hosts ?? defaultHosts(o.osds);
+  const poolSize = Math.min(3, hosts);
+  const pgs = o.pgs ?? Math.max(o.pools, Math.round((o.osds * 100) / poolSize));
+  const downOutInterval = o.downOutInterval ?? (o.scenario ? Math.min(600, Math.max(1, o.duration / 10)) : 600);
+  return Object.freeze({
+    ...o,
+    hosts,
+    poolSize,
+    poolMinSize: defaultMinSize(poolSize),
+    pgNums: Object.freeze(splitPgs(pgs, o.pools)),
+    downOutInterval,
+  });
+}
