@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NotifyType } from '../../src/bus/notify-types.ts';
+import { MgrHost } from '../../src/host/host.ts';
+import { runLiveSim } from '../../src/host/live-sim.ts';
+import { describeModule } from '../../src/host/loader.ts';
+import { MgrModule } from '../../src/host/mgr-module.ts';
+import { createRootLogger } from '../../src/log/logger.ts';
+import { liveSim, parseSimSpec } from '../../src/sources/sim-source.ts';
+import { Store } from '../../src/store/store.ts';
+import { tempDir } from '../helpers.ts';
+
+class Operator extends MgrModule {
+  static NOTIFY_TYPES: NotifyType[] = ['osd_map', 'command'];
+}
+
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('a live simulated cluster', () => {
+  it('parses sim: specs, naming what is wrong', () => {
+    assert.deepEqual(parseSimSpec('sim:osds=12,hosts=4,stats-period=2,scenario=off'), {
+      osds: 12,
+      hosts: 4,
+      statsPeriod: 2,
+      scenario: false,
+    });
+    assert.throws(() => parseSimSpec('sim:osds=12,color=red'), /unknown option "color"/);
+    assert.throws(() => parseSimSpec('sim:osds=0'), /osds/);
+    assert.throws(() => parseSimSpec('sim:osds'), /not key=value/);
+  });
+
+  it("answers a module's mon commands, and the change is readable when the answer comes", async (t) => {
+    const store = Store.open(tempDir(t));
+    const sim = liveSim({ osds: 6, seed: 2, scenario: false }, 20);
+    const host = await MgrHost.create({
+      preloaded: [describeModule('operator', '<test>', Operator, null)],
+      builtinModules: false,
+      logger: createRootLogger({ file: '/dev/null' }),
+      commander: sim.commander,
+      store,
+    });
+    host.useModules(['operator']);
+    host.start();
+    const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
+    try {
+      await until('the first OSD map', () => host.state.maps.osd_map !== undefined);
+      const op = host.instance<Operator>('operator')!;
+      const before = op.get('osd_map')!.epoch;
+      const [r, , outs] = await op.mon_command({ prefix: 'osd out', ids: ['3'] });
+      assert.equal(r, 0, outs);
+      const map = op.get('osd_map')!;
+      assert.ok(map.epoch > before);
+      assert.equal(map.osds.find((o) => o.osd === 3)!.in, 0, 'osd.3 is out in the map the module reads');
+      const [r2, , outs2] = await op.mon_command({
+        prefix: 'osd pool rm',
+        pool: 'nosuch',
+        pool2: 'nosuch',
+        yes_i_really_really_mean_it: true,
+      });
+      assert.equal(r2, -2);
+      assert.match(outs2, /nosuch/);
+      await assert.doesNotReject(op.check_mon_command({ prefix: 'osd in', ids: ['3'] }));
+      assert.equal(op.get('osd_map')!.osds.find((o) => o.osd === 3)!.in, 1);
+    } finally {
+      sim.stop();
+      const report = await run.done;
+      assert.ok(report.accepted > 0);
+      assert.equal(store.lastSeq(), report.lastSeq, 'what was emitted is in the journal');
+      await host.stop();
+      await store.close();
+    }
+  });
+});
