@@ -6,7 +6,6 @@ import type {
   DaemonStatus,
   OsdStat,
   PerfSchema,
-  PgStat,
 } from '../../schemas/daemon/index.ts';
 import type { MapKind } from '../../schemas/event.ts';
 import type {
@@ -19,6 +18,7 @@ import type {
   OsdMap,
   ServiceMap,
 } from '../../schemas/maps/index.ts';
+import type { PgTable } from './pg-table.ts';
 import { emptyDeltas, type PgDeltas } from './stats-window.ts';
 
 /** The map type each map kind carries. */
@@ -78,7 +78,7 @@ export interface PgReport {
 
 /** The raw PG statistics: the latest stats of each PG by pool, and what each reporter said last. */
 export interface PgStatsState {
-  readonly pgs: { readonly [pool: string]: { readonly [pgid: string]: PgStat } };
+  readonly pgs: PgTable;
   readonly reporters: { readonly [reporter: string]: PgReport };
   /** The running sums and the deltas between the manager's ticks, which rates are computed from. */
   readonly deltas: PgDeltas;

@@ -103,11 +103,11 @@ export function applyTicks(p: Draft<PgDeltas>, t: number): void {
   p.version += u.ticks;
   p.tick = u.last;
   push(p.deltas, u.deltas);
-  p.sumAtTick = [...p.sum];
+  p.sumAtTick = p.sum;
   for (const [pool, deltas] of u.pools) {
     const pd = p.pools[pool]!;
     push(pd.deltas, deltas);
-    pd.sumAtTick = [...pd.sum];
+    pd.sumAtTick = pd.sum;
   }
 }
 

@@ -1,20 +1,13 @@
-import type { Draft } from 'immer';
+import { type Draft, isDraft, original } from 'immer';
 import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { deepFreeze } from '../deep-freeze.ts';
+import { bucketOf, poolOfPgid, poolPgCount, seedOfPgid } from '../pg-table.ts';
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
 import type { Reducer } from './reducer.ts';
 
-/** The pool of a PG id `<pool>.<hex seed>`. */
-export function poolOfPgid(pgid: string): string {
-  const dot = pgid.indexOf('.');
-  return dot < 0 ? pgid : pgid.slice(0, dot);
-}
-
-/** A PG id's seed (`"3.1f"` → 31). */
-export function seedOfPgid(pgid: string): number {
-  return Number.parseInt(pgid.slice(pgid.indexOf('.') + 1), 16);
-}
+export { poolOfPgid, seedOfPgid } from '../pg-table.ts';
 
 /** `pg_stat_t::get_version_pair`: which of two reports of a PG is the newer. */
 function versionPair(s: PgStat): [number, number] {
@@ -27,6 +20,18 @@ function isOlder(a: PgStat, b: PgStat): boolean {
   return ea < eb || (ea === eb && sa < sb);
 }
 
+/** The plain value of a part of the draft that is only ever replaced, never changed in place. */
+function plain<T>(v: T): T {
+  return (isDraft(v) ? original(v as Draft<T>) : v) as T;
+}
+
+/** `a + b * sign` as a new vector: the sums are replaced, not written element by element through the draft. */
+function plus(a: readonly number[], b: readonly number[], sign: number): number[] {
+  const out = a.slice();
+  addVector(out, b, sign);
+  return out;
+}
+
 /** Adds a per-pool change to the running sums. */
 export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly number[], sign = 1): void {
   let pd = deltas.pools[pool];
@@ -34,8 +39,8 @@ export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly num
     deltas.pools[pool] = emptyPoolDeltas() as Draft<PgDeltas['pools'][string]>;
     pd = deltas.pools[pool]!;
   }
-  addVector(pd.sum, v, sign);
-  addVector(deltas.sum, v, sign);
+  pd.sum = plus(plain(pd.sum), v, sign);
+  deltas.sum = plus(plain(deltas.sum), v, sign);
 }
 
 /**
@@ -49,21 +54,20 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
   applyTicks(stats.deltas, event.t);
   const osdMap = draft.maps.osd_map?.map;
   const pgNum = osdMap === undefined ? null : new Map(osdMap.pools.map((p) => [String(p.pool), p.pg_num]));
-  const pools = stats.pgs;
+  const pools = stats.pgs as Draft<Record<string, Record<string, Record<string, PgStat>>>>;
   const changes = new Map<string, number[]>();
   const pgids: string[] = [];
   for (const stat of event.pg_stats) {
     const pool = poolOfPgid(stat.pgid);
+    const seed = seedOfPgid(stat.pgid);
     if (pgNum !== null) {
       const n = pgNum.get(pool);
-      if (n === undefined || seedOfPgid(stat.pgid) >= n) continue;
+      if (n === undefined || seed >= n) continue;
     }
-    let byPg = pools[pool];
-    if (byPg === undefined) {
-      byPg = {};
-      pools[pool] = byPg;
-    }
-    const prev = byPg[stat.pgid] as PgStat | undefined;
+    const bucketKey = bucketOf(seed);
+    // The stats held are never changed in place, so the original of a drafted one is its value (and cheaper to read).
+    const held = pools[pool]?.[bucketKey]?.[stat.pgid];
+    const prev = plain(held) as PgStat | undefined;
     if (prev !== undefined && isOlder(stat, prev)) continue;
     let change = changes.get(pool);
     if (change === undefined) {
@@ -72,7 +76,17 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     }
     addVector(change, pgStatVector(stat));
     if (prev !== undefined) addVector(change, pgStatVector(prev), -1);
-    byPg[stat.pgid] = stat;
+    let inPool = pools[pool];
+    if (inPool === undefined) {
+      pools[pool] = {};
+      inPool = pools[pool]!;
+    }
+    let bucket = inPool[bucketKey];
+    if (bucket === undefined) {
+      inPool[bucketKey] = {};
+      bucket = inPool[bucketKey]!;
+    }
+    bucket[stat.pgid] = deepFreeze(stat) as Draft<PgStat>;
     pgids.push(stat.pgid);
   }
   for (const [pool, v] of changes) addToSums(stats.deltas, pool, v);
@@ -110,24 +124,25 @@ export function dropGonePgs(
   };
   for (const pool of Object.keys(stats.pgs)) {
     const n = pgNum.get(pool);
-    const byPg = stats.pgs[pool]!;
+    const byPool = stats.pgs[pool] as Draft<Record<string, Record<string, PgStat>>>;
     if (n === undefined) {
       tick();
       const pd = stats.deltas.pools[pool];
-      if (pd !== undefined) addVector(stats.deltas.sum, pd.sum, -1);
+      if (pd !== undefined) stats.deltas.sum = plus(plain(stats.deltas.sum), plain(pd.sum), -1);
       delete stats.deltas.pools[pool];
       delete stats.pgs[pool];
       continue;
     }
     const before = prevPgNum.get(pool);
     if (before !== undefined && before <= n) continue;
-    const ids = Object.keys(byPg);
-    if (ids.length <= n) continue;
-    for (const pgid of ids) {
-      if (seedOfPgid(pgid) < n) continue;
-      tick();
-      addToSums(stats.deltas, pool, pgStatVector(byPg[pgid] as PgStat), -1);
-      delete byPg[pgid];
+    if (poolPgCount(byPool) <= n) continue;
+    for (const [bucketKey, bucket] of Object.entries(byPool)) {
+      for (const [pgid, stat] of Object.entries(bucket)) {
+        if (seedOfPgid(pgid) < n) continue;
+        tick();
+        addToSums(stats.deltas, pool, pgStatVector(plain(stat) as PgStat), -1);
+        delete byPool[bucketKey]![pgid];
+      }
     }
   }
 }

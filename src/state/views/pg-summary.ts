@@ -1,6 +1,7 @@
 import type { OsdStat, PgStat } from '../../../schemas/daemon/index.ts';
 import type { OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState, PgStatsState } from '../cluster-state.ts';
+import { poolPgs, seedOfPgid } from '../pg-table.ts';
 import { type PoolStat, STAT_SUM_FIELDS, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
 
 export type { PoolStat, Statfs, StatSum } from '../pool-stat.ts';
@@ -43,11 +44,6 @@ export function addStatfs(into: Statfs, statfs: Partial<Record<string, unknown>>
   }
 }
 
-/** A PG id's seed (`"3.1f"` → 31). */
-function seedOf(pgid: string): number {
-  return Number.parseInt(pgid.slice(pgid.indexOf('.') + 1), 16);
-}
-
 /** Whether OSD `id` is up in the OSD map (`OSDMap::is_up`; a missing OSD is down). */
 export function osdIsUp(map: OsdMap, id: number): boolean {
   return map.osds.some((o) => o.osd === id && o.up === 1);
@@ -63,32 +59,31 @@ function pgEntries(pgs: PgStatsState['pgs'], map: OsdMap | undefined): PgEntry[]
   const out: PgEntry[] = [];
   if (map === undefined) {
     for (const pool of Object.keys(pgs).sort((a, b) => Number(a) - Number(b))) {
-      const byPg = Object.entries(pgs[pool]!).sort((a, b) => seedOf(a[0]) - seedOf(b[0]));
-      for (const [pgid, stat] of byPg) out.push({ pgid, pool: Number(pool), state: stat.state, stat });
+      const stats = [...poolPgs(pgs[pool])].sort((a, b) => seedOfPgid(a.pgid) - seedOfPgid(b.pgid));
+      for (const stat of stats) out.push({ pgid: stat.pgid, pool: Number(pool), state: stat.state, stat });
     }
     return out;
   }
+  const up = new Set(map.osds.filter((o) => o.up === 1).map((o) => o.osd));
   const pools = [...map.pools].sort((a, b) => a.pool - b.pool);
   for (const pool of pools) {
-    const reported = pgs[String(pool.pool)] ?? {};
     const bySeed = new Map<number, PgStat>();
-    for (const [pgid, stat] of Object.entries(reported)) bySeed.set(seedOf(pgid), stat);
+    for (const stat of poolPgs(pgs[String(pool.pool)])) bySeed.set(seedOfPgid(stat.pgid), stat);
     for (let ps = 0; ps < pool.pg_num; ps++) {
-      const pgid = `${pool.pool}.${ps.toString(16)}`;
       const stat = bySeed.get(ps) ?? null;
+      const pgid = stat?.pgid ?? `${pool.pool}.${ps.toString(16)}`;
       let state = stat?.state ?? 'unknown';
-      if (
-        stat !== null &&
-        stat.acting_primary !== -1 &&
-        !state.split('+').includes('stale') &&
-        !osdIsUp(map, stat.acting_primary)
-      ) {
+      if (stat !== null && stat.acting_primary !== -1 && !up.has(stat.acting_primary) && !isStale(state)) {
         state = `stale+${state}`;
       }
       out.push({ pgid, pool: pool.pool, state, stat });
     }
   }
   return out;
+}
+
+function isStale(state: string): boolean {
+  return state === 'stale' || state.startsWith('stale+') || state.includes('+stale');
 }
 
 const sumsMemo = new WeakMap<object, WeakMap<object, PgMapSums>>();
@@ -182,13 +177,7 @@ export interface PgSummary {
   readonly pg_stats_sum: PoolStat;
 }
 
-function deepFreeze<T>(o: T): T {
-  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
-  }
-  return o;
-}
+import { deepFreeze } from '../deep-freeze.ts';
 
 export { deepFreeze };
 
