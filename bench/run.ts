@@ -1,23 +1,78 @@
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAccessors, printAccessors } from './accessors.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
+import { benchNotify, printNotify } from './notify.bench.ts';
+import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 
-const traces = fileURLToPath(new URL('../traces/', import.meta.url));
-const json = process.argv.includes('--json');
-const machine = { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' };
+/** The simulated sizes of the suite, and how many seconds of stream time each replays. */
+export const DEFAULT_SIZES: readonly ScaleSize[] = [
+  { osds: 1000, duration: 30 },
+  { osds: 10_000, duration: 20 },
+];
 
-const accessors = benchAccessors(`${traces}pacific-3osd.jsonl.gz`);
-const fold = benchFold([`${traces}pacific-3osd.jsonl.gz`, `${traces}pacific-3osd-patch.jsonl.gz`]);
-const commands = await benchCommands();
+export interface BenchOptions {
+  readonly json?: boolean;
+  /** Simulated cluster sizes (OSDs); the recorded 3-OSD trace always runs. */
+  readonly sizes?: readonly ScaleSize[];
+  /** Told what is running (on stderr), so that a long run shows progress. */
+  readonly onStage?: (stage: string) => void;
+}
 
-if (json) {
-  console.log(JSON.stringify({ machine, accessors, fold, commands }));
-} else {
-  console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu})`);
+/** Runs the benchmark suite and prints it (or its JSON). */
+export async function runBench(options: BenchOptions = {}): Promise<void> {
+  const traces = fileURLToPath(new URL('../traces/', import.meta.url));
+  const stage = options.onStage ?? (() => {});
+  const machine = {
+    node: process.version,
+    cpus: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+  };
+  stage('accessors on the recorded 3-OSD trace');
+  const accessors = await benchAccessors(`${traces}pacific-3osd.jsonl.gz`);
+  stage('fold throughput of the recorded traces');
+  const fold = benchFold([`${traces}pacific-3osd.jsonl.gz`, `${traces}pacific-3osd-patch.jsonl.gz`]);
+  stage('notify latency with 1, 10 and 50 modules');
+  const notify = await benchNotify(`${traces}pacific-3osd.jsonl.gz`);
+  stage('command round trip through the admin socket');
+  const commands = await benchCommands();
+  const scale = [];
+  for (const size of options.sizes ?? DEFAULT_SIZES) {
+    stage(`simulated cluster of ${size.osds} OSDs`);
+    scale.push(await benchScale(size));
+  }
+  if (options.json) {
+    console.log(JSON.stringify({ machine, accessors, fold, notify, commands, scale }));
+    return;
+  }
+  console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.memGiB} GiB`);
   printAccessors(accessors.rows);
   printFold(fold);
+  printNotify(notify);
   printCommands(commands);
+  printScale(scale);
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
+}
+
+/** `--sizes 1000,10000` → the simulated sizes (with their default durations). */
+export function parseSizes(text: string): ScaleSize[] {
+  return text
+    .split(',')
+    .filter((x) => x !== '')
+    .map((x) => {
+      const osds = Number(x);
+      if (!Number.isInteger(osds) || osds < 3) throw new Error(`a size is a number of OSDs (3 or more), not "${x}"`);
+      return { osds, duration: osds >= 10_000 ? 20 : 30 };
+    });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--sizes');
+  await runBench({
+    json: process.argv.includes('--json'),
+    ...(i > 0 ? { sizes: parseSizes(process.argv[i + 1] ?? '') } : {}),
+    onStage: (s) => process.stderr.write(`bench: ${s}\n`),
+  });
 }

@@ -44,7 +44,10 @@ export interface CliResult {
 }
 
 /** Runs `mgrkit ARGS...` as a user would, in its own process. */
-export function runCli(args: string[], options: { killAfterMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { killAfterMs?: number; killWhen?: () => Promise<boolean> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -57,8 +60,22 @@ export function runCli(args: string[], options: { killAfterMs?: number } = {}): 
     });
     const timer =
       options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    let done = false;
+    if (options.killWhen !== undefined) {
+      const poll = async () => {
+        while (!done) {
+          if (await options.killWhen!()) {
+            child.kill('SIGKILL');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      void poll();
+    }
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      done = true;
       if (timer) clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });

@@ -271,6 +271,22 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('bench')
+    .description(
+      'the benchmark suite: accessor latency from a module against a deep copy and real ceph-mgr, fold and replay throughput, notify latency, command round trip, recovery and memory at simulated 1,000 and 10,000 OSDs',
+    )
+    .option('--json', 'print the results as one JSON object')
+    .option('--sizes <osds,...>', 'simulated cluster sizes in OSDs (default 1000,10000)')
+    .action(async (o) => {
+      const { parseSizes, runBench } = await import('../../bench/run.ts');
+      await runBench({
+        json: o.json === true,
+        ...(o.sizes ? { sizes: parseSizes(o.sizes) } : {}),
+        onStage: (stage) => process.stderr.write(`bench: ${stage}\n`),
+      });
+    });
+
+  program
     .command('digest')
     .description('print the state digest: sha-256 of the canonical JSON of the whole cluster state')
     .option('--db <dir>', 'store directory', DEFAULT_DB)

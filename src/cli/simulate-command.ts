@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
-import { SimOptionsSchema, type SimOptionsInput } from '../sources/simulator/sim-options.ts';
+import { type SimOptionsInput, SimOptionsSchema } from '../sources/simulator/sim-options.ts';
 import { SimulatedCluster } from '../sources/simulator/simulated-cluster.ts';
 import { writeEvents, writeTraceFile } from '../sources/simulator/write-trace.ts';
 
@@ -47,6 +47,7 @@ interface SimulateFlags {
   statsPeriod?: number;
   start?: number;
   scenario: boolean;
+  fullStats?: boolean;
   output?: string;
 }
 
@@ -57,6 +58,7 @@ function simOptions(o: SimulateFlags): SimOptionsInput {
   const input: SimOptionsInput = {
     osds: o.osds,
     scenario: o.scenario,
+    ...(o.fullStats ? { fullStats: true } : {}),
     ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
     ...(o.pools !== undefined ? { pools: o.pools } : {}),
     ...(o.pgs !== undefined ? { pgs: o.pgs } : {}),
@@ -78,13 +80,15 @@ function createBar(durationS: number) {
   if (!process.stderr.isTTY) return { update: (_s: number, _e: number) => {}, stop: () => {} };
   const bar = new SingleBar({
     stream: process.stderr,
-    format: 'simulate [{bar}] {percentage}% | {value}/{total} s of stream time | {events} events | {duration_formatted}',
+    format:
+      'simulate [{bar}] {percentage}% | {value}/{total} s of stream time | {events} events | {duration_formatted}',
     hideCursor: true,
     clearOnComplete: true,
   });
   bar.start(Math.ceil(durationS), 0, { events: 0 });
   return {
-    update: (seconds: number, events: number) => bar.update(Math.min(Math.ceil(durationS), Math.floor(seconds)), { events }),
+    update: (seconds: number, events: number) =>
+      bar.update(Math.min(Math.ceil(durationS), Math.floor(seconds)), { events }),
     stop: () => bar.stop(),
   };
 }
@@ -116,9 +120,17 @@ export function registerSimulateCommand(program: Command): void {
         '(an OSD failure and recovery, a flap under noout, a pool created, split and deleted) over stream time',
     )
     .requiredOption('--osds <n>', 'number of OSDs (ids 0..n-1)', parseCount)
-    .option('--hosts <n>', 'hosts the OSDs are spread over, the failure domain (default: 8 OSDs a host, at least 3)', parseCount)
+    .option(
+      '--hosts <n>',
+      'hosts the OSDs are spread over, the failure domain (default: 8 OSDs a host, at least 3)',
+      parseCount,
+    )
     .option('--pools <n>', 'number of pools (default: 3)', parseCount)
-    .option('--pgs <n>', 'total PGs across the pools, a power of two per pool (default: ~100 PG replicas per OSD)', parseCount)
+    .option(
+      '--pgs <n>',
+      'total PGs across the pools, a power of two per pool (default: ~100 PG replicas per OSD)',
+      parseCount,
+    )
     .option('--duration <seconds>', 'seconds of stream time to simulate (default: 120)', parseSeconds)
     .option('--seed <n>', 'seed of every random choice: the same seed gives the same bytes (default: 1)', parseInteger)
     .option('--stats-period <seconds>', 'seconds between two reports of an OSD, whole seconds (default: 5)', parseCount)
@@ -128,6 +140,10 @@ export function registerSimulateCommand(program: Command): void {
       parseStart,
     )
     .option('--no-scenario', 'client IO only: no failures, flaps, flags or pool changes')
+    .option(
+      '--full-stats',
+      "every pg_stats carries all of its OSD's primary PGs, as Ceph sends them (default: only those that changed)",
+    )
     .option('-o, --output <file>', 'write the trace to FILE (gzip when it ends in .gz) instead of stdout')
     .action(async (o: SimulateFlags) => {
       const input = simOptions(o);

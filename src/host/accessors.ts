@@ -3,7 +3,7 @@ import type { HealthChecks } from '../health/health-checks.ts';
 import { mergeHealth } from '../health/merged-health.ts';
 import { typedCephValue } from '../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../options/ceph-options.ts';
-import type { ClusterState, CounterSample } from '../state/cluster-state.ts';
+import type { ClusterState, CounterSample, DaemonState } from '../state/cluster-state.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
@@ -170,19 +170,22 @@ export class Accessors {
   get_all_perf_counters(
     prioLimit = 5,
     services: readonly string[] = ['mds', 'mon', 'osd', 'rbd-mirror', 'rgw', 'tcmu-runner'],
-  ): Record<string, Record<string, Record<string, unknown>>> {
-    const out: Record<string, Record<string, Record<string, unknown>>> = {};
-    for (const [name, d] of Object.entries(this.current().daemons).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (!services.includes(d.type)) continue;
-      const counters: Record<string, Record<string, unknown>> = {};
-      for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
-        if ((schema.priority ?? 0) < prioLimit) continue;
-        const last = d.counters[path]?.at(-1);
-        if (last === undefined) continue;
-        counters[path] =
-          last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] };
+  ): Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>> {
+    const daemons = this.current().daemons;
+    const key = `${prioLimit}|${services.join(',')}`;
+    let byKey = allCountersMemo.get(daemons);
+    if (byKey === undefined) {
+      byKey = new Map();
+      allCountersMemo.set(daemons, byKey);
+    }
+    let out = byKey.get(key);
+    if (out === undefined) {
+      const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
+      for (const [name, d] of Object.entries(daemons).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        if (services.includes(d.type)) built[name] = daemonCounters(d, prioLimit);
       }
-      out[name] = counters;
+      out = Object.freeze(built);
+      byKey.set(key, out);
     }
     return out;
   }
@@ -199,4 +202,33 @@ export class Accessors {
     const timeout = this.opts.monConnectionTimeout?.() ?? DEFAULT_MON_CONNECTION_TIMEOUT;
     return now - s.stamp <= timeout * 1000;
   }
+}
+
+type CounterTable = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+const allCountersMemo = new WeakMap<object, Map<string, Readonly<Record<string, CounterTable>>>>();
+const daemonCountersMemo = new WeakMap<DaemonState, Map<number, CounterTable>>();
+
+/** One daemon's counters at or above a priority, with their latest values: built once per daemon state. */
+function daemonCounters(d: DaemonState, prioLimit: number): CounterTable {
+  let byPrio = daemonCountersMemo.get(d);
+  if (byPrio === undefined) {
+    byPrio = new Map();
+    daemonCountersMemo.set(d, byPrio);
+  }
+  let v = byPrio.get(prioLimit);
+  if (v === undefined) {
+    const counters: Record<string, Readonly<Record<string, unknown>>> = {};
+    for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
+      if ((schema.priority ?? 0) < prioLimit) continue;
+      const last = d.counters[path]?.at(-1);
+      if (last === undefined) continue;
+      counters[path] = Object.freeze(
+        last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },
+      );
+    }
+    v = Object.freeze(counters);
+    byPrio.set(prioLimit, v);
+  }
+  return v;
 }

@@ -2,6 +2,7 @@ import { type Draft, produce } from 'immer';
 import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import type { ClusterState } from './cluster-state.ts';
+import { deepFreeze } from './deep-freeze.ts';
 import { REDUCERS } from './reducers/index.ts';
 import type { Reducer } from './reducers/reducer.ts';
 
@@ -50,6 +51,8 @@ export function foldBatch<R>(
   const next = produce(state, (draft: Draft<ClusterState>) => {
     for (let i = 0; i < inputs.length; i++) {
       const { event, ref } = inputs[i]!;
+      // Frozen before it enters the draft, an event's payload is not walked again when the snapshot is finalised.
+      deepFreeze(event);
       const seq = draft.seq + 1;
       const t = Math.max(event.t, draft.stamp);
       const sequenced = { ...event, seq, t } as JournaledEvent;

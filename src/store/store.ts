@@ -88,7 +88,8 @@ export class Store {
 
   /** Journal events with `after < seq <= upTo`, in order. */
   *events(after: number, upTo = Number.MAX_SAFE_INTEGER): Generator<JournaledEvent> {
-    const end = Math.min(upTo, 0xffffffff);
+    // uint32 keys: the exclusive end bound must itself fit.
+    const end = Math.min(upTo, 0xfffffffe);
     for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield value;
   }
 

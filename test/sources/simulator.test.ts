@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { type ClusterEvent, ClusterEventSchema } from '../../schemas/event.ts';
+import { main } from '../../src/cli/main.ts';
 import { Accessors } from '../../src/host/accessors.ts';
 import { simulateEvents } from '../../src/sources/simulator/simulate-events.ts';
 import { SimulatedCluster } from '../../src/sources/simulator/simulated-cluster.ts';
@@ -11,8 +12,8 @@ import { type ClusterState, createEmptyState } from '../../src/state/cluster-sta
 import { foldBatch } from '../../src/state/fold.ts';
 import { runCli, tempDir } from '../helpers.ts';
 
-/** A small cluster that still has room for the whole scenario: 12 OSDs on 4 hosts, reports every second. */
-const SMALL = { osds: 12, hosts: 4, pgs: 256, duration: 120, statsPeriod: 1, seed: 7 } as const;
+/** A small cluster that still has room for the whole scenario: 8 OSDs on 4 hosts, reports every 2 s. */
+const SMALL = { osds: 8, hosts: 4, pgs: 128, duration: 90, statsPeriod: 2, seed: 7 } as const;
 
 const traceText = (options: Parameters<typeof simulateEvents>[0]) =>
   [...simulateEvents(options)].map((e) => JSON.stringify(e)).join('\n');
@@ -37,6 +38,26 @@ function foldAll(events: Iterable<ClusterEvent>, each: (s: ClusterState) => void
   }
   flush();
   return state;
+}
+
+/** Runs `fn` with stdout and stderr captured (the CLI in-process, without a process per run). */
+async function quietly(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const { stdout, stderr } = process;
+  const saved = [stdout.write, stderr.write];
+  stdout.write = ((chunk: string | Uint8Array) => {
+    out.stdout += String(chunk);
+    return true;
+  }) as typeof stdout.write;
+  stderr.write = ((chunk: string | Uint8Array) => {
+    out.stderr += String(chunk);
+    return true;
+  }) as typeof stderr.write;
+  try {
+    return { code: await fn(), ...out };
+  } finally {
+    [stdout.write, stderr.write] = saved as [typeof stdout.write, typeof stderr.write];
+  }
 }
 
 const summaryOf = (s: ClusterState) =>
@@ -119,6 +140,44 @@ describe('the simulated cluster', () => {
     assert.deepEqual(sim.command({ prefix: 'osd out', ids: ['3'] }).outs, 'osd.3 is already out. ');
   });
 
+  it('hands out each event once, in time order, as time advances in steps', () => {
+    const sim = new SimulatedCluster({ osds: 9, duration: 40, seed: 2 });
+    const stepped: ClusterEvent[] = [];
+    for (let t = sim.startMs - 1000; t < sim.endMs; t += 700) stepped.push(...sim.advanceTo(t));
+    const whole = [...new SimulatedCluster({ osds: 9, duration: 40, seed: 2 }).events()];
+    assert.deepEqual(
+      stepped.map((e) => JSON.stringify(e)),
+      whole.map((e) => JSON.stringify(e)),
+    );
+  });
+
+  it('boots an OSD again after `osd down` marks it down while it runs', () => {
+    const sim = new SimulatedCluster({ osds: 6, scenario: false, seed: 9 });
+    const events = sim.advanceTo(sim.startMs + 2000);
+    assert.equal(sim.command({ prefix: 'osd down', ids: ['osd.2'] }).outs, 'marked down osd.2. ');
+    assert.equal(sim.command({ prefix: 'osd down', ids: ['2'] }).outs, 'osd.2 is already down. ');
+    events.push(...sim.advanceTo(sim.now + 10_000));
+    const log = events.flatMap((e) => (e.kind === 'clog' ? [e.entry.message] : []));
+    assert.ok(log.includes('Health check failed: 1 osds down (OSD_DOWN)'));
+    assert.ok(log.some((m) => /^osd\.2 \[v2:.*\] boot$/.test(m)));
+    const state = foldAll(events);
+    assert.equal(state.maps.osd_map!.map.osds[2]!.up, 1);
+    assert.equal(state.maps.osd_map!.epoch, events.filter((e) => e.kind === 'osd_map').at(-1)!.epoch);
+  });
+
+  it('resends only changed PGs after the first report, or every PG with fullStats', () => {
+    const secondPeriod = (fullStats: boolean) => {
+      const sim = new SimulatedCluster({ osds: 6, scenario: false, duration: 10, fullStats });
+      let n = 0;
+      for (const e of sim.events()) if (e.kind === 'pg_stats' && e.t >= sim.startMs + 5000) n += e.pg_stats.length;
+      return { n, pgs: sim.pgCount };
+    };
+    const full = secondPeriod(true);
+    assert.equal(full.n, full.pgs);
+    const changed = secondPeriod(false);
+    assert.ok(changed.n > 0 && changed.n < changed.pgs, `${changed.n} of ${changed.pgs}`);
+  });
+
   it('answers bad commands with Ceph errnos and messages', () => {
     const sim = new SimulatedCluster({ osds: 6, scenario: false });
     sim.advanceTo(sim.startMs);
@@ -165,11 +224,11 @@ describe('the simulated cluster', () => {
   it('writes a trace with the CLI that replays through the CLI with nothing rejected', async (t) => {
     const dir = tempDir(t);
     const file = join(dir, 'sim.jsonl.gz');
-    const args = ['simulate', '--osds', '9', '--hosts', '3', '--duration', '60', '--seed', '4', '-o', file];
-    const made = await runCli(args);
+    const args = ['simulate', '--osds', '9', '--hosts', '3', '--duration', '60', '--seed', '4', '-o'];
+    const made = await runCli([...args, file]);
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stdout, /simulated 9 OSDs on 3 hosts, 3 pools, \d+ PGs, 60 s \(seed 4\): \d+ events/);
-    const again = await runCli([...args.slice(0, -1), join(dir, 'again.jsonl.gz')]);
+    const again = await quietly(() => main(['node', 'mgrkit', ...args, join(dir, 'again.jsonl.gz')]));
     assert.equal(again.code, 0);
     assert.deepEqual(
       gunzipSync(readFileSync(join(dir, 'again.jsonl.gz'))),
@@ -183,16 +242,17 @@ describe('the simulated cluster', () => {
     assert.ok(summary.events.accepted > 100);
   });
 
-  it('refuses bad options with exit status 1', async () => {
+  it('refuses bad options with exit status 1 and a message', async () => {
     for (const args of [
       ['--osds', '0'],
       ['--osds', '3', '--hosts', '4'],
       ['--hosts', '3'],
       ['--osds', '3', '--duration', 'x'],
+      ['--osds', '3', '--pools', '5', '--pgs', '4'],
     ]) {
-      const r = await runCli(['simulate', ...args]);
-      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
-      assert.notEqual(r.stderr, '');
+      const r = await quietly(() => main(['node', 'mgrkit', 'simulate', ...args]));
+      assert.equal(r.code, 1, args.join(' '));
+      assert.notEqual(r.stderr, '', args.join(' '));
     }
   });
 });

@@ -115,6 +115,24 @@ describe('the fold', () => {
       'patch,osds',
     ],
     [
+      'a patch giving a field deep in the map the wrong type',
+      patch(E + 1, [
+        { op: 'replace', path: '/epoch', value: E + 1 },
+        { op: 'replace', path: '/osds/1/up', value: 'yes' },
+      ]),
+      'MGR_ERR_FOLD_INVALID_MAP',
+      'patch,osds,1,up',
+    ],
+    [
+      'a patch adding an OSD without its required fields',
+      patch(E + 1, [
+        { op: 'replace', path: '/epoch', value: E + 1 },
+        { op: 'add', path: '/osds/-', value: { osd: 9, weight: 1 } },
+      ]),
+      'MGR_ERR_FOLD_INVALID_MAP',
+      `patch,osds,${firstOsdMap.map!.osds.length},up`,
+    ],
+    [
       'a failing test op',
       patch(E + 1, [{ op: 'test', path: '/epoch', value: 1 }]),
       'MGR_ERR_FOLD_PATCH_TEST',

@@ -1,7 +1,7 @@
 import type { OsdCounters } from './osd-daemon.ts';
 import type { PgEngine } from './pg-engine.ts';
-import type { PoolPgs } from './pg-table.ts';
 import { PG } from './pg-state.ts';
+import type { PoolPgs } from './pg-table.ts';
 import { hashUnit, type Rng } from './rng.ts';
 
 /** Client operations per second the cluster serves, per OSD that is up and in. */
@@ -21,13 +21,6 @@ const READ_LAT_NS = 1.5e6;
 export const HOT_PG_SHARE = 0.02;
 const MIN_HOT_PGS = 32;
 
-/** What one period of client IO did, for the summary line of a trace. */
-export interface IoTotals {
-  writes: number;
-  reads: number;
-  newObjects: number;
-}
-
 /**
  * One stats period of client IO: a rotating set of hot PGs (drawn from the seeded stream) take the period's reads
  * and writes. Writes grow the PG's objects and bytes, fall behind on copies that are down, and count on the
@@ -43,10 +36,9 @@ export function runClientIo(
   engine: PgEngine,
   counters: OsdCounters,
   paused: { reads: boolean; writes: boolean },
-): IoTotals {
-  const totals: IoTotals = { writes: 0, reads: 0, newObjects: 0 };
+): void {
   const pgCount = pools.reduce((s, p) => s + p.pgNum, 0);
-  if (pgCount === 0 || activeOsds === 0) return totals;
+  if (pgCount === 0 || activeOsds === 0) return;
   const hot = Math.min(pgCount, Math.max(MIN_HOT_PGS, Math.ceil(pgCount * HOT_PG_SHARE)));
   const seconds = periodMs / 1000;
   const writesPerPg = paused.writes ? 0 : (activeOsds * WRITE_OPS_PER_OSD * seconds) / hot;
@@ -86,9 +78,5 @@ export function runClientIo(
       counters.rLatNs[primary]! += r * READ_LAT_NS * slow * spread;
       counters.wip[primary] = Math.min(16, counters.wip[primary]! + Math.round(spread * 2));
     }
-    totals.writes += w;
-    totals.reads += r;
-    totals.newObjects += fresh;
   }
-  return totals;
 }

@@ -96,8 +96,22 @@ export function buildCrushMap(topo: Topology): CrushMap {
     for (let r = 0; r < topo.racks; r++) {
       const name = topo.rackNames[r]!;
       const hosts = hostsOfRack(r);
-      buckets.push(bucket(topo.rackBucketId[r]!, name, 'rack', hosts.map((h) => hostRef(h, false))));
-      buckets.push(bucket(topo.rackBucketId[r]! - 1, shadowName(name), 'rack', hosts.map((h) => hostRef(h, true))));
+      buckets.push(
+        bucket(
+          topo.rackBucketId[r]!,
+          name,
+          'rack',
+          hosts.map((h) => hostRef(h, false)),
+        ),
+      );
+      buckets.push(
+        bucket(
+          topo.rackBucketId[r]! - 1,
+          shadowName(name),
+          'rack',
+          hosts.map((h) => hostRef(h, true)),
+        ),
+      );
       for (const h of hosts) addHost(h);
     }
   } else {

@@ -3,7 +3,7 @@ import type { PatchOperation } from '../../../schemas/patch.ts';
 type Json = Extract<PatchOperation, { op: 'replace' }>['value'];
 type Container = Record<string, unknown> | unknown[];
 
-const escape = (seg: string | number) => String(seg).replaceAll('~', '~0').replaceAll('/', '~1');
+const escapeSegment = (seg: string | number) => String(seg).replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** A JSON value copied, so that later edits of the live map never reach an operation already handed out. */
 function snapshot<T>(value: T): T {
@@ -26,7 +26,7 @@ export class MapEditor<M extends object> {
   }
 
   private pointer(path: ReadonlyArray<string | number>): string {
-    return `/${path.map(escape).join('/')}`;
+    return `/${path.map(escapeSegment).join('/')}`;
   }
 
   /** Sets an existing member (or array element) to a new value; an unchanged value records nothing. */

@@ -61,8 +61,20 @@ const fail = (errno: number, outs: string): CommandResult => ({ retval: -errno, 
 
 const Id = z.union([z.string(), z.number().int()]).transform(String);
 const Ids = z.union([Id, z.array(Id)]).transform((v) => (Array.isArray(v) ? v : [v]));
-const Int = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
-const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const Int = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+const Num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
 const ARGS = {
   ids: z.looseObject({ ids: Ids }),
@@ -174,6 +186,7 @@ function poolRm(t: MonCommandTarget, cmd: MonCommand): CommandResult {
   const args = parse(ARGS.poolRm, cmd);
   if (isResult(args)) return args;
   const pool = t.pool(args.pool);
+  // Ceph's monitors answer 0 here (deleting is idempotent); -ENOENT lets a module tell a typo from a deletion.
   if (pool === undefined) return fail(ENOENT, `pool '${args.pool}' does not exist`);
   if (args.pool2 !== args.pool || args.yes_i_really_really_mean_it !== true) {
     return fail(

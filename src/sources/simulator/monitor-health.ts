@@ -2,8 +2,8 @@ import type { HealthCheck, HealthMap } from '../../../schemas/maps/health.ts';
 import type { ClogPriority } from './cluster-log.ts';
 import { warnedFlags } from './osd-flags.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
-import type { PoolPgs } from './pg-table.ts';
 import { PG, pgStateString } from './pg-state.ts';
+import type { PoolPgs } from './pg-table.ts';
 import { crushLocation, type Topology } from './topology.ts';
 
 /** Ceph's `mon_health_max_detail`: a check lists at most this many detail lines. */
@@ -122,7 +122,11 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  const sorted = Object.fromEntries(Object.keys(checks).sort().map((k) => [k, checks[k]!]));
+  const sorted = Object.fromEntries(
+    Object.keys(checks)
+      .sort()
+      .map((k) => [k, checks[k]!]),
+  );
   const status = Object.keys(sorted).length === 0 ? 'HEALTH_OK' : 'HEALTH_WARN';
   return { checks: sorted, mutes: [], status };
 }

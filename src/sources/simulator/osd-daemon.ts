@@ -35,7 +35,12 @@ export const OSD_PERF_SCHEMA: PerfSchema = {
     units: 1,
   },
   'osd.op_r': { description: 'Client read operations', priority: 5, type: 10, units: 1 },
-  'osd.op_r_latency': { description: 'Latency of read operation (including queue time)', priority: 5, type: 5, units: 1 },
+  'osd.op_r_latency': {
+    description: 'Latency of read operation (including queue time)',
+    priority: 5,
+    type: 5,
+    units: 1,
+  },
   'osd.op_r_out_bytes': { description: 'Client data read', priority: 5, type: 10, units: 0 },
   'osd.op_rw': { description: 'Client read-modify-write operations', priority: 5, type: 10, units: 1 },
   'osd.op_w': { description: 'Client write operations', priority: 5, type: 10, units: 1 },
@@ -85,7 +90,13 @@ export class OsdCounters {
   }
 
   /** The `daemon_report` counters of one OSD, with its PG count and space figures. */
-  report(o: number, numPgs: number, removing: number, statBytes: number, usedBytes: number): Record<string, CounterValue> {
+  report(
+    o: number,
+    numPgs: number,
+    removing: number,
+    statBytes: number,
+    usedBytes: number,
+  ): Record<string, CounterValue> {
     const r = this.opR[o]!;
     const w = this.opW[o]!;
     const avg = (count: number, sumNs: number) => ({ avgcount: count, sum: Math.round(sumNs) });

@@ -27,7 +27,12 @@ export const OSDMAP_FLAG_BITS = {
 export type OsdMapFlag = keyof typeof OSDMAP_FLAG_BITS;
 
 /** What a Pacific cluster has set from the start. */
-export const DEFAULT_FLAGS: readonly OsdMapFlag[] = ['sortbitwise', 'recovery_deletes', 'purged_snapdirs', 'pglog_hardlimit'];
+export const DEFAULT_FLAGS: readonly OsdMapFlag[] = [
+  'sortbitwise',
+  'recovery_deletes',
+  'purged_snapdirs',
+  'pglog_hardlimit',
+];
 
 /** The keys `ceph osd set|unset` takes (`pause` sets both pauserd and pausewr). */
 export const SETTABLE_FLAGS = [

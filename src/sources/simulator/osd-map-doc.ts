@@ -1,5 +1,5 @@
-import type { PatchOperation } from '../../../schemas/patch.ts';
 import type { Osd, OsdMap, OsdXinfo, PgTemp, Pool } from '../../../schemas/maps/osd-map.ts';
+import type { PatchOperation } from '../../../schemas/patch.ts';
 import { cephStamp } from './ceph-time.ts';
 import { MapEditor } from './map-editor.ts';
 import { DEFAULT_FLAGS, flagFields, type OsdMapFlag } from './osd-flags.ts';
@@ -11,7 +11,10 @@ const OSD_FEATURES = Number('4540138314316775423');
 
 /** A UUID made of keyed hashes: the same for the same key, and shaped like a version-4 UUID. */
 export function uuidOf(...key: number[]): string {
-  const hex = (i: number) => hash32(key[0] ?? 0, key[1] ?? 0, key[2] ?? 0, i).toString(16).padStart(8, '0');
+  const hex = (i: number) =>
+    hash32(key[0] ?? 0, key[1] ?? 0, key[2] ?? 0, i)
+      .toString(16)
+      .padStart(8, '0');
   const a = hex(1) + hex(2) + hex(3) + hex(4);
   return `${a.slice(0, 8)}-${a.slice(8, 12)}-4${a.slice(13, 16)}-a${a.slice(17, 20)}-${a.slice(20, 32)}`;
 }
@@ -345,7 +348,10 @@ export class OsdMapDoc {
 
   /** `osd reweight`: the share of its CRUSH weight an in OSD takes, 16.16 fixed point. */
   setReweight(o: number, w16: number, nowMs: number): void {
-    if (w16 === 0) return this.markOut(o, nowMs, false);
+    if (w16 === 0) {
+      this.markOut(o, nowMs, false);
+      return;
+    }
     if (this.in[o] === 0) this.markIn(o, nowMs);
     this.reweight[o] = w16;
     this.editor.replace(['osds', o, 'weight'], w16 / WEIGHT_ONE);

@@ -66,23 +66,52 @@ export function computeUsage(osds: number, pools: readonly PoolPgs[]): OsdUsage 
   return { numPgs, dataBytes, totalCopies, totalObjects, totalBytes };
 }
 
+/** Bitmap rows are built for a block of OSDs at a time, at most this many 32-bit words (64 MiB). */
+const PEER_BITMAP_WORDS = 1 << 24;
+
 /**
  * Heartbeat peers: the OSDs each one shares a PG with (by CRUSH placement), sorted, as an OSD's `hb_peers` lists
- * them. Placement changes rarely, so this is rebuilt only when it does.
+ * them. One bit per (OSD, peer) pair, filled from every PG's placement, so a million PGs take one pass, not a
+ * million set insertions; very large clusters take a pass per block of OSDs to bound the bitmap.
  */
 export function computePeers(osds: number, pools: readonly PoolPgs[]): Int32Array[] {
-  const sets: Array<Set<number>> = Array.from({ length: osds }, () => new Set());
-  for (const p of pools) {
-    const { rawLen } = p.cols;
-    const raw = p.sets.raw;
-    for (let ps = 0; ps < p.pgNum; ps++) {
-      const base = ps * p.stride;
-      const n = rawLen[ps]!;
-      for (let i = 0; i < n; i++) {
-        const a = raw[base + i]!;
-        for (let j = 0; j < n; j++) if (i !== j) sets[a]!.add(raw[base + j]!);
+  const words = Math.ceil(osds / 32);
+  const block = Math.max(1, Math.min(osds, Math.floor(PEER_BITMAP_WORDS / words)));
+  const out: Int32Array[] = new Array(osds);
+  const found: number[] = [];
+  for (let b0 = 0; b0 < osds; b0 += block) {
+    const b1 = Math.min(osds, b0 + block);
+    const bits = new Uint32Array((b1 - b0) * words);
+    for (const p of pools) {
+      const { rawLen } = p.cols;
+      const raw = p.sets.raw;
+      for (let ps = 0; ps < p.pgNum; ps++) {
+        const base = ps * p.stride;
+        const n = rawLen[ps]!;
+        for (let i = 0; i < n; i++) {
+          const a = raw[base + i]!;
+          if (a < b0 || a >= b1) continue;
+          const row = (a - b0) * words;
+          for (let j = 0; j < n; j++) {
+            const q = raw[base + j]!;
+            if (j !== i) bits[row + (q >>> 5)]! |= 1 << (q & 31);
+          }
+        }
       }
     }
+    for (let a = b0; a < b1; a++) {
+      found.length = 0;
+      const row = (a - b0) * words;
+      for (let w = 0; w < words; w++) {
+        let word = bits[row + w]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word & -word);
+          found.push(w * 32 + bit);
+          word &= word - 1;
+        }
+      }
+      out[a] = Int32Array.from(found);
+    }
   }
-  return sets.map((s) => Int32Array.from(s).sort());
+  return out;
 }

@@ -1,7 +1,7 @@
 import type { OsdMapDoc } from './osd-map-doc.ts';
-import { mapPg, placementSeed, stableMod } from './placement.ts';
-import type { PoolPgs } from './pg-table.ts';
 import { ACTIVE_CLEAN, PG } from './pg-state.ts';
+import type { PoolPgs } from './pg-table.ts';
+import { mapPg, placementSeed, stableMod } from './placement.ts';
 import { hashUnit } from './rng.ts';
 import type { Topology } from './topology.ts';
 
@@ -306,9 +306,7 @@ export class PgEngine {
     const { pool, ps } = a;
     const acting = pool.list('acting', ps);
     return (
-      acting.length === pool.size &&
-      sameList(acting, pool.list('up', ps)) &&
-      acting.every((o) => a.copies.get(o) === 0)
+      acting.length === pool.size && sameList(acting, pool.list('up', ps)) && acting.every((o) => a.copies.get(o) === 0)
     );
   }
 

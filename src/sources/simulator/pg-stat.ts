@@ -1,13 +1,21 @@
 import type { PgStat } from '../../../schemas/daemon/pg-stats.ts';
 import { cephStamp } from './ceph-time.ts';
-import type { PoolPgs } from './pg-table.ts';
 import { PG, pgStateString } from './pg-state.ts';
+import type { PoolPgs } from './pg-table.ts';
 
 /** PG log entries a PG keeps (`osd_min_pg_log_entries`-ish once trimmed). */
 const LOG_ENTRIES = 3000;
 
 /** Ceph prints a zero `utime_t` as `0.000000`. */
-const stamp = (ms: number) => (ms === 0 ? '0.000000' : cephStamp(ms));
+function stamp(ms: number): string {
+  return ms === 0 ? '0.000000' : cephStamp(ms);
+}
+
+function slice(set: Int32Array, base: number, len: number): number[] {
+  const out = new Array<number>(len);
+  for (let j = 0; j < len; j++) out[j] = set[base + j]!;
+  return out;
+}
 
 /**
  * One PG's stats as its primary reports them: an element of `ceph pg dump`'s `pg_stats`, every field in Ceph's
@@ -17,13 +25,14 @@ const stamp = (ms: number) => (ms === 0 ? '0.000000' : cephStamp(ms));
 export function pgStatOf(pool: PoolPgs, ps: number, now: number, epoch: number): PgStat {
   const c = pool.cols;
   const bits = c.state[ps]!;
-  const is = (b: number) => (bits & b) !== 0;
+  const active = (bits & PG.ACTIVE) !== 0;
+  const clean = (bits & PG.CLEAN) !== 0;
   const objects = c.objects[ps]!;
   const writes = c.writes[ps]!;
   const logSize = Math.min(writes, LOG_ENTRIES);
   const version = `${c.versionEpoch[ps]}'${writes}`;
-  const up = pool.list('up', ps);
-  const acting = pool.list('acting', ps);
+  const up = slice(pool.sets.up, ps * pool.stride, c.upLen[ps]!);
+  const acting = slice(pool.sets.acting, ps * pool.stride, c.actingLen[ps]!);
   const parent = c.parent[ps]!;
   const degraded = c.degraded[ps]!;
   return {
@@ -34,14 +43,14 @@ export function pgStatOf(pool: PoolPgs, ps: number, now: number, epoch: number):
     state: pgStateString(bits),
     last_fresh: stamp(now),
     last_change: stamp(c.lastChange[ps]!),
-    last_active: stamp(is(PG.ACTIVE) ? now : c.lastActive[ps]!),
-    last_peered: stamp(is(PG.ACTIVE) || is(PG.PEERED) ? now : c.lastActive[ps]!),
-    last_clean: stamp(is(PG.CLEAN) ? now : c.lastClean[ps]!),
+    last_active: stamp(active ? now : c.lastActive[ps]!),
+    last_peered: stamp(active || (bits & PG.PEERED) !== 0 ? now : c.lastActive[ps]!),
+    last_clean: stamp(clean ? now : c.lastClean[ps]!),
     last_became_active: stamp(c.lastBecameActive[ps]!),
     last_became_peered: stamp(c.lastBecameActive[ps]!),
     last_unstale: stamp(now),
-    last_undegraded: stamp(is(PG.DEGRADED) ? c.lastUndegraded[ps]! : now),
-    last_fullsized: stamp(is(PG.UNDERSIZED) ? c.lastFullsized[ps]! : now),
+    last_undegraded: stamp((bits & PG.DEGRADED) !== 0 ? c.lastUndegraded[ps]! : now),
+    last_fullsized: stamp((bits & PG.UNDERSIZED) !== 0 ? c.lastFullsized[ps]! : now),
     mapping_epoch: c.mappingEpoch[ps]!,
     log_start: writes > LOG_ENTRIES ? `${c.versionEpoch[ps]}'${writes - LOG_ENTRIES}` : "0'0",
     ondisk_log_start: writes > LOG_ENTRIES ? `${c.versionEpoch[ps]}'${writes - LOG_ENTRIES}` : "0'0",
@@ -110,7 +119,7 @@ export function pgStatOf(pool: PoolPgs, ps: number, now: number, epoch: number):
     acting,
     avail_no_missing: acting.map(String),
     object_location_counts:
-      is(PG.CLEAN) || acting.length === 0 ? [] : [{ shards: acting.join(','), objects: Math.max(0, objects - degraded) }],
+      clean || acting.length === 0 ? [] : [{ shards: acting.join(','), objects: Math.max(0, objects - degraded) }],
     blocked_by: [],
     up_primary: up[0] ?? -1,
     acting_primary: acting[0] ?? -1,

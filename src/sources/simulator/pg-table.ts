@@ -120,7 +120,10 @@ export class PoolPgs implements PoolShape {
   list(which: keyof Sets, ps: number): number[] {
     const len = this.cols[which === 'raw' ? 'rawLen' : which === 'up' ? 'upLen' : 'actingLen'][ps]!;
     const base = ps * this.stride;
-    return Array.from(this.sets[which].subarray(base, base + len));
+    const set = this.sets[which];
+    const out = new Array<number>(len);
+    for (let j = 0; j < len; j++) out[j] = set[base + j]!;
+    return out;
   }
 
   /** Sets one of a PG's OSD lists; returns whether it changed. */

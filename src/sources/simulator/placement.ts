@@ -25,7 +25,15 @@ function drawHash(x: number, id: number, r: number): number {
  * straw2: every item draws ln(u)/weight from its own hash and the largest draw wins. Because an item's draw
  * depends only on its own weight, changing one item moves only what goes to or from that item.
  */
-function straw2(x: number, r: number, items: Int32Array, from: number, to: number, ids: Int32Array | null, weights: ArrayLike<number>): number {
+function straw2(
+  x: number,
+  r: number,
+  items: Int32Array,
+  from: number,
+  to: number,
+  ids: Int32Array | null,
+  weights: ArrayLike<number>,
+): number {
   let best = -1;
   let bestDraw = Number.NEGATIVE_INFINITY;
   for (let i = from; i < to; i++) {

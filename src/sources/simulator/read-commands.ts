@@ -3,8 +3,8 @@ import type { CrushMap, HealthMap, MgrMap, MonMap, OsdMap } from '../../../schem
 import { cephStamp } from './ceph-time.ts';
 import type { OsdUsage } from './osd-pg-index.ts';
 import { pgStatOf } from './pg-stat.ts';
-import type { PoolPgs } from './pg-table.ts';
 import { PG, pgStateString } from './pg-state.ts';
+import type { PoolPgs } from './pg-table.ts';
 import type { MonCommand } from './scenario.ts';
 
 /** What the read-only commands read. */
@@ -24,7 +24,9 @@ export interface ReadContext {
 
 function pgDump(ctx: ReadContext) {
   const map = ctx.osdMap();
-  const pgStats = ctx.pools.flatMap((p) => Array.from({ length: p.pgNum }, (_, ps) => pgStatOf(p, ps, ctx.now, map.epoch)));
+  const pgStats = ctx.pools.flatMap((p) =>
+    Array.from({ length: p.pgNum }, (_, ps) => pgStatOf(p, ps, ctx.now, map.epoch)),
+  );
   return {
     pg_ready: true,
     pg_map: {
@@ -41,7 +43,8 @@ function pgDump(ctx: ReadContext) {
 
 function stateCounts(pools: readonly PoolPgs[]): Array<{ state_name: string; count: number }> {
   const counts = new Map<number, number>();
-  for (const p of pools) for (let ps = 0; ps < p.pgNum; ps++) counts.set(p.cols.state[ps]!, (counts.get(p.cols.state[ps]!) ?? 0) + 1);
+  for (const p of pools)
+    for (let ps = 0; ps < p.pgNum; ps++) counts.set(p.cols.state[ps]!, (counts.get(p.cols.state[ps]!) ?? 0) + 1);
   return [...counts]
     .map(([bits, count]) => ({ state_name: pgStateString(bits), count }))
     .sort((a, b) => b.count - a.count || (a.state_name < b.state_name ? -1 : 1));
@@ -50,7 +53,10 @@ function stateCounts(pools: readonly PoolPgs[]): Array<{ state_name: string; cou
 /** Health as `ceph health` and `ceph status` print it: each check's summary, without the detail lines. */
 function summaryHealth(h: HealthMap) {
   const checks = Object.fromEntries(
-    Object.entries(h.checks).map(([k, c]) => [k, { severity: c.severity, summary: c.summary, muted: c.muted ?? false }]),
+    Object.entries(h.checks).map(([k, c]) => [
+      k,
+      { severity: c.severity, summary: c.summary, muted: c.muted ?? false },
+    ]),
   );
   return { status: h.status, checks, mutes: h.mutes ?? [] };
 }
@@ -137,7 +143,14 @@ export function readCommand(ctx: ReadContext, cmd: MonCommand): unknown {
     }
     case 'config dump':
       return [...ctx.settings].flatMap(([section, m]) =>
-        [...m].map(([name, value]) => ({ section, name, value, level: 'advanced', can_update_at_runtime: true, mask: '' })),
+        [...m].map(([name, value]) => ({
+          section,
+          name,
+          value,
+          level: 'advanced',
+          can_update_at_runtime: true,
+          mask: '',
+        })),
       );
     default:
       return undefined;

@@ -23,7 +23,11 @@ export const SimOptionsSchema = z
     /** Total PGs across pools; each pool gets a power of two. Default: about 100 PG replicas per OSD. */
     pgs: PositiveInt.max(8 * MAX_POOL_PG_NUM).optional(),
     /** Seconds of stream time that `simulateEvents` covers (and over which the scenario is laid out). */
-    duration: z.number().positive().max(7 * 86_400).default(120),
+    duration: z
+      .number()
+      .positive()
+      .max(7 * 86_400)
+      .default(120),
     /** The seed of every random choice. */
     seed: z.number().int().default(1),
     /** Seconds between two reports of an OSD (Ceph's `mgr_stats_period`). */
@@ -32,6 +36,12 @@ export const SimOptionsSchema = z
     start: z.number().int().nonnegative().default(DEFAULT_START_MS),
     /** Play the scripted scenario (failure, flap, recovery, noout, pools, pg_num); off: client IO only. */
     scenario: z.boolean().default(true),
+    /**
+     * Every `pg_stats` carries all the PGs its OSD is primary for, as Ceph's OSDs send them. Off (the default), an OSD
+     * sends all of them in its first report after coming up and then only those whose stats changed, which keeps a
+     * large cluster's trace in proportion to what happened in it; the manager's view is the same either way.
+     */
+    fullStats: z.boolean().default(false),
     /**
      * Seconds a down OSD stays in before the monitors mark it out (Ceph's `mon_osd_down_out_interval`, 600). With the
      * scenario on, the default is a tenth of the duration so that the failure plays out within it.

@@ -1,6 +1,6 @@
 import type { ClusterEvent } from '../../../schemas/event.ts';
-import { SimulatedCluster } from './simulated-cluster.ts';
 import type { SimOptionsInput } from './sim-options.ts';
+import { SimulatedCluster } from './simulated-cluster.ts';
 
 /**
  * The events of a simulated cluster from its start to the end of its duration, produced lazily: write them as they

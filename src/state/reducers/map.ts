@@ -4,6 +4,7 @@ import type { JsonPatch } from '../../../schemas/patch.ts';
 import { MgrError } from '../../errors.ts';
 import { applyPatch } from '../apply-patch.ts';
 import type { ClusterState, MapEntry } from '../cluster-state.ts';
+import { checkPatched } from '../patch-validation.ts';
 import { dropGonePgs } from './pg-stats.ts';
 import type { Reducer, Sequenced } from './reducer.ts';
 
@@ -21,11 +22,10 @@ function patched(kind: MapKind, base: unknown, patch: JsonPatch): unknown {
     const root = applyPatch(draft, patch);
     return root === draft ? undefined : (root as typeof draft);
   });
-  const checked = MAP_SCHEMAS[kind].safeParse(next);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
+  const issue = checkPatched(MAP_SCHEMAS[kind], next, patch);
+  if (issue !== null) {
     throw new MgrError('MGR_ERR_FOLD_INVALID_MAP', `after the patch, ${kind}: ${issue.message}`, {
-      path: ['patch', ...(issue.path as (string | number)[])],
+      path: ['patch', ...issue.path],
     });
   }
   return next;
