@@ -4,12 +4,13 @@ import { benchAccessors, printAccessors } from './accessors.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
+import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
 export const DEFAULT_SIZES: readonly ScaleSize[] = [
   { osds: 1000, duration: 30 },
-  { osds: 10_000, duration: 20 },
+  { osds: 10_000, duration: 10, byKind: false },
 ];
 
 export interface BenchOptions {
@@ -38,13 +39,15 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const notify = await benchNotify(`${traces}pacific-3osd.jsonl.gz`);
   stage('command round trip through the admin socket');
   const commands = await benchCommands();
+  stage('RADOS objects through an ioctx');
+  const rados = await benchRados();
   const scale = [];
   for (const size of options.sizes ?? DEFAULT_SIZES) {
     stage(`simulated cluster of ${size.osds} OSDs`);
     scale.push(await benchScale(size));
   }
   if (options.json) {
-    console.log(JSON.stringify({ machine, accessors, fold, notify, commands, scale }));
+    console.log(JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale }));
     return;
   }
   console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.memGiB} GiB`);
@@ -52,6 +55,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printFold(fold);
   printNotify(notify);
   printCommands(commands);
+  printRados(rados);
   printScale(scale);
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
 }
@@ -64,7 +68,7 @@ export function parseSizes(text: string): ScaleSize[] {
     .map((x) => {
       const osds = Number(x);
       if (!Number.isInteger(osds) || osds < 3) throw new Error(`a size is a number of OSDs (3 or more), not "${x}"`);
-      return { osds, duration: osds >= 10_000 ? 20 : 30 };
+      return osds >= 10_000 ? { osds, duration: 10, byKind: false } : { osds, duration: 30 };
     });
 }
 

@@ -18,6 +18,8 @@ export interface ScaleSize {
   readonly osds: number;
   /** Seconds of simulated stream time to replay. */
   readonly duration: number;
+  /** Also time replays of whole maps, patches and PG stats on their own (minutes at 10,000 OSDs). */
+  readonly byKind?: boolean;
 }
 
 export interface ScaleAccessorRow extends Measurement {
@@ -152,7 +154,7 @@ export async function benchScale(size: ScaleSize, seed = 1): Promise<ScaleResult
       ['pg_stats', [osdMaps[0]!, ...events.filter((e) => e.kind === 'pg_stats')]],
     ];
     const replay: ReplayRow[] = [];
-    for (const [kind, evs] of groups) {
+    for (const [kind, evs] of size.byKind === false ? [] : groups) {
       const ms = await timedReplay(dir, kind.replace(/ /g, '-'), evs);
       const t0 = performance.now();
       foldInMemory(evs);

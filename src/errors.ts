@@ -48,6 +48,21 @@ export const ERRORS = {
   MGR_ERR_COMMAND_DUPLICATE: { errno: errno.EEXIST, message: 'command already registered' },
   MGR_ERR_REQUEST_TOO_LARGE: { errno: errno.E2BIG, message: 'request too large' },
   MGR_ERR_REQUEST_MALFORMED: { errno: errno.EINVAL, message: 'malformed request' },
+  MGR_ERR_CLUSTER_LOG_ARGS: { errno: errno.EINVAL, message: 'invalid cluster log entry' },
+  MGR_ERR_RADOS_NOT_FOUND: { errno: errno.ENOENT, message: 'no such pool or object' },
+  MGR_ERR_RADOS_EXISTS: { errno: errno.EEXIST, message: 'already exists' },
+  MGR_ERR_RADOS_NO_DATA: { errno: errno.ENODATA, message: 'no such attribute' },
+  MGR_ERR_RADOS_PERMISSION: { errno: errno.EPERM, message: 'operation not permitted' },
+  MGR_ERR_RADOS_ACCESS: { errno: errno.EACCES, message: 'permission denied' },
+  MGR_ERR_RADOS_TIMED_OUT: { errno: errno.ETIMEDOUT, message: 'no monitor connection within the timeout' },
+  MGR_ERR_RADOS_INVALID: { errno: errno.EINVAL, message: 'invalid argument' },
+  MGR_ERR_RADOS_IO: { errno: errno.EIO, message: 'input/output error' },
+  MGR_ERR_RADOS_NO_SPACE: { errno: errno.ENOSPC, message: 'no space left' },
+  MGR_ERR_RADOS_BUSY: { errno: errno.EBUSY, message: 'object busy' },
+  MGR_ERR_RADOS_INTERRUPTED: { errno: errno.EINTR, message: 'interrupted' },
+  MGR_ERR_RADOS_FAILED: { errno: errno.EIO, message: 'a RADOS call failed' },
+  MGR_ERR_RADOS_SHUTDOWN: { errno: errno.ENOTCONN, message: 'the RADOS client is shut down' },
+  MGR_ERR_RADOS_IOCTX_CLOSED: { errno: errno.EBADF, message: 'the I/O context is closed' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -42,9 +42,17 @@ export type { CommandDict } from './commands/validate.ts';
 // Errors
 export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
+export {
+  ClusterLogPrio,
+  type ClusterLogPriority,
+  type ClogLevel,
+  type ClogPriority,
+  formatClogEntry,
+} from './log/cluster-log.ts';
 export { Accessors } from './host/accessors.ts';
 export type { ClusterCommander, ClusterReply, CommandTarget } from './host/cluster-commander.ts';
 export { CommandResult, MonCommandFailed } from './host/command-result.ts';
+export { EvalMixin, type EvalMixinOptions } from './host/eval-mixin.ts';
 // Running a host
 export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
 export type { CommandDeclaration } from './host/mgr-module.ts';
@@ -53,6 +61,27 @@ export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts
 export { CRUSHMap, OSDMap, type UpActing } from './host/osdmap.ts';
 export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
+// Accessing RADOS (`this.rados`)
+export { Ioctx, type RadosData, type RadosObject } from './rados/ioctx.ts';
+export { Rados, type RadosCommand, type RadosCommandResult } from './rados/rados.ts';
+export type { CallOptions } from './rados/rados-binding.ts';
+export {
+  InterruptedOrTimeoutError,
+  InvalidArgumentError,
+  IOError,
+  IoctxStateError,
+  makeRadosError,
+  NoData,
+  NoSpace,
+  ObjectBusy,
+  ObjectExists,
+  ObjectNotFound,
+  PermissionDeniedError,
+  PermissionError,
+  RadosError,
+  RadosStateError,
+  TimedOut,
+} from './rados/rados-errors.ts';
 export { type SourceItem, traceSource } from './sources/trace-source.ts';
 // Cluster state and its events
 export type { ClusterState, CounterSample, DaemonState } from './state/cluster-state.ts';

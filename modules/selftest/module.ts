@@ -1,4 +1,4 @@
-import { MgrError, MgrModule, type NotifyType, Option, RemoteError } from 'mgrkit';
+import { EvalMixin, MgrError, MgrModule, type NotifyType, Option, RemoteError } from 'mgrkit';
 
 /** What one check of the self-test found. */
 export interface CheckResult {
@@ -11,8 +11,9 @@ export interface CheckResult {
  * Exercises the module API against the live state, as Ceph's `selftest` module does: every accessor, options,
  * health checks and `remote` (to itself and to a module that is not there). `remote('selftest', 'run')` returns
  * one result per check; `remote('selftest', 'echo', x)` returns `x` (for testing `remote` from elsewhere).
+ * `mgr self-test eval` runs JavaScript with `mgr` bound to the module: `mgrkit repl` is a shell over it.
  */
-export class Module extends MgrModule {
+export class Module extends EvalMixin(MgrModule, 'mgr self-test eval') {
   static NOTIFY_TYPES: NotifyType[] = ['osd_map', 'health', 'pg_summary', 'clog', 'mon_map', 'fs_map'];
   static MODULE_OPTIONS = [
     Option({ name: 'testkey', type: 'str', default: 'default' }),

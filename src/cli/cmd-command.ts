@@ -50,7 +50,8 @@ export function parseCmdArgs(argv: readonly string[]): CmdFlags {
   return flags;
 }
 
-function errorName(errno: number): string {
+/** `EINVAL` for 22, as the `ceph` CLI names an errno. */
+export function errorName(errno: number): string {
   return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
 }
 

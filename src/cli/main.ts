@@ -19,6 +19,7 @@ import { CALLABLE, callAccessor } from './call.ts';
 import { runCmd } from './cmd-command.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { createProgress } from './progress.ts';
+import { registerReplCommand } from './repl-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { statusLines } from './status.ts';
 
@@ -301,6 +302,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   registerSimulateCommand(program);
+  registerReplCommand(program, setExit);
 
   return program;
 }
@@ -380,6 +382,8 @@ async function runDaemon(o: RunFlags): Promise<void> {
     })
       .then((r) => host.log.info({ accepted: r.summary.events.accepted, lastSeq: r.summary.lastSeq }, 'source ended'))
       .catch((e) => host.log.error({ err: e }, 'source failed'));
+  } else {
+    host.ingestOwnEvents();
   }
   await signalled;
   await stop();

@@ -1,6 +1,7 @@
 import type { HealthMap } from '../../schemas/maps/index.ts';
 import type { ClusterHealthCheck } from '../health/health-checks.ts';
 import { type MergedHealth, mergeHealth } from '../health/merged-health.ts';
+import { type ClogLevel, formatClogEntry, lastClogEntries } from '../log/cluster-log.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { type GET_NAMES, VIEWS } from '../state/views/index.ts';
 import type { ConfigStore } from '../store/config-store.ts';
@@ -219,6 +220,20 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
         };
     return answer(shown, cmd, () => healthText(h, detail));
   });
+  add(
+    'log last name=num,type=CephInt,range=1,req=false name=level,type=CephChoices,strings=debug|info|sec|warn|error,req=false name=channel,type=CephChoices,strings=*|cluster|audit|cephadm,req=false',
+    'print last few lines of the cluster log',
+    'r',
+    async (cmd) => {
+      const entries = lastClogEntries(
+        host.state.clog,
+        (cmd.num as number | undefined) ?? 20,
+        (cmd.level as ClogLevel | undefined) ?? 'info',
+        (cmd.channel as string | undefined) ?? 'cluster',
+      );
+      return answer(entries, cmd, () => entries.map(formatClogEntry).join('\n'));
+    },
+  );
   registerConfigCommands(add, host);
   for (const [prefix, name, desc] of DUMPS) {
     add(prefix, desc, 'r', async (cmd) => {

@@ -14,9 +14,21 @@ export interface ClusterReply {
   readonly osdEpoch?: number;
 }
 
+/** What one client write did to a pool: the change in bytes stored and in objects, and the bytes it sent. */
+export interface ClientIo {
+  readonly pool: number;
+  /** The object written: a cluster places it in a PG by its name. */
+  readonly oid: string;
+  readonly bytes: number;
+  readonly objects: number;
+  readonly written: number;
+}
+
 /** Where `send_command` and `mon_command` go: the cluster behind the source. */
 export interface ClusterCommander {
   command(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
+  /** A module's `this.rados` wrote to a pool: a live cluster counts it in that pool's stats from its next period. */
+  clientIo?(io: ClientIo): void;
 }
 
 /** The commander of a source that has no cluster behind it (a recorded trace): every command fails, saying why. */

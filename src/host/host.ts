@@ -1,7 +1,8 @@
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { JournaledEvent } from '../../schemas/event.ts';
+import type { ClogEntry } from '../../schemas/daemon/index.ts';
+import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import type { MgrMap } from '../../schemas/maps/index.ts';
 import type { Cue } from '../bus/cue.ts';
 import { CuePlanner } from '../bus/cue-planner.ts';
@@ -15,17 +16,22 @@ import { type CallerContext, dispatch } from '../commands/router.ts';
 import { MgrError, RemoteError } from '../errors.ts';
 import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts';
 import { moduleHealthChecks } from '../health/module-checks.ts';
+import { Ingestor } from '../ingest/ingestor.ts';
 import { Liveness } from '../ingest/liveness.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
+import type { ClusterLogPriority } from '../log/cluster-log.ts';
 import { createModuleLogger, createRootLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
 import { Option } from '../options/option.ts';
 import { validateOptionValue } from '../options/option-value.ts';
+import { RadosService } from '../rados/rados-service.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
+import { foldBatch } from '../state/fold.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
 import type { Store } from '../store/store.ts';
 import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
 import { type ClusterCommander, type ClusterReply, type CommandTarget, NO_CLUSTER } from './cluster-commander.ts';
+import { ClusterLogWriter } from './cluster-log-writer.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
 import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
 import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
@@ -63,6 +69,11 @@ export interface HostOptions {
   readonly clock?: StreamClock;
   /** The cluster behind the source, which `send_command` and `mon_command` reach (none for a recording). */
   readonly commander?: ClusterCommander;
+}
+
+/** Where events that originate in the manager itself enter the stream: the ingest that writes the journal. */
+export interface EventSink {
+  inject(event: ClusterEvent): Promise<JournaledEvent>;
 }
 
 /** How long a command that changed the OSD map waits for that map to be published. */
@@ -123,6 +134,8 @@ export class MgrHost {
   readonly bus: NotifyBus = createNotifyBus();
   /** Every command served: the host's own, and those of the running modules. */
   readonly commands = new CommandTable();
+  /** The modules' `this.rados` clients, over one object store. */
+  private readonly rados: RadosService;
   private readonly opts: HostOptions;
   private readonly modules = new Map<string, Record_>();
   private readonly planner = new CuePlanner();
@@ -131,13 +144,25 @@ export class MgrHost {
   private started = false;
   private standby: boolean;
   private flushTimer: NodeJS.Timeout | undefined;
+  private sink: EventSink | null = null;
+  /** Local events that came before any sink: they wait for the stream rather than race its start. */
+  private pendingLocal: Array<{
+    event: ClusterEvent;
+    resolve: (e: JournaledEvent) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  /** Entries this manager wrote itself: not news from the monitors, so they do not count for liveness. */
+  private readonly localEntries = new WeakSet<object>();
+  private readonly clogWriter: ClusterLogWriter;
 
   private constructor(options: HostOptions, config: ConfigStore, loaded: readonly LoadedModule[]) {
     this.opts = options;
     this.mgrId = options.mgrId ?? 'x';
+    this.clogWriter = new ClusterLogWriter(this.mgrId);
     this.log = options.logger ?? createRootLogger({ file: options.logFile });
     this.config = config;
     this.kv = new KvStore(options.store?.kv ?? null);
+    this.rados = new RadosService(this, options.store, options.commander);
     this.current = createEmptyState();
     this.standby = options.standby ?? false;
     for (const l of loaded)
@@ -295,7 +320,7 @@ export class MgrHost {
     this.current = state;
     this.wakeEpochWaiters();
     this.opts.clock?.observe(state.stamp);
-    this.liveness.observe(events);
+    this.liveness.observe(events.filter((e) => e.kind !== 'clog' || !this.localEntries.has(e.entry)));
     for (const e of events) if (e.kind === 'config') for (const c of e.changes) this.onConfigChange(c.name);
     this.emit(this.planner.plan(events));
     this.maybeStandbyFromMgrMap(events);
@@ -306,6 +331,52 @@ export class MgrHost {
       this.flushTimer = setTimeout(() => this.emit(this.planner.flush()), 250);
       this.flushTimer.unref();
     }
+  }
+
+  /**
+   * Where this host's own events go from now on (the ingest that writes the journal calls this); events that came
+   * before any sink follow, in order.
+   */
+  setEventSink(sink: EventSink | null): void {
+    this.sink = sink;
+    if (sink === null) return;
+    for (const p of this.pendingLocal.splice(0)) sink.inject(p.event).then(p.resolve, p.reject);
+  }
+
+  /** No source feeds this host: it folds and journals its own events (in its store, if it has one) itself. */
+  ingestOwnEvents(): void {
+    const store = this.opts.store;
+    if (store !== undefined) {
+      this.setEventSink(new Ingestor(store, this.current, { onPublish: (s, e) => this.publish(s, e) }));
+      return;
+    }
+    this.setEventSink({
+      inject: async (event) => {
+        const folded = foldBatch(this.current, [{ event, ref: null }]);
+        if (folded.rejected[0] !== undefined) throw folded.rejected[0].error;
+        const events = folded.accepted.map((a) => a.event);
+        this.publish(folded.state, events);
+        return events[0]!;
+      },
+    });
+  }
+
+  /**
+   * Writes an entry of this manager's to the cluster log: a `clog` event folded and journaled as the source's
+   * are, so `log last` shows it and modules that take `clog` get it. A bad channel or priority throws here; the
+   * promise resolves with the entry once it is published.
+   */
+  clusterLog(channel: string, priority: ClusterLogPriority, message: string): Promise<ClogEntry> {
+    // Stream time in whole milliseconds, as Ceph's stamps have them; before any event, the wall clock's.
+    const t = Math.floor(Math.max(this.current.stamp, this.opts.clock?.now() ?? 0) || Date.now());
+    const entry = this.clogWriter.entry(this.current, t, channel, priority, message);
+    this.localEntries.add(entry);
+    const event: ClusterEvent = { v: 1, t, kind: 'clog', entry };
+    const journaled =
+      this.sink !== null
+        ? this.sink.inject(event)
+        : new Promise<JournaledEvent>((resolve, reject) => this.pendingLocal.push({ event, resolve, reject }));
+    return journaled.then(() => entry);
   }
 
   /** The source ended: the last stats period is over and the monitors are gone. */
@@ -335,6 +406,7 @@ export class MgrHost {
     clearTimeout(this.flushTimer);
     this.started = false;
     await Promise.all([...this.modules.keys()].map((n) => this.stopModule(n)));
+    await this.rados.close();
     this.liveness.stop();
   }
 
@@ -494,7 +566,9 @@ export class MgrHost {
         this.health.set(name, checks);
       },
       remote: (module, method, args) => this.remote(name, module, method, args),
+      clusterLog: (channel, priority, message) => this.clusterLog(channel, priority, message),
       sendCommand: (target, cmd, inbuf) => this.sendCommand(target, cmd, inbuf),
+      rados: () => this.rados.clientFor(name),
       notifyCommand: (tag) => this.notifyCommand(tag),
       activeUri: () => {
         const services = (this.current.maps.mgr_map?.map as MgrMap | undefined)?.services as
@@ -599,6 +673,8 @@ export class MgrHost {
     } catch (e) {
       running.instance.log.error({ err: e }, 'shutdown raised');
     }
+    // As Ceph's MgrModule.shutdown: RADOS calls still waiting fail now, which lets serve() return.
+    this.rados.closeModule(name);
     const deadline = this.opts.shutdownDeadlineMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {

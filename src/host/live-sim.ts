@@ -37,6 +37,7 @@ export function runLiveSim(options: {
     ...(options.onRejection ? { onRejection: options.onRejection } : {}),
     onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events),
   });
+  host.setEventSink(ingestor);
   const start = { source: options.spec, line: 0, offset: 0, accepted: 0, rejected: 0 };
   const done = ingestor.ingest((gate) => sim.source(gate), `sim:${sim.cluster.startMs}`, start);
   return { done };

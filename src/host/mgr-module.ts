@@ -5,8 +5,10 @@ import { type CommandTuple, HandleCommandResult } from '../commands/result.ts';
 import type { CommandDict } from '../commands/validate.ts';
 import { MgrError } from '../errors.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
+import { ClusterLogPrio, type ClusterLogPriority } from '../log/cluster-log.ts';
 import { COMMON_OPTIONS, type Option, parseOptionValue, typedDefault } from '../options/option.ts';
 import { validateOptionValue } from '../options/option-value.ts';
+import type { Rados } from '../rados/rados.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { Accessors } from './accessors.ts';
@@ -214,6 +216,9 @@ export abstract class MgrModule extends ModuleBase {
   /** The notifications this module wants; without it, none (and the host warns, as Ceph does). */
   static NOTIFY_TYPES?: readonly NotifyType[];
 
+  /** Ceph's cluster log priorities, for `cluster_log` (`MgrModule.ClusterLogPrio.WARN`). */
+  static readonly ClusterLogPrio = ClusterLogPrio;
+
   /**
    * Commands declared Ceph's older way: descriptor strings (`"foobar name=myarg,type=CephString"`), answered by
    * `handle_command`. Decorated methods (`@CLICommand`) are the other way.
@@ -306,6 +311,22 @@ export abstract class MgrModule extends ModuleBase {
     return new HandleCommandResult(r, outb, outs);
   }
 
+  /**
+   * A RADOS client bound to this manager's cluster (Ceph's `self.rados`): pools of the current OSD map, objects with
+   * data, xattrs and omap kept in the host's store, mon and mgr commands. Made on first use; the host shuts it down
+   * when the module stops. Its calls wait while the monitors are unreachable (then fail with `TimedOut`), so, as the
+   * guide says, do not assume they return promptly.
+   *
+   * @example
+   * ```ts
+   * const ioctx = await this.rados.open_ioctx('rbd');
+   * await ioctx.write_full('state', JSON.stringify({ epoch: this.get('osd_map')?.epoch }));
+   * ```
+   */
+  get rados(): Rados {
+    return this.ready('rados').rados();
+  }
+
   /** A read-only handle on the current OSD map, with Ceph's `OSDMap` methods. */
   get_osdmap(): OSDMap {
     return this.ready('get_osdmap').accessors.get_osdmap();
@@ -385,6 +406,26 @@ export abstract class MgrModule extends ModuleBase {
    */
   remote<T = unknown>(module: string, method: string, ...args: unknown[]): Promise<T> {
     return this.ready('remote').remote(module, method, args) as Promise<T>;
+  }
+
+  /**
+   * Writes to the cluster log, as Ceph's `cluster_log`: the entry (from `mgr.<id>`) goes into the stream as a `clog`
+   * event, so `log last` shows it and modules that take `clog` notifications get it. `priority` is a
+   * `ClusterLogPrio` number or name (`'WARN'`), a `log last` level (`'warn'`) or the printed form (`'[WRN]'`); a bad
+   * one throws at once. Resolves once the entry is journaled; a failure to journal it is logged, not thrown.
+   *
+   * @example
+   * ```ts
+   * await this.cluster_log('cluster', MgrModule.ClusterLogPrio.WARN, 'pool "rbd" is 85% full');
+   * ```
+   */
+  cluster_log(channel: string, priority: ClusterLogPriority, message: string): Promise<void> {
+    return this.ready('cluster_log')
+      .clusterLog(channel, priority, message)
+      .then(
+        () => undefined,
+        (e) => this.log.error({ err: e, channel, message }, 'cluster log entry not journaled'),
+      );
   }
 }
 

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
+import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
+import type { ClusterLogPriority } from '../log/cluster-log.ts';
 import type { Option } from '../options/option.ts';
+import type { Rados } from '../rados/rados.ts';
 import type { Accessors } from './accessors.ts';
 import type { ClusterReply, CommandTarget } from './cluster-commander.ts';
 
@@ -27,9 +30,13 @@ export interface ModuleServices {
   storePrefix(prefix: string): Record<string, string>;
   setHealthChecks(checks: Record<string, ModuleHealthCheck>): void;
   remote(module: string, method: string, args: unknown[]): Promise<unknown>;
+  /** Writes an entry to the cluster log (a `clog` event in the stream); throws at once on a bad channel or priority. */
+  clusterLog(channel: string, priority: ClusterLogPriority, message: string): Promise<ClogEntry>;
   /** Sends a command to the cluster; resolves once answered (and any OSD map it made is readable). */
   sendCommand(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
   notifyCommand(tag: string): void;
+  /** The module's RADOS client (`this.rados`), made on first use; the host shuts it down when the module stops. */
+  rados(): Rados;
   activeUri(): string | null;
 }
 

@@ -92,6 +92,7 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
       ? { onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events) }
       : {}),
   });
+  host?.setEventSink(ingestor);
   const pace = createPacer(options.speed ?? Number.POSITIVE_INFINITY);
   const report: IngestReport = await ingestor.ingest(
     (gate) =>

@@ -1,5 +1,5 @@
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import type { EventKind, JournaledEvent } from '../../schemas/event.ts';
+import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/event.ts';
 import type { SourceItem } from '../sources/trace-source.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
@@ -42,6 +42,13 @@ interface Queued {
   item: SourceItem;
 }
 
+/** An event of the manager's own (a module's `cluster_log`), waiting to be folded, and who waits for it. */
+interface Local {
+  readonly event: ClusterEvent;
+  resolve(event: JournaledEvent): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Drives events from a source through fold → commit → publish. Items that arrive together are folded in one step;
  * a batch is committed to the journal before its snapshot is published ("durable before visible"), and the
@@ -52,6 +59,10 @@ export class Ingestor {
   private readonly opts: Required<Omit<IngestorOptions, 'onRejection' | 'onPublish'>> & IngestorOptions;
   private readonly subject: BehaviorSubject<ClusterState>;
   private sinceSnapshot = 0;
+  /** While an ingest runs: hands a local event to it, to be folded between the source's batches. */
+  private live: ((local: Local) => void) | null = null;
+  /** Local events folded while no ingest runs, one after another. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(store: Store, initial: ClusterState, options: IngestorOptions = {}) {
     this.store = store;
@@ -67,6 +78,19 @@ export class Ingestor {
 
   get state(): ClusterState {
     return this.subject.value;
+  }
+
+  /**
+   * Folds an event that originates in the manager itself (a module's `cluster_log`) into the same stream, journal
+   * and snapshots as the source's: between the source's batches while an ingest runs, else on its own. Resolves with
+   * the journaled event once it is published.
+   */
+  inject(event: ClusterEvent): Promise<JournaledEvent> {
+    return new Promise((resolve, reject) => {
+      const local: Local = { event, resolve, reject };
+      if (this.live !== null) this.live(local);
+      else this.tail = this.tail.then(() => this.stepLocal([local]));
+    });
   }
 
   /**
@@ -93,6 +117,7 @@ export class Ingestor {
       cursor: start,
     };
     const queue: Queued[] = [];
+    const locals: Local[] = [];
     let done = false;
     let draining = false;
     let stopped = false;
@@ -107,18 +132,29 @@ export class Ingestor {
 
     return new Promise<IngestReport>((resolve, reject) => {
       const finish = async (): Promise<void> => {
+        this.live = null;
+        const leftover = locals.splice(0);
         // The end of a replay gets a snapshot of its own, unless the last batch already stored one.
         const snapshotDue = this.state.seq > this.store.lastSnapshotSeq();
-        await this.store.commit({
+        const committed = this.store.commit({
           events: [],
           cursor: { key: cursorKey, value: report.cursor },
           ...(snapshotDue ? { snapshot: this.state } : {}),
         });
+        this.tail = committed.then(
+          () => (leftover.length > 0 ? this.stepLocal(leftover) : undefined),
+          () => undefined,
+        );
+        await committed;
         if (snapshotDue) this.sinceSnapshot = 0;
         resolve(report);
       };
       const drain = async (): Promise<void> => {
-        while (queue.length > 0 && !stopped) {
+        // Local events folded before this ingest began are committed first: one writer at a time.
+        await this.tail;
+        while ((queue.length > 0 || locals.length > 0) && !stopped) {
+          if (locals.length > 0) await this.stepLocal(locals.splice(0));
+          if (queue.length === 0) continue;
           const items = queue.splice(0, this.opts.maxBatch);
           if (queue.length < this.opts.highWater / 2 && wake) {
             const w = wake;
@@ -138,6 +174,10 @@ export class Ingestor {
         draining = true;
         setImmediate(() => drain().catch(reject));
       };
+      this.live = (local) => {
+        locals.push(local);
+        kick();
+      };
       sub = subscribe(gate).subscribe({
         next: (item) => {
           queue.push({ item });
@@ -150,6 +190,29 @@ export class Ingestor {
         error: (e) => reject(e),
       });
     });
+  }
+
+  /** Folds local events as one batch, commits them (the source's cursor stays where it is), then publishes. */
+  private async stepLocal(locals: Local[]): Promise<void> {
+    try {
+      const folded = foldBatch(
+        this.state,
+        locals.map((l) => ({ event: l.event, ref: l })),
+      );
+      const events = folded.accepted.map((a) => a.event);
+      this.sinceSnapshot += events.length;
+      const snapshotDue = this.sinceSnapshot >= this.opts.snapshotEvery;
+      await this.store.commit({ events, ...(snapshotDue ? { snapshot: folded.state } : {}) });
+      if (snapshotDue) this.sinceSnapshot = 0;
+      if (folded.state !== this.state) {
+        this.subject.next(folded.state);
+        this.opts.onPublish?.(folded.state, events);
+      }
+      for (const a of folded.accepted) a.ref.resolve(a.event);
+      for (const r of folded.rejected) r.ref.reject(r.error);
+    } catch (e) {
+      for (const l of locals) l.reject(e);
+    }
   }
 
   /** Folds one batch, commits it with the cursor (and a snapshot when due), then publishes. */

@@ -74,6 +74,7 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
       pump?.();
       return { ...r, ...(cluster.epoch > before ? { osdEpoch: cluster.epoch } : {}) };
     },
+    clientIo: (io) => cluster.clientWrite(io),
   };
   const source = (gate: () => Promise<void> | undefined) =>
     new Observable<SourceItem>((subscriber) => {

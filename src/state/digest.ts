@@ -27,8 +27,60 @@ export function canonicalJson(value: unknown): string {
 export function stateDigest(state: ClusterState): string {
   let d = digests.get(state);
   if (d === undefined) {
-    d = createHash('sha256').update(canonicalJson(state)).digest('hex');
+    const hash = createHash('sha256');
+    writeCanonical(state, hash);
+    d = hash.digest('hex');
     digests.set(state, d);
   }
   return d;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Feeds the canonical JSON of `value` to `sink` in chunks: the same text as {@link canonicalJson}, without ever
+ * holding it whole (a state of 300,000 PGs is more text than one string may hold).
+ */
+export function writeCanonical(value: unknown, sink: { update(chunk: string): unknown }): void {
+  let buf = '';
+  const put = (text: string) => {
+    buf += text;
+    if (buf.length >= CHUNK) {
+      sink.update(buf);
+      buf = '';
+    }
+  };
+  const walk = (v: unknown): void => {
+    // Where JSON.stringify leaves a value out of an object, the caller skips it; anywhere else it is null.
+    if (v === null || v === undefined || typeof v === 'function' || typeof v === 'symbol') {
+      put('null');
+      return;
+    }
+    if (typeof v !== 'object') {
+      put(JSON.stringify(v) ?? 'null');
+      return;
+    }
+    if (Array.isArray(v)) {
+      put('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) put(',');
+        walk(v[i]);
+      }
+      put(']');
+      return;
+    }
+    put('{');
+    let first = true;
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o).sort()) {
+      const x = o[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      put(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
+      first = false;
+      walk(x);
+    }
+    put('}');
+  };
+  walk(value);
+  if (buf !== '') sink.update(buf);
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeze } from 'immer';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
 
@@ -39,6 +39,8 @@ export class Store {
   readonly config: Database<string, string>;
   /** The config-key store, written through by `KvStore`. */
   readonly kv: Database<string, string>;
+  /** The objects of modules' `this.rados` (ordered keys: pool id, key space, object name...), kept by `ObjectStore`. */
+  readonly rados: Database<unknown, Key>;
 
   private constructor(dir: string, root: RootDatabase) {
     this.dir = dir;
@@ -48,6 +50,7 @@ export class Store {
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
     this.config = root.openDB<string, string>({ name: 'config', encoding: 'string' });
     this.kv = root.openDB<string, string>({ name: 'kv', encoding: 'string' });
+    this.rados = root.openDB<unknown, Key>({ name: 'rados' });
   }
 
   /** Opens (creating unless read-only) the store in `dir`. */

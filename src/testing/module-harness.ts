@@ -111,6 +111,22 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     ...(options.commander !== undefined ? { commander: options.commander } : {}),
   });
   for (const [k, v] of Object.entries(options.config ?? {})) await host.config.set(k, v);
+  let state = createEmptyState();
+  let pushed = 0;
+  const fold = (events: readonly ClusterEvent[]): JournaledEvent[] => {
+    const r = foldBatch(
+      state,
+      events.map((event) => ({ event, ref: null })),
+    );
+    if (r.rejected.length > 0) throw r.rejected[0]!.error;
+    state = r.state;
+    const accepted = r.accepted.map((a) => a.event);
+    host.publish(state, accepted);
+    return accepted;
+  };
+  // The modules' own events (cluster_log) join the pushed ones in the one stream, without waiting for the modules:
+  // a module may log from inside notify.
+  host.setEventSink({ inject: async (event) => fold([event])[0]! });
   host.useModules([name, ...otherNames]);
   host.start();
   const instance = host.instance<M>(name);
@@ -129,17 +145,8 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
       return notify(type, id);
     };
   }
-  let state = createEmptyState();
-  let pushed = 0;
   const push = async (...events: object[]): Promise<JournaledEvent[]> => {
-    const r = foldBatch(
-      state,
-      events.map((e) => ({ event: validated(e, ++pushed), ref: pushed })),
-    );
-    if (r.rejected.length > 0) throw r.rejected[0]!.error;
-    state = r.state;
-    const accepted = r.accepted.map((a) => a.event);
-    host.publish(state, accepted);
+    const accepted = fold(events.map((e) => validated(e, ++pushed)));
     await host.idle(10_000, [name]);
     return accepted;
   };

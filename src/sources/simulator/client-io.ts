@@ -2,7 +2,7 @@ import type { OsdCounters } from './osd-daemon.ts';
 import type { PgEngine } from './pg-engine.ts';
 import { PG } from './pg-state.ts';
 import type { PoolPgs } from './pg-table.ts';
-import { hashUnit, type Rng } from './rng.ts';
+import { hash32, hashUnit, type Rng } from './rng.ts';
 
 /** Client operations per second the cluster serves, per OSD that is up and in. */
 export const WRITE_OPS_PER_OSD = 25;
@@ -79,4 +79,31 @@ export function runClientIo(
       counters.wip[primary] = Math.min(16, counters.wip[primary]! + Math.round(spread * 2));
     }
   }
+}
+
+/** One write by a client outside the simulation: the change in bytes stored and in objects, and the bytes sent. */
+export interface ClientWrite {
+  readonly pool: number;
+  readonly oid: string;
+  readonly bytes: number;
+  readonly objects: number;
+  readonly written: number;
+}
+
+/**
+ * Counts a client's write in the PG its object's name hashes to (as Ceph places objects): the PG stores `bytes`
+ * and `objects` more (fewer for a truncate or a removal), counts one write op, and goes out with its primary's next
+ * report.
+ */
+export function recordClientWrite(pool: PoolPgs, w: ClientWrite, epoch: number): void {
+  let h = 0;
+  for (let i = 0; i < w.oid.length; i++) h = hash32(h, w.oid.charCodeAt(i));
+  const ps = h % pool.pgNum;
+  const c = pool.cols;
+  c.bytes[ps] = Math.max(0, c.bytes[ps]! + w.bytes);
+  c.objects[ps] = Math.max(0, c.objects[ps]! + w.objects);
+  c.writes[ps]! += 1;
+  c.writeKb[ps]! += Math.ceil(w.written / 1024);
+  c.versionEpoch[ps] = epoch;
+  c.dirty[ps] = 1;
 }

@@ -165,7 +165,9 @@ export class OsdMapDoc {
   readonly in: Uint8Array;
   /** The reweight as 16.16 fixed point: 0x10000 is in at full weight, 0 is out. */
   readonly reweight: Int32Array;
+  /** The epoch each OSD last came up in. */
   readonly upFrom: Int32Array;
+  /** Each OSD process's address nonce (a new one per boot, as a new pid). */
   readonly nonce: Int32Array;
   readonly flags: Set<OsdMapFlag>;
   private readonly editor: MapEditor<OsdMap>;
@@ -357,6 +359,7 @@ export class OsdMapDoc {
     this.editor.replace(['osds', o, 'weight'], w16 / WEIGHT_ONE);
   }
 
+  /** Sets or clears a cluster flag (the three forms of the flags follow). */
   setFlag(flag: OsdMapFlag, on: boolean): void {
     if (on) this.flags.add(flag);
     else this.flags.delete(flag);
@@ -370,11 +373,13 @@ export class OsdMapDoc {
     return this.map.pools.findIndex((p) => p.pool === id);
   }
 
+  /** Appends a new pool (its id is the new `pool_max`, so it sorts last, as in Ceph's dump). */
   addPool(spec: PoolSpec): void {
     this.editor.replace(['pool_max'], Math.max(this.map.pool_max ?? 0, spec.id));
     this.editor.add(['pools', this.map.pools.length], poolEntry(spec));
   }
 
+  /** Removes a pool from the dump. */
   removePool(id: number): void {
     this.editor.remove(['pools', this.poolIndex(id)]);
   }

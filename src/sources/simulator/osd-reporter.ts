@@ -53,11 +53,13 @@ export class OsdReporter {
     this.fullReport[o] = 1;
   }
 
+  /** What each OSD holds, summed over every PG's acting set (kept until data changes). */
   usage(): OsdUsage {
     this.cachedUsage ??= computeUsage(this.topo.osds, [...this.pools.values()]);
     return this.cachedUsage;
   }
 
+  /** OSD `o`'s `osd_stat` as it would send it now. */
   osdStat(o: number): OsdStat {
     const usage = this.usage();
     this.peers ??= computePeers(this.topo.osds, [...this.pools.values()]);

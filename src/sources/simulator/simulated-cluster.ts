@@ -1,5 +1,5 @@
 import type { ClusterEvent } from '../../../schemas/event.ts';
-import { runClientIo } from './client-io.ts';
+import { type ClientWrite, recordClientWrite, runClientIo } from './client-io.ts';
 import { ClusterModel } from './cluster-model.ts';
 import type { CommandResult } from './mon-commands.ts';
 import { createRng, type Rng } from './rng.ts';
@@ -130,6 +130,18 @@ export class SimulatedCluster {
     while (i < this.queue.length && this.queue[i]!.t <= now) i++;
     this.queue.splice(i, 0, ...events);
     return result;
+  }
+
+  /**
+   * A client outside the simulation (a manager module's `this.rados`) wrote to a pool: the change shows in the
+   * pool's stats from the next report of the PG's primary. A pool that is gone is ignored: the write raced its
+   * deletion.
+   */
+  clientWrite(w: ClientWrite): void {
+    const pool = this.model.pools.get(w.pool);
+    if (pool === undefined) return;
+    recordClientWrite(pool, w, this.model.doc.epoch);
+    this.model.reporter.dataChanged();
   }
 
   private start(now: number): void {

@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { finalState } from '../../bench/accessors.bench.ts';
+import { canonicalJson, stateDigest, writeCanonical } from '../../src/state/digest.ts';
+import { WHOLE_TRACE } from '../helpers.ts';
+
+describe('the state digest', () => {
+  it('hashes the canonical JSON fed in chunks, the same text as written whole', () => {
+    const state = finalState(WHOLE_TRACE);
+    assert.equal(stateDigest(state), createHash('sha256').update(canonicalJson(state)).digest('hex'));
+    const odd = { x: [1, undefined, 'a"b', { z: 1, a: [null, 2.5e-7, -0] }], u: undefined, n: Number.NaN };
+    let text = '';
+    writeCanonical(odd, { update: (c: string) => (text += c) });
+    assert.equal(text, canonicalJson(odd));
+    assert.equal(text, '{"n":null,"x":[1,null,"a\\"b",{"a":[null,2.5e-7,0],"z":1}]}');
+  });
+});
