@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NotifyType } from '../../src/bus/notify-types.ts';
+import { CommandResult } from '../../src/host/command-result.ts';
 import { MgrHost } from '../../src/host/host.ts';
 import { runLiveSim } from '../../src/host/live-sim.ts';
 import { describeModule } from '../../src/host/loader.ts';
@@ -52,7 +53,9 @@ describe('a live simulated cluster', () => {
       await until('the first OSD map', () => host.state.maps.osd_map !== undefined);
       const op = host.instance<Operator>('operator')!;
       const before = op.get('osd_map')!.epoch;
-      const [r, , outs] = await op.mon_command({ prefix: 'osd out', ids: ['3'] });
+      const result = new CommandResult('out-3');
+      op.send_command(result, 'mon', '', JSON.stringify({ prefix: 'osd out', ids: ['3'] }), 'out-3');
+      const [r, , outs] = await result.wait();
       assert.equal(r, 0, outs);
       const map = op.get('osd_map')!;
       assert.ok(map.epoch > before);
