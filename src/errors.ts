@@ -63,6 +63,13 @@ export const ERRORS = {
   MGR_ERR_RADOS_FAILED: { errno: errno.EIO, message: 'a RADOS call failed' },
   MGR_ERR_RADOS_SHUTDOWN: { errno: errno.ENOTCONN, message: 'the RADOS client is shut down' },
   MGR_ERR_RADOS_IOCTX_CLOSED: { errno: errno.EBADF, message: 'the I/O context is closed' },
+  MGR_ERR_ORCH_FAILED: { errno: errno.EINVAL, message: 'the orchestrator failed' },
+  MGR_ERR_ORCH_NOT_CONFIGURED: {
+    errno: errno.ENOENT,
+    message: 'No orchestrator configured (try `ceph orch set backend`)',
+  },
+  MGR_ERR_ORCH_NOT_IMPLEMENTED: { errno: errno.ENOENT, message: 'not implemented by this orchestrator' },
+  MGR_ERR_ORCH_SPEC_INVALID: { errno: errno.EINVAL, message: 'invalid service specification' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

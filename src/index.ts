@@ -17,6 +17,22 @@
 
 export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.ts';
 export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
+/**
+ * The bits of a perf counter's `type` (Ceph's `MgrModule.PERFCOUNTER_*`), to read what `get_perf_schema` and
+ * `get_all_perf_counters` return: `type & PERFCOUNTER_LONGRUNAVG` is an average given as sum and count.
+ *
+ * @example
+ * ```ts
+ * const seconds = info.type & PERFCOUNTER_TIME ? info.value / 1e9 : info.value;
+ * ```
+ */
+export {
+  PERFCOUNTER_COUNTER,
+  PERFCOUNTER_HISTOGRAM,
+  PERFCOUNTER_LONGRUNAVG,
+  PERFCOUNTER_TIME,
+  PERFCOUNTER_U64,
+} from '../schemas/daemon/perf.ts';
 export type { Cue } from './bus/cue.ts';
 export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
 // Commands
@@ -42,13 +58,6 @@ export type { CommandDict } from './commands/validate.ts';
 // Errors
 export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
-export {
-  ClusterLogPrio,
-  type ClusterLogPriority,
-  type ClogLevel,
-  type ClogPriority,
-  formatClogEntry,
-} from './log/cluster-log.ts';
 export { Accessors } from './host/accessors.ts';
 export type { ClusterCommander, ClusterReply, CommandTarget } from './host/cluster-commander.ts';
 export { CommandResult, MonCommandFailed } from './host/command-result.ts';
@@ -60,7 +69,56 @@ export type { CommandDeclaration } from './host/mgr-module.ts';
 export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts';
 export { CRUSHMap, OSDMap, type UpActing } from './host/osdmap.ts';
 export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';
+export {
+  type ClogLevel,
+  type ClogPriority,
+  ClusterLogPrio,
+  type ClusterLogPriority,
+  formatClogEntry,
+} from './log/cluster-log.ts';
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
+// Orchestrator: backends subclass Orchestrator; the `orch` commands reach them through remote()
+export {
+  DaemonStatus,
+  type DaemonDescription,
+  type DaemonStatusValue,
+  type Device,
+  type InventoryHost,
+  type ServiceDescription,
+} from './orchestrator/descriptions.ts';
+export { type HostSpec, HostSpecSchema } from './orchestrator/host-spec.ts';
+export {
+  handleOrchError,
+  type OrchException,
+  type OrchResult,
+  orchFailed,
+  orchOk,
+  raiseIfException,
+} from './orchestrator/orch-result.ts';
+export {
+  type Availability,
+  DAEMON_ACTIONS,
+  type DaemonAction,
+  type InventoryFilter,
+  Orchestrator,
+} from './orchestrator/orchestrator.ts';
+export { NoOrchestrator, OrchestratorError, OrchNotImplemented } from './orchestrator/orchestrator-error.ts';
+export {
+  type PlacementSpec,
+  PlacementSpecSchema,
+  parsePlacement,
+  placementMatches,
+  placementText,
+} from './orchestrator/placement-spec.ts';
+export {
+  type DeviceSelection,
+  parseServiceSpec,
+  SERVICE_TYPES,
+  type ServiceSpec,
+  ServiceSpecSchema,
+  type ServiceType,
+  serviceName,
+} from './orchestrator/service-spec.ts';
 // Accessing RADOS (`this.rados`)
 export { Ioctx, type RadosData, type RadosObject } from './rados/ioctx.ts';
 export { Rados, type RadosCommand, type RadosCommandResult } from './rados/rados.ts';

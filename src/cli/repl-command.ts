@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import repl from 'node:repl';
 import { createInterface } from 'node:readline';
+import repl from 'node:repl';
 import type { Command } from 'commander';
 import { AdminClient } from '../server/admin-client.ts';
 import type { AdminReply } from '../server/admin-socket.ts';
@@ -32,7 +32,10 @@ class EvalSession {
   ) {}
 
   send(source: string, format?: string): Promise<AdminReply> {
-    return this.client.send({ prefix: this.prefix, ...(format ? { format } : {}) }, { inbuf: source, entity: this.entity });
+    return this.client.send(
+      { prefix: this.prefix, ...(format ? { format } : {}) },
+      { inbuf: source, entity: this.entity },
+    );
   }
 
   /** Runs one input and prints what came back; resolves to 0, or the errno of a failure. */

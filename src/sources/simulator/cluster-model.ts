@@ -2,6 +2,7 @@ import type { ClusterEvent } from '../../../schemas/event.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../../schemas/maps/index.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
 import { buildCrushMap } from './crush-map.ts';
+import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
@@ -17,7 +18,7 @@ import { hash32 } from './rng.ts';
 import type { MonCommand } from './scenario.ts';
 import { buildMgrMap, buildMonMap, MGR_NAME, monAddrs } from './service-maps.ts';
 import type { SimConfig } from './sim-options.ts';
-import { crushLocation, type Topology } from './topology.ts';
+import { addOsd, crushLocation, driveOfOsd, type Topology } from './topology.ts';
 
 /** How full the cluster starts, as a share of raw capacity. */
 const INITIAL_FILL = 0.3;
@@ -42,7 +43,9 @@ export class ClusterModel {
   readonly counters: OsdCounters;
   private readonly fsid: string;
   private readonly createdMs: number;
-  private readonly crush: CrushMap;
+  private crush: CrushMap;
+  /** Set when the CRUSH map changed: the next OSD map epoch carries it whole. */
+  private crushDue = false;
   private readonly monMap: MonMap;
   private readonly mgrMap: MgrMap;
   private readonly log: ClusterLog;
@@ -93,10 +96,10 @@ export class ClusterModel {
     this.monMap = buildMonMap(topo, this.fsid, this.createdMs);
     this.mgrMap = buildMgrMap(topo, startMs - 3_600_000, epoch, 1000 + (hash32(config.seed, 0x3a) % 9000));
     this.log = new ClusterLog(monAddrs(topo, 0), 1000 + (hash32(config.seed, 0xc109) % 100_000));
-    this.counters = new OsdCounters(n);
-    this.alive = new Uint8Array(n).fill(1);
-    this.nonceNext = new Int32Array(n);
-    this.downSince = new Float64Array(n);
+    this.counters = new OsdCounters(topo.capacity);
+    this.alive = new Uint8Array(topo.capacity).fill(1, 0, n);
+    this.nonceNext = new Int32Array(topo.capacity);
+    this.downSince = new Float64Array(topo.capacity);
     // Recovery is paced to the duration so that the scenario's steps each play out before the next.
     const slot = Math.max(config.duration * 1000 * 0.08, 2 * periodMs);
     const timing: PgTiming = { peerMs: [1000, 3000], waitMs: [0, slot * 0.25], workMs: [slot * 0.2, slot * 0.7] };
@@ -169,8 +172,11 @@ export class ClusterModel {
       this.doc.setPgTemp(entries);
     }
     const committed = this.doc.commit(now);
-    if (committed !== null)
-      this.emit({ v: 1, t: now, kind: 'osd_map', epoch: committed.epoch, patch: committed.patch });
+    if (committed !== null) {
+      const crush = this.crushDue ? { crush: structuredClone(this.crush) } : {};
+      this.crushDue = false;
+      this.emit({ v: 1, t: now, kind: 'osd_map', epoch: committed.epoch, patch: committed.patch, ...crush });
+    }
     if (!periodic && !this.healthDue) return;
     this.healthDue = false;
     const next = this.evaluateHealth();
@@ -237,7 +243,7 @@ export class ClusterModel {
     this.down.delete(o);
     this.reporter.booted(o);
     const ip = this.topo.hostAddrs[this.topo.osdHost[o]!]!;
-    const k = o - this.topo.hostOsds.items[this.topo.hostOsds.start[this.topo.osdHost[o]!]!]!;
+    const k = driveOfOsd(this.topo, o);
     const port = 6800 + 8 * k;
     this.clog(now, '[INF]', `osd.${o} [v2:${ip}:${port}/${nonce},v1:${ip}:${port + 1}/${nonce}] boot`);
     this.engine.osdChanged(this.pools.values(), o, now);
@@ -245,6 +251,36 @@ export class ClusterModel {
       this.doc.markIn(o, now);
       this.remapAll(now);
     }
+  }
+
+  /**
+   * An orchestrator deploys an OSD on the next free drive of host `h`: the new id joins the CRUSH map under its host
+   * and the OSD map up and in, its daemon connects, and PGs CRUSH now maps to it backfill onto it. Returns the id, or
+   * -1 when the host has no free drive.
+   */
+  createOsd(h: number, now: number): number {
+    const o = addOsd(this.topo, h);
+    if (o < 0) return -1;
+    this.crush = buildCrushMap(this.topo);
+    this.crushDue = true;
+    this.alive[o] = 1;
+    const nonce = 1000 + (hash32(this.config.seed, o, now) % 60_000);
+    this.nonceNext[o] = nonce;
+    this.doc.addOsd(o, now, nonce);
+    this.healthDue = true;
+    this.reporter.booted(o);
+    this.emitDaemonOpen(o, now);
+    const ip = this.topo.hostAddrs[h]!;
+    const port = 6800 + 8 * driveOfOsd(this.topo, o);
+    this.clog(now, '[INF]', `osd.${o} [v2:${ip}:${port}/${nonce},v1:${ip}:${port + 1}/${nonce}] boot`);
+    this.remapAll(now);
+    this.reporter.dataChanged();
+    return o;
+  }
+
+  /** Whether OSD `o`'s process runs. */
+  running(o: number): boolean {
+    return this.alive[o] === 1;
   }
 
   /** `mon_osd_down_out_interval`: a down OSD is marked out after the interval, unless `noout`. */
@@ -314,10 +350,20 @@ export class ClusterModel {
       : `client.? ${this.topo.hostAddrs[0]}:0/${hash32(this.config.seed, now, 0xc1) % 4_000_000_000}`;
     const [dispatch, finished] = this.log.audit(now, from, name, cmd);
     if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
-    const result = runMonCommand(this.target(now), cmd);
+    const result = runHostAgentCommand(this.hostAgent(now), cmd) ?? runMonCommand(this.target(now), cmd);
     if (write && result.retval === 0) this.healthDue = true;
     if (write && result.retval === 0) this.emit({ v: 1, t: now, kind: 'clog', entry: finished });
     return result;
+  }
+
+  private hostAgent(now: number): HostAgentTarget {
+    return {
+      topo: this.topo,
+      createOsd: (h) => this.createOsd(h, now),
+      running: (o) => this.running(o),
+      stopOsd: (o) => this.failOsd(o, now),
+      startOsd: (o) => this.bootOsd(o, now),
+    };
   }
 
   private target(now: number): MonCommandTarget {

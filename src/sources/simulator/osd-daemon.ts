@@ -1,7 +1,7 @@
 import type { CounterValue, DaemonMetadata, PerfSchema } from '../../../schemas/daemon/perf.ts';
 import { cephStampZ } from './ceph-time.ts';
 import { osdAddrs, uuidOf } from './osd-map-doc.ts';
-import type { Topology } from './topology.ts';
+import { driveOfOsd, type Topology } from './topology.ts';
 
 /**
  * The OSD perf counters the simulator reports: a compact subset of a Pacific OSD's schema, each entry copied from a
@@ -131,7 +131,7 @@ const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e6
 export function osdMetadata(topo: Topology, o: number, nonce: number, seed: number, createdMs: number): DaemonMetadata {
   const host = topo.hostNames[topo.osdHost[o]!]!;
   const a = osdAddrs(topo, o, nonce).meta;
-  const k = o - topo.hostOsds.items[topo.hostOsds.start[topo.osdHost[o]!]!]!;
+  const k = driveOfOsd(topo, o);
   const dev = `sd${String.fromCharCode(98 + (k % 24))}`;
   return {
     arch: 'x86_64',

@@ -4,7 +4,7 @@ import { cephStamp } from './ceph-time.ts';
 import { MapEditor } from './map-editor.ts';
 import { DEFAULT_FLAGS, flagFields, type OsdMapFlag } from './osd-flags.ts';
 import { hash32 } from './rng.ts';
-import { type Topology, WEIGHT_ONE } from './topology.ts';
+import { driveOfOsd, type Topology, WEIGHT_ONE } from './topology.ts';
 
 /** The feature bits a Pacific OSD announces (a 64-bit mask, rounded by JSON as Ceph's own JSON is). */
 const OSD_FEATURES = Number('4540138314316775423');
@@ -23,7 +23,7 @@ export function uuidOf(...key: number[]): string {
 export function osdAddrs(topo: Topology, osd: number, nonce: number) {
   const host = topo.osdHost[osd]!;
   const ip = topo.hostAddrs[host]!;
-  const k = osd - topo.hostOsds.items[topo.hostOsds.start[host]!]!;
+  const k = driveOfOsd(topo, osd);
   const port = 6800 + 8 * k;
   const vec = (p: number) => ({
     addrvec: [
@@ -173,50 +173,31 @@ export class OsdMapDoc {
   private readonly editor: MapEditor<OsdMap>;
   private readonly topo: Topology;
   private pgTempKey = '';
+  private readonly createdMs: number;
+  private readonly seed: number;
   private readonly autoout = new Set<number>();
 
   constructor(s: OsdMapSeed) {
     const n = s.topo.osds;
     this.topo = s.topo;
     this.epoch = s.epoch;
-    this.up = new Uint8Array(n).fill(1);
-    this.in = new Uint8Array(n).fill(1);
-    this.reweight = new Int32Array(n).fill(WEIGHT_ONE);
-    this.upFrom = new Int32Array(n);
-    this.nonce = new Int32Array(n);
+    // Room for the OSDs an orchestrator may create later: those slots stay down and out until then.
+    const room = s.topo.capacity;
+    this.up = new Uint8Array(room).fill(1, 0, n);
+    this.in = new Uint8Array(room).fill(1, 0, n);
+    this.reweight = new Int32Array(room).fill(WEIGHT_ONE, 0, n);
+    this.upFrom = new Int32Array(room);
+    this.nonce = new Int32Array(room);
+    this.createdMs = s.createdMs;
+    this.seed = s.seed;
     this.flags = new Set(DEFAULT_FLAGS);
     const osds: Osd[] = [];
     const xinfo: OsdXinfo[] = [];
     for (let o = 0; o < n; o++) {
       this.upFrom[o] = Math.max(1, s.epoch - 1 - (hash32(s.seed, o, 11) % Math.max(1, s.epoch - 2)));
       this.nonce[o] = 1000 + (hash32(s.seed, o, 12) % 60000);
-      const { meta: _meta, ...addrs } = osdAddrs(s.topo, o, this.nonce[o]!);
-      osds.push({
-        osd: o,
-        uuid: uuidOf(s.seed, o, 13),
-        up: 1,
-        in: 1,
-        weight: 1,
-        primary_affinity: 1,
-        last_clean_begin: 0,
-        last_clean_end: 0,
-        up_from: this.upFrom[o]!,
-        up_thru: s.epoch - 1,
-        down_at: 0,
-        lost_at: 0,
-        ...addrs,
-        state: ['exists', 'up'],
-      });
-      xinfo.push({
-        osd: o,
-        down_stamp: '0.000000',
-        laggy_probability: 0,
-        laggy_interval: 0,
-        features: OSD_FEATURES,
-        old_weight: 0,
-        last_purged_snaps_scrub: cephStamp(s.createdMs + 60_000 + o),
-        dead_epoch: 0,
-      });
+      osds.push(this.osdEntry(o, s.epoch - 1));
+      xinfo.push(this.xinfoEntry(o, s.createdMs + 60_000 + o));
     }
     const map: OsdMap = {
       epoch: s.epoch,
@@ -260,6 +241,58 @@ export class OsdMapDoc {
       },
     };
     this.editor = new MapEditor(map);
+  }
+
+  private osdEntry(o: number, upThru: number): Osd {
+    const { meta: _meta, ...addrs } = osdAddrs(this.topo, o, this.nonce[o]!);
+    return {
+      osd: o,
+      uuid: uuidOf(this.seed, o, 13),
+      up: 1,
+      in: 1,
+      weight: 1,
+      primary_affinity: 1,
+      last_clean_begin: 0,
+      last_clean_end: 0,
+      up_from: this.upFrom[o]!,
+      up_thru: upThru,
+      down_at: 0,
+      lost_at: 0,
+      ...addrs,
+      state: ['exists', 'up'],
+    };
+  }
+
+  private xinfoEntry(o: number, scrubMs: number): OsdXinfo {
+    return {
+      osd: o,
+      down_stamp: '0.000000',
+      laggy_probability: 0,
+      laggy_interval: 0,
+      features: OSD_FEATURES,
+      old_weight: 0,
+      last_purged_snaps_scrub: cephStamp(scrubMs),
+      dead_epoch: 0,
+    };
+  }
+
+  /**
+   * A new OSD (the topology's newest id) joins the map up and in, as `osd new` followed by its first boot does;
+   * `max_osd` grows to hold it.
+   */
+  addOsd(o: number, nowMs: number, nonce: number): void {
+    const e = this.editor;
+    this.up[o] = 1;
+    this.in[o] = 1;
+    this.reweight[o] = WEIGHT_ONE;
+    this.upFrom[o] = this.next;
+    this.nonce[o] = nonce;
+    e.add(['osds', o], this.osdEntry(o, this.next));
+    e.add(['osd_xinfo', o], this.xinfoEntry(o, nowMs));
+    e.replace(['max_osd'], Math.max(this.map.max_osd ?? 0, o + 1));
+    e.replace(['crush_version'], (this.map.crush_version ?? 0) + 1);
+    e.replace(['last_up_change'], cephStamp(nowMs));
+    e.replace(['last_in_change'], cephStamp(nowMs));
   }
 
   /** The live map (read only: edit through the methods). */

@@ -33,8 +33,8 @@ export class OsdReporter {
     private readonly counters: OsdCounters,
     private readonly alwaysFull: boolean,
   ) {
-    this.reports = new Float64Array(topo.osds);
-    this.fullReport = new Uint8Array(topo.osds).fill(1);
+    this.reports = new Float64Array(topo.capacity);
+    this.fullReport = new Uint8Array(topo.capacity).fill(1);
   }
 
   /** CRUSH placement changed somewhere: heartbeat peers are to be worked out again. */

@@ -10,6 +10,9 @@ export const WEIGHT_ONE = 0x10000;
  */
 export const FLAT_HOST_LIMIT = 24;
 
+/** Empty drives each host has beyond those its OSDs use: room for an orchestrator to deploy OSDs on. */
+export const SPARE_DRIVES_PER_HOST = 2;
+
 /** Drive sizes a host is built from (bytes); each host has one size, as real hosts mostly do. */
 const DRIVE_BYTES = [4e12, 8e12, 12e12] as const;
 
@@ -25,7 +28,12 @@ export interface Csr {
  * shadow in turn).
  */
 export interface Topology {
-  readonly osds: number;
+  /** OSDs that exist (ids 0..osds-1); grows when {@link addOsd} creates one. */
+  osds: number;
+  /** How many OSDs the per-OSD arrays have room for: the first OSDs plus one per spare drive. */
+  readonly capacity: number;
+  /** Each host's drives (`/dev/sdb`, ...): those of its OSDs first, then its spare ones. */
+  readonly hostDrives: readonly number[];
   readonly hosts: number;
   /** 0 when hosts hang off the root directly. */
   readonly racks: number;
@@ -52,15 +60,15 @@ export function bucketIdOf(n: number): number {
   return -(3 + 2 * n);
 }
 
-function csr(groups: number, groupOf: Int32Array): Csr {
-  const start = new Int32Array(groups + 1);
-  for (const g of groupOf) start[g + 1]!++;
+/** Groups items `0..count-1` by `groupOf`, into `into` when given (so holders of the arrays see the change). */
+function csr(groups: number, groupOf: Int32Array, count = groupOf.length, into?: Csr): Csr {
+  const start = into?.start ?? new Int32Array(groups + 1);
+  start.fill(0);
+  for (let i = 0; i < count; i++) start[groupOf[i]! + 1]!++;
   for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
   const fill = start.slice(0, groups);
-  const items = new Int32Array(groupOf.length);
-  groupOf.forEach((g, i) => {
-    items[fill[g]!++] = i;
-  });
+  const items = into?.items ?? new Int32Array(groupOf.length);
+  for (let i = 0; i < count; i++) items[fill[groupOf[i]!]!++] = i;
   return { start, items };
 }
 
@@ -70,11 +78,15 @@ function names(prefix: string, n: number): string[] {
 }
 
 /** Builds the topology for a config: OSD ids are consecutive per host, as `ceph-volume` deploys them. */
-export function createTopology(config: Pick<SimConfig, 'osds' | 'hosts' | 'seed'>): Topology {
+export function createTopology(
+  config: Pick<SimConfig, 'osds' | 'hosts' | 'seed'>,
+  spareDrivesPerHost = SPARE_DRIVES_PER_HOST,
+): Topology {
   const { osds, hosts } = config;
+  const capacity = osds + hosts * spareDrivesPerHost;
   const rng = createRng(config.seed ^ 0x7090);
   const racks = hosts > FLAT_HOST_LIMIT ? Math.ceil(Math.sqrt(hosts)) : 0;
-  const osdHost = new Int32Array(osds);
+  const osdHost = new Int32Array(capacity);
   const base = Math.floor(osds / hosts);
   const extra = osds % hosts;
   let id = 0;
@@ -85,8 +97,8 @@ export function createTopology(config: Pick<SimConfig, 'osds' | 'hosts' | 'seed'
   const hostRack = new Int32Array(hosts);
   for (let h = 0; h < hosts; h++) hostRack[h] = racks === 0 ? 0 : Math.floor((h * racks) / hosts);
 
-  const osdBytes = new Float64Array(osds);
-  const osdWeight = new Int32Array(osds);
+  const osdBytes = new Float64Array(capacity);
+  const osdWeight = new Int32Array(capacity);
   const hostBytes = Array.from({ length: hosts }, () => DRIVE_BYTES[rng.int(DRIVE_BYTES.length)]!);
   for (let o = 0; o < osds; o++) {
     osdBytes[o] = hostBytes[osdHost[o]!]!;
@@ -111,8 +123,11 @@ export function createTopology(config: Pick<SimConfig, 'osds' | 'hosts' | 'seed'
     const k = i + 10;
     return `10.${1 + Math.floor(k / 64_000)}.${Math.floor(k / 250) % 256}.${(k % 250) + 2}`;
   });
+  const hostDrives = Array.from({ length: hosts }, (_, h) => base + (h < extra ? 1 : 0) + spareDrivesPerHost);
   return {
     osds,
+    capacity,
+    hostDrives,
     hosts,
     racks,
     hostNames: names('node', hosts),
@@ -120,7 +135,7 @@ export function createTopology(config: Pick<SimConfig, 'osds' | 'hosts' | 'seed'
     hostAddrs,
     osdHost,
     hostRack,
-    hostOsds: csr(hosts, osdHost),
+    hostOsds: csr(hosts, osdHost, osds),
     rackHosts: csr(Math.max(racks, 1), hostRack),
     osdWeight,
     hostWeight,
@@ -136,4 +151,43 @@ export function crushLocation(topo: Topology, osd: number): string {
   const h = topo.osdHost[osd]!;
   const rack = topo.racks > 0 ? `rack=${topo.rackNames[topo.hostRack[h]!]},` : '';
   return `root=default,${rack}host=${topo.hostNames[h]}`;
+}
+
+/** The drive size of a host: its OSDs' size, or (for a host without OSDs) the smallest size. */
+function hostDriveBytes(topo: Topology, host: number): number {
+  const { start, items } = topo.hostOsds;
+  return start[host + 1]! > start[host]! ? topo.osdBytes[items[start[host]!]!]! : DRIVE_BYTES[0];
+}
+
+/** Which of its host's drives OSD `osd` sits on (0 for `/dev/sdb`): its place among the host's OSDs. */
+export function driveOfOsd(topo: Topology, osd: number): number {
+  const host = topo.osdHost[osd]!;
+  const { start, items } = topo.hostOsds;
+  for (let i = start[host]!; i < start[host + 1]!; i++) if (items[i] === osd) return i - start[host]!;
+  return 0;
+}
+
+/** A drive's device path: `/dev/sdb` for drive 0, as the OSDs' metadata names them. */
+export function drivePath(drive: number): string {
+  return `/dev/sd${String.fromCharCode(98 + (drive % 24))}`;
+}
+
+/**
+ * Puts a new OSD (the next id) on the next free drive of `host`, as `ceph-volume` does when an orchestrator deploys
+ * one: its capacity is the host's drive size, and its CRUSH weight adds to the host's (and rack's). Returns the new
+ * id, or -1 when the host has no free drive. The CSR arrays are rebuilt in place, so placement sees the new OSD.
+ */
+export function addOsd(topo: Topology, host: number): number {
+  const used = topo.hostOsds.start[host + 1]! - topo.hostOsds.start[host]!;
+  if (used >= topo.hostDrives[host]! || topo.osds >= topo.capacity) return -1;
+  const osd = topo.osds;
+  const bytes = hostDriveBytes(topo, host);
+  topo.osdHost[osd] = host;
+  topo.osdBytes[osd] = bytes;
+  topo.osdWeight[osd] = Math.round((bytes / 2 ** 40) * WEIGHT_ONE);
+  topo.hostWeight[host]! += topo.osdWeight[osd]!;
+  topo.rackWeight[topo.hostRack[host]!]! += topo.osdWeight[osd]!;
+  topo.osds = osd + 1;
+  csr(topo.hosts, topo.osdHost, topo.osds, topo.hostOsds);
+  return osd;
 }

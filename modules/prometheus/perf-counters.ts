@@ -1,0 +1,153 @@
+import { PERFCOUNTER_COUNTER, PERFCOUNTER_HISTOGRAM, PERFCOUNTER_LONGRUNAVG, PERFCOUNTER_TIME } from 'mgrkit';
+import {
+  type FamilySpec,
+  familyHeader,
+  isValidMetricName,
+  labelSet,
+  type MetricType,
+  promethize,
+  sampleLine,
+} from './exposition.ts';
+import type { ClusterReader } from './reader.ts';
+
+/** Ceph's `PERFCOUNTER_TYPE_MASK`: the type bits without TIME and U64. */
+const TYPE_MASK = ~3;
+
+interface CounterInfo {
+  description?: string;
+  type?: number;
+  value?: number;
+  count?: number;
+}
+
+/** Ceph's `_stattype_to_str`: `''` for a type the exporter skips (histograms, odd combinations). */
+function statType(type: number): MetricType | '' | 'histogram' {
+  const only = type & TYPE_MASK;
+  if (only === 0) return 'gauge';
+  if (only === PERFCOUNTER_LONGRUNAVG || only === PERFCOUNTER_COUNTER) return 'counter';
+  if (only === PERFCOUNTER_HISTOGRAM) return 'histogram';
+  return '';
+}
+
+const RBD_MIRROR_IMAGE = /^rbd_mirror_image_([^/]+)\/(?:(?:([^/]+)\/)?)(.*)\.(replay(?:_bytes|_latency)?)$/;
+
+/** Ceph's `_perfpath_to_path_labels`: the `ceph_daemon` label, and pool/namespace/image for rbd-mirror images. */
+function pathLabels(daemon: string, path: string): [string, string[], string[]] {
+  if (daemon.startsWith('rbd-mirror.')) {
+    const m = RBD_MIRROR_IMAGE.exec(path);
+    if (m) {
+      return [`rbd_mirror_image_${m[4]}`, ['ceph_daemon', 'pool', 'namespace', 'image'], [daemon, m[1]!, m[2] ?? '', m[3]!]];
+    }
+  }
+  return [path, ['ceph_daemon'], [daemon]];
+}
+
+interface PerfFamily {
+  readonly spec: FamilySpec;
+  readonly header: string;
+  readonly index: number;
+}
+
+/** One daemon's lines, each with the index of its family. */
+interface DaemonLines {
+  readonly families: readonly number[];
+  readonly lines: readonly string[];
+}
+
+/**
+ * Daemon perf counters (priority 5 and up, as Ceph's `get_all_perf_counters()` default) as metric families: a
+ * counter or gauge as itself, a long-running average as `<name>_sum` and `<name>_count`, time values in seconds.
+ * Each daemon's lines are built once per counter table (one per daemon state), so a snapshot where a few daemons
+ * reported rebuilds only theirs; a name is declared once whatever number of daemons carry it.
+ */
+export class PerfCounterFamilies {
+  private readonly families = new Map<string, PerfFamily>();
+  private readonly order: PerfFamily[] = [];
+  private readonly daemonLines = new WeakMap<object, DaemonLines>();
+  private readonly warned = new Set<string>();
+
+  /**
+   * @param reserved names the fixed families use: a counter that would land on one is skipped, not declared twice.
+   * @param warn told once per problem (an unusable name, a type that differs between daemons).
+   */
+  constructor(
+    private readonly reserved: ReadonlySet<string>,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  private family(name: string, type: MetricType, help: string, labels: string[]): PerfFamily | null {
+    const known = this.families.get(name);
+    if (known !== undefined) {
+      if (known.spec.type === type) return known;
+      this.warnOnce(`${name}: declared ${known.spec.type}, another daemon has it as ${type}; those samples skipped`);
+      return null;
+    }
+    if (this.reserved.has(name) || !isValidMetricName(name)) {
+      this.warnOnce(`${name}: ${this.reserved.has(name) ? 'a fixed family has this name' : 'not a valid metric name'}; skipped`);
+      return null;
+    }
+    const spec: FamilySpec = { name, type, help, labels };
+    const f = { spec, header: familyHeader(spec), index: this.order.length };
+    this.families.set(name, f);
+    this.order.push(f);
+    return f;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warn(message);
+  }
+
+  private linesOf(daemon: string, table: Readonly<Record<string, CounterInfo>>): DaemonLines {
+    let d = this.daemonLines.get(table);
+    if (d !== undefined) return d;
+    const families: number[] = [];
+    const lines: string[] = [];
+    const push = (name: string, type: MetricType, help: string, labelNames: string[], labels: string, v: number) => {
+      const f = this.family(name, type, help, labelNames);
+      if (f === null) return;
+      families.push(f.index);
+      lines.push(sampleLine(name, labels, v));
+    };
+    for (const [rawPath, info] of Object.entries(table)) {
+      const type = info.type ?? 0;
+      const st = statType(type);
+      if (st === '' || st === 'histogram') continue;
+      const [path, labelNames, labelValues] = pathLabels(daemon, rawPath);
+      const labels = labelSet(labelNames, labelValues);
+      const raw = info.value ?? 0;
+      const value = type & PERFCOUNTER_TIME ? raw / 1e9 : raw;
+      const desc = info.description ?? '';
+      const name = promethize(path);
+      if (type & PERFCOUNTER_LONGRUNAVG) {
+        push(`${name}_sum`, st, `${desc} Total`, labelNames, labels, value);
+        push(`${name}_count`, 'counter', `${desc} Count`, labelNames, labels, info.count ?? 0);
+      } else {
+        push(name, st, desc, labelNames, labels, value);
+      }
+    }
+    d = { families, lines };
+    this.daemonLines.set(table, d);
+    return d;
+  }
+
+  /** The families' text for the current daemon counters: only families with samples are written. */
+  build(r: ClusterReader): string {
+    const all = r.get_all_perf_counters() as Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>;
+    const texts: string[] = [];
+    for (const daemon in all) {
+      const d = this.linesOf(daemon, all[daemon]!);
+      for (let i = 0; i < d.lines.length; i++) {
+        const f = d.families[i]!;
+        texts[f] = (texts[f] ?? '') + d.lines[i];
+      }
+    }
+    let out = '';
+    for (const f of this.order) {
+      const t = texts[f.index];
+      if (t !== undefined) out += f.header + t;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BIN, runCli } from '../helpers.ts';
+
+interface OsdEntry {
+  osd: number;
+  up: number;
+  in: number;
+}
+
+/** Polls `probe` until it returns true (the live cluster moves in wall time). */
+async function until(what: string, probe: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
+  let dir: string;
+  let db: string;
+  let daemon: ChildProcess;
+  const cmd = (...words: string[]) => runCli(['cmd', '--db', db, ...words]);
+  const osds = async (): Promise<OsdEntry[]> => JSON.parse((await cmd('osd', 'dump', '--format', 'json')).stdout).osds;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mgrkit-orch-'));
+    db = join(dir, 'db');
+    daemon = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--source',
+        'sim:osds=6,scenario=false,seed=5',
+        '--db',
+        db,
+        '--modules',
+        'orchestrator,sim_orchestrator',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const socket = join(db, 'mgr.sock');
+    for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(socket), 'the host did not open its socket');
+    await until('the first OSD map', async () => {
+      const r = await cmd('osd', 'dump', '--format', 'json');
+      return r.code === 0 && JSON.parse(r.stdout)?.osds?.length === 6;
+    });
+  });
+
+  after(async () => {
+    daemon.kill('SIGTERM');
+    await new Promise((r) => daemon.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers `orch ls` without a backend with Ceph’s "No orchestrator configured", exit 2 (ENOENT)', async () => {
+    const r = await cmd('orch', 'ls');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ENOENT: No orchestrator configured \(try `ceph orch set backend`\)/);
+  });
+
+  it('refuses a backend that is not an enabled orchestrator module, and takes sim_orchestrator', async () => {
+    assert.equal((await cmd('orch', 'set', 'backend', 'no_such_module')).code, 22);
+    assert.equal((await cmd('orch', 'set', 'backend', 'sim_orchestrator')).code, 0);
+    const status = await cmd('orch', 'status');
+    assert.equal(status.stdout.trim(), 'Backend: sim_orchestrator\nAvailable: Yes');
+  });
+
+  it('lists the simulated hosts and their free devices', async () => {
+    const hosts = await cmd('orch', 'host', 'ls');
+    assert.equal(hosts.code, 0);
+    const lines = hosts.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^HOST\s+ADDR\s+LABELS\s+STATUS$/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s+/)[0]),
+      ['node01', 'node02', 'node03'],
+    );
+    const devices = JSON.parse((await cmd('orch', 'device', 'ls', 'node02', '--format', 'json')).stdout);
+    assert.deepEqual(
+      devices[0].devices.map((d: { path: string; available: boolean }) => [d.path, d.available]),
+      [
+        ['/dev/sdb', false],
+        ['/dev/sdc', false],
+        ['/dev/sdd', true],
+        ['/dev/sde', true],
+      ],
+    );
+  });
+
+  it('deploys OSDs with `orch apply osd`: they appear up and in in the OSD map and in `orch ps`', async () => {
+    const one = await cmd('orch', 'apply', 'osd', '--placement=node02');
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(one.stdout.trim(), 'Scheduled osd.default_drive_group update...');
+    const map = await osds();
+    assert.deepEqual(
+      map.map((o) => [o.osd, o.up, o.in]),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((o) => [o, 1, 1]),
+    );
+    const crush = JSON.parse((await cmd('osd', 'crush', 'dump', '--format', 'json')).stdout);
+    const node02 = crush.buckets.find((b: { name: string }) => b.name === 'node02');
+    assert.deepEqual(
+      node02.items.map((i: { id: number }) => i.id),
+      [2, 3, 6, 7],
+    );
+
+    const all = await cmd('orch', 'apply', 'osd', '--all-available-devices');
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal((await osds()).filter((o) => o.up === 1 && o.in === 1).length, 12);
+
+    const ps = JSON.parse((await cmd('orch', 'ps', '--daemon_type', 'osd', '--format', 'json')).stdout);
+    assert.equal(ps.length, 12);
+    const osd6 = ps.find((d: { daemon_name: string }) => d.daemon_name === 'osd.6');
+    assert.equal(osd6.hostname, 'node02');
+    assert.equal(osd6.status_desc, 'running');
+    assert.equal(osd6.service_name, 'osd.default_drive_group');
+    const table = (await cmd('orch', 'ps', 'node02')).stdout.split('\n');
+    assert.match(table[0]!, /^NAME\s+HOST\s+PORTS\s+STATUS\s+REFRESHED\s+AGE\s+MEM USE\s+MEM LIM\s+VERSION\s+IMAGE ID\s+CONTAINER ID$/);
+    assert.ok(table.some((l) => /^osd\.7\s+node02\s+running/.test(l)));
+
+    const ls = (await cmd('orch', 'ls', 'osd')).stdout;
+    assert.match(ls, /^NAME\s+PORTS\s+RUNNING\s+REFRESHED\s+AGE\s+PLACEMENT/);
+    assert.match(ls, /osd\.all-available-devices\s+4\/4\s.*\*$/m);
+    const free = JSON.parse((await cmd('orch', 'device', 'ls', '--format', 'json')).stdout);
+    assert.ok(free.every((h: { devices: Array<{ available: boolean }> }) => h.devices.every((d) => !d.available)));
+  });
+
+  it('stops osd.0 with `orch daemon stop`: it goes down, PGs degrade, and it stays down until started', async () => {
+    const stop = await cmd('orch', 'daemon', 'stop', 'osd.0');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout.trim(), "Scheduled to stop osd.0 on host 'node01'");
+    assert.equal((await osds()).find((o) => o.osd === 0)?.up, 0);
+    await until('degraded PGs in pg_summary', async () => {
+      const s = JSON.parse((await cmd('status', '--format', 'json')).stdout);
+      return (s.pgmap.pgs_by_state as Array<{ state_name: string }>).some((p) => p.state_name.includes('degraded'));
+    });
+    const ps = JSON.parse((await cmd('orch', 'ps', '--daemon_type', 'osd', '--format', 'json')).stdout);
+    assert.equal(ps.find((d: { daemon_name: string }) => d.daemon_name === 'osd.0').status_desc, 'stopped');
+    // A daemon marked down while running boots again within seconds; a stopped one does not.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await osds()).find((o) => o.osd === 0)?.up, 0);
+
+    assert.equal((await cmd('orch', 'daemon', 'start', 'osd.0')).code, 0);
+    assert.equal((await osds()).find((o) => o.osd === 0)?.up, 1);
+    const unknown = await cmd('orch', 'daemon', 'stop', 'osd.99');
+    assert.equal(unknown.code, 2);
+  });
+});
