@@ -44,7 +44,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const scale = [];
   for (const size of options.sizes ?? DEFAULT_SIZES) {
     stage(`simulated cluster of ${size.osds} OSDs`);
-    scale.push(await benchScale(size));
+    scale.push(await benchScale(size, 1, (step) => stage(`  ${size.osds} OSDs: ${step}`)));
   }
   if (options.json) {
     console.log(JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale }));

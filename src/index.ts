@@ -79,8 +79,8 @@ export {
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
 // Orchestrator: backends subclass Orchestrator; the `orch` commands reach them through remote()
 export {
-  DaemonStatus,
   type DaemonDescription,
+  DaemonStatus,
   type DaemonStatusValue,
   type Device,
   type InventoryHost,

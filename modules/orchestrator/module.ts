@@ -14,11 +14,11 @@ import {
   type InventoryHost,
   MgrError,
   MgrModule,
-  type NotifyType,
   NoOrchestrator,
+  type NotifyType,
   Option,
-  type OrchResult,
   OrchestratorError,
+  type OrchResult,
   parsePlacement,
   parseServiceSpec,
   placementText,
@@ -218,7 +218,12 @@ export class Module extends MgrModule {
         a.refresh ?? false,
       );
       services.sort((x, y) => x.service_name.localeCompare(y.service_name));
-      if (a.export) return answer(a.format === 'plain' ? 'yaml' : (a.format ?? 'yaml'), services.map((s) => s.spec), () => '');
+      if (a.export)
+        return answer(
+          a.format === 'plain' ? 'yaml' : (a.format ?? 'yaml'),
+          services.map((s) => s.spec),
+          () => '',
+        );
       if (services.length === 0 && (a.format === undefined || a.format === 'plain')) {
         return new HandleCommandResult(0, 'No services reported', '');
       }

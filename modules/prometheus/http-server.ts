@@ -31,7 +31,7 @@ export function indexPage(metricsHref: string): Answer {
 }
 
 function escapeHtml(s: string): string {
-  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll("'", '&#39;');
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /** An error page laid out as the CherryPy one Ceph's exporter answers with. */

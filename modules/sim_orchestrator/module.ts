@@ -77,13 +77,14 @@ export class Module extends Orchestrator {
   }
 
   get_hosts() {
-    return handleOrchError(async (): Promise<HostSpec[]> =>
-      (await this.simHosts()).map((h, i) => ({
-        hostname: h.hostname,
-        addr: h.addr,
-        labels: i === 0 ? ['_admin'] : [],
-        status: '',
-      })),
+    return handleOrchError(
+      async (): Promise<HostSpec[]> =>
+        (await this.simHosts()).map((h, i) => ({
+          hostname: h.hostname,
+          addr: h.addr,
+          labels: i === 0 ? ['_admin'] : [],
+          status: '',
+        })),
     );
   }
 
@@ -122,7 +123,9 @@ export class Module extends Orchestrator {
 
   get_inventory(filter?: InventoryFilter) {
     return handleOrchError(async (): Promise<InventoryHost[]> => {
-      const hosts = (await this.simHosts()).filter((h) => filter?.hosts === undefined || filter.hosts.includes(h.hostname));
+      const hosts = (await this.simHosts()).filter(
+        (h) => filter?.hosts === undefined || filter.hosts.includes(h.hostname),
+      );
       return hosts.map((h) => ({
         name: h.hostname,
         addr: h.addr,
@@ -287,7 +290,10 @@ export class Module extends Orchestrator {
     return handleOrchError(async () => {
       const stored = this.specs();
       if (stored[service_name] === undefined) {
-        throw new OrchestratorError(`Invalid service '${service_name}'. Use 'ceph orch ls' to list available services.`, ENOENT);
+        throw new OrchestratorError(
+          `Invalid service '${service_name}'. Use 'ceph orch ls' to list available services.`,
+          ENOENT,
+        );
       }
       delete stored[service_name];
       await this.set_store('specs', JSON.stringify(stored));
@@ -321,7 +327,8 @@ export class Module extends Orchestrator {
       throw new OrchestratorError(`sim_orchestrator cannot ${action} daemons`, EINVAL);
     }
     if (action === 'stop' || action === 'restart') await this.agent({ prefix: 'sim daemon stop', name: d.daemon_name });
-    if (action === 'start' || action === 'restart') await this.agent({ prefix: 'sim daemon start', name: d.daemon_name });
+    if (action === 'start' || action === 'restart')
+      await this.agent({ prefix: 'sim daemon start', name: d.daemon_name });
     return `Scheduled to ${action} ${d.daemon_name} on host '${d.hostname}'`;
   }
 }

@@ -24,7 +24,11 @@ export class OrchestratorError extends MgrError {
 /** No backend is set: Ceph's `NoOrchestrator`, -ENOENT with "No orchestrator configured (try `ceph orch set backend`)". */
 export class NoOrchestrator extends OrchestratorError {
   constructor(message?: string) {
-    super(message ?? 'No orchestrator configured (try `ceph orch set backend`)', undefined, 'MGR_ERR_ORCH_NOT_CONFIGURED');
+    super(
+      message ?? 'No orchestrator configured (try `ceph orch set backend`)',
+      undefined,
+      'MGR_ERR_ORCH_NOT_CONFIGURED',
+    );
     this.name = 'NoOrchestrator';
   }
 }

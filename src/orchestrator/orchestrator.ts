@@ -26,7 +26,7 @@ export type Availability = [available: boolean, reason: string, extra: Record<st
  *
  * @example
  * ```ts
- * import { handleOrchError, Orchestrator } from 'mgrkit';
+ * import { type Availability, handleOrchError, Orchestrator } from 'mgrkit';
  * export class Module extends Orchestrator {
  *   available() { return handleOrchError((): Availability => [true, '', {}]); }
  *   get_hosts() { return handleOrchError(() => [{ hostname: 'node01', addr: '10.0.0.1', labels: [], status: '' }]); }

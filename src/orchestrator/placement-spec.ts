@@ -22,6 +22,7 @@ export type PlacementSpec = z.output<typeof PlacementSpecSchema>;
  */
 export function parsePlacement(text: string | undefined): PlacementSpec {
   const out: { hosts?: string[]; label?: string; host_pattern?: string; count?: number } = {};
+  const hosts: string[] = [];
   for (const token of (text ?? '').split(/[\s;]+/).filter(Boolean)) {
     const count = /^(?:count:)?(\d+)$/.exec(token);
     if (count !== null) {
@@ -29,8 +30,9 @@ export function parsePlacement(text: string | undefined): PlacementSpec {
       out.count = Number(count[1]);
     } else if (token.startsWith('label:')) out.label = token.slice(6);
     else if (/[*?[]/.test(token)) out.host_pattern = token;
-    else (out.hosts ??= []).push(token.split(/[:=]/)[0]!);
+    else hosts.push(token.split(/[:=]/)[0]!);
   }
+  if (hosts.length > 0) out.hosts = hosts;
   const r = PlacementSpecSchema.safeParse(out);
   if (!r.success) throw new OrchestratorError(`Invalid placement '${text}': ${r.error.issues[0]!.message}`);
   return r.data;
@@ -51,7 +53,12 @@ export function placementMatches(p: PlacementSpec, hostname: string, labels: rea
   if (p.hosts !== undefined) return p.hosts.includes(hostname);
   if (p.label !== undefined) return labels.includes(p.label);
   if (p.host_pattern !== undefined) {
-    const re = new RegExp(`^${p.host_pattern.replace(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+    const re = new RegExp(
+      `^${p.host_pattern
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll('?', '.')}$`,
+    );
     return re.test(hostname);
   }
   return true;

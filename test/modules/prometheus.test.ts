@@ -29,13 +29,20 @@ const NOT_PRODUCED: ReadonlyArray<[RegExp, string]> = [
   ],
 ];
 
-async function started(config: Record<string, string> = {}): Promise<{ h: ModuleHarness<Module>; port: number }> {
+type TestContext = { after: (fn: () => Promise<void>) => void };
+
+/** The module on a free loopback port, stopped when the test ends (stopping twice is harmless). */
+async function started(
+  t: TestContext,
+  config: Record<string, string> = {},
+): Promise<{ h: ModuleHarness<Module>; port: number }> {
   const port = await freePort();
   const h = await createModuleHarness<Module>({
     module: Module,
     name: 'prometheus',
     config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port), ...config },
   });
+  t.after(() => h.stop());
   await waitListening(port);
   return { h, port };
 }
@@ -79,16 +86,17 @@ async function waitListening(port: number): Promise<void> {
 
 /** The body of the answer to `GET url` in one of the recorded answer files. */
 function recordedBody(file: string, url: string): string {
-  const text = readFileSync(join(PROM_FIXTURES, file), 'utf8');
+  const text = readFileSync(join(PROM_FIXTURES, file), 'utf8').replaceAll('\r\n', '\n');
   const start = text.indexOf(`=== GET ${url}\n`);
   assert.ok(start >= 0, `${url} not recorded in ${file}`);
-  const afterHeaders = text.indexOf('\n\n', start) + 2;
-  return text.slice(afterHeaders, text.indexOf('\n[curl:', afterHeaders)).replace(/\n$/, '');
+  const body = text.indexOf('\n\n', start) + 2;
+  const ends = [text.indexOf('\n[curl:', body), text.indexOf('\n=== ', body), text.length].filter((i) => i >= 0);
+  return text.slice(body, Math.min(...ends)).replace(/\n+$/, '');
 }
 
 describe('prometheus module', () => {
-  it("exports real ceph-mgr's families, names, types and label names, each declared once, on the recorded cluster", async () => {
-    const { h } = await started();
+  it("exports real ceph-mgr's families, names, types and label names, each declared once, on the recorded cluster", async (t) => {
+    const { h } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const ours = parseExposition(h.module.metrics().toString('utf8'));
     assert.deepEqual(ours.problems, []);
@@ -118,8 +126,8 @@ describe('prometheus module', () => {
     await h.stop();
   });
 
-  it('values follow the state: OSD up/in/weight from the OSD map, PG states per pool, health, quorum', async () => {
-    const { h } = await started();
+  it('values follow the state: OSD up/in/weight from the OSD map, PG states per pool, health, quorum', async (t) => {
+    const { h } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const p = parseExposition(h.module.metrics().toString('utf8'));
     const osdMap = h.module.get('osd_map')!;
@@ -149,8 +157,8 @@ describe('prometheus module', () => {
     await h.stop();
   });
 
-  it('serves one buffer until the snapshot changes, then rebuilds only the sections whose inputs changed', async () => {
-    const { h } = await started();
+  it('serves one buffer until the snapshot changes, then rebuilds only the sections whose inputs changed', async (t) => {
+    const { h } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const first = h.module.metrics();
     assert.equal(h.module.metrics(), first);
@@ -170,8 +178,8 @@ describe('prometheus module', () => {
     await h.stop();
   });
 
-  it('keeps a cleared health check in ceph_health_detail at 0, and lists the history as Ceph does', async () => {
-    const { h } = await started();
+  it('keeps a cleared health check in ceph_health_detail at 0, and lists the history as Ceph does', async (t) => {
+    const { h } = await started(t);
     const health = readJsonl<{ kind: string; t: number; map?: { checks: Record<string, unknown> } }>(WHOLE_TRACE)
       .filter((e) => e.kind === 'health')
       .find((e) => Object.keys(e.map?.checks ?? {}).length > 0)!;
@@ -192,8 +200,8 @@ describe('prometheus module', () => {
     await h.stop();
   });
 
-  it('exports every OSD of the OSD map, those without metadata too (real ceph-mgr drops them)', async () => {
-    const { h } = await started();
+  it('exports every OSD of the OSD map, those without metadata too (real ceph-mgr drops them)', async (t) => {
+    const { h } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const map = structuredClone(h.module.get('osd_map')!) as { epoch: number; max_osd: number; osds: object[] };
     const ghost = { ...(map.osds[0] as object), osd: 7, up: 0, in: 0, weight: 0, public_addr: '-', cluster_addr: '-' };
@@ -205,8 +213,8 @@ describe('prometheus module', () => {
     await h.stop();
   });
 
-  it('serves /metrics as the text format and / as Ceph\'s index page; any other path gets the index too', async () => {
-    const { h, port } = await started();
+  it('serves /metrics as the text format and / as Ceph\'s index page; any other path gets the index too', async (t) => {
+    const { h, port } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const m = await get(port, '/metrics');
     assert.equal(m.status, 200);
@@ -221,7 +229,7 @@ describe('prometheus module', () => {
     await assert.rejects(get(port, '/'), /ECONNREFUSED/);
   });
 
-  it("reads its address per manager: mgr/prometheus/<id>/server_port wins over mgr/prometheus/server_port", async () => {
+  it("reads its address per manager: mgr/prometheus/<id>/server_port wins over mgr/prometheus/server_port", async (t) => {
     const [shared, own] = [await freePort(), await freePort()];
     const h = await createModuleHarness<Module>({
       module: Module,
@@ -233,19 +241,21 @@ describe('prometheus module', () => {
         'mgr/prometheus/y/server_port': String(own),
       },
     });
+    t.after(() => h.stop());
     await waitListening(own);
     await assert.rejects(get(shared, '/'), /ECONNREFUSED/);
     await h.stop();
   });
 
-  it('a port already taken fails the module, not the host', async () => {
-    const { h: first, port } = await started();
+  it('a port already taken fails the module, not the host', async (t) => {
+    const { h: first, port } = await started(t);
     const h = await createModuleHarness<Module>({
       module: Module,
       name: 'prometheus',
       others: ['status'],
       config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
     });
+    t.after(() => h.stop());
     for (let i = 0; i < 100 && h.host.stats().prometheus?.status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(h.host.stats().prometheus?.status, 'failed');
     assert.match(h.host.stats().prometheus?.error_string ?? '', /EADDRINUSE/);
@@ -254,8 +264,8 @@ describe('prometheus module', () => {
     await first.stop();
   });
 
-  it('a collection step that throws leaves its families empty and the others served', async () => {
-    const { h } = await started();
+  it('a collection step that throws leaves its families empty and the others served', async (t) => {
+    const { h } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const errors: string[] = [];
     const reader = {
@@ -285,7 +295,7 @@ describe('prometheus standby', () => {
   const ACTIVE_URI = 'http://127.0.0.1:9283/';
   const mgrMap = JSON.parse(readFileSync(join(FIXTURES, 'cli-mgr_dump.json'), 'utf8'));
 
-  async function standby(config: Record<string, string> = {}) {
+  async function standby(t: TestContext, config: Record<string, string> = {}) {
     const port = await freePort();
     const h = await createModuleHarness({
       module: Module,
@@ -294,13 +304,14 @@ describe('prometheus standby', () => {
       name: 'prometheus',
       config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port), ...config },
     });
+    t.after(() => h.stop());
     await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: { ...mgrMap, services: { prometheus: ACTIVE_URI } } });
     await waitListening(port);
     return { h, port };
   }
 
-  it("answers as Ceph's standby: / links to the active's metrics, /metrics is empty, other paths 404", async () => {
-    const { h, port } = await standby();
+  it("answers as Ceph's standby: / links to the active's metrics, /metrics is empty, other paths 404", async (t) => {
+    const { h, port } = await standby(t);
     const index = await get(port, '/');
     assert.equal(index.status, 200);
     assert.equal(index.body, recordedBody('standby-answers.txt', 'http://127.0.0.1:9284/'));
@@ -312,8 +323,8 @@ describe('prometheus standby', () => {
     await h.stop();
   });
 
-  it('with standby_behaviour=error answers / with standby_error_status_code and "Keep on looking"', async () => {
-    const { h, port } = await standby({ 'mgr/prometheus/standby_behaviour': 'error' });
+  it('with standby_behaviour=error answers / with standby_error_status_code and "Keep on looking"', async (t) => {
+    const { h, port } = await standby(t, { 'mgr/prometheus/standby_behaviour': 'error' });
     const index = await get(port, '/');
     assert.equal(index.status, 500);
     assert.match(index.body, /<h2>500 Internal Server Error<\/h2>\s*<p>Keep on looking<\/p>/);

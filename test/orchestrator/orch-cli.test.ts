@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AdminClient } from '../../src/server/admin-client.ts';
 import { BIN, runCli } from '../helpers.ts';
 
 interface OsdEntry {
@@ -26,8 +27,16 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
   let dir: string;
   let db: string;
   let daemon: ChildProcess;
+  let socket: AdminClient;
+  /** What a user types: `mgrkit cmd ...` in its own process. */
   const cmd = (...words: string[]) => runCli(['cmd', '--db', db, ...words]);
-  const osds = async (): Promise<OsdEntry[]> => JSON.parse((await cmd('osd', 'dump', '--format', 'json')).stdout).osds;
+  /** Data checks go straight to the admin socket: a process per poll would dominate the run time. */
+  const ask = async <T>(req: Record<string, unknown>): Promise<T> => {
+    const r = await socket.send({ format: 'json', ...req });
+    assert.equal(r.retval, 0, r.stderr);
+    return JSON.parse(r.stdout) as T;
+  };
+  const osds = async (): Promise<OsdEntry[]> => (await ask<{ osds: OsdEntry[] }>({ prefix: 'osd dump' })).osds;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mgrkit-orch-'));
@@ -46,16 +55,18 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const socket = join(db, 'mgr.sock');
-    for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(existsSync(socket), 'the host did not open its socket');
+    const path = join(db, 'mgr.sock');
+    for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(path), 'the host did not open its socket');
+    socket = await AdminClient.connect(path);
     await until('the first OSD map', async () => {
-      const r = await cmd('osd', 'dump', '--format', 'json');
-      return r.code === 0 && JSON.parse(r.stdout)?.osds?.length === 6;
+      const r = await socket.send({ prefix: 'osd dump', format: 'json' });
+      return r.retval === 0 && JSON.parse(r.stdout)?.osds?.length === 6;
     });
   });
 
   after(async () => {
+    socket?.close();
     daemon.kill('SIGTERM');
     await new Promise((r) => daemon.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
@@ -83,9 +94,12 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
       lines.slice(1).map((l) => l.split(/\s+/)[0]),
       ['node01', 'node02', 'node03'],
     );
-    const devices = JSON.parse((await cmd('orch', 'device', 'ls', 'node02', '--format', 'json')).stdout);
+    const devices = await ask<Array<{ devices: Array<{ path: string; available: boolean }> }>>({
+      prefix: 'orch device ls',
+      hostname: ['node02'],
+    });
     assert.deepEqual(
-      devices[0].devices.map((d: { path: string; available: boolean }) => [d.path, d.available]),
+      devices[0]!.devices.map((d) => [d.path, d.available]),
       [
         ['/dev/sdb', false],
         ['/dev/sdc', false],
@@ -104,10 +118,11 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
       map.map((o) => [o.osd, o.up, o.in]),
       [0, 1, 2, 3, 4, 5, 6, 7].map((o) => [o, 1, 1]),
     );
-    const crush = JSON.parse((await cmd('osd', 'crush', 'dump', '--format', 'json')).stdout);
-    const node02 = crush.buckets.find((b: { name: string }) => b.name === 'node02');
+    const crush = await ask<{ buckets: Array<{ name: string; items: Array<{ id: number }> }> }>({
+      prefix: 'osd crush dump',
+    });
     assert.deepEqual(
-      node02.items.map((i: { id: number }) => i.id),
+      crush.buckets.find((b) => b.name === 'node02')?.items.map((i) => i.id),
       [2, 3, 6, 7],
     );
 
@@ -115,21 +130,25 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
     assert.equal(all.code, 0, all.stderr);
     assert.equal((await osds()).filter((o) => o.up === 1 && o.in === 1).length, 12);
 
-    const ps = JSON.parse((await cmd('orch', 'ps', '--daemon_type', 'osd', '--format', 'json')).stdout);
+    type Daemon = { daemon_name: string; hostname: string; status_desc: string; service_name: string };
+    const ps = await ask<Daemon[]>({ prefix: 'orch ps', daemon_type: 'osd' });
     assert.equal(ps.length, 12);
-    const osd6 = ps.find((d: { daemon_name: string }) => d.daemon_name === 'osd.6');
+    const osd6 = ps.find((d) => d.daemon_name === 'osd.6')!;
     assert.equal(osd6.hostname, 'node02');
     assert.equal(osd6.status_desc, 'running');
     assert.equal(osd6.service_name, 'osd.default_drive_group');
     const table = (await cmd('orch', 'ps', 'node02')).stdout.split('\n');
-    assert.match(table[0]!, /^NAME\s+HOST\s+PORTS\s+STATUS\s+REFRESHED\s+AGE\s+MEM USE\s+MEM LIM\s+VERSION\s+IMAGE ID\s+CONTAINER ID$/);
+    assert.match(
+      table[0]!,
+      /^NAME\s+HOST\s+PORTS\s+STATUS\s+REFRESHED\s+AGE\s+MEM USE\s+MEM LIM\s+VERSION\s+IMAGE ID\s+CONTAINER ID$/,
+    );
     assert.ok(table.some((l) => /^osd\.7\s+node02\s+running/.test(l)));
 
     const ls = (await cmd('orch', 'ls', 'osd')).stdout;
     assert.match(ls, /^NAME\s+PORTS\s+RUNNING\s+REFRESHED\s+AGE\s+PLACEMENT/);
     assert.match(ls, /osd\.all-available-devices\s+4\/4\s.*\*$/m);
-    const free = JSON.parse((await cmd('orch', 'device', 'ls', '--format', 'json')).stdout);
-    assert.ok(free.every((h: { devices: Array<{ available: boolean }> }) => h.devices.every((d) => !d.available)));
+    const free = await ask<Array<{ devices: Array<{ available: boolean }> }>>({ prefix: 'orch device ls' });
+    assert.ok(free.every((h) => h.devices.every((d) => !d.available)));
   });
 
   it('stops osd.0 with `orch daemon stop`: it goes down, PGs degrade, and it stays down until started', async () => {
@@ -138,11 +157,14 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
     assert.equal(stop.stdout.trim(), "Scheduled to stop osd.0 on host 'node01'");
     assert.equal((await osds()).find((o) => o.osd === 0)?.up, 0);
     await until('degraded PGs in pg_summary', async () => {
-      const s = JSON.parse((await cmd('status', '--format', 'json')).stdout);
-      return (s.pgmap.pgs_by_state as Array<{ state_name: string }>).some((p) => p.state_name.includes('degraded'));
+      const s = await ask<{ pgmap: { pgs_by_state: Array<{ state_name: string }> } }>({ prefix: 'status' });
+      return s.pgmap.pgs_by_state.some((p) => p.state_name.includes('degraded'));
     });
-    const ps = JSON.parse((await cmd('orch', 'ps', '--daemon_type', 'osd', '--format', 'json')).stdout);
-    assert.equal(ps.find((d: { daemon_name: string }) => d.daemon_name === 'osd.0').status_desc, 'stopped');
+    const ps = await ask<Array<{ daemon_name: string; status_desc: string }>>({
+      prefix: 'orch ps',
+      daemon_type: 'osd',
+    });
+    assert.equal(ps.find((d) => d.daemon_name === 'osd.0')?.status_desc, 'stopped');
     // A daemon marked down while running boots again within seconds; a stopped one does not.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await osds()).find((o) => o.osd === 0)?.up, 0);

@@ -3,11 +3,11 @@ import { constants } from 'node:os';
 import { describe, it } from 'node:test';
 import {
   createModuleHarness,
-  handleOrchError,
   type HostSpec,
+  handleOrchError,
   MgrError,
-  type NotifyType,
   NoOrchestrator,
+  type NotifyType,
   Orchestrator,
   OrchestratorError,
   OrchNotImplemented,
@@ -137,7 +137,8 @@ describe('orchestrator errors and specs', () => {
   it('rejects an invalid service spec with a typed EINVAL error naming the field', () => {
     assert.throws(
       () => parseServiceSpec({ service_type: 'nope' }),
-      (e: unknown) => e instanceof OrchestratorError && e.code === 'MGR_ERR_ORCH_SPEC_INVALID' && /service_type/.test(e.message),
+      (e: unknown) =>
+        e instanceof OrchestratorError && e.code === 'MGR_ERR_ORCH_SPEC_INVALID' && /service_type/.test(e.message),
     );
     assert.deepEqual(parseServiceSpec({ service_type: 'osd' }).placement, {});
   });

@@ -59,6 +59,8 @@ export class ClusterModel {
   private readonly nonceNext: Int32Array;
   private readonly downSince: Float64Array;
   private readonly down = new Set<number>();
+  /** When OSDs created while the cluster runs were made (their metadata's `created_at`). */
+  private readonly createdAt = new Map<number, number>();
   private readonly settings = new Map<string, Map<string, string>>();
   private out: ClusterEvent[] = [];
 
@@ -157,7 +159,13 @@ export class ClusterModel {
       kind: 'daemon_open',
       daemon: `osd.${o}`,
       hostname: this.topo.hostNames[this.topo.osdHost[o]!]!,
-      metadata: osdMetadata(this.topo, o, this.nonceNext[o] || this.doc.nonce[o]!, this.config.seed, this.createdMs),
+      metadata: osdMetadata(
+        this.topo,
+        o,
+        this.nonceNext[o] || this.doc.nonce[o]!,
+        this.config.seed,
+        this.createdAt.get(o) ?? this.createdMs,
+      ),
       perf_schema: structuredClone(OSD_PERF_SCHEMA),
     });
   }
@@ -263,6 +271,7 @@ export class ClusterModel {
     if (o < 0) return -1;
     this.crush = buildCrushMap(this.topo);
     this.crushDue = true;
+    this.createdAt.set(o, now - o);
     this.alive[o] = 1;
     const nonce = 1000 + (hash32(this.config.seed, o, now) % 60_000);
     this.nonceNext[o] = nonce;
