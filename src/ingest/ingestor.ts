@@ -5,6 +5,7 @@ import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
 import type { SourceCursor, Store } from '../store/store.ts';
 import { type Rejection, rejectionFromError } from './rejection.ts';
+import { SnapshotPolicy } from './snapshot-policy.ts';
 
 export interface IngestorOptions {
   /** Stop at the first rejected line; everything accepted before it is committed. */
@@ -13,7 +14,10 @@ export interface IngestorOptions {
   readonly maxBatch?: number;
   /** The source is held back while this many items wait to be folded. */
   readonly highWater?: number;
-  /** A snapshot is stored once this many events have been journaled since the last one. */
+  /**
+   * A snapshot is stored once this many events have been journaled since the last one (and, for a large state, no
+   * more often than keeps snapshots under a tenth of the ingest's time).
+   */
   readonly snapshotEvery?: number;
   /** Told of each rejected line, in line order, as soon as its batch is folded. */
   readonly onRejection?: (r: Rejection) => void;
@@ -58,7 +62,7 @@ export class Ingestor {
   private readonly store: Store;
   private readonly opts: Required<Omit<IngestorOptions, 'onRejection' | 'onPublish'>> & IngestorOptions;
   private readonly subject: BehaviorSubject<ClusterState>;
-  private sinceSnapshot = 0;
+  private readonly snapshotPolicy: SnapshotPolicy;
   /** While an ingest runs: hands a local event to it, to be folded between the source's batches. */
   private live: ((local: Local) => void) | null = null;
   /** Local events folded while no ingest runs, one after another. */
@@ -68,7 +72,7 @@ export class Ingestor {
     this.store = store;
     this.opts = { strict: false, maxBatch: 2048, highWater: 8192, snapshotEvery: 500, ...options };
     this.subject = new BehaviorSubject(initial);
-    this.sinceSnapshot = initial.seq - store.lastSnapshotSeq();
+    this.snapshotPolicy = new SnapshotPolicy(this.opts.snapshotEvery, initial.seq - store.lastSnapshotSeq());
   }
 
   /** The published snapshots; the current one is `state`. */
@@ -146,7 +150,7 @@ export class Ingestor {
           () => undefined,
         );
         await committed;
-        if (snapshotDue) this.sinceSnapshot = 0;
+        if (snapshotDue) this.snapshotPolicy.taken(0);
         resolve(report);
       };
       const drain = async (): Promise<void> => {
@@ -200,10 +204,11 @@ export class Ingestor {
         locals.map((l) => ({ event: l.event, ref: l })),
       );
       const events = folded.accepted.map((a) => a.event);
-      this.sinceSnapshot += events.length;
-      const snapshotDue = this.sinceSnapshot >= this.opts.snapshotEvery;
+      this.snapshotPolicy.add(events.length);
+      const snapshotDue = this.snapshotPolicy.due;
+      const t0 = performance.now();
       await this.store.commit({ events, ...(snapshotDue ? { snapshot: folded.state } : {}) });
-      if (snapshotDue) this.sinceSnapshot = 0;
+      if (snapshotDue) this.snapshotPolicy.taken(performance.now() - t0);
       if (folded.state !== this.state) {
         this.subject.next(folded.state);
         this.opts.onPublish?.(folded.state, events);
@@ -272,8 +277,8 @@ export class Ingestor {
         rejected: c.rejected + rejections.length,
       };
     }
-    this.sinceSnapshot += folded.accepted.length;
-    const snapshotDue = this.sinceSnapshot >= this.opts.snapshotEvery;
+    this.snapshotPolicy.add(folded.accepted.length);
+    const snapshotDue = this.snapshotPolicy.due;
     const t1 = performance.now();
     await this.store.commit({
       events: folded.accepted.map((a) => a.event),
@@ -281,7 +286,7 @@ export class Ingestor {
       ...(snapshotDue ? { snapshot: folded.state } : {}),
     });
     report.commitMs += performance.now() - t1;
-    if (snapshotDue) this.sinceSnapshot = 0;
+    if (snapshotDue) this.snapshotPolicy.taken(performance.now() - t1);
     if (folded.state !== this.state) {
       this.subject.next(folded.state);
       this.opts.onPublish?.(
