@@ -1,5 +1,6 @@
 import type { ClusterState } from '../cluster-state.ts';
 import { osdStatsView, poolStatsView } from './daemon-views.ts';
+import { once, pairKey } from './memo.ts';
 import { type OsdStatSum, sumOsdStats } from './osd-sum.ts';
 import { type DeltasAt, deltasAt, dumpDelta } from './pg-rates.ts';
 import { deepFreeze, dumpPoolStat, osdStats, type PgMapSums, type PoolStat, pgMapSums } from './pg-summary.ts';
@@ -21,8 +22,6 @@ export interface PgDump {
   readonly pool_statfs: readonly unknown[];
 }
 
-const memo = new WeakMap<PgMapSums, WeakMap<object, WeakMap<DeltasAt, PgDump>>>();
-
 function osdStatWithoutNet(st: object): object {
   if (!('network_ping_times' in st)) return st;
   const { network_ping_times: _, ...rest } = st as Record<string, unknown>;
@@ -36,21 +35,10 @@ function osdStatWithoutNet(st: object): object {
  */
 export function pgDumpView(s: ClusterState): PgDump {
   const sums = pgMapSums(s);
-  let byReporters = memo.get(sums);
-  if (byReporters === undefined) {
-    byReporters = new WeakMap();
-    memo.set(sums, byReporters);
-  }
-  let byDeltas = byReporters.get(s.pgStats.reporters);
-  if (byDeltas === undefined) {
-    byDeltas = new WeakMap();
-    byReporters.set(s.pgStats.reporters, byDeltas);
-  }
   const at = deltasAt(s);
-  let v = byDeltas.get(at);
-  if (v === undefined) {
+  return once('pg_dump', pairKey(pairKey(sums, s.pgStats.reporters), at), () => {
     const osds = [...osdStats(s).values()];
-    v = deepFreeze({
+    return deepFreeze({
       version: at.version,
       stamp: formatUtime(at.tick ?? 0),
       last_osdmap_epoch: 0,
@@ -63,7 +51,5 @@ export function pgDumpView(s: ClusterState): PgDump {
       osd_stats: osds.map(osdStatWithoutNet),
       pool_statfs: osdStatsView(s).pool_statfs,
     });
-    byDeltas.set(at, v);
-  }
-  return v;
+  });
 }

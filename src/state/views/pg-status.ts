@@ -1,4 +1,5 @@
 import type { ClusterState } from '../cluster-state.ts';
+import { once, pairKey } from './memo.ts';
 import { cacheIoRate, clientIoRate, type DeltasAt, deltasAt, recoveryRate } from './pg-rates.ts';
 import { addStatfs, deepFreeze, osdStats, type PgMapSums, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
 import { recoverySummary } from './recovery-summary.ts';
@@ -62,31 +63,16 @@ export function osdSumStatfs(s: ClusterState): Statfs {
   return sum;
 }
 
-const memo = new WeakMap<PgMapSums, WeakMap<object, WeakMap<DeltasAt, PgStatus>>>();
-
 /**
  * `get('pg_status')`: `PGMapDigest::print_summary` with a formatter, its recovery, client and cache I/O rates over
  * the manager's rate window (see `deltasAt`).
  */
 export function pgStatusView(s: ClusterState): PgStatus {
   const sums = pgMapSums(s);
-  let byReporters = memo.get(sums);
-  if (byReporters === undefined) {
-    byReporters = new WeakMap();
-    memo.set(sums, byReporters);
-  }
-  let byDeltas = byReporters.get(s.pgStats.reporters);
-  if (byDeltas === undefined) {
-    byDeltas = new WeakMap();
-    byReporters.set(s.pgStats.reporters, byDeltas);
-  }
   const at = deltasAt(s);
-  let v = byDeltas.get(at);
-  if (v === undefined) {
-    v = deepFreeze(build(s, sums, at));
-    byDeltas.set(at, v);
-  }
-  return v;
+  return once('pg_status', pairKey(pairKey(sums, s.pgStats.reporters), at), () => {
+    return deepFreeze(build(s, sums, at));
+  });
 }
 
 function build(s: ClusterState, sums: PgMapSums, at: DeltasAt): PgStatus {
