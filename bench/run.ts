@@ -10,7 +10,7 @@ import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
 export const DEFAULT_SIZES: readonly ScaleSize[] = [
   { osds: 1000, duration: 30 },
-  { osds: 10_000, duration: 10, byKind: false },
+  { osds: 10_000, duration: 6, byKind: false },
 ];
 
 export interface BenchOptions {
@@ -68,7 +68,7 @@ export function parseSizes(text: string): ScaleSize[] {
     .map((x) => {
       const osds = Number(x);
       if (!Number.isInteger(osds) || osds < 3) throw new Error(`a size is a number of OSDs (3 or more), not "${x}"`);
-      return osds >= 10_000 ? { osds, duration: 10, byKind: false } : { osds, duration: 30 };
+      return osds >= 10_000 ? { osds, duration: 6, byKind: false } : { osds, duration: 30 };
     });
 }
 

@@ -1,0 +1,290 @@
+import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { Module } from '../modules/prometheus/module.ts';
+import type { ClusterEvent, JournaledEvent } from '../schemas/event.ts';
+import { SimulatedCluster } from '../src/sources/simulator/simulated-cluster.ts';
+import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
+import { foldBatch } from '../src/state/fold.ts';
+import { createModuleHarness } from '../src/testing/module-harness.ts';
+
+/** Real ceph-mgr 16.2.15's exporter, recorded on a 2-core machine (fixtures' prometheus/README.md): whole requests. */
+export const CEPH_SCRAPE = {
+  osds: 1003,
+  freshMs: [73, 77] as const,
+  cachedMs: [1.0, 1.3] as const,
+  bytes: 57_000,
+  samples: 561,
+  note: '1003 OSDs in the map, 3 of them with daemons (the exporter drops the other 1000)',
+} as const;
+
+export interface ScrapeResult {
+  osds: number;
+  pgs: number;
+  /** OSDs with a daemon reporting perf counters (every OSD in the simulator). */
+  daemons: number;
+  bytes: number;
+  samples: number;
+  /** The very first scrape: every view of the snapshot and every line built from nothing (median ms). */
+  coldMs: number;
+  /**
+   * The first scrape after a new snapshot (about 100 ms of stream time: some OSDs' reports and PG stats), whole
+   * request over loopback: the views the exporter reads are computed for the new snapshot, then the body.
+   */
+  freshMs: number;
+  /** Of which the snapshot's views (`pg_summary`, `df`, `osd_stats`, ... computed once per snapshot for any reader). */
+  freshViewsMs: number;
+  /** Of which the exporter's own work with the views ready: rebuilding the sections whose inputs changed. */
+  freshExporterMs: number;
+  /** That work alone, without the HTTP transfer: the body built in the module (`collect_stats().ms`). */
+  freshBuildMs: number;
+  /** A scrape between two snapshots: the cached buffer written out (median over many requests). */
+  cachedMs: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const run = promisify(execFile);
+let haveCurl: boolean | undefined;
+
+/**
+ * `GET /metrics` as the recorded ceph-mgr figures were taken: `curl`'s own request time, in another process (a
+ * client reading 20 MB in the same process would be timed with the server's garbage collection of a big heap).
+ * Without curl, an in-process request.
+ */
+async function scrape(port: number): Promise<{ ms: number; bytes: number }> {
+  if (haveCurl !== false) {
+    try {
+      const { stdout } = await run(
+        'curl',
+        ['-s', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', `http://127.0.0.1:${port}/metrics`],
+        { encoding: 'utf8' },
+      );
+      haveCurl = true;
+      const [t, n] = stdout.trim().split(' ');
+      return { ms: Number(t) * 1000, bytes: Number(n) };
+    } catch (e) {
+      if (haveCurl === true) throw e;
+      haveCurl = false;
+    }
+  }
+  const r = await scrapeInProcess(port);
+  return { ms: r.ms, bytes: r.body.length };
+}
+
+/** `GET /metrics` on a new connection from this process. */
+function scrapeInProcess(port: number): Promise<{ ms: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ ms: performance.now() - t0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function fold(
+  state: ClusterState,
+  events: readonly ClusterEvent[],
+): { state: ClusterState; accepted: JournaledEvent[] } {
+  const accepted: JournaledEvent[] = [];
+  for (let i = 0; i < events.length; i += 2048) {
+    const r = foldBatch(
+      state,
+      events.slice(i, i + 2048).map((event, ref) => ({ event, ref })),
+    );
+    state = r.state;
+    accepted.push(...r.accepted.map((a) => a.event));
+  }
+  return { state, accepted };
+}
+
+/** A simulated cluster to scrape: its OSDs, how many of them run a daemon (default all), its PGs. */
+export interface ScrapeSize {
+  readonly osds: number;
+  readonly daemons?: number;
+  readonly pgs?: number;
+}
+
+/**
+ * The recorded ceph-mgr's case (1003 OSDs in the map, 3 with daemons, a few hundred PGs), then 1,000 and 10,000
+ * OSDs all reporting as the simulator's OSDs do.
+ */
+export const SCRAPE_SIZES: readonly ScrapeSize[] = [
+  { osds: 1003, daemons: 3, pgs: 384 },
+  { osds: 1000 },
+  { osds: 10_000 },
+];
+
+/** The events of daemons `osd.0` .. `osd.<daemons - 1>` only: the other OSDs are in the map and never report. */
+function withDaemons(events: ClusterEvent[], daemons: number | undefined): ClusterEvent[] {
+  if (daemons === undefined) return events;
+  const reporting = (name: string) => Number(name.replace(/^osd\./, '')) < daemons;
+  return events.filter((e) => {
+    if (e.kind === 'pg_stats') return reporting(e.reporter);
+    if (e.kind === 'daemon_open' || e.kind === 'daemon_report' || e.kind === 'daemon_close') return reporting(e.daemon);
+    return true;
+  });
+}
+
+/** The views the exporter reads, computed for the current snapshot as the first reader of it would. */
+function warmViews(m: Module): void {
+  for (const name of [
+    'health',
+    'osd_map',
+    'osd_map_crush',
+    'osd_stats',
+    'osd_pool_stats',
+    'pg_summary',
+    'df',
+  ] as const) {
+    m.get(name);
+  }
+  m.get('pool_stats');
+  m.get_all_perf_counters();
+  m.get_daemon_health_metrics();
+}
+
+/**
+ * Scrape time and size of the prometheus module on a simulated cluster of `osds` OSDs (every OSD a daemon with the
+ * simulator's 21 perf counters): cold, fresh after a new snapshot (split into the snapshot's views and the
+ * exporter's own work), and cached, each a whole HTTP request on loopback.
+ */
+export async function benchScrapeAt(size: ScrapeSize, log: (s: string) => void = () => {}): Promise<ScrapeResult> {
+  const { osds } = size;
+  log(`simulating ${osds} OSDs${size.daemons === undefined ? '' : `, ${size.daemons} with daemons`}`);
+  const sim = new SimulatedCluster({
+    osds,
+    seed: 1,
+    scenario: false,
+    duration: 60,
+    ...(size.pgs === undefined ? {} : { pgs: size.pgs }),
+  });
+  const advance = (ms: number) => withDaemons(sim.advanceTo(ms), size.daemons);
+  // One stats period and a bit: every OSD has booted, reported its PGs and its counters once.
+  let { state, accepted } = fold(createEmptyState(), advance(sim.startMs + 6_000));
+  const port = await freePort();
+  const h = await createModuleHarness<Module>({
+    module: Module,
+    name: 'prometheus',
+    config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
+  });
+  try {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await scrape(port);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    h.host.publish(state, accepted);
+    await h.host.idle();
+    log('cold scrape');
+    const cold = await scrape(port);
+    const nextSnapshot = async () => {
+      ({ state, accepted } = fold(state, advance(sim.now + 100)));
+      h.host.publish(state, accepted);
+      await h.host.idle();
+    };
+    log('fresh scrapes');
+    const fresh: number[] = [];
+    const views: number[] = [];
+    const exporter: number[] = [];
+    const build: number[] = [];
+    const rounds = osds >= 10_000 ? 3 : 7;
+    for (let i = 0; i < rounds; i++) {
+      await nextSnapshot();
+      fresh.push((await scrape(port)).ms);
+      await nextSnapshot();
+      const t0 = performance.now();
+      warmViews(h.module);
+      views.push(performance.now() - t0);
+      exporter.push((await scrape(port)).ms);
+      build.push(h.module.collect_stats().ms);
+    }
+    log('cached scrapes');
+    const cached: number[] = [];
+    for (let i = 0; i < (osds >= 10_000 ? 20 : 100); i++) cached.push((await scrape(port)).ms);
+    const body = h.module.metrics();
+    const text = body.toString('utf8');
+    let samples = 0;
+    for (let i = 0; i < text.length; i = text.indexOf('\n', i) + 1 || text.length) if (text[i] !== '#') samples++;
+    return {
+      osds,
+      pgs: (state.maps.osd_map?.map.pools ?? []).reduce((n, p) => n + p.pg_num, 0),
+      daemons: Object.keys(h.module.get_all_perf_counters()).length,
+      bytes: body.length,
+      samples,
+      coldMs: cold.ms,
+      freshMs: median(fresh),
+      freshViewsMs: median(views),
+      freshExporterMs: median(exporter),
+      freshBuildMs: median(build),
+      cachedMs: median(cached),
+    };
+  } finally {
+    await h.stop();
+  }
+}
+
+/** The scrape benchmark at each size (default {@link SCRAPE_SIZES}). */
+export async function benchScrape(
+  sizes: readonly ScrapeSize[] = SCRAPE_SIZES,
+  log: (s: string) => void = () => {},
+): Promise<ScrapeResult[]> {
+  const out: ScrapeResult[] = [];
+  for (const size of sizes) out.push(await benchScrapeAt(size, log));
+  return out;
+}
+
+const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`;
+
+/** Prints the scrape figures beside real ceph-mgr's. */
+export function printScrape(results: readonly ScrapeResult[]): void {
+  console.log('\nprometheus /metrics, whole HTTP request on loopback (median)');
+  console.log(
+    `${'cluster'.padEnd(46)} ${'cold'.padStart(9)} ${'fresh'.padStart(9)} ${'(views'.padStart(9)} ${'+ export)'.padStart(10)} ${'build'.padStart(8)} ${'cached'.padStart(9)} ${'bytes'.padStart(11)} ${'samples'.padStart(8)}`,
+  );
+  for (const r of results) {
+    console.log(
+      `${`mgrkit ${r.osds.toLocaleString('en-US')} OSDs, ${r.daemons.toLocaleString('en-US')} daemons, ${r.pgs.toLocaleString('en-US')} PGs`.padEnd(46)} ${ms(r.coldMs).padStart(9)} ${ms(r.freshMs).padStart(9)} ${ms(r.freshViewsMs).padStart(9)} ${ms(r.freshExporterMs).padStart(10)} ${ms(r.freshBuildMs).padStart(8)} ${ms(r.cachedMs).padStart(9)} ${r.bytes.toLocaleString('en-US').padStart(11)} ${String(r.samples).padStart(8)}`,
+    );
+  }
+  const c = CEPH_SCRAPE;
+  console.log(
+    `${`ceph-mgr ${c.osds.toLocaleString('en-US')} OSDs, 3 daemons`.padEnd(46)} ${''.padStart(9)} ${`${c.freshMs[0]}-${c.freshMs[1]} ms`.padStart(9)} ${''.padStart(9)} ${''.padStart(10)} ${''.padStart(8)} ${`${c.cachedMs[0]}-${c.cachedMs[1]} ms`.padStart(9)} ${`~${c.bytes.toLocaleString('en-US')}`.padStart(11)} ${String(c.samples).padStart(8)}`,
+  );
+  console.log(
+    "fresh: first scrape after a new snapshot = the snapshot's views (computed once per snapshot for any reader) + the",
+  );
+  console.log(
+    'exporter (whole request; "build": the body alone). ceph-mgr: "fresh" with its cache off, "cached" its 15 s cache.',
+  );
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, '/bench/'))) {
+  // `node --import tsx bench/scrape.bench.ts [OSDS...]`: the given sizes (all OSDs reporting), or the default set.
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0)
+    .map((osds) => ({ osds }));
+  const results = await benchScrape(sizes.length > 0 ? sizes : undefined, (s) => process.stderr.write(`bench: ${s}\n`));
+  printScrape(results);
+}
