@@ -6,6 +6,7 @@ import { benchFold, printFold } from './fold.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
+import { benchScrape, printScrape } from './scrape.bench.ts';
 
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
 export const DEFAULT_SIZES: readonly ScaleSize[] = [
@@ -46,8 +47,10 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     stage(`simulated cluster of ${size.osds} OSDs`);
     scale.push(await benchScale(size, 1, (step) => stage(`  ${size.osds} OSDs: ${step}`)));
   }
+  stage('prometheus scrapes');
+  const scrape = await benchScrape(undefined, (step) => stage(`  ${step}`));
   if (options.json) {
-    console.log(JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale }));
+    console.log(JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale, scrape }));
     return;
   }
   console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.memGiB} GiB`);
@@ -57,6 +60,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printCommands(commands);
   printRados(rados);
   printScale(scale);
+  printScrape(scrape);
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
 }
 

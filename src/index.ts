@@ -15,8 +15,6 @@
  * @packageDocumentation
  */
 
-export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.ts';
-export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
 /**
  * The bits of a perf counter's `type` (Ceph's `MgrModule.PERFCOUNTER_*`), to read what `get_perf_schema` and
  * `get_all_perf_counters` return: `type & PERFCOUNTER_LONGRUNAVG` is an average given as sum and count.
@@ -33,6 +31,8 @@ export {
   PERFCOUNTER_TIME,
   PERFCOUNTER_U64,
 } from '../schemas/daemon/perf.ts';
+export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.ts';
+export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
 export type { Cue } from './bus/cue.ts';
 export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
 // Commands

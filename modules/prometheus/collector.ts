@@ -103,27 +103,34 @@ export class Collector {
       return this.body;
     }
     const rebuilt: string[] = [];
-    const texts = new Map<string, string>();
+    const texts = new Map<string, string[]>();
     this.sections.forEach((section, i) => {
       let b = this.built.get(section);
       if (b === undefined || !sameInputs(b.inputs, inputs[i]!)) {
-        b = { inputs: inputs[i]!, texts: this.run(section, section.method, () => this.buildSection(section, inputs[i]!)) };
+        b = {
+          inputs: inputs[i]!,
+          texts: this.run(section, section.method, () => this.buildSection(section, inputs[i]!)),
+        };
         this.built.set(section, b);
         rebuilt.push(section.method);
       }
-      for (const [k, v] of b.texts) texts.set(k, (texts.get(k) ?? '') + v);
+      for (const [k, v] of b.texts) {
+        const l = texts.get(k);
+        if (l === undefined) texts.set(k, [v]);
+        else l.push(v);
+      }
     });
     if (this.perfBuilt === null || this.perfBuilt.input !== perfInput) {
       const text = this.run(null, 'get_perf_counters', () => this.perf.build(this.reader));
       this.perfBuilt = { input: perfInput, text };
       rebuilt.push('get_perf_counters');
     }
-    texts.set('prometheus_collect_duration_seconds_sum', this.durationLines('sum'));
-    texts.set('prometheus_collect_duration_seconds_count', this.durationLines('count'));
-    let out = '';
-    for (const [key, header] of HEADERS) out += header + (texts.get(key) ?? '');
-    out += this.perfBuilt.text;
-    this.body = Buffer.from(out, 'utf8');
+    texts.set('prometheus_collect_duration_seconds_sum', [this.durationLines('sum')]);
+    texts.set('prometheus_collect_duration_seconds_count', [this.durationLines('count')]);
+    const pieces: string[] = [];
+    for (const [key, header] of HEADERS) pieces.push(header, ...(texts.get(key) ?? []));
+    pieces.push(this.perfBuilt.text);
+    this.body = Buffer.from(pieces.join(''), 'utf8');
     this.fingerprint = flat;
     this.last = { rebuilt: true, sections: rebuilt, ms: performance.now() - t0, bytes: this.body.length };
     return this.body;
@@ -145,7 +152,7 @@ export class Collector {
     const sink = new Sink();
     for (const f of section.families) sink.touch(f);
     section.build(this.reader, sink, inputs);
-    return sink.texts;
+    return sink.texts();
   }
 
   /** Runs one step, timing it; a step that throws leaves its families empty and is logged once per message. */

@@ -125,7 +125,9 @@ export class HealthHistory {
   toString(): string {
     this.load();
     if (this.checks.size === 0) return 'No healthchecks have been recorded';
-    const out = [TITLES({ n: 'Healthcheck Name', f: 'First Seen (UTC)', l: 'Last seen (UTC)', c: 'Count', a: 'Active' })];
+    const out = [
+      TITLES({ n: 'Healthcheck Name', f: 'First Seen (UTC)', l: 'Last seen (UTC)', c: 'Count', a: 'Active' }),
+    ];
     for (const name of [...this.checks.keys()].sort()) {
       const c = this.checks.get(name)!;
       out.push(

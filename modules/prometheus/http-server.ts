@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, STATUS_CODES, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 
 /** Ceph's exporter names itself in every answer; kept, as scripts and proxies may look for it. */
@@ -85,7 +85,10 @@ export function listen(
       a = route(req);
     } catch (e) {
       onError(e);
-      a = errorPage(500, 'The server encountered an unexpected condition which prevented it from fulfilling the request.');
+      a = errorPage(
+        500,
+        'The server encountered an unexpected condition which prevented it from fulfilling the request.',
+      );
     }
     const length = typeof a.body === 'string' ? Buffer.byteLength(a.body) : a.body.length;
     res.writeHead(a.status, { 'Content-Type': a.type, 'Content-Length': length, Server: SERVER });

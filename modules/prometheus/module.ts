@@ -28,7 +28,11 @@ const DEFAULT_PORT = 9283;
 
 /** Ceph's options for this module, with its defaults; those that tune Ceph's cache are accepted and have no effect. */
 const OPTIONS = [
-  Option({ name: 'server_addr', type: 'str', desc: 'the address to listen on (default: "::", or "0.0.0.0" without IPv6)' }),
+  Option({
+    name: 'server_addr',
+    type: 'str',
+    desc: 'the address to listen on (default: "::", or "0.0.0.0" without IPv6)',
+  }),
   Option({
     name: 'server_port',
     type: 'int',

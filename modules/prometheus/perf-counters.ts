@@ -36,7 +36,11 @@ function pathLabels(daemon: string, path: string): [string, string[], string[]] 
   if (daemon.startsWith('rbd-mirror.')) {
     const m = RBD_MIRROR_IMAGE.exec(path);
     if (m) {
-      return [`rbd_mirror_image_${m[4]}`, ['ceph_daemon', 'pool', 'namespace', 'image'], [daemon, m[1]!, m[2] ?? '', m[3]!]];
+      return [
+        `rbd_mirror_image_${m[4]}`,
+        ['ceph_daemon', 'pool', 'namespace', 'image'],
+        [daemon, m[1]!, m[2] ?? '', m[3]!],
+      ];
     }
   }
   return [path, ['ceph_daemon'], [daemon]];
@@ -57,14 +61,27 @@ interface DaemonLines {
 /**
  * Daemon perf counters (priority 5 and up, as Ceph's `get_all_perf_counters()` default) as metric families: a
  * counter or gauge as itself, a long-running average as `<name>_sum` and `<name>_count`, time values in seconds.
- * Each daemon's lines are built once per counter table (one per daemon state), so a snapshot where a few daemons
- * reported rebuilds only theirs; a name is declared once whatever number of daemons carry it.
+ * A name is declared once whatever number of daemons carry it.
+ *
+ * Each daemon has a slot in every family's line array; a new snapshot rewrites only the slots of daemons whose
+ * counter table is another object (one table per daemon state), so the cost of a snapshot where a few daemons
+ * reported is a walk over the daemons and one join per family.
  */
 export class PerfCounterFamilies {
   private readonly families = new Map<string, PerfFamily>();
   private readonly order: PerfFamily[] = [];
   private readonly daemonLines = new WeakMap<object, DaemonLines>();
   private readonly warned = new Set<string>();
+  private slots = new Map<string, number>();
+  /** Tables already written to their daemon's slot. */
+  private placed = new WeakSet<object>();
+  /** The tables of the last update, in their order. */
+  private previous: readonly object[] = [];
+  private slotLines: (DaemonLines | undefined)[] = [];
+  /** By family index: each daemon slot's line ('' when the daemon has none in that family). */
+  private familyLines: string[][] = [];
+  /** By family index: the joined lines, while no slot of the family changed. */
+  private joined: (string | undefined)[] = [];
 
   /**
    * @param reserved names the fixed families use: a counter that would land on one is skipped, not declared twice.
@@ -83,13 +100,17 @@ export class PerfCounterFamilies {
       return null;
     }
     if (this.reserved.has(name) || !isValidMetricName(name)) {
-      this.warnOnce(`${name}: ${this.reserved.has(name) ? 'a fixed family has this name' : 'not a valid metric name'}; skipped`);
+      this.warnOnce(
+        `${name}: ${this.reserved.has(name) ? 'a fixed family has this name' : 'not a valid metric name'}; skipped`,
+      );
       return null;
     }
     const spec: FamilySpec = { name, type, help, labels };
     const f = { spec, header: familyHeader(spec), index: this.order.length };
     this.families.set(name, f);
     this.order.push(f);
+    this.familyLines.push(new Array<string>(this.slotLines.length).fill(''));
+    this.joined.push(undefined);
     return f;
   }
 
@@ -108,7 +129,10 @@ export class PerfCounterFamilies {
       const f = this.family(name, type, help, labelNames);
       if (f === null) return;
       families.push(f.index);
-      lines.push(sampleLine(name, labels, v));
+      const line = sampleLine(name, labels, v);
+      // Flattened once here rather than at every join: a template literal is a rope.
+      line.charCodeAt(0);
+      lines.push(line);
     };
     for (const [rawPath, info] of Object.entries(table)) {
       const type = info.type ?? 0;
@@ -132,22 +156,70 @@ export class PerfCounterFamilies {
     return d;
   }
 
+  private slotOf(daemon: string): number {
+    let slot = this.slots.get(daemon);
+    if (slot === undefined) {
+      slot = this.slotLines.length;
+      this.slots.set(daemon, slot);
+      this.slotLines.push(undefined);
+      for (const l of this.familyLines) l.push('');
+    }
+    return slot;
+  }
+
+  /** Rewrites the slots of the daemons whose table changed; false if a daemon is gone (slots must be redone). */
+  private update(all: Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>): boolean {
+    // Whole-object key and value lists: cheaper than a keyed lookup per daemon in a table of thousands.
+    const names = Object.keys(all);
+    const tables = Object.values(all);
+    const previous = this.previous;
+    this.previous = tables;
+    for (let i = 0; i < tables.length; i++) {
+      const table = tables[i]!;
+      // Daemons keep their order between snapshots: the same table at the same place is the common case.
+      if (previous[i] === table || this.placed.has(table)) continue;
+      const daemon = names[i]!;
+      const slot = this.slotOf(daemon);
+      this.placed.add(table);
+      const before = this.slotLines[slot];
+      if (before !== undefined) {
+        for (const f of before.families) {
+          this.familyLines[f]![slot] = '';
+          this.joined[f] = undefined;
+        }
+      }
+      const d = this.linesOf(daemon, table);
+      for (let j = 0; j < d.lines.length; j++) {
+        const f = d.families[j]!;
+        this.familyLines[f]![slot] = d.lines[j]!;
+        this.joined[f] = undefined;
+      }
+      this.slotLines[slot] = d;
+    }
+    return tables.length === this.slots.size;
+  }
+
   /** The families' text for the current daemon counters: only families with samples are written. */
   build(r: ClusterReader): string {
     const all = r.get_all_perf_counters() as Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>;
-    const texts: string[] = [];
-    for (const daemon in all) {
-      const d = this.linesOf(daemon, all[daemon]!);
-      for (let i = 0; i < d.lines.length; i++) {
-        const f = d.families[i]!;
-        texts[f] = (texts[f] ?? '') + d.lines[i];
-      }
+    if (!this.update(all)) {
+      this.slots = new Map();
+      this.placed = new WeakSet();
+      this.previous = [];
+      this.slotLines = [];
+      this.familyLines = this.familyLines.map(() => []);
+      this.joined = this.joined.map(() => undefined);
+      this.update(all);
     }
-    let out = '';
+    const out: string[] = [];
     for (const f of this.order) {
-      const t = texts[f.index];
-      if (t !== undefined) out += f.header + t;
+      let text = this.joined[f.index];
+      if (text === undefined) {
+        text = this.familyLines[f.index]!.join('');
+        this.joined[f.index] = text;
+      }
+      if (text !== '') out.push(f.header, text);
     }
-    return out;
+    return out.join('');
   }
 }

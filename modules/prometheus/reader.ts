@@ -12,36 +12,43 @@ export type ClusterReader = Pick<
 /** The samples one section wrote, by family key: each value is the family's sample lines. */
 export type SectionTexts = Map<string, string>;
 
-/** Collects sample lines by fixed family key while a section builds. */
+/**
+ * Collects sample lines by fixed family key while a section builds. Lines are kept in arrays and joined once at the
+ * end: text grown by `+=` is a rope, and flattening a rope of thousands of pieces costs more than building it.
+ */
 export class Sink {
-  readonly texts: SectionTexts = new Map();
+  private readonly lines = new Map<string, string[]>();
   private readonly specs = new Map<string, FamilySpec>();
 
-  private spec(key: string): FamilySpec {
-    let s = this.specs.get(key);
-    if (s === undefined) {
-      s = staticFamily(key);
-      this.specs.set(key, s);
+  private listOf(key: string): string[] {
+    let l = this.lines.get(key);
+    if (l === undefined) {
+      if (!this.specs.has(key)) this.specs.set(key, staticFamily(key));
+      l = [];
+      this.lines.set(key, l);
     }
-    return s;
+    return l;
   }
 
-  /** Declares a family as written by this section even if it gets no sample (so it is not left to another). */
+  /** Declares a family as written by this section even if it gets no sample. */
   touch(key: string): void {
-    this.spec(key);
-    if (!this.texts.has(key)) this.texts.set(key, '');
+    this.listOf(key);
   }
 
   add(key: string, labelValues: readonly (string | number)[], value: number | boolean | null | undefined): void {
-    const spec = this.spec(key);
-    const line = sampleLine(spec.name, labelSet(spec.labels, labelValues), value);
-    this.texts.set(key, (this.texts.get(key) ?? '') + line);
+    const l = this.listOf(key);
+    const spec = this.specs.get(key)!;
+    l.push(sampleLine(spec.name, labelSet(spec.labels, labelValues), value));
   }
 
   /** Lines already formatted for the family `key`. */
   append(key: string, lines: string): void {
-    this.spec(key);
-    this.texts.set(key, (this.texts.get(key) ?? '') + lines);
+    this.listOf(key).push(lines);
+  }
+
+  /** Each family's lines as one flat string. */
+  texts(): SectionTexts {
+    return new Map([...this.lines].map(([k, l]) => [k, l.join('')]));
   }
 }
 

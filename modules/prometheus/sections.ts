@@ -13,7 +13,7 @@ import {
   staticFamily,
 } from './families.ts';
 import type { HealthHistory } from './health-history.ts';
-import type { ClusterReader, Section, Sink } from './reader.ts';
+import type { ClusterReader, Section } from './reader.ts';
 
 /** The fixed sections of the collection, in Ceph's order, but for OSD metadata (`osd-metadata.ts`). */
 
@@ -272,25 +272,42 @@ const numObjects: Section = {
   },
 };
 
-const osdStats: Section = {
-  method: 'get_osd_stats',
-  families: OSD_STATS.map((s) => `osd_${s}`),
-  inputs: (r) => [r.get('osd_stats')],
-  build(r, out) {
-    const v = r.get('osd_stats') as unknown as { osd_stats: Array<{ osd: number; perf_stat?: Record<string, number> }> };
-    const names = OSD_STATS.map((s) => staticFamily(`osd_${s}`).name);
-    const texts = OSD_STATS.map(() => '');
-    for (const o of v.osd_stats) {
-      const labels = labelSet(['ceph_daemon'], [`osd.${o.osd}`]);
-      for (let i = 0; i < OSD_STATS.length; i++) {
-        texts[i] += sampleLine(names[i]!, labels, num(o.perf_stat?.[OSD_STATS[i]!]));
+const OSD_STATS_NAMES = OSD_STATS.map((s) => staticFamily(`osd_${s}`).name);
+
+type OsdStatDoc = { osd: number; perf_stat?: Record<string, number> };
+
+/** An OSD's apply and commit latency lines. */
+function latencyLines(o: OsdStatDoc): readonly string[] {
+  const labels = labelSet(['ceph_daemon'], [`osd.${o.osd}`]);
+  return OSD_STATS.map((s, i) => sampleLine(OSD_STATS_NAMES[i]!, labels, num(o.perf_stat?.[s])));
+}
+
+/**
+ * Apply and commit latency of every OSD that reported. The list is by OSD id and an OSD's entry is the same object
+ * until its next report, so an entry found at the same place as last time keeps its lines.
+ */
+function osdStatsSection(): Section {
+  let before: { stats: readonly OsdStatDoc[]; lines: (readonly string[])[] } = { stats: [], lines: [] };
+  return {
+    method: 'get_osd_stats',
+    families: OSD_STATS.map((s) => `osd_${s}`),
+    inputs: (r) => [r.get('osd_stats')],
+    build(r, out) {
+      const stats = (r.get('osd_stats') as unknown as { osd_stats: OsdStatDoc[] }).osd_stats;
+      const perOsd: (readonly string[])[] = new Array(stats.length);
+      const lines: string[][] = OSD_STATS.map(() => []);
+      for (let i = 0; i < stats.length; i++) {
+        const own = before.stats[i] === stats[i] ? before.lines[i]! : latencyLines(stats[i]!);
+        perOsd[i] = own;
+        for (let j = 0; j < lines.length; j++) lines[j]!.push(own[j]!);
       }
-    }
-    OSD_STATS.forEach((s, i) => {
-      out.append(`osd_${s}`, texts[i]!);
-    });
-  },
-};
+      before = { stats, lines: perOsd };
+      OSD_STATS.forEach((s, i) => {
+        out.append(`osd_${s}`, lines[i]!.join(''));
+      });
+    },
+  };
+}
 
 interface OsdMapDoc {
   flags?: string;
@@ -343,13 +360,13 @@ const osdStatus: Section = {
     if (map === null) return;
     const flags = new Set((map.flags ?? '').split(','));
     for (const f of OSD_FLAGS) out.add(`osd_flag_${f.replace('-', '_')}`, [], flags.has(f) ? 1 : 0);
-    const texts = OSD_STATUS.map(() => '');
+    const lines: string[][] = OSD_STATUS.map(() => []);
     for (const o of map.osds) {
-      const lines = osdStatusLines(o);
-      for (let i = 0; i < texts.length; i++) texts[i] += lines[i]!;
+      const own = osdStatusLines(o);
+      for (let i = 0; i < lines.length; i++) lines[i]!.push(own[i]!);
     }
     OSD_STATUS.forEach((s, i) => {
-      out.append(`osd_${s}`, texts[i]!);
+      out.append(`osd_${s}`, lines[i]!.join(''));
     });
     for (const pool of map.pools) {
       const [type, description] = poolInfo(pool, map.erasure_code_profiles);
@@ -394,7 +411,9 @@ const poolRepaired: Section = {
   families: ['pool_objects_repaired'],
   inputs: (r) => [r.get('pool_stats')],
   build(r, out) {
-    const v = r.get('pool_stats') as unknown as { pool_stats: Array<{ poolid: number; stat_sum: Record<string, number> }> };
+    const v = r.get('pool_stats') as unknown as {
+      pool_stats: Array<{ poolid: number; stat_sum: Record<string, number> }>;
+    };
     for (const p of v.pool_stats) out.add('pool_objects_repaired', [p.poolid], num(p.stat_sum.num_objects_repaired));
   },
 };
@@ -420,7 +439,7 @@ export function fixedSections(history: HealthHistory, warn: (state: string) => v
     quorumStatus,
     mgrStatus,
     pgStatus(warn),
-    osdStats,
+    osdStatsSection(),
     osdStatus,
     serviceMetadata,
     numObjects,

@@ -71,7 +71,7 @@ export function parseExposition(text: string): Parsed {
 }
 
 /** The value of the one sample of `name` whose labels include `labels`, or undefined. */
-export function valueOf(p: Parsed, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(p: Parsed, name: string, labels: Record<string, string> = {}): number | undefined {
   const f = p.families.get(name);
   return f?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }

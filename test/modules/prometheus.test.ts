@@ -14,7 +14,7 @@ import {
   parseExposition,
   realFamilies,
   recordedClusterEvents,
-  valueOf,
+  sampleValue,
 } from './prometheus-helpers.ts';
 
 /**
@@ -112,7 +112,7 @@ describe('prometheus module', () => {
         continue;
       }
       if (o.type !== real.type) differences.push(`${name}: type ${o.type}, real ${real.type}`);
-      if ((o.samples.length > 0) !== real.samples > 0) {
+      if (o.samples.length > 0 !== real.samples > 0) {
         differences.push(`${name}: ${o.samples.length} samples, real ${real.samples}`);
       }
       const [a, b] = [[...o.labelNames].sort(), [...real.labelNames].sort()];
@@ -133,24 +133,24 @@ describe('prometheus module', () => {
     const osdMap = h.module.get('osd_map')!;
     for (const o of osdMap.osds) {
       const d = { ceph_daemon: `osd.${o.osd}` };
-      assert.equal(valueOf(p, 'ceph_osd_up', d), o.up);
-      assert.equal(valueOf(p, 'ceph_osd_in', d), o.in);
-      assert.equal(valueOf(p, 'ceph_osd_weight', d), o.weight);
+      assert.equal(sampleValue(p, 'ceph_osd_up', d), o.up);
+      assert.equal(sampleValue(p, 'ceph_osd_in', d), o.in);
+      assert.equal(sampleValue(p, 'ceph_osd_weight', d), o.weight);
     }
     const summary = h.module.get('pg_summary');
     for (const [pool, states] of Object.entries(summary.by_pool)) {
       const total = Object.values(states as Record<string, number>).reduce((a, b) => a + b, 0);
-      assert.equal(valueOf(p, 'ceph_pg_total', { pool_id: pool }), total);
+      assert.equal(sampleValue(p, 'ceph_pg_total', { pool_id: pool }), total);
       const active = Object.entries(states as Record<string, number>)
         .filter(([s]) => s.split('+').includes('active'))
         .reduce((a, [, n]) => a + n, 0);
-      assert.equal(valueOf(p, 'ceph_pg_active', { pool_id: pool }), active);
+      assert.equal(sampleValue(p, 'ceph_pg_active', { pool_id: pool }), active);
     }
     const status = JSON.parse(h.module.get('health')!.json).status as string;
-    assert.equal(valueOf(p, 'ceph_health_status'), { HEALTH_OK: 0, HEALTH_WARN: 1, HEALTH_ERR: 2 }[status]);
-    assert.equal(valueOf(p, 'ceph_mon_quorum_status', { ceph_daemon: 'mon.a' }), 1);
-    assert.equal(valueOf(p, 'ceph_mgr_status', { ceph_daemon: 'mgr.x' }), 1);
-    assert.equal(valueOf(p, 'ceph_mgr_module_status', { name: 'balancer' }), 2);
+    assert.equal(sampleValue(p, 'ceph_health_status'), { HEALTH_OK: 0, HEALTH_WARN: 1, HEALTH_ERR: 2 }[status]);
+    assert.equal(sampleValue(p, 'ceph_mon_quorum_status', { ceph_daemon: 'mon.a' }), 1);
+    assert.equal(sampleValue(p, 'ceph_mgr_status', { ceph_daemon: 'mgr.x' }), 1);
+    assert.equal(sampleValue(p, 'ceph_mgr_module_status', { name: 'balancer' }), 2);
     // An average's sum in seconds (the schema's time unit is ns), its count as given.
     assert.ok(p.families.get('ceph_osd_op_w_latency_sum')!.samples.every((s) => s.value < 1));
     assert.equal(p.families.get('ceph_osd_op_w_latency_count')!.type, 'counter');
@@ -174,7 +174,7 @@ describe('prometheus module', () => {
     const rebuilt = h.module.collect_stats().sections;
     assert.ok(rebuilt.includes('get_perf_counters'));
     assert.ok(!rebuilt.includes('get_df') && !rebuilt.includes('get_pg_status'));
-    assert.equal(valueOf(parseExposition(second.toString()), 'ceph_osd_op_w', { ceph_daemon: 'osd.1' }), 987654321);
+    assert.equal(sampleValue(parseExposition(second.toString()), 'ceph_osd_op_w', { ceph_daemon: 'osd.1' }), 987654321);
     await h.stop();
   });
 
@@ -187,8 +187,8 @@ describe('prometheus module', () => {
     await h.push(health);
     await h.push({ kind: 'health', t: health.t + 1, map: { status: 'HEALTH_OK', checks: {}, mutes: [] } });
     const p = parseExposition(h.module.metrics().toString());
-    assert.equal(valueOf(p, 'ceph_health_detail', { name: code }), 0);
-    assert.equal(valueOf(p, 'ceph_health_status'), 0);
+    assert.equal(sampleValue(p, 'ceph_health_detail', { name: code }), 0);
+    assert.equal(sampleValue(p, 'ceph_health_status'), 0);
     const admin = { entity: 'client.admin', caps: 'rw', inbuf: '' };
     const [rc, out] = await h.host.command({ prefix: 'healthcheck history ls', format: 'json' }, admin);
     assert.equal(rc, 0);
@@ -196,7 +196,10 @@ describe('prometheus module', () => {
     assert.match(JSON.parse(h.module.get_store('health_history') as string)[code].name, new RegExp(code));
     const [rc2] = await h.host.command({ prefix: 'healthcheck history clear' }, admin);
     assert.equal(rc2, 0);
-    assert.equal(valueOf(parseExposition(h.module.metrics().toString()), 'ceph_health_detail', { name: code }), undefined);
+    assert.equal(
+      sampleValue(parseExposition(h.module.metrics().toString()), 'ceph_health_detail', { name: code }),
+      undefined,
+    );
     await h.stop();
   });
 
@@ -205,15 +208,20 @@ describe('prometheus module', () => {
     await pushAll(h, recordedClusterEvents());
     const map = structuredClone(h.module.get('osd_map')!) as { epoch: number; max_osd: number; osds: object[] };
     const ghost = { ...(map.osds[0] as object), osd: 7, up: 0, in: 0, weight: 0, public_addr: '-', cluster_addr: '-' };
-    await h.push({ kind: 'osd_map', t: h.state.stamp + 1, epoch: map.epoch + 1, map: { ...map, epoch: map.epoch + 1, max_osd: 8, osds: [...map.osds, ghost] } });
+    await h.push({
+      kind: 'osd_map',
+      t: h.state.stamp + 1,
+      epoch: map.epoch + 1,
+      map: { ...map, epoch: map.epoch + 1, max_osd: 8, osds: [...map.osds, ghost] },
+    });
     const p = parseExposition(h.module.metrics().toString());
-    assert.equal(valueOf(p, 'ceph_osd_up', { ceph_daemon: 'osd.7' }), 0);
-    assert.equal(valueOf(p, 'ceph_osd_metadata', { ceph_daemon: 'osd.7', hostname: '' }), 1);
+    assert.equal(sampleValue(p, 'ceph_osd_up', { ceph_daemon: 'osd.7' }), 0);
+    assert.equal(sampleValue(p, 'ceph_osd_metadata', { ceph_daemon: 'osd.7', hostname: '' }), 1);
     assert.equal(p.families.get('ceph_osd_up')!.samples.length, map.osds.length + 1);
     await h.stop();
   });
 
-  it('serves /metrics as the text format and / as Ceph\'s index page; any other path gets the index too', async (t) => {
+  it("serves /metrics as the text format and / as Ceph's index page; any other path gets the index too", async (t) => {
     const { h, port } = await started(t);
     await pushAll(h, recordedClusterEvents());
     const m = await get(port, '/metrics');
@@ -229,7 +237,7 @@ describe('prometheus module', () => {
     await assert.rejects(get(port, '/'), /ECONNREFUSED/);
   });
 
-  it("reads its address per manager: mgr/prometheus/<id>/server_port wins over mgr/prometheus/server_port", async (t) => {
+  it('reads its address per manager: mgr/prometheus/<id>/server_port wins over mgr/prometheus/server_port', async (t) => {
     const [shared, own] = [await freePort(), await freePort()];
     const h = await createModuleHarness<Module>({
       module: Module,
@@ -247,6 +255,15 @@ describe('prometheus module', () => {
     await h.stop();
   });
 
+  it('moves to a new port when server_port changes, as Ceph restarts its server on an option change', async (t) => {
+    const { h, port } = await started(t);
+    const next = await freePort();
+    await h.host.config.set('mgr/prometheus/server_port', String(next));
+    await waitListening(next);
+    await assert.rejects(get(port, '/'), /ECONNREFUSED/);
+    assert.equal((await get(next, '/metrics')).status, 200);
+  });
+
   it('a port already taken fails the module, not the host', async (t) => {
     const { h: first, port } = await started(t);
     const h = await createModuleHarness<Module>({
@@ -256,7 +273,8 @@ describe('prometheus module', () => {
       config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
     });
     t.after(() => h.stop());
-    for (let i = 0; i < 100 && h.host.stats().prometheus?.status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && h.host.stats().prometheus?.status !== 'failed'; i++)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(h.host.stats().prometheus?.status, 'failed');
     assert.match(h.host.stats().prometheus?.error_string ?? '', /EADDRINUSE/);
     assert.equal(h.host.stats().status?.status, 'running');
@@ -305,7 +323,12 @@ describe('prometheus standby', () => {
       config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port), ...config },
     });
     t.after(() => h.stop());
-    await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: { ...mgrMap, services: { prometheus: ACTIVE_URI } } });
+    await h.push({
+      kind: 'mgr_map',
+      t: 1,
+      epoch: mgrMap.epoch,
+      map: { ...mgrMap, services: { prometheus: ACTIVE_URI } },
+    });
     await waitListening(port);
     return { h, port };
   }
@@ -316,7 +339,10 @@ describe('prometheus standby', () => {
     assert.equal(index.status, 200);
     assert.equal(index.body, recordedBody('standby-answers.txt', 'http://127.0.0.1:9284/'));
     const metrics = await get(port, '/metrics');
-    assert.deepEqual([metrics.status, metrics.body, metrics.headers['content-type']], [200, '', 'text/plain;charset=utf-8']);
+    assert.deepEqual(
+      [metrics.status, metrics.body, metrics.headers['content-type']],
+      [200, '', 'text/plain;charset=utf-8'],
+    );
     const missing = await get(port, '/foo');
     assert.equal(missing.status, 404);
     assert.match(missing.body, /The path '\/foo' was not found\./);
@@ -328,7 +354,13 @@ describe('prometheus standby', () => {
     const index = await get(port, '/');
     assert.equal(index.status, 500);
     assert.match(index.body, /<h2>500 Internal Server Error<\/h2>\s*<p>Keep on looking<\/p>/);
-    assert.match(recordedBody('standby-answers-error-mode.txt', 'http://127.0.0.1:9284/ (standby_behaviour=error, standby_error_status_code default 500)'), /<p>Keep on looking<\/p>/);
+    assert.match(
+      recordedBody(
+        'standby-answers-error-mode.txt',
+        'http://127.0.0.1:9284/ (standby_behaviour=error, standby_error_status_code default 500)',
+      ),
+      /<p>Keep on looking<\/p>/,
+    );
     assert.deepEqual([(await get(port, '/metrics')).status, (await get(port, '/metrics')).body], [200, '']);
     await h.host.config.set('mgr/prometheus/standby_error_status_code', '503');
     assert.equal((await get(port, '/')).status, 503);

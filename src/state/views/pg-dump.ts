@@ -2,8 +2,8 @@ import type { ClusterState } from '../cluster-state.ts';
 import { osdStatsView, poolStatsView } from './daemon-views.ts';
 import { once, pairKey } from './memo.ts';
 import { type OsdStatSum, sumOsdStats } from './osd-sum.ts';
-import { type DeltasAt, deltasAt, dumpDelta } from './pg-rates.ts';
-import { deepFreeze, dumpPoolStat, osdStats, type PgMapSums, type PoolStat, pgMapSums } from './pg-summary.ts';
+import { deltasAt, dumpDelta } from './pg-rates.ts';
+import { deepFreeze, dumpPoolStat, osdStats, type PoolStat, pgMapSums } from './pg-summary.ts';
 import { pgStatsView } from './pg-views.ts';
 import { formatUtime } from './utime.ts';
 

@@ -1,0 +1,216 @@
+/**
+ * End to end with the real Prometheus server (Debian's `prometheus` package): a live simulated cluster of 6 OSDs
+ * runs in `mgrkit run` with the prometheus module; Prometheus scrapes it every second and evaluates an OSD-down
+ * alert written as Ceph's; the cluster loses osd.2; the test reads Prometheus's HTTP API.
+ *
+ * Not part of `npm test` (its file name does not end in `.test.ts`): `.ci/run` runs it after installing the
+ * package. Run it by hand with `node --import tsx --test test/integration/prometheus.int.ts`.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { BIN, ROOT, runCli } from '../helpers.ts';
+import { freePort, promBinary } from '../modules/prometheus-helpers.ts';
+
+const PROMETHEUS = promBinary('prometheus');
+const SKIP =
+  PROMETHEUS === null ? 'the prometheus binary is not installed (Debian: apt-get install -y prometheus)' : false;
+
+/** A module that makes the cluster lose an OSD for good: `noup` first, so the daemon cannot mark itself up again. */
+const CHAOS_MODULE = `import { MgrModule } from 'mgrkit';
+
+export class Module extends MgrModule {
+  static NOTIFY_TYPES = [];
+  static COMMANDS = [{ cmd: 'chaos osd down name=id,type=CephString', desc: 'Take an OSD down and keep it down', perm: 'w' }];
+
+  async handle_command(_inbuf, cmd) {
+    await this.check_mon_command({ prefix: 'osd set', key: 'noup' });
+    const r = await this.check_mon_command({ prefix: 'osd down', ids: [String(cmd.id)] });
+    return [0, r.stdout, r.stderr];
+  }
+}
+`;
+
+/** Ceph's OSD-down alerts: Pacific's rule file and the ceph-mixin's, with their waits cut from minutes to seconds. */
+const RULES = `groups:
+  - name: osd
+    rules:
+      - alert: OSD down
+        expr: count(ceph_osd_up == 0) > 0
+        for: 2s
+        labels:
+          severity: warning
+          type: ceph_default
+          oid: 1.3.6.1.4.1.50495.15.1.2.4.2
+        annotations:
+          description: |
+            {{ $s := "" }}{{ if gt $value 1.0 }}{{ $s = "s" }}{{ end }}
+            {{ $value }} OSD{{ $s }} down.
+            {{- range query "(ceph_osd_up * on(ceph_daemon) group_left(hostname) ceph_osd_metadata) == 0" }}
+              - {{ .Labels.ceph_daemon }} on {{ .Labels.hostname }}
+            {{- end }}
+      - alert: CephOSDDown
+        expr: ceph_health_detail{name="OSD_DOWN"} == 1
+        for: 2s
+        labels:
+          severity: warning
+          type: ceph_default
+          oid: 1.3.6.1.4.1.50495.1.2.1.4.2
+        annotations:
+          summary: An OSD has been marked down
+`;
+
+function config(exporterPort: number): string {
+  return `global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - ceph_alerts.yml
+scrape_configs:
+  - job_name: ceph
+    honor_labels: true
+    static_configs:
+      - targets: ['127.0.0.1:${exporterPort}']
+`;
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+describe('prometheus exporter with a real Prometheus server', () => {
+  it('scrapes a simulated cluster losing osd.2: ceph_osd_up goes 0, the OSD-down alert fires, ceph_health_status follows', {
+    skip: SKIP,
+    timeout: 90_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgrkit-prom-'));
+    const [exporterPort, promPort] = [await freePort(), await freePort()];
+    const prom = `http://127.0.0.1:${promPort}`;
+    let mgr: ChildProcess | undefined;
+    let server: ChildProcess | undefined;
+    const query = async (q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> => {
+      const r = await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`);
+      const body = (await r.json()) as { status: string; data: { result: [] } };
+      assert.equal(body.status, 'success');
+      return body.data.result;
+    };
+    const scalar = async (q: string) => {
+      const r = await query(q);
+      return r.length === 1 ? Number(r[0]!.value[1]) : undefined;
+    };
+    try {
+      mkdirSync(join(dir, 'modules', 'chaos'), { recursive: true });
+      writeFileSync(join(dir, 'modules', 'chaos', 'module.js'), CHAOS_MODULE);
+      const db = join(dir, 'db');
+      mgr = spawn(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          '--source',
+          'sim:osds=6,scenario=off,seed=7',
+          '--db',
+          db,
+          '--modules',
+          'prometheus,chaos',
+          '--module-path',
+          join(dir, 'modules'),
+          '--set',
+          'mgr/prometheus/server_addr=127.0.0.1',
+          '--set',
+          `mgr/prometheus/server_port=${exporterPort}`,
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
+      );
+      await until('the exporter to show 6 OSDs', 30_000, async () => {
+        const text = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
+        return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6 ? true : undefined;
+      });
+
+      writeFileSync(join(dir, 'prometheus.yml'), config(exporterPort));
+      writeFileSync(join(dir, 'ceph_alerts.yml'), RULES);
+      server = spawn(
+        PROMETHEUS!,
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+          '--log.level=warn',
+        ],
+        { cwd: dir, stdio: ['ignore', 'ignore', openSync(join(dir, 'prometheus.err'), 'w')] },
+      );
+      await until('Prometheus to be ready', 20_000, async () =>
+        (await fetch(`${prom}/-/ready`)).ok ? true : undefined,
+      );
+      await until('a scrape with every OSD up', 20_000, async () =>
+        (await scalar('count(ceph_osd_up == 1)')) === 6 ? true : undefined,
+      );
+      assert.equal(await scalar('ceph_health_status'), 0);
+      const target = (await (await fetch(`${prom}/api/v1/targets`)).json()) as {
+        data: { activeTargets: Array<{ health: string; lastError: string }> };
+      };
+      assert.deepEqual(
+        target.data.activeTargets.map((t) => [t.health, t.lastError]),
+        [['up', '']],
+      );
+
+      const sock = join(db, 'mgr.sock');
+      const cmd = await runCli(['cmd', '--socket', sock, 'chaos', 'osd', 'down', '2']);
+      assert.equal(cmd.code, 0, cmd.stderr);
+
+      await until('ceph_osd_up{ceph_daemon="osd.2"} to go 0', 20_000, async () =>
+        (await scalar('ceph_osd_up{ceph_daemon="osd.2"}')) === 0 ? true : undefined,
+      );
+      assert.equal(await scalar('count(ceph_osd_up == 1)'), 5);
+      const firing = await until('both OSD-down alerts to fire', 20_000, async () => {
+        const r = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as {
+          data: {
+            alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }>;
+          };
+        };
+        const names = r.data.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
+        return names.includes('OSD down') && names.includes('CephOSDDown') ? r.data.alerts : undefined;
+      });
+      const pacific = firing.find((a) => a.labels.alertname === 'OSD down')!;
+      assert.match(pacific.annotations.description ?? '', /1 OSD down\.\s+- osd\.2 on node\d+/);
+      await until('ceph_health_status to follow the health (HEALTH_WARN)', 20_000, async () =>
+        (await scalar('ceph_health_status')) === 1 ? true : undefined,
+      );
+      assert.equal(await scalar('ceph_health_detail{name="OSD_DOWN"}'), 1);
+    } catch (e) {
+      for (const f of ['mgrkit.err', 'prometheus.err']) {
+        try {
+          process.stderr.write(`--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-4000)}\n`);
+        } catch {}
+      }
+      throw e;
+    } finally {
+      await stopChild(server);
+      await stopChild(mgr);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
