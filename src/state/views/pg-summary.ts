@@ -126,13 +126,14 @@ export function pgMapSums(s: ClusterState): PgMapSums {
 export function osdStats(s: ClusterState): Map<number, OsdStat> {
   const map = s.maps.osd_map?.map;
   const out = new Map<number, OsdStat>();
+  const inMap = map === undefined ? null : new Map(map.osds.map((o) => [o.osd, o]));
   for (const [name, r] of Object.entries(s.pgStats.reporters)) {
     if (!name.startsWith('osd.') || r.osdStat === null) continue;
     const id = Number(name.slice(4));
     if (!Number.isInteger(id) || id < 0) continue;
     let stat = r.osdStat;
-    if (map !== undefined) {
-      const o = map.osds.find((x) => x.osd === id);
+    if (inMap !== null) {
+      const o = inMap.get(id);
       if (o === undefined) continue;
       // `PGMap::Incremental::stat_osd_out`: an out OSD's stats are a default `osd_stat_t`.
       if (o.in === 0 && (stat.statfs?.total ?? 0) !== 0) stat = { ...ZERO_OSD_STAT, osd: id };
