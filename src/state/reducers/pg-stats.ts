@@ -7,8 +7,6 @@ import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
 import type { Reducer } from './reducer.ts';
 
-export { poolOfPgid, seedOfPgid } from '../pg-table.ts';
-
 /** `pg_stat_t::get_version_pair`: which of two reports of a PG is the newer. */
 function versionPair(s: PgStat): [number, number] {
   return [Number(s.reported_epoch), Number(s.reported_seq)];

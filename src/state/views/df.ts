@@ -2,7 +2,8 @@ import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { ruleWeightOsdMap } from './crush-weights.ts';
-import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
+import { sumOsdStats } from './osd-sum.ts';
+import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs } from './pg-summary.ts';
 
 const f32 = Math.fround;
 
@@ -46,25 +47,6 @@ export interface Df {
   };
   readonly stats_by_class: { readonly [deviceClass: string]: DfTotals };
   readonly pools: readonly { readonly name: string; readonly id: number; readonly stats: DfPoolStats }[];
-}
-
-/** `osd_stat_t::add`, the parts `df` prints. */
-interface OsdSum {
-  statfs: Statfs;
-  num_osds: number;
-  num_per_pool_osds: number;
-  num_per_pool_omap_osds: number;
-}
-
-function addOsd(into: OsdSum, st: OsdStat): void {
-  addStatfs(into.statfs, st.statfs);
-  into.num_osds += st.num_osds ?? 0;
-  into.num_per_pool_osds += st.num_per_pool_osds ?? 0;
-  into.num_per_pool_omap_osds += st.num_per_pool_omap_osds ?? 0;
-}
-
-function zeroOsdSum(): OsdSum {
-  return { statfs: zeroStatfs(), num_osds: 0, num_per_pool_osds: 0, num_per_pool_omap_osds: 0 };
 }
 
 /** `PGMapDigest::dump_cluster_stats`'s figures of one statfs sum. */
@@ -219,20 +201,17 @@ export function dfView(s: ClusterState): Df | null {
 
 function build(s: ClusterState, map: OsdMap, crush: CrushMap | null): Df {
   const stats = osdStats(s);
-  const osdSum = zeroOsdSum();
-  const byClass = new Map<string, OsdSum>();
+  const osdSum = sumOsdStats(stats.values());
   const classOf = new Map((crush?.devices ?? []).map((d) => [d.id, d.class]));
+  const byClassStats = new Map<string, OsdStat[]>();
   for (const [id, st] of stats) {
-    addOsd(osdSum, st);
     const cls = classOf.get(id);
     if (cls === undefined) continue;
-    let c = byClass.get(cls);
-    if (c === undefined) {
-      c = zeroOsdSum();
-      byClass.set(cls, c);
-    }
-    addOsd(c, st);
+    const list = byClassStats.get(cls);
+    if (list === undefined) byClassStats.set(cls, [st]);
+    else list.push(st);
   }
+  const byClass = new Map([...byClassStats].map(([cls, list]) => [cls, sumOsdStats(list)]));
   const sums = pgMapSums(s);
   const poolSums = new Map<number, PoolStat>();
   for (const [id, p] of sums.poolSums) {

@@ -44,11 +44,6 @@ export function addStatfs(into: Statfs, statfs: Partial<Record<string, unknown>>
   }
 }
 
-/** Whether OSD `id` is up in the OSD map (`OSDMap::is_up`; a missing OSD is down). */
-export function osdIsUp(map: OsdMap, id: number): boolean {
-  return map.osds.some((o) => o.osd === id && o.up === 1);
-}
-
 /**
  * The PGs the manager's PG map holds: with an OSD map, every PG `0..pg_num-1` of every pool, a PG no OSD has reported
  * yet being `unknown` (a default `pg_stat_t`, as `PGMapUpdater::check_osd_map` adds it) and reported PGs beyond
