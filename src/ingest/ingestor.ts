@@ -282,6 +282,7 @@ export class Ingestor {
     const t1 = performance.now();
     await this.store.commit({
       events: folded.accepted.map((a) => a.event),
+      texts: folded.accepted.map((a) => (a.ref.kind === 'event' ? a.ref.text : undefined)),
       cursor: { key: cursorKey, value: report.cursor },
       ...(snapshotDue ? { snapshot: folded.state } : {}),
     });

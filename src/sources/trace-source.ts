@@ -13,7 +13,12 @@ export interface LinePlace {
 
 /** What a trace source emits: a validated event, or a rejection (a bad line is data, never a stream error). */
 export type SourceItem =
-  | (LinePlace & { readonly kind: 'event'; readonly event: ClusterEvent })
+  | (LinePlace & {
+      readonly kind: 'event';
+      readonly event: ClusterEvent;
+      /** The line the event was parsed from: the journal keeps it as it came, which is cheaper than re-encoding. */
+      readonly text?: string;
+    })
   | (LinePlace & { readonly kind: 'rejection'; readonly rejection: Rejection });
 
 export interface TraceSourceOptions extends ReadLinesOptions {
@@ -59,7 +64,8 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
             }
             const parsed = parseTraceLine(l.text, path, l.line);
             if (parsed === null) continue;
-            if ('event' in parsed) await emit({ kind: 'event', event: parsed.event, line: l.line, end: l.end });
+            if ('event' in parsed)
+              await emit({ kind: 'event', event: parsed.event, text: l.text, line: l.line, end: l.end });
             else await emit({ kind: 'rejection', rejection: parsed.rejection, line: l.line, end: l.end });
           }
         }

@@ -107,7 +107,7 @@ export interface ClusterState {
 }
 
 /** The layout of `ClusterState` this code reads and writes. */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 /** How many counter samples a daemon keeps per path, as Ceph's `PerfCounterInstance` does. */
 export const COUNTER_HISTORY = 20;
 /** How many cluster log entries the state keeps. */

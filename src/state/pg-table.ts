@@ -1,13 +1,17 @@
 import type { PgStat } from '../../schemas/daemon/index.ts';
 
 /**
- * PG stats by pool, then by bucket of 64 consecutive seeds, then by PG id. A report touches a few buckets, and a
- * snapshot copies only those (a flat object per pool would be copied whole: 100,000 keys for one PG's update).
+ * PG stats by pool, then by bucket of 64 consecutive seeds, each bucket an array indexed by the seed's low bits
+ * (`null` where no PG is held). A report touches a few buckets and a snapshot copies only those; arrays because
+ * copying and freezing them is a block copy, where an object keyed by PG id is a dictionary walked key by key.
  */
 export type PgTable = { readonly [pool: string]: PoolPgs };
-export type PoolPgs = { readonly [bucket: string]: { readonly [pgid: string]: PgStat } };
+export type PoolPgs = ReadonlyArray<PgBucket | null>;
+export type PgBucket = ReadonlyArray<PgStat | null>;
 
 const BUCKET_BITS = 6;
+/** Seeds per bucket. */
+export const BUCKET_SIZE = 1 << BUCKET_BITS;
 
 /** The pool of a PG id `<pool>.<hex seed>`. */
 export function poolOfPgid(pgid: string): string {
@@ -21,19 +25,37 @@ export function seedOfPgid(pgid: string): number {
 }
 
 /** The bucket of a seed within its pool. */
-export function bucketOf(seed: number): string {
-  return String(seed >>> BUCKET_BITS);
+export function bucketOf(seed: number): number {
+  return seed >>> BUCKET_BITS;
 }
 
-/** Every PG of a pool's table, in no particular order. */
+/** A seed's place within its bucket. */
+export function slotOf(seed: number): number {
+  return seed & (BUCKET_SIZE - 1);
+}
+
+/** A bucket with no PG in it. */
+export function emptyBucket(): Array<PgStat | null> {
+  return new Array<PgStat | null>(BUCKET_SIZE).fill(null);
+}
+
+/** The stats held for one seed of a pool, or `undefined`. */
+export function pgAt(pool: PoolPgs | undefined, seed: number): PgStat | undefined {
+  return pool?.[bucketOf(seed)]?.[slotOf(seed)] ?? undefined;
+}
+
+/** Every PG of a pool's table, by seed. */
 export function* poolPgs(pool: PoolPgs | undefined): Generator<PgStat> {
   if (pool === undefined) return;
-  for (const bucket of Object.values(pool)) yield* Object.values(bucket);
+  for (const bucket of pool) {
+    if (bucket === null) continue;
+    for (const stat of bucket) if (stat !== null) yield stat;
+  }
 }
 
 /** How many PGs a pool's table holds. */
 export function poolPgCount(pool: PoolPgs | undefined): number {
   let n = 0;
-  for (const bucket of Object.values(pool ?? {})) n += Object.keys(bucket).length;
+  for (const bucket of pool ?? []) if (bucket !== null) for (const stat of bucket) if (stat !== null) n++;
   return n;
 }

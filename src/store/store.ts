@@ -17,12 +17,26 @@ export interface SourceCursor {
 /** One atomic write: events for the journal, the cursor of the source they came from, and maybe a snapshot. */
 export interface Commit {
   readonly events: readonly JournaledEvent[];
+  /**
+   * The JSON text each event was parsed from, where there is one (a trace line): kept as it is, with the event's
+   * seq and time beside it, since encoding the parsed event again costs more than its parse did.
+   */
+  readonly texts?: ReadonlyArray<string | undefined>;
   readonly cursor?: { readonly key: string; readonly value: SourceCursor };
   readonly snapshot?: ClusterState;
 }
 
 export interface StoreOptions {
   readonly readOnly?: boolean;
+}
+
+/** A journal entry: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
+type JournalEntry = JournaledEvent | readonly [seq: number, t: number, text: string];
+
+function fromEntry(entry: JournalEntry): JournaledEvent {
+  if (!Array.isArray(entry)) return entry as JournaledEvent;
+  const [seq, t, text] = entry as readonly [number, number, string];
+  return { ...(JSON.parse(text) as object), seq, t } as JournaledEvent;
 }
 
 /**
@@ -32,7 +46,7 @@ export interface StoreOptions {
 export class Store {
   readonly dir: string;
   private readonly root: RootDatabase;
-  private readonly journal: Database<JournaledEvent, number>;
+  private readonly journal: Database<JournalEntry, number>;
   private readonly snapshots: Database<ClusterState, number>;
   private readonly cursors: Database<SourceCursor, string>;
   /** The host's settings, written through by `ConfigStore`. */
@@ -45,7 +59,7 @@ export class Store {
   private constructor(dir: string, root: RootDatabase) {
     this.dir = dir;
     this.root = root;
-    this.journal = root.openDB<JournaledEvent, number>({ name: 'journal', keyEncoding: 'uint32' });
+    this.journal = root.openDB<JournalEntry, number>({ name: 'journal', keyEncoding: 'uint32' });
     this.snapshots = root.openDB<ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
     this.config = root.openDB<string, string>({ name: 'config', encoding: 'string' });
@@ -63,7 +77,11 @@ export class Store {
   /** Writes a commit in one transaction; resolves once LMDB has it durably. */
   async commit(c: Commit): Promise<void> {
     await this.root.transaction(() => {
-      for (const e of c.events) this.journal.put(e.seq, e);
+      for (let i = 0; i < c.events.length; i++) {
+        const e = c.events[i]!;
+        const text = c.texts?.[i];
+        this.journal.put(e.seq, text === undefined ? e : [e.seq, e.t, text]);
+      }
       if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
       if (c.snapshot) this.snapshots.put(c.snapshot.seq, c.snapshot);
     });
@@ -72,6 +90,18 @@ export class Store {
   /** The seq of the last event in the journal (0 when empty). */
   lastSeq(): number {
     for (const key of this.journal.getKeys({ reverse: true, limit: 1 })) return key;
+    return 0;
+  }
+
+  /** The seq of the first event in the journal (0 when empty). */
+  firstSeq(): number {
+    for (const key of this.journal.getKeys({ limit: 1 })) return key;
+    return 0;
+  }
+
+  /** The seq of the newest snapshot at or before `seq` (0 when none), without reading the snapshot. */
+  snapshotSeqAtOrBefore(seq: number): number {
+    for (const key of this.snapshots.getKeys({ start: seq, reverse: true, limit: 1 })) return key;
     return 0;
   }
 
@@ -93,7 +123,7 @@ export class Store {
   *events(after: number, upTo = Number.MAX_SAFE_INTEGER): Generator<JournaledEvent> {
     // uint32 keys: the exclusive end bound must itself fit.
     const end = Math.min(upTo, 0xfffffffe);
-    for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield value;
+    for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield fromEntry(value);
   }
 
   cursor(key: string): SourceCursor | undefined {

@@ -2,7 +2,7 @@ import { type Draft, isDraft, original } from 'immer';
 import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { deepFreeze } from '../deep-freeze.ts';
-import { bucketOf, poolOfPgid, poolPgCount, seedOfPgid } from '../pg-table.ts';
+import { bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } from '../pg-table.ts';
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
 import type { Reducer } from './reducer.ts';
@@ -52,7 +52,7 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
   applyTicks(stats.deltas, event.t);
   const osdMap = draft.maps.osd_map?.map;
   const pgNum = osdMap === undefined ? null : new Map(osdMap.pools.map((p) => [String(p.pool), p.pg_num]));
-  const pools = stats.pgs as Draft<Record<string, Record<string, Record<string, PgStat>>>>;
+  const pools = stats.pgs as Draft<Record<string, Array<Array<PgStat | null> | null>>>;
   const changes = new Map<string, number[]>();
   const pgids: string[] = [];
   for (const stat of event.pg_stats) {
@@ -62,9 +62,10 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
       const n = pgNum.get(pool);
       if (n === undefined || seed >= n) continue;
     }
-    const bucketKey = bucketOf(seed);
+    const b = bucketOf(seed);
+    const slot = slotOf(seed);
     // The stats held are never changed in place, so the original of a drafted one is its value (and cheaper to read).
-    const held = pools[pool]?.[bucketKey]?.[stat.pgid];
+    const held = pools[pool]?.[b]?.[slot] ?? undefined;
     const prev = plain(held) as PgStat | undefined;
     if (prev !== undefined && isOlder(stat, prev)) continue;
     let change = changes.get(pool);
@@ -76,15 +77,16 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     if (prev !== undefined) addVector(change, pgStatVector(prev), -1);
     let inPool = pools[pool];
     if (inPool === undefined) {
-      pools[pool] = {};
+      pools[pool] = [];
       inPool = pools[pool]!;
     }
-    let bucket = inPool[bucketKey];
-    if (bucket === undefined) {
-      inPool[bucketKey] = {};
-      bucket = inPool[bucketKey]!;
+    while (inPool.length <= b) inPool.push(null);
+    let bucket = inPool[b];
+    if (bucket === null || bucket === undefined) {
+      inPool[b] = emptyBucket() as Draft<Array<PgStat | null>>;
+      bucket = inPool[b]!;
     }
-    bucket[stat.pgid] = deepFreeze(stat) as Draft<PgStat>;
+    bucket[slot] = deepFreeze(stat) as Draft<PgStat>;
     pgids.push(stat.pgid);
   }
   for (const [pool, v] of changes) addToSums(stats.deltas, pool, v);
@@ -122,7 +124,7 @@ export function dropGonePgs(
   };
   for (const pool of Object.keys(stats.pgs)) {
     const n = pgNum.get(pool);
-    const byPool = stats.pgs[pool] as Draft<Record<string, Record<string, PgStat>>>;
+    const byPool = stats.pgs[pool] as Draft<Array<Array<PgStat | null> | null>>;
     if (n === undefined) {
       tick();
       const pd = stats.deltas.pools[pool];
@@ -134,12 +136,15 @@ export function dropGonePgs(
     const before = prevPgNum.get(pool);
     if (before !== undefined && before <= n) continue;
     if (poolPgCount(byPool) <= n) continue;
-    for (const [bucketKey, bucket] of Object.entries(byPool)) {
-      for (const [pgid, stat] of Object.entries(bucket)) {
-        if (seedOfPgid(pgid) < n) continue;
+    for (let b = bucketOf(n); b < byPool.length; b++) {
+      const bucket = byPool[b];
+      if (bucket === null || bucket === undefined) continue;
+      for (let slot = 0; slot < bucket.length; slot++) {
+        const stat = bucket[slot];
+        if (stat === null || stat === undefined || seedOfPgid(stat.pgid) < n) continue;
         tick();
         addToSums(stats.deltas, pool, pgStatVector(plain(stat) as PgStat), -1);
-        delete byPool[bucketKey]![pgid];
+        bucket[slot] = null;
       }
     }
   }

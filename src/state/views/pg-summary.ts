@@ -1,7 +1,7 @@
 import type { OsdStat, PgStat } from '../../../schemas/daemon/index.ts';
 import type { OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState, PgStatsState } from '../cluster-state.ts';
-import { poolPgs, seedOfPgid } from '../pg-table.ts';
+import { pgAt, poolPgs } from '../pg-table.ts';
 import { type PoolStat, STAT_SUM_FIELDS, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
 
 export type { PoolStat, Statfs, StatSum } from '../pool-stat.ts';
@@ -54,18 +54,16 @@ function pgEntries(pgs: PgStatsState['pgs'], map: OsdMap | undefined): PgEntry[]
   const out: PgEntry[] = [];
   if (map === undefined) {
     for (const pool of Object.keys(pgs).sort((a, b) => Number(a) - Number(b))) {
-      const stats = [...poolPgs(pgs[pool])].sort((a, b) => seedOfPgid(a.pgid) - seedOfPgid(b.pgid));
-      for (const stat of stats) out.push({ pgid: stat.pgid, pool: Number(pool), state: stat.state, stat });
+      for (const stat of poolPgs(pgs[pool])) out.push({ pgid: stat.pgid, pool: Number(pool), state: stat.state, stat });
     }
     return out;
   }
   const up = new Set(map.osds.filter((o) => o.up === 1).map((o) => o.osd));
   const pools = [...map.pools].sort((a, b) => a.pool - b.pool);
   for (const pool of pools) {
-    const bySeed = new Map<number, PgStat>();
-    for (const stat of poolPgs(pgs[String(pool.pool)])) bySeed.set(seedOfPgid(stat.pgid), stat);
+    const held = pgs[String(pool.pool)];
     for (let ps = 0; ps < pool.pg_num; ps++) {
-      const stat = bySeed.get(ps) ?? null;
+      const stat = pgAt(held, ps) ?? null;
       const pgid = stat?.pgid ?? `${pool.pool}.${ps.toString(16)}`;
       let state = stat?.state ?? 'unknown';
       if (stat !== null && stat.acting_primary !== -1 && !up.has(stat.acting_primary) && !isStale(state)) {
