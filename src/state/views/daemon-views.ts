@@ -67,7 +67,11 @@ export function poolStatsView(s: ClusterState): { readonly pool_stats: readonly 
   const sums = pgMapSums(s);
   return once('pool_stats', sums, () => {
     const numPg = new Map<number, number>();
-    for (const pg of sums.pgs) numPg.set(pg.pool, (numPg.get(pg.pool) ?? 0) + 1);
+    for (const [pool, counts] of sums.byPoolState)
+      numPg.set(
+        pool,
+        [...counts.values()].reduce((a, b) => a + b, 0),
+      );
     const pools = [...sums.poolSums.entries()].sort((a, b) => a[0] - b[0]);
     return { pool_stats: pools.map(([poolid, p]) => ({ poolid, num_pg: numPg.get(poolid) ?? 0, ...dumpPoolStat(p) })) };
   });

@@ -50,7 +50,7 @@ export interface PgStatus {
  * the pools in `pgs_by_pool_state`) is its hash table's, which depends on the whole history of the manager's PG map;
  * here ties are ordered by state name instead.
  */
-function byCount(counts: Map<string, number>): StateCount[] {
+function byCount(counts: ReadonlyMap<string, number>): StateCount[] {
   return [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([state_name, count]) => ({ state_name, count }));
@@ -76,18 +76,9 @@ export function pgStatusView(s: ClusterState): PgStatus {
 }
 
 function build(s: ClusterState, sums: PgMapSums, at: DeltasAt): PgStatus {
-  const byState = new Map<string, number>();
-  const byPool = new Map<number, Map<string, number>>();
-  for (const e of sums.pgs) {
-    byState.set(e.state, (byState.get(e.state) ?? 0) + 1);
-    let m = byPool.get(e.pool);
-    if (m === undefined) {
-      m = new Map();
-      byPool.set(e.pool, m);
-    }
-    m.set(e.state, (m.get(e.state) ?? 0) + 1);
-  }
-  const numPg = sums.pgs.length;
+  const byState = sums.byState;
+  const byPool = sums.byPoolState;
+  const numPg = sums.numPg;
   const sum = sums.pgSum.stat_sum;
   const statfs = osdSumStatfs(s);
   const out: Record<string, unknown> = {

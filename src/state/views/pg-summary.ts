@@ -1,8 +1,9 @@
 import type { OsdStat, PgStat } from '../../../schemas/daemon/index.ts';
-import type { OsdMap } from '../../../schemas/maps/index.ts';
-import type { ClusterState, PgStatsState } from '../cluster-state.ts';
-import { pgAt, poolPgs } from '../pg-table.ts';
-import { type PoolStat, STAT_SUM_FIELDS, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
+import type { ClusterState } from '../cluster-state.ts';
+import { BUCKET_SIZE, bucketOf, type PgBucket, poolPgs } from '../pg-table.ts';
+import { type PoolStat, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
+import { vectorPoolStat } from '../stat-vector.ts';
+import { type BucketStates, bucketByOsd, bucketStates, pgState } from './pg-bucket-states.ts';
 
 export type { PoolStat, Statfs, StatSum } from '../pool-stat.ts';
 export { STAT_SUM_FIELDS, STATFS_FIELDS, zeroPoolStat, zeroStatfs, zeroStatSum } from '../pool-stat.ts';
@@ -17,22 +18,19 @@ export interface PgEntry {
 
 /** What the manager's `PGMap` aggregates from the PG stats: what `pg_summary`, `pg_status` and `df` print. */
 export interface PgMapSums {
+  /** Every PG of the map, by pool then seed; listed on first use (the counts and sums below do not need it). */
   readonly pgs: readonly PgEntry[];
   readonly pgSum: PoolStat;
   readonly poolSums: ReadonlyMap<number, PoolStat>;
+  readonly numPg: number;
   readonly numPgUnknown: number;
   readonly numPgActive: number;
-}
-
-/** `pool_stat_t::add(const pg_stat_t&)`: the sums, and the sizes of the up and acting sets. */
-function addPgStat(into: PoolStat, pg: PgStat | null): void {
-  if (pg === null) return;
-  const sum = pg.stat_sum as unknown as Partial<Record<string, number>>;
-  for (const k of STAT_SUM_FIELDS) into.stat_sum[k] += sum[k] ?? 0;
-  into.log_size += pg.log_size;
-  into.ondisk_log_size += pg.ondisk_log_size;
-  into.up += pg.up.length;
-  into.acting += pg.acting.length;
+  /** PG counts by state. */
+  readonly byState: ReadonlyMap<string, number>;
+  /** PG counts by pool, then state (pools in id order). */
+  readonly byPoolState: ReadonlyMap<number, ReadonlyMap<string, number>>;
+  /** PG counts by OSD of each PG's acting set, then state; counted on first use. */
+  readonly byOsdState: ReadonlyMap<number, ReadonlyMap<string, number>>;
 }
 
 /** `store_statfs_t::add`. */
@@ -44,39 +42,140 @@ export function addStatfs(into: Statfs, statfs: Partial<Record<string, unknown>>
   }
 }
 
-/**
- * The PGs the manager's PG map holds: with an OSD map, every PG `0..pg_num-1` of every pool, a PG no OSD has reported
- * yet being `unknown` (a default `pg_stat_t`, as `PGMapUpdater::check_osd_map` adds it) and reported PGs beyond
- * `pg_num` dropped; a PG whose acting primary the map has down gets `stale` (`PGMapUpdater::check_down_pgs`). Without
- * an OSD map (a stream that starts before its first one) the reported PGs are taken as they are.
- */
-function pgEntries(pgs: PgStatsState['pgs'], map: OsdMap | undefined): PgEntry[] {
-  const out: PgEntry[] = [];
-  if (map === undefined) {
-    for (const pool of Object.keys(pgs).sort((a, b) => Number(a) - Number(b))) {
-      for (const stat of poolPgs(pgs[pool])) out.push({ pgid: stat.pgid, pool: Number(pool), state: stat.state, stat });
-    }
-    return out;
-  }
-  const up = new Set(map.osds.filter((o) => o.up === 1).map((o) => o.osd));
-  const pools = [...map.pools].sort((a, b) => a.pool - b.pool);
-  for (const pool of pools) {
-    const held = pgs[String(pool.pool)];
-    for (let ps = 0; ps < pool.pg_num; ps++) {
-      const stat = pgAt(held, ps) ?? null;
-      const pgid = stat?.pgid ?? `${pool.pool}.${ps.toString(16)}`;
-      let state = stat?.state ?? 'unknown';
-      if (stat !== null && stat.acting_primary !== -1 && !up.has(stat.acting_primary) && !isStale(state)) {
-        state = `stale+${state}`;
-      }
-      out.push({ pgid, pool: pool.pool, state, stat });
-    }
-  }
-  return out;
+/** One pool's part of the PG map: its buckets of seeds and their states. */
+interface PoolPart {
+  readonly pool: number;
+  readonly buckets: ReadonlyArray<{ readonly bucket: PgBucket | null; readonly states: BucketStates }>;
+  /** Without an OSD map: the PGs held, in seed order (the buckets' states are then of those alone). */
+  readonly entries?: readonly PgEntry[];
 }
 
-function isStale(state: string): boolean {
-  return state === 'stale' || state.startsWith('stale+') || state.includes('+stale');
+function addCounts(into: Map<string, number>, counts: ReadonlyMap<string, number>): void {
+  for (const [state, n] of counts) into.set(state, (into.get(state) ?? 0) + n);
+}
+
+/**
+ * The PG map's aggregates. With an OSD map, every PG `0..pg_num-1` of every pool, a PG no OSD has reported yet being
+ * `unknown` (a default `pg_stat_t`, as `PGMapUpdater::check_osd_map` adds it) and reported PGs beyond `pg_num`
+ * dropped; a PG whose acting primary the map has down gets `stale` (`PGMapUpdater::check_down_pgs`). Without an OSD
+ * map (a stream that starts before its first one) the reported PGs are taken as they are. States are counted per
+ * bucket of seeds and memoised on the bucket, and the stat sums are the running sums the fold keeps, so a new
+ * snapshot costs what its reports changed, not the size of the map.
+ */
+class PgMapAggregate implements PgMapSums {
+  readonly pgSum: PoolStat;
+  readonly poolSums: ReadonlyMap<number, PoolStat>;
+  readonly numPg: number;
+  readonly numPgUnknown: number;
+  readonly numPgActive: number;
+  readonly byState: ReadonlyMap<string, number>;
+  readonly byPoolState: ReadonlyMap<number, ReadonlyMap<string, number>>;
+  readonly #parts: readonly PoolPart[];
+  #pgs: readonly PgEntry[] | undefined;
+  #byOsd: ReadonlyMap<number, ReadonlyMap<string, number>> | undefined;
+
+  constructor(s: ClusterState) {
+    const table = s.pgStats.pgs;
+    const deltas = s.pgStats.deltas;
+    const map = s.maps.osd_map?.map;
+    const parts: PoolPart[] = [];
+    if (map === undefined) {
+      for (const pool of Object.keys(table).sort((a, b) => Number(a) - Number(b))) {
+        const entries = [...poolPgs(table[pool])].map((stat) => ({
+          pgid: stat.pgid,
+          pool: Number(pool),
+          state: pgState(stat, null),
+          stat,
+        }));
+        const counts = new Map<string, number>();
+        for (const e of entries) counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
+        if (entries.length === 0) continue;
+        const states = { states: entries.map((e) => e.state), counts };
+        parts.push({ pool: Number(pool), buckets: [{ bucket: null, states }], entries });
+      }
+    } else {
+      const up = new Set<number>();
+      for (const o of map.osds) if (o.up === 1) up.add(o.osd);
+      for (const p of [...map.pools].sort((a, b) => a.pool - b.pool)) {
+        const held = table[String(p.pool)];
+        const buckets = [];
+        for (let first = 0; first < p.pg_num; first += BUCKET_SIZE) {
+          const bucket = held?.[bucketOf(first)] ?? null;
+          const length = Math.min(BUCKET_SIZE, p.pg_num - first);
+          buckets.push({ bucket, states: bucketStates(bucket, length, up, map.osds) });
+        }
+        if (buckets.length > 0) parts.push({ pool: p.pool, buckets });
+      }
+    }
+    const byState = new Map<string, number>();
+    const byPoolState = new Map<number, Map<string, number>>();
+    const poolSums = new Map<number, PoolStat>();
+    for (const part of parts) {
+      const counts = new Map<string, number>();
+      for (const b of part.buckets) addCounts(counts, b.states.counts);
+      byPoolState.set(part.pool, counts);
+      addCounts(byState, counts);
+      const sum = deltas.pools[String(part.pool)]?.sum;
+      poolSums.set(part.pool, sum === undefined ? zeroPoolStat() : vectorPoolStat(sum));
+    }
+    let numPg = 0;
+    let numPgActive = 0;
+    for (const [state, n] of byState) {
+      numPg += n;
+      if (state.split('+').includes('active')) numPgActive += n;
+    }
+    this.#parts = parts;
+    this.pgSum = vectorPoolStat(deltas.sum);
+    this.poolSums = poolSums;
+    this.numPg = numPg;
+    this.numPgUnknown = byState.get('unknown') ?? 0;
+    this.numPgActive = numPgActive;
+    this.byState = byState;
+    this.byPoolState = byPoolState;
+  }
+
+  get pgs(): readonly PgEntry[] {
+    if (this.#pgs === undefined) {
+      const out: PgEntry[] = [];
+      for (const part of this.#parts) {
+        if (part.entries !== undefined) {
+          out.push(...part.entries);
+          continue;
+        }
+        for (const [i, { bucket, states }] of part.buckets.entries()) {
+          for (let j = 0; j < states.states.length; j++) {
+            const stat = bucket?.[j] ?? null;
+            const pgid = stat?.pgid ?? `${part.pool}.${(i * BUCKET_SIZE + j).toString(16)}`;
+            out.push({ pgid, pool: part.pool, state: states.states[j]!, stat });
+          }
+        }
+      }
+      this.#pgs = out;
+    }
+    return this.#pgs;
+  }
+
+  get byOsdState(): ReadonlyMap<number, ReadonlyMap<string, number>> {
+    if (this.#byOsd === undefined) {
+      const out = new Map<number, Map<string, number>>();
+      const add = (osd: number, counts: ReadonlyMap<string, number>) => {
+        let m = out.get(osd);
+        if (m === undefined) {
+          m = new Map();
+          out.set(osd, m);
+        }
+        addCounts(m, counts);
+      };
+      for (const part of this.#parts) {
+        for (const e of part.entries ?? []) for (const osd of e.stat?.acting ?? []) add(osd, new Map([[e.state, 1]]));
+        for (const { bucket, states } of part.buckets) {
+          for (const [osd, counts] of bucketByOsd(bucket, states)) add(osd, counts);
+        }
+      }
+      this.#byOsd = out;
+    }
+    return this.#byOsd;
+  }
 }
 
 const sumsMemo = new WeakMap<object, WeakMap<object, PgMapSums>>();
@@ -93,23 +192,7 @@ export function pgMapSums(s: ClusterState): PgMapSums {
   }
   let v = inner.get(map ?? NO_MAP);
   if (v === undefined) {
-    const entries = pgEntries(pgs, map);
-    const pgSum = zeroPoolStat();
-    const poolSums = new Map<number, PoolStat>();
-    let numPgUnknown = 0;
-    let numPgActive = 0;
-    for (const e of entries) {
-      addPgStat(pgSum, e.stat);
-      let ps = poolSums.get(e.pool);
-      if (ps === undefined) {
-        ps = zeroPoolStat();
-        poolSums.set(e.pool, ps);
-      }
-      addPgStat(ps, e.stat);
-      if (e.state === 'unknown') numPgUnknown++;
-      if (e.state.split('+').includes('active')) numPgActive++;
-    }
-    v = { pgs: entries, pgSum, poolSums, numPgUnknown, numPgActive };
+    v = new PgMapAggregate(s);
     inner.set(map ?? NO_MAP, v);
   }
   return v;
@@ -176,46 +259,38 @@ import { deepFreeze } from '../deep-freeze.ts';
 export { deepFreeze };
 
 /** Counts in `std::map` order: keys sorted as strings. */
-function sortedCounts(m: Map<string, Map<string, number>>): Record<string, Counts> {
+function sortedCounts(m: ReadonlyMap<number, ReadonlyMap<string, number>>): Record<string, Counts> {
   const out: Record<string, Counts> = {};
-  for (const k of [...m.keys()].sort()) {
-    const inner = m.get(k)!;
-    out[k] = Object.fromEntries([...inner].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-  }
-  return out;
+  const keys = [...m.keys()].map(String).sort();
+  for (const k of keys) out[k] = Object.freeze(stateCounts(m.get(Number(k))!));
+  return Object.freeze(out);
+}
+
+/** One map of counts by state, keys in `std::map` order. */
+function stateCounts(m: ReadonlyMap<string, number>): Counts {
+  return Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
 const summaryMemo = new WeakMap<PgMapSums, PgSummary>();
 
 /**
  * `get('pg_summary')` (ActivePyModules::get_python): PG counts by state for all PGs, per pool and per OSD of each
- * PG's acting set, and the PG map's `pg_sum` as `pool_stat_t::dump` prints it.
+ * PG's acting set, and the PG map's `pg_sum` as `pool_stat_t::dump` prints it. `by_osd`, a count per OSD that most
+ * readers never look at, is made when first read.
  */
 export function pgSummaryView(s: ClusterState): PgSummary {
   const sums = pgMapSums(s);
   let v = summaryMemo.get(sums);
   if (v === undefined) {
-    const osds = new Map<string, Map<string, number>>();
-    const pools = new Map<string, Map<string, number>>();
-    const all = new Map<string, number>();
-    const bump = (m: Map<string, Map<string, number>>, k: string, state: string) => {
-      let inner = m.get(k);
-      if (inner === undefined) {
-        inner = new Map();
-        m.set(k, inner);
-      }
-      inner.set(state, (inner.get(state) ?? 0) + 1);
-    };
-    for (const e of sums.pgs) {
-      bump(pools, String(e.pool), e.state);
-      for (const osd of e.stat?.acting ?? []) bump(osds, String(osd), e.state);
-      all.set(e.state, (all.get(e.state) ?? 0) + 1);
-    }
-    v = deepFreeze({
-      by_osd: sortedCounts(osds),
-      by_pool: sortedCounts(pools),
-      all: Object.fromEntries([...all].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
-      pg_stats_sum: dumpPoolStat(sums.pgSum),
+    let byOsd: Record<string, Counts> | undefined;
+    v = Object.freeze({
+      get by_osd() {
+        byOsd ??= sortedCounts(sums.byOsdState);
+        return byOsd;
+      },
+      by_pool: sortedCounts(sums.byPoolState),
+      all: Object.freeze(stateCounts(sums.byState)),
+      pg_stats_sum: deepFreeze(dumpPoolStat(sums.pgSum)),
     });
     summaryMemo.set(sums, v);
   }
