@@ -64,7 +64,7 @@ it('pg_summary, pool_stats and pg_status counted per bucket agree with counting 
     const poolStats = acc.get('pool_stats').pool_stats as Array<{ poolid: number; num_pg: number; stat_sum: object }>;
     for (const p of poolStats) {
       assert.deepEqual({ ...p.stat_sum }, expected.sums[p.poolid], `pool ${p.poolid} sums after seq ${state.seq}`);
-      const pgNum = state.maps.osd_map.map.pools.find((x) => x.pool === p.poolid)!.pg_num;
+      const pgNum: number = state.maps.osd_map!.map.pools.find((x) => x.pool === p.poolid)!.pg_num;
       assert.equal(p.num_pg, pgNum);
     }
     const status = acc.get('pg_status') as unknown as { num_pgs: number };

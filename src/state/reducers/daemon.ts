@@ -2,6 +2,7 @@ import type { Draft } from 'immer';
 import type { CounterValue } from '../../../schemas/daemon/index.ts';
 import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
 import type { Reducer } from './reducer.ts';
+import { replacedValue } from './replaced-value.ts';
 
 /** Splits `osd.0` or `rgw.zone.a` into Ceph's service type and id (the id may contain dots). */
 export function splitDaemonName(name: string): [type: string, id: string] {
@@ -49,14 +50,14 @@ export const reduceDaemonOpen: Reducer<'daemon_open'> = (draft, event) => {
 export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
   const d = daemonEntry(draft, event.daemon);
   const t = event.t / 1000;
+  const counters = d.counters as Record<string, readonly CounterSample[]>;
   for (const [path, value] of Object.entries(event.counters)) {
-    const samples = d.counters[path];
-    const sample = sampleOf(t, value) as Draft<CounterSample>;
-    if (samples === undefined) d.counters[path] = [sample];
-    else {
-      if (samples.length >= COUNTER_HISTORY) samples.splice(0, samples.length - COUNTER_HISTORY + 1);
-      samples.push(sample);
-    }
+    // Each history is replaced by a new frozen array rather than shifted in place: in place, every element moved is
+    // a trap of the draft's proxy, and the new array is not walked again when the snapshot is finalised.
+    const held = replacedValue<readonly CounterSample[]>(counters, path);
+    const samples: CounterSample[] = held === undefined ? [] : held.slice(1 - COUNTER_HISTORY);
+    samples.push(Object.freeze(sampleOf(t, value)));
+    counters[path] = Object.freeze(samples);
   }
   if (event.status !== undefined) d.status = event.status;
   if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;

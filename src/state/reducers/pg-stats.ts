@@ -6,6 +6,7 @@ import { bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } fr
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
 import type { Reducer } from './reducer.ts';
+import { replacedValue } from './replaced-value.ts';
 
 /** `pg_stat_t::get_version_pair`: which of two reports of a PG is the newer. */
 function versionPair(s: PgStat): [number, number] {
@@ -64,9 +65,12 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     }
     const b = bucketOf(seed);
     const slot = slotOf(seed);
-    // The stats held are never changed in place, so the original of a drafted one is its value (and cheaper to read).
-    const held = pools[pool]?.[b]?.[slot] ?? undefined;
-    const prev = plain(held) as PgStat | undefined;
+    // The stats held are never changed in place: read without drafting them.
+    const inBucket = pools[pool]?.[b];
+    const prev =
+      inBucket === null || inBucket === undefined
+        ? undefined
+        : (replacedValue<PgStat | null>(inBucket, slot) ?? undefined);
     if (prev !== undefined && isOlder(stat, prev)) continue;
     let change = changes.get(pool);
     if (change === undefined) {
