@@ -2,7 +2,9 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAccessors, printAccessors } from './accessors.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
+import { benchDashboard, printDashboard } from './dashboard.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
+import { benchJetStream, printJetStream } from './jetstream.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
@@ -49,8 +51,14 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   }
   stage('prometheus scrapes');
   const scrape = await benchScrape(undefined, (step) => stage(`  ${step}`));
+  stage('dashboard OSD table page at 10,000 OSDs');
+  const dashboard = await benchDashboard(10_000, (step) => stage(`  ${step}`));
+  stage('event log on NATS JetStream: throughput and failover');
+  const jetstream = await benchJetStream();
   if (options.json) {
-    console.log(JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale, scrape }));
+    console.log(
+      JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale, scrape, dashboard, jetstream }),
+    );
     return;
   }
   console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.memGiB} GiB`);
@@ -61,6 +69,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printRados(rados);
   printScale(scale);
   printScrape(scrape);
+  printDashboard(dashboard);
+  printJetStream(jetstream);
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
 }
 

@@ -62,12 +62,19 @@ export { Accessors } from './host/accessors.ts';
 export type { ClusterCommander, ClusterReply, CommandTarget } from './host/cluster-commander.ts';
 export { CommandResult, MonCommandFailed } from './host/command-result.ts';
 export { EvalMixin, type EvalMixinOptions } from './host/eval-mixin.ts';
+// Several hosts on one event log (NATS JetStream): hot standbys and failover
+export { type GroupMember, type GroupView, groupMgrMap } from './host/group-mgr-map.ts';
 // Running a host
 export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
+export { LeaderLease, type LeaseBucket } from './host/leader-lease.ts';
+export { LogMember, type LogMemberOptions, latestState } from './host/log-member.ts';
+export { type LogReplayOptions, replayIntoLog } from './host/log-replay.ts';
+export { LogReplica, type LogReplicaOptions } from './host/log-replica.ts';
 export type { CommandDeclaration } from './host/mgr-module.ts';
 // Writing modules
 export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts';
 export { CRUSHMap, OSDMap, type UpActing } from './host/osdmap.ts';
+export { PastState } from './host/past-state.ts';
 export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';
 export {
   type ClogLevel,
@@ -140,6 +147,15 @@ export {
   RadosStateError,
   TimedOut,
 } from './rados/rados-errors.ts';
+export { type FollowOptions, followSource } from './sources/follow-source.ts';
+export { DEFAULT_STREAM, JetStreamLog, type JetStreamLogOptions } from './sources/jetstream-log.ts';
+export {
+  type ListenAddress,
+  type ListenOptions,
+  type ListenSource,
+  listenSource,
+  parseListenAddress,
+} from './sources/listen-source.ts';
 export { type SourceItem, traceSource } from './sources/trace-source.ts';
 // Cluster state and its events
 export type { ClusterState, CounterSample, DaemonState } from './state/cluster-state.ts';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { hostname } from 'node:os';
 import {
   CLIReadCommand,
   CLIWriteCommand,
@@ -81,6 +82,14 @@ async function bindAddress(m: MgrModule | MgrStandbyModule): Promise<{ addr: str
   return { addr, port };
 }
 
+/** The URI published with `set_uri`, as Ceph's exporter builds it: the host's name when bound to every address. */
+function publishedUri(server: Server, addr: string): string {
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : 0;
+  const host = addr === '::' || addr === '0.0.0.0' ? hostname() : addr.includes(':') ? `[${addr}]` : addr;
+  return `http://${host}:${port}/`;
+}
+
 /** Runs `route` on the configured address until the module's signal aborts; resolves when closed. */
 async function serveUntilShutdown(
   m: MgrModule | MgrStandbyModule,
@@ -137,6 +146,7 @@ export class Module extends MgrModule {
     this.bound = `${addr}|${port}`;
     await serveUntilShutdown(this, this.route, (s) => {
       this.server = s;
+      if (s !== null) this.set_uri(publishedUri(s, addr));
     });
   }
 
@@ -151,6 +161,7 @@ export class Module extends MgrModule {
     try {
       this.server = await listen(addr, port, this.route, (e) => this.log.error({ err: e }, 'HTTP request failed'));
       this.bound = `${addr}|${port}`;
+      this.set_uri(publishedUri(this.server, addr));
       this.log.info({ server_addr: addr, server_port: port }, 'HTTP server moved');
     } catch (e) {
       this.log.error({ err: e, server_addr: addr, server_port: port }, 'cannot listen on the new address');

@@ -19,6 +19,8 @@ import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
 import { CALLABLE, callAccessor } from './call.ts';
 import { runCmd } from './cmd-command.ts';
+import { isLiveSourceSpec, type LiveSourceRun, startLiveSource } from './live-source.ts';
+import { joinLogGroup, replayToLog } from './log-commands.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { createProgress } from './progress.ts';
 import { registerReplCommand } from './repl-command.ts';
@@ -181,9 +183,29 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option('--mgr-id <id>', "this manager's id", 'x')
     .option('--log-file <file>', 'the daemon log (default: <db>/mgr.log; - for stderr)')
+    .option('--log <nats://HOST:PORT,...>', 'append the trace to this NATS JetStream event log instead')
+    .option('--stream <name>', 'the JetStream stream of the event log', 'MGRKIT')
     .action(async (trace: string, o) => {
       if (o.reset) resetStore(o.db);
       const store = Store.open(o.db);
+      if (o.log) {
+        try {
+          const s = await replayToLog(trace, store, {
+            log: o.log,
+            stream: o.stream,
+            speed: o.speed,
+            onRejection: (line) => process.stderr.write(`${line}\n`),
+          });
+          if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+          else
+            process.stdout.write(
+              `appended ${s.trace} to stream ${s.stream}: ${s.events.accepted} accepted, ${s.events.rejected} rejected, last seq ${s.lastSeq}\n  digest    ${s.digest}\n`,
+            );
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       const progress = createProgress('replay');
       const host = await createHost(store, o);
       try {
@@ -215,8 +237,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('run')
     .description('run the host as a daemon: ingest the source, run modules, serve commands on the admin socket')
     .option(
-      '--source <trace|sim:...>',
-      'a trace to ingest (the host keeps serving its last state once it ends), or a live simulated cluster: sim:osds=N[,hosts=H,pools=P,pgs=PG,seed=S,scenario=off]',
+      '--source <trace|sim:...|follow:FILE|listen:ADDR>',
+      'a trace to ingest (the host keeps serving its last state once it ends), a live simulated cluster: sim:osds=N[,hosts=H,pools=P,pgs=PG,seed=S,scenario=off], a growing trace to follow: follow:FILE, or where a recorder connects: listen:PATH|HOST:PORT',
     )
     .option('--reset', 'empty the store first')
     .option('--db <dir>', 'store directory', DEFAULT_DB)
@@ -232,6 +254,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--mgr-id <id>', "this manager's id", 'x')
     .option('--log-file <file>', 'the daemon log (default: <db>/mgr.log; - for stderr)')
     .option('--standby', 'run as a standby: only StandbyModule classes run')
+    .option(
+      '--log <nats://HOST:PORT,...>',
+      'share the event log on NATS JetStream with other hosts (active and standbys)',
+    )
+    .option('--stream <name>', 'the JetStream stream of the event log', 'MGRKIT')
+    .option('--lease-ms <ms>', "the active's lease: a crashed active is replaced after this long", parsePositive, 2000)
+    .option(
+      '--snapshot-catch-up <n>',
+      "with --log: start from the log's snapshot when this many events behind it",
+      parsePositive,
+      10_000,
+    )
     .action(async (o) => {
       await runDaemon(o);
     });
@@ -318,10 +352,20 @@ interface RunFlags extends Omit<HostFlags, 'modules'> {
   socket?: string;
   modules?: string[];
   standby?: boolean;
+  log?: string;
+  stream?: string;
+  leaseMs?: number;
+  snapshotCatchUp?: number;
 }
 
 /** `mgrkit run`: serve until SIGINT or SIGTERM, then shut the modules down and close the store. */
 async function runDaemon(o: RunFlags): Promise<void> {
+  if (o.log && (o.standby || o.source?.includes(':'))) {
+    throw new MgrError(
+      'MGR_ERR_USAGE',
+      'with --log, --source is a trace file, and every host runs both roles (no --standby)',
+    );
+  }
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
   if (o.reset) resetStore(o.db);
   const store = Store.open(o.db);
@@ -339,7 +383,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     mgrId: o.mgrId,
     logFile: o.logFile ?? join(o.db, 'mgr.log'),
     clock: new StreamClock(o.speed),
-    ...(o.standby ? { standby: true } : {}),
+    ...(o.standby || o.log ? { standby: true } : {}),
     ...(sim ? { commander: sim.commander } : {}),
   });
   if (o.modules) host.useModules(o.modules);
@@ -350,12 +394,27 @@ async function runDaemon(o: RunFlags): Promise<void> {
     host.command(req.cmd, { entity: req.entity, caps: host.capsFor(req.entity), inbuf: req.inbuf }),
   );
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
+  const group = o.log
+    ? await joinLogGroup(host, store, {
+        log: o.log,
+        addr: socketPath,
+        logger: host.log,
+        speed: o.speed,
+        ...(o.stream ? { stream: o.stream } : {}),
+        ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
+        ...(o.snapshotCatchUp ? { snapshotCatchUp: o.snapshotCatchUp } : {}),
+        ...(o.source ? { source: o.source } : {}),
+      })
+    : null;
   let stopping: Promise<void> | undefined;
   let live: LiveSimRun | null = null;
+  let liveSource: LiveSourceRun | null = null;
   const stop = () => {
     stopping ??= (async () => {
       sim?.stop();
+      await liveSource?.stop();
       await live?.done;
+      await group?.stop();
       await admin.close();
       await host.stop();
       await store.close();
@@ -366,7 +425,9 @@ async function runDaemon(o: RunFlags): Promise<void> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  if (sim && o.source) {
+  if (group) {
+    process.stderr.write(`mgrkit: on the event log ${o.log} (stream ${o.stream ?? 'MGRKIT'}) as mgr.${host.mgrId}\n`);
+  } else if (sim && o.source) {
     live = runLiveSim({
       sim,
       spec: o.source,
@@ -377,6 +438,13 @@ async function runDaemon(o: RunFlags): Promise<void> {
     process.stderr.write(
       `mgrkit: simulated cluster of ${sim.cluster.topo.osds} OSDs running (${o.source}); mon commands reach it\n`,
     );
+  } else if (o.source && isLiveSourceSpec(o.source)) {
+    liveSource = await startLiveSource(o.source, store, host).catch(async (e) => {
+      await stop();
+      throw e;
+    });
+    const where = o.source.startsWith('follow:') ? liveSource.where : `a recorder on ${liveSource.where}`;
+    process.stderr.write(`mgrkit: following ${where}\n`);
   } else if (o.source) {
     replayTrace({
       trace: o.source,

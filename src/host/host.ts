@@ -28,6 +28,7 @@ import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
 import { foldBatch } from '../state/fold.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
+import { PastStates } from '../store/past-states.ts';
 import type { Store } from '../store/store.ts';
 import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
 import { type ClusterCommander, type ClusterReply, type CommandTarget, NO_CLUSTER } from './cluster-commander.ts';
@@ -37,6 +38,7 @@ import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.
 import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
 import { moduleCommands } from './module-commands.ts';
 import type { ModuleServices } from './module-services.ts';
+import { PastState } from './past-state.ts';
 
 const VERSION = '0.1.0';
 const ENABLED_KEY = 'mgrkit:enabled_modules';
@@ -154,6 +156,9 @@ export class MgrHost {
   /** Entries this manager wrote itself: not news from the monitors, so they do not count for liveness. */
   private readonly localEntries = new WeakSet<object>();
   private readonly clogWriter: ClusterLogWriter;
+  /** Where each running module said it serves (`set_uri`), by module name. */
+  private readonly uris = new Map<string, string>();
+  private pastStates: PastStates<PastState> | null = null;
 
   private constructor(options: HostOptions, config: ConfigStore, loaded: readonly LoadedModule[]) {
     this.opts = options;
@@ -188,7 +193,7 @@ export class MgrHost {
     const host = this;
     registerBuiltins(this.commands, {
       get state() {
-        return host.current;
+        return host.visibleState();
       },
       module_ls: () => this.module_ls(),
       enable: (name) => this.enable(name),
@@ -244,6 +249,28 @@ export class MgrHost {
   /** The current snapshot. */
   get state(): ClusterState {
     return this.current;
+  }
+
+  /** Where the running modules serve, as they published it with `set_uri` (the mgr map's `services`). */
+  serviceUris(): Record<string, string> {
+    return Object.fromEntries([...this.uris].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  }
+
+  /** The past states modules read (`get_at`), from the store; a typed error when the host has none. */
+  private past(): PastStates<PastState> {
+    const store = this.opts.store;
+    if (store === undefined) {
+      throw new MgrError(
+        'MGR_ERR_STORE_NONE',
+        'this host keeps no journal (it was started without a store), so no past state can be read',
+      );
+    }
+    this.pastStates ??= new PastStates(
+      store,
+      (s) => new PastState(s),
+      () => this.current,
+    );
+    return this.pastStates;
   }
 
   /** Adopts a snapshot recovered from the store, before any module runs. */
@@ -554,7 +581,7 @@ export class MgrHost {
       name,
       mgrId: this.mgrId,
       log,
-      accessors: new Accessors(() => this.current, { mgrHealth: this.health }),
+      accessors: new Accessors(() => this.visibleState(), { mgrHealth: this.health }),
       options,
       signal: abort.signal,
       haveMonConnection: () => this.liveness.connected,
@@ -570,8 +597,13 @@ export class MgrHost {
       sendCommand: (target, cmd, inbuf) => this.sendCommand(target, cmd, inbuf),
       rados: () => this.rados.clientFor(name),
       notifyCommand: (tag) => this.notifyCommand(tag),
+      setUri: (uri) => {
+        this.uris.set(name, uri);
+      },
+      pastState: (seq) => this.past().at(seq),
+      journalRange: () => this.past().range(),
       activeUri: () => {
-        const services = (this.current.maps.mgr_map?.map as MgrMap | undefined)?.services as
+        const services = (this.visibleState().maps.mgr_map?.map as MgrMap | undefined)?.services as
           | Record<string, string>
           | undefined;
         return services?.[name] ?? null;
@@ -666,6 +698,7 @@ export class MgrHost {
       m.past.dropped += q.dropped;
     }
     m.running = null;
+    this.uris.delete(name);
     if (m.status === 'running') m.status = 'disabled';
     running.abort.abort();
     try {
@@ -743,6 +776,55 @@ export class MgrHost {
     Promise.resolve()
       .then(() => inst.config_notify?.())
       .catch((e) => running.instance.log.error({ err: e }, 'config_notify raised'));
+  }
+
+  /**
+   * How the mgr map is shown to modules and commands when this manager is one of a group (the group's managers
+   * replace the recorded ones); null shows the state's own. Cues `mgr_map` when it changes.
+   */
+  setMgrMapView(view: ((recorded: MgrMap | null) => MgrMap) | null): void {
+    this.mgrMapView = view;
+    this.viewed = null;
+    this.emit([{ type: 'mgr_map', id: '', seq: this.current.seq }]);
+  }
+
+  private mgrMapView: ((recorded: MgrMap | null) => MgrMap) | null = null;
+  private viewed: { base: ClusterState; state: ClusterState } | null = null;
+
+  /** The current snapshot as modules and commands read it: with the group's mgr map, when there is a group. */
+  private visibleState(): ClusterState {
+    const view = this.mgrMapView;
+    if (view === null) return this.current;
+    if (this.viewed?.base !== this.current) {
+      const entry = this.current.maps.mgr_map;
+      const map = view((entry?.map as MgrMap | undefined) ?? null);
+      const mgr_map = { map, epoch: entry?.epoch ?? map.epoch, seq: entry?.seq ?? 0, stamp: entry?.stamp ?? 0 };
+      this.viewed = {
+        base: this.current,
+        state: Object.freeze({ ...this.current, maps: Object.freeze({ ...this.current.maps, mgr_map }) }),
+      };
+    }
+    return this.viewed.state;
+  }
+
+  /**
+   * Switches the running modules between their active (`Module`) and standby (`StandbyModule`) classes: each is
+   * shut down and started again in the new role. Resolves once they all run in it.
+   */
+  async setStandby(standby: boolean): Promise<void> {
+    if (standby === this.standby) return;
+    const names = [...this.modules.entries()]
+      .filter(([n, m]) => m.running !== null || this.enabled.has(n) || m.loaded.Module?.ALWAYS_ON)
+      .map(([n]) => n);
+    await Promise.all(names.map((n) => this.stopModule(n)));
+    this.standby = standby;
+    if (this.started) for (const n of names) this.startModule(n);
+    this.refreshHealth();
+  }
+
+  /** Whether the modules run in their standby role. */
+  get isStandby(): boolean {
+    return this.standby;
   }
 
   /** Become a standby when the mgr map names another active and lists us among its standbys. */

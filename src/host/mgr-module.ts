@@ -16,6 +16,7 @@ import type { CommandTarget } from './cluster-commander.ts';
 import { CommandResult, MonCommandFailed } from './command-result.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
 import type { OSDMap } from './osdmap.ts';
+import type { PastState } from './past-state.ts';
 
 /** One entry of `static COMMANDS`, as Ceph's modules write them. */
 export interface CommandDeclaration {
@@ -393,6 +394,40 @@ export abstract class MgrModule extends ModuleBase {
   /** The cluster's Ceph release name (`pacific`, ...). */
   get release_name(): string {
     return this.ready('release_name').releaseName();
+  }
+
+  /**
+   * The cluster as it was after event `seq` of the host's journal, with the same read accessors as the current state
+   * (`get`, `get_metadata`, `get_osdmap`, ...) and its cluster log: what no ceph-mgr module can see. The last few
+   * states read are kept, so going back and forth over a few points is cheap; a state is folded from the nearest
+   * snapshot (or from a kept state), never from the start. Throws `MgrError` `MGR_ERR_STORE_NO_STATE` (ENOENT) for a
+   * seq outside `get_journal_range()`, and `MGR_ERR_STORE_NONE` (EOPNOTSUPP) on a host without a store.
+   *
+   * @example
+   * ```ts
+   * const { first, last } = this.get_journal_range();
+   * const before = this.get_at(Math.max(first, last - 100));
+   * this.log.info({ seq: before.seq, epoch: before.get('osd_map')?.epoch }, 'a hundred events ago');
+   * ```
+   */
+  get_at(seq: number): PastState {
+    return this.ready('get_at').pastState(seq);
+  }
+
+  /**
+   * The seq of the first event of the host's journal and the seq of the current snapshot (what `get` reads), both 0
+   * when empty: the range of `get_at`. Throws `MGR_ERR_STORE_NONE` on a host without a store.
+   */
+  get_journal_range(): { first: number; last: number } {
+    return this.ready('get_journal_range').journalRange();
+  }
+
+  /**
+   * Publishes where this module serves (Ceph's `set_uri`), e.g. `http://host:8080/`: the host keeps it while the
+   * module runs (`MgrHost.serviceUris()`), for the mgr map's `services` that standbys redirect to.
+   */
+  set_uri(uri: string): void {
+    this.ready('set_uri').setUri(uri);
   }
 
   /** Replaces this module's health checks; `{}` clears them. */

@@ -6,6 +6,7 @@ import type { Option } from '../options/option.ts';
 import type { Rados } from '../rados/rados.ts';
 import type { Accessors } from './accessors.ts';
 import type { ClusterReply, CommandTarget } from './cluster-commander.ts';
+import type { PastState } from './past-state.ts';
 
 /**
  * What the host gives one module: its own derived context. A module never holds the host itself; it reaches other
@@ -38,6 +39,12 @@ export interface ModuleServices {
   /** The module's RADOS client (`this.rados`), made on first use; the host shuts it down when the module stops. */
   rados(): Rados;
   activeUri(): string | null;
+  /** Publishes where the module serves (`set_uri`); the host keeps it while the module runs. */
+  setUri(uri: string): void;
+  /** The state after event `seq` of the host's journal; throws `MGR_ERR_STORE_NONE` when the host has no store. */
+  pastState(seq: number): PastState;
+  /** The seq of the journal's first event and the current snapshot's seq. */
+  journalRange(): { first: number; last: number };
 }
 
 /** What the host hands a module's constructor: its name and logger, but no cluster access yet. */

@@ -7,15 +7,17 @@ const CHUNK = 1024;
 
 /**
  * The state after the event `seq` (default: the last one): the newest snapshot at or before it, then the journal
- * events after the snapshot folded in. This is both recovery on open and reading any past point.
+ * events after the snapshot folded in. This is both recovery on open and reading any past point. `from`, a state
+ * read earlier at or before `seq`, is folded forward instead when no snapshot is closer (no snapshot is decoded).
  */
-export function stateAt(store: Store, seq?: number): ClusterState {
+export function stateAt(store: Store, seq?: number, from?: ClusterState): ClusterState {
   const last = store.lastSeq();
   const target = seq ?? last;
   if (target > last || target < 0 || !Number.isInteger(target)) {
     throw new MgrError('MGR_ERR_STORE_NO_STATE', `no state at seq ${target}: the journal holds 1..${last}`);
   }
-  let state = store.snapshotAtOrBefore(target) ?? createEmptyState();
+  const useFrom = from !== undefined && from.seq <= target && from.seq >= store.snapshotSeqAtOrBefore(target);
+  let state = useFrom ? from : (store.snapshotAtOrBefore(target) ?? createEmptyState());
   let chunk: FoldInput<number>[] = [];
   const flush = (): void => {
     if (chunk.length === 0) return;

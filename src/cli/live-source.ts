@@ -1,0 +1,73 @@
+import type { MgrHost } from '../host/host.ts';
+import { ingestLive } from '../host/ingest-live.ts';
+import { formatRejection } from '../ingest/rejection.ts';
+import { followSource } from '../sources/follow-source.ts';
+import { listenSource } from '../sources/listen-source.ts';
+import type { SourceItem } from '../sources/trace-source.ts';
+import type { Store } from '../store/store.ts';
+
+/** A live source feeding a running host, until stopped. */
+export interface LiveSourceRun {
+  /** Where it reads: the followed file, or the address bound. */
+  readonly where: string;
+  stop(): Promise<void>;
+}
+
+/** Whether `--source` names a live cluster's stream rather than a trace file. */
+export function isLiveSourceSpec(spec: string): boolean {
+  return spec.startsWith('follow:') || spec.startsWith('listen:');
+}
+
+/**
+ * `--source follow:FILE` (a growing trace, across rotation) or `--source listen:PATH|HOST:PORT` (a recorder connects
+ * and streams), folded into the store as events arrive. A listener that cannot bind fails here, before any event.
+ */
+export async function startLiveSource(spec: string, store: Store, host: MgrHost): Promise<LiveSourceRun> {
+  const onRejection = (r: Parameters<typeof formatRejection>[0]) =>
+    host.log.warn({ rejection: formatRejection(r) }, 'bad event');
+  const report = (done: Promise<unknown>) =>
+    done
+      .then(() => host.log.info({ source: spec }, 'source ended'))
+      .catch((e) => host.log.error({ err: e, source: spec }, 'source failed'));
+  if (spec.startsWith('follow:')) {
+    const path = spec.slice('follow:'.length);
+    const abort = new AbortController();
+    const done = report(
+      ingestLive({
+        spec,
+        store,
+        host,
+        onRejection,
+        source: (gate) => followSource(path, { gate, signal: abort.signal }),
+      }),
+    );
+    return {
+      where: path,
+      stop: async () => {
+        abort.abort();
+        await done;
+      },
+    };
+  }
+  let gate: ((item: SourceItem) => Promise<void> | undefined) | undefined;
+  const listener = await listenSource(spec.slice('listen:'.length), { gate: (item) => gate?.(item) });
+  const done = report(
+    ingestLive({
+      spec,
+      store,
+      host,
+      onRejection,
+      source: (g) => {
+        gate = g;
+        return listener.items;
+      },
+    }),
+  );
+  return {
+    where: listener.address,
+    stop: async () => {
+      await listener.close();
+      await done;
+    },
+  };
+}

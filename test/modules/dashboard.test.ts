@@ -1,0 +1,437 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
+import { OSD_SORT_KEYS, type OsdRow, osdTable } from '../../modules/dashboard/osd-table.ts';
+import { Module as Prometheus } from '../../modules/prometheus/module.ts';
+import {
+  createModuleHarness,
+  type MgrError,
+  MgrHost,
+  type ModuleHarness,
+  replayTrace,
+  Store,
+  stateAt,
+  stateDigest,
+} from '../../src/index.ts';
+import { simulateEvents } from '../../src/sources/simulator/simulate-events.ts';
+import { PastStates } from '../../src/store/past-states.ts';
+import { FIXTURES, PATCH_TRACE, tempDir } from '../helpers.ts';
+import { freePort } from './prometheus-helpers.ts';
+
+type TestContext = { after: (fn: () => void | Promise<void>) => void };
+
+/** A host with a store running the dashboard on a free loopback port, fed a whole trace; stopped by the caller. */
+async function hostWithTrace(dir: string, trace: string): Promise<{ host: MgrHost; store: Store; base: string }> {
+  const store = Store.open(join(dir, 'db'));
+  const host = await MgrHost.create({ store, builtinModules: true, logFile: join(dir, 'mgr.log') });
+  await host.config.set('mgr/dashboard/server_addr', '127.0.0.1');
+  await host.config.set('mgr/dashboard/server_port', '0');
+  host.useModules(['dashboard']);
+  host.start();
+  await replayTrace({ trace, store, host });
+  return { host, store, base: await uriOf(host) };
+}
+
+/** Where the dashboard serves, once it has published it with `set_uri`. */
+async function uriOf(host: MgrHost, name = 'dashboard'): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const uri = host.serviceUris()[name];
+    if (uri !== undefined) return uri.replace(/\/$/, '');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${name} published no URI`);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked field by field below.
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(url);
+  assert.match(r.headers.get('content-type') ?? '', /application\/json/);
+  return { status: r.status, body: await r.json() };
+}
+
+/** Whether `rows` are in the order the API promises: by `key` in `dir`, equal values by OSD id. */
+function inOrder(rows: readonly OsdRow[], key: keyof OsdRow, dir: 'asc' | 'desc'): boolean {
+  for (let i = 1; i < rows.length; i++) {
+    const [a, b] = [rows[i - 1]!, rows[i]!];
+    if (a[key] === b[key]) {
+      if (a.id >= b.id) return false;
+    } else if (a[key] < b[key] !== (dir === 'asc')) return false;
+  }
+  return true;
+}
+
+describe('dashboard on the recorded cluster (a host with a store)', () => {
+  let host: MgrHost;
+  let store: Store;
+  let base: string;
+  let dir: string;
+  before(async () => {
+    dir = tempDir({ after: (fn) => after(fn) }, 'mgrkit-dash-');
+    ({ host, store, base } = await hostWithTrace(dir, PATCH_TRACE));
+  });
+  after(async () => {
+    await host.stop();
+    await store.close();
+  });
+
+  it('publishes its URI with set_uri while it runs (host.serviceUris), the port actually bound', () => {
+    assert.match(host.serviceUris().dashboard ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.notEqual(host.serviceUris().dashboard, 'http://127.0.0.1:0/');
+  });
+
+  it('serves health with its checks, OSD counts, PG states, pools, the log and client IO as the accessors give them', async () => {
+    const m = host.instance<Module>('dashboard')!;
+    const health = JSON.parse(m.get('health')!.json) as { status: string; checks: Record<string, unknown> };
+    const h = (await getJson(`${base}/api/health`)).body;
+    assert.equal(h.status, health.status);
+    assert.deepEqual(h.checks.map((c: { code: string }) => c.code).sort(), Object.keys(health.checks).sort());
+    const osdMap = m.get('osd_map')!;
+    assert.deepEqual(h.osds, {
+      total: osdMap.osds.length,
+      up: osdMap.osds.filter((o) => o.up === 1).length,
+      in: osdMap.osds.filter((o) => o.in === 1).length,
+    });
+    const pgStatus = m.get('pg_status')!;
+    const pg = (await getJson(`${base}/api/pg`)).body;
+    assert.equal(pg.total, pgStatus.num_pgs);
+    assert.equal(
+      pg.by_state.reduce((n: number, s: { count: number }) => n + s.count, 0),
+      pgStatus.num_pgs,
+    );
+    const pools = (await getJson(`${base}/api/pool`)).body.pools;
+    assert.deepEqual(
+      pools.map((p: { name: string; objects: number }) => [p.name, p.objects]),
+      m.get('df')!.pools.map((p) => [p.name, p.stats.objects]),
+    );
+    const state = stateAt(store);
+    const log = (await getJson(`${base}/api/log?num=5`)).body.entries;
+    assert.deepEqual(
+      log.map((e: { seq: number }) => e.seq),
+      state.clog.slice(-5).map((e) => e.seq),
+    );
+    const io = (await getJson(`${base}/api/io`)).body;
+    // pg_status leaves out rates that are zero, as Ceph's does.
+    assert.equal(io.current.write_op_per_sec, pgStatus.write_op_per_sec ?? 0);
+    const seqs = io.samples.map((s: { seq: number }) => s.seq);
+    assert.ok(seqs.length > 1, 'a sample per PG-stats cue');
+    assert.ok(
+      seqs.every((q: number, i: number) => i === 0 || q > seqs[i - 1]),
+      `one sample per state, in order: ${seqs}`,
+    );
+    const past = (await getJson(`${base}/api/io?seq=${seqs[1]}`)).body.samples;
+    assert.deepEqual(
+      past.map((s: { seq: number }) => s.seq),
+      seqs.slice(0, 2),
+    );
+    const sum = (await getJson(`${base}/api/summary`)).body;
+    assert.deepEqual([sum.seq, sum.journal], [store.lastSeq(), { first: 1, last: store.lastSeq() }]);
+    assert.equal(sum.osd_map_epoch, osdMap.epoch);
+  });
+
+  it('answers ?seq= with the state after that event, as stateAt folds it from the journal', async () => {
+    for (const seq of [40, 100, 333]) {
+      const then = stateAt(store, seq);
+      const sum = (await getJson(`${base}/api/summary?seq=${seq}`)).body;
+      assert.equal(sum.seq, seq);
+      assert.equal(sum.live, false);
+      assert.equal(sum.osd_map_epoch, then.maps.osd_map?.epoch ?? null);
+      const status =
+        then.maps.health === undefined ? 'HEALTH_UNKNOWN' : (then.maps.health.map as { status: string }).status;
+      assert.equal(sum.health.status, status);
+      const log = (await getJson(`${base}/api/log?seq=${seq}&num=3`)).body.entries;
+      assert.deepEqual(
+        log.map((e: { seq: number }) => e.seq),
+        then.clog.slice(-3).map((e) => e.seq),
+      );
+      const osd = (await getJson(`${base}/api/osd?seq=${seq}`)).body;
+      assert.equal(osd.total, then.maps.osd_map?.map.osds.length ?? 0);
+    }
+    const early = (await getJson(`${base}/api/summary?seq=40`)).body.osd_map_epoch;
+    const late = (await getJson(`${base}/api/summary`)).body.osd_map_epoch;
+    assert.ok(early < late, `epoch ${early} at seq 40, ${late} now`);
+  });
+
+  it('get_at keeps the last few past states and get_journal_range spans the journal', () => {
+    const m = host.instance<Module>('dashboard')!;
+    assert.deepEqual(m.get_journal_range(), { first: 1, last: store.lastSeq() });
+    const a = m.get_at(200);
+    assert.equal(a.seq, 200);
+    assert.equal(m.get_at(200), a, 'a kept state is handed out again');
+    assert.equal(a.get('osd_map')?.epoch, stateAt(store, 200).maps.osd_map?.epoch);
+    assert.equal(m.get_at(201).seq, 201);
+    for (const s of [10, 20, 30, 50]) m.get_at(s);
+    assert.notEqual(m.get_at(200), a, 'dropped once more than a few others were read');
+    assert.throws(
+      () => m.get_at(store.lastSeq() + 1),
+      (e: MgrError) => e.code === 'MGR_ERR_STORE_NO_STATE' && e.errno === 2,
+    );
+  });
+
+  it('a past state folded forward from a kept one is the state stateAt folds from the journal', () => {
+    const past = new PastStates(
+      store,
+      (s) => s,
+      () => host.state,
+    );
+    const early = past.at(80);
+    assert.equal(store.snapshotSeqAtOrBefore(250), 0, 'no snapshot in between: 250 is folded from 80');
+    const later = past.at(250);
+    assert.equal(stateDigest(later), stateDigest(stateAt(store, 250)));
+    assert.equal(
+      stateDigest(stateAt(store, 250, early)),
+      stateDigest(later),
+      'stateAt folds forward from a given state',
+    );
+    assert.equal(stateDigest(early), stateDigest(stateAt(store, 80)));
+    assert.equal(past.at(store.lastSeq()), host.state, 'the current seq is the current snapshot itself');
+  });
+
+  it('answers bad parameters and unknown seqs with a JSON error naming the parameter', async () => {
+    const cases: Array<[string, number, RegExp]> = [
+      ['/api/osd?limit=0', 400, /^limit: /],
+      ['/api/osd?limit=5000', 400, /^limit: /],
+      ['/api/osd?offset=-1', 400, /^offset: /],
+      ['/api/osd?sort=color', 400, /^sort: "color" is not one of id, host/],
+      ['/api/osd?dir=up', 400, /^dir: /],
+      ['/api/pg?seq=x', 400, /^seq: /],
+      [`/api/summary?seq=${store.lastSeq() + 10}`, 404, /no state at seq/],
+      ['/api/nothing', 404, /no such API path/],
+    ];
+    for (const [path, status, message] of cases) {
+      const r = await getJson(`${base}${path}`);
+      assert.equal(r.status, status, path);
+      assert.match(r.body.error.message, message, path);
+    }
+  });
+
+  it('serves the page and uPlot from node_modules', async () => {
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    for (const id of ['health-status', 'osd-table', 'time-slider', 'io-chart', 'pg-states', 'pools', 'log']) {
+      assert.match(html, new RegExp(`id="${id}"`));
+    }
+    const js = await fetch(`${base}/static/uPlot.iife.min.js`);
+    assert.equal(js.status, 200);
+    assert.match(await js.text(), /uPlot/);
+  });
+
+  it('tells open pages over Server-Sent Events when a new snapshot is published', async () => {
+    const ac = new AbortController();
+    const r = await fetch(`${base}/api/events`, { signal: ac.signal });
+    assert.match(r.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = r.body!.getReader();
+    const messages: Array<{ seq: number }> = [];
+    let text = '';
+    const next = async () => {
+      while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+      const i = text.indexOf('\n\n');
+      const frame = text.slice(0, i);
+      text = text.slice(i + 2);
+      const data = frame.split('\n').find((l) => l.startsWith('data: '));
+      if (data) messages.push(JSON.parse(data.slice(6)));
+    };
+    await next();
+    const before = store.lastSeq();
+    assert.equal(messages[0]!.seq, before);
+    const entry = await host.clusterLog('cluster', 'INFO', 'dashboard test entry');
+    await next();
+    assert.equal(messages[1]!.seq, before + 1);
+    const log = (await getJson(`${base}/api/log?num=1`)).body.entries;
+    assert.equal(log[0].message, entry.message);
+    ac.abort();
+  });
+});
+
+describe('dashboard OSD table on a simulated cluster of 300 OSDs', () => {
+  let h: ModuleHarness<Module>;
+  let base: string;
+  const OSDS = 300;
+  before(async () => {
+    h = await createModuleHarness<Module>({
+      module: Module,
+      name: 'dashboard',
+      config: { 'mgr/dashboard/server_addr': '127.0.0.1', 'mgr/dashboard/server_port': '0' },
+    });
+    const events = [...simulateEvents({ osds: OSDS, duration: 12, pgs: 512, scenario: false, seed: 3 })];
+    for (let i = 0; i < events.length; i += 400) await h.push(...events.slice(i, i + 400));
+    base = await uriOf(h.host);
+  });
+  after(() => h.stop());
+
+  it('pages through every OSD once, in order, for each sort key and direction', async () => {
+    for (const sort of OSD_SORT_KEYS) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const rows: OsdRow[] = [];
+        for (let offset = 0; ; offset += 64) {
+          const page = (await getJson(`${base}/api/osd?offset=${offset}&limit=64&sort=${sort}&dir=${dir}`)).body;
+          assert.equal(page.total, OSDS);
+          rows.push(...page.rows);
+          if (page.rows.length < 64) break;
+        }
+        assert.equal(rows.length, OSDS, `${sort} ${dir}`);
+        assert.equal(new Set(rows.map((r) => r.id)).size, OSDS, `${sort} ${dir}: each OSD once`);
+        assert.ok(inOrder(rows, sort, dir), `${sort} ${dir}: in order`);
+      }
+    }
+  });
+
+  it("rows carry each OSD's host, state, weights, usage and PG count from the accessors", async () => {
+    const m = h.module;
+    type Stat = { osd: number; num_pgs: number; kb: number; kb_used: number };
+    const stats = new Map((m.get('osd_stats')!.osd_stats as readonly Stat[]).map((s) => [s.osd, s]));
+    const byId = new Map(m.get('osd_map')!.osds.map((o) => [o.osd, o]));
+    const rows: OsdRow[] = (await getJson(`${base}/api/osd?limit=1000`)).body.rows;
+    const hosts = new Set(rows.map((r) => r.host));
+    assert.ok(hosts.size > 1, 'OSDs spread over hosts');
+    for (const r of rows) {
+      assert.equal(r.host, m.get_metadata('osd', String(r.id))?.hostname);
+      const o = byId.get(r.id)!;
+      assert.deepEqual([r.up, r.in, r.reweight], [o.up === 1, o.in === 1, o.weight]);
+      const s = stats.get(r.id)!;
+      assert.deepEqual([r.pgs, r.kb_used, r.usage], [s.num_pgs, s.kb_used, s.kb_used / s.kb]);
+    }
+    assert.ok(
+      rows.some((r) => r.usage !== rows[0]!.usage),
+      'usage differs between OSDs, so the usage sort is exercised',
+    );
+  });
+
+  it('builds the table once per snapshot, not once per page', async () => {
+    const t1 = osdTable(h.module);
+    assert.equal(osdTable(h.module), t1);
+    await h.push({ kind: 'heartbeat', t: h.state.stamp + 1 });
+    assert.equal(osdTable(h.module), t1, 'a snapshot that changed no OSD data keeps the table');
+    const osdMap = h.module.get('osd_map')!;
+    await h.push({
+      kind: 'osd_map',
+      t: h.state.stamp + 2,
+      epoch: osdMap.epoch + 1,
+      patch: [
+        { op: 'replace', path: '/epoch', value: osdMap.epoch + 1 },
+        { op: 'replace', path: '/osds/7/up', value: 0 },
+      ],
+    });
+    const t2 = osdTable(h.module);
+    assert.notEqual(t2, t1);
+    const page = (await getJson(`${base}/api/osd?sort=up&dir=asc&limit=1`)).body;
+    assert.deepEqual([page.rows[0].id, page.rows[0].up], [7, false]);
+  });
+
+  it('moves to a new port when server_port changes, and publishes the new URI', async () => {
+    const port = await freePort();
+    await h.host.config.set('mgr/dashboard/server_port', String(port));
+    const uri = await (async () => {
+      for (let i = 0; i < 500; i++) {
+        const u = h.host.serviceUris().dashboard;
+        if (u === `http://127.0.0.1:${port}/`) return u;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('no new URI');
+    })();
+    assert.equal((await getJson(`${uri}api/osd?limit=1`)).body.total, OSDS);
+    await assert.rejects(fetch(`${base}/api/osd`));
+    base = uri.replace(/\/$/, '');
+  });
+
+  it('without a store, ?seq= is answered 501 and the summary has no journal', async () => {
+    const r = await getJson(`${base}/api/summary?seq=1`);
+    assert.equal(r.status, 501);
+    assert.equal(r.body.error.code, 'MGR_ERR_STORE_NONE');
+    assert.throws(
+      () => h.module.get_journal_range(),
+      (e: MgrError) => e.code === 'MGR_ERR_STORE_NONE',
+    );
+    const sum = (await getJson(`${base}/api/summary`)).body;
+    assert.deepEqual([sum.seq, sum.journal, sum.osds.total], [null, null, OSDS]);
+  });
+});
+
+describe('dashboard standby', () => {
+  const mgrMap = JSON.parse(readFileSync(join(FIXTURES, 'cli-mgr_dump.json'), 'utf8'));
+
+  async function standby(t: TestContext, active: string | null, config: Record<string, string> = {}) {
+    const port = await freePort();
+    const h = await createModuleHarness({
+      module: Module,
+      StandbyModule,
+      standby: true,
+      name: 'dashboard',
+      config: { 'mgr/dashboard/server_addr': '127.0.0.1', 'mgr/dashboard/server_port': String(port), ...config },
+    });
+    t.after(() => h.stop());
+    await h.push({
+      kind: 'mgr_map',
+      t: 1,
+      epoch: mgrMap.epoch,
+      map: { ...mgrMap, services: active === null ? {} : { dashboard: active } },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        await fetch(url, { redirect: 'manual' });
+        break;
+      } catch (e) {
+        if (i > 200) throw e;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    return { h, url };
+  }
+
+  it("redirects (303) every path to the active's dashboard, a really running one", async (t) => {
+    const dir = tempDir(t, 'mgrkit-dash-active-');
+    const trace = join(dir, 'small.jsonl');
+    writeFileSync(
+      trace,
+      [...simulateEvents({ osds: 6, duration: 6, pgs: 64, scenario: false })].map((e) => JSON.stringify(e)).join('\n'),
+    );
+    const active = await hostWithTrace(dir, trace);
+    t.after(async () => {
+      await active.host.stop();
+      await active.store.close();
+    });
+    const { url } = await standby(t, `${active.base}/`);
+    for (const path of ['/', '/api/osd?limit=5']) {
+      const r = await fetch(`${url}${path}`, { redirect: 'manual' });
+      assert.equal(r.status, 303, path);
+      assert.equal(r.headers.get('location'), `${active.base}/`);
+    }
+    const followed = await fetch(`${url}/`);
+    assert.equal(followed.status, 200);
+    assert.equal(followed.url, `${active.base}/`);
+    assert.match(await followed.text(), /id="osd-table"/);
+  });
+
+  it('with no active known yet, answers a page that retries in 5 s', async (t) => {
+    const { url } = await standby(t, null);
+    const r = await fetch(`${url}/`);
+    assert.equal(r.status, 200);
+    assert.match(await r.text(), /<meta http-equiv="refresh" content="5">/);
+  });
+
+  it('with standby_behaviour=error, answers standby_error_status_code "Keep on looking"', async (t) => {
+    const { h, url } = await standby(t, 'http://127.0.0.1:1/', { 'mgr/dashboard/standby_behaviour': 'error' });
+    const r = await fetch(`${url}/`, { redirect: 'manual' });
+    assert.deepEqual([r.status, await r.text()], [500, 'Keep on looking']);
+    await h.host.config.set('mgr/dashboard/standby_error_status_code', '503');
+    assert.equal((await fetch(`${url}/api/summary`, { redirect: 'manual' })).status, 503);
+  });
+});
+
+describe('set_uri', () => {
+  it('the prometheus module publishes where it serves, and the URI goes when it stops', async () => {
+    const h = await createModuleHarness({
+      module: Prometheus,
+      name: 'prometheus',
+      config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': '0' },
+    });
+    const uri = await uriOf(h.host, 'prometheus');
+    assert.match(uri, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal((await fetch(`${uri}/metrics`)).status, 200);
+    await h.stop();
+    assert.deepEqual(h.host.serviceUris(), {});
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * Several hosts on one event log on a real 3-node NATS JetStream cluster (Debian's nats-server): same state at every
+ * seq, failover on SIGKILL of the active, the loss of one NATS server. Not part of `npm test`; `.ci/run` and
+ * `npm run test:nats` run it.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { JournaledEvent } from '../../schemas/event.ts';
+import { latestState } from '../../src/host/log-member.ts';
+import { replayTrace } from '../../src/host/replay.ts';
+import { createEmptyState } from '../../src/state/cluster-state.ts';
+import { stateDigest } from '../../src/state/digest.ts';
+import { foldBatch } from '../../src/state/fold.ts';
+import { Store } from '../../src/store/store.ts';
+import { BIN, PATCH_TRACE, ROOT, runCli, tempDir } from '../helpers.ts';
+import { NATS_SKIP, NatsCluster, stopProcess } from './nats-cluster.ts';
+
+const PROBE = `import { appendFileSync } from 'node:fs';
+import { MgrModule, MgrStandbyModule, NOTIFY_TYPES, Option } from 'mgrkit';
+
+export class Module extends MgrModule {
+  static NOTIFY_TYPES = NOTIFY_TYPES;
+  static MODULE_OPTIONS = [Option({ name: 'out', type: 'str', default: '' })];
+  static COMMANDS = [{ cmd: 'probe whoami', desc: 'which manager answers as the active one', perm: 'r' }];
+  async serve() {
+    this.set_uri('http://' + this.get_mgr_id() + '.example:8080/');
+  }
+  notify(type) {
+    const out = this.get_module_option('out');
+    const epoch = this.get('osd_map')?.epoch ?? null;
+    if (out) appendFileSync(out + '.cues', JSON.stringify({ type, epoch }) + '\\n');
+  }
+  async handle_command() {
+    return [0, this.get_mgr_id(), ''];
+  }
+}
+
+export class StandbyModule extends MgrStandbyModule {
+  stopped = false;
+  async serve() {
+    const out = this.get_module_option('out');
+    let last;
+    while (!this.stopped && out) {
+      const uri = this.get_active_uri();
+      if (uri !== last) appendFileSync(out + '.standby', JSON.stringify({ active_uri: uri }) + '\\n');
+      last = uri;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  shutdown() {
+    this.stopped = true;
+  }
+}
+`;
+
+interface Host {
+  id: string;
+  db: string;
+  socket: string;
+  out: string;
+  proc: ChildProcess;
+}
+
+function startHost(dir: string, url: string, stream: string, id: string, extra: string[] = []): Host {
+  const db = join(dir, id);
+  mkdirSync(db, { recursive: true });
+  const out = join(dir, `${id}.probe`);
+  const log = openSync(join(dir, `${id}.stderr`), 'a');
+  const proc = spawn(
+    process.execPath,
+    [
+      BIN,
+      'run',
+      '--log',
+      url,
+      '--stream',
+      stream,
+      '--db',
+      db,
+      '--mgr-id',
+      id,
+      '--module-path',
+      join(dir, 'modules'),
+      '--modules',
+      'probe',
+      '--set',
+      `mgr/probe/out=${out}`,
+      '--lease-ms',
+      '2000',
+      ...extra,
+    ],
+    { cwd: ROOT, stdio: ['ignore', log, log] },
+  );
+  return { id, db, socket: join(db, 'mgr.sock'), out, proc };
+}
+
+async function cmd(h: Host, ...words: string[]): Promise<{ code: number | null; stdout: string }> {
+  return runCli(['cmd', '--socket', h.socket, ...words]);
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Opens a running host's store read-only (LMDB takes readers from other processes) and reads it; undefined while
+ * the host has not made its store yet.
+ */
+async function readStore<T>(db: string, read: (s: Store) => T): Promise<T | undefined> {
+  if (!existsSync(join(db, 'store.mdb'))) return undefined;
+  let s: Store;
+  try {
+    s = Store.open(db, { readOnly: true });
+  } catch {
+    return undefined;
+  }
+  try {
+    return read(s);
+  } catch {
+    return undefined;
+  } finally {
+    await s.close();
+  }
+}
+
+/** The journal a host has committed so far. */
+async function journal(db: string): Promise<JournaledEvent[]> {
+  return (await readStore(db, (s) => [...s.events(0)])) ?? [];
+}
+
+/** The digest after each event of a journal, folded one event at a time from the empty state. */
+function digestsOf(events: readonly JournaledEvent[]): string[] {
+  let state = createEmptyState();
+  const out: string[] = [];
+  for (const e of events) {
+    const r = foldBatch(state, [{ event: e, ref: null }]);
+    assert.equal(r.rejected.length, 0, `event ${e.seq} folds`);
+    state = r.state;
+    out.push(stateDigest(state));
+  }
+  return out;
+}
+
+describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
+  let cluster: NatsCluster;
+  let reference: { digests: string[]; last: number; epoch: number };
+  const hosts: Host[] = [];
+
+  before(async () => {
+    cluster = await NatsCluster.start(3);
+    const dir = tempDir({ after }, 'mgrkit-ref-');
+    const store = Store.open(dir);
+    const { state } = await replayTrace({ trace: PATCH_TRACE, store });
+    const events = [...store.events(0)];
+    await store.close();
+    reference = { digests: digestsOf(events), last: state.seq, epoch: state.maps.osd_map!.epoch! };
+    assert.equal(reference.digests.at(-1), stateDigest(state));
+  });
+
+  after(async () => {
+    await Promise.all(hosts.map((h) => stopProcess(h.proc, 'SIGKILL')));
+    await cluster?.stop();
+  });
+
+  function setup(t: { after: (fn: () => void) => void }): string {
+    const dir = tempDir(t, 'mgrkit-group-');
+    mkdirSync(join(dir, 'modules', 'probe'), { recursive: true });
+    writeFileSync(join(dir, 'modules', 'probe', 'module.ts'), PROBE);
+    return dir;
+  }
+
+  async function activeOf(a: Host, b: Host): Promise<[Host, Host]> {
+    const dump = await until('an active manager', async () => {
+      const r = await cmd(a, 'mgr', 'dump', '--format', 'json');
+      const m = r.code === 0 ? (JSON.parse(r.stdout) as { active_name: string; standbys: unknown[] }) : undefined;
+      return m && m.active_name !== '' && m.standbys.length === 1 ? m : undefined;
+    });
+    return dump.active_name === a.id ? [a, b] : [b, a];
+  }
+
+  it('two hosts folding the same stream hold the same journal and digest at every seq', async (t) => {
+    const dir = setup(t);
+    const a = startHost(dir, cluster.url, 'SAME', 'a');
+    const b = startHost(dir, cluster.url, 'SAME', 'b');
+    hosts.push(a, b);
+    await activeOf(a, b);
+    const r = await runCli([
+      'replay',
+      PATCH_TRACE,
+      '--log',
+      cluster.url,
+      '--stream',
+      'SAME',
+      '--db',
+      join(dir, 'r'),
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stdout);
+    const summary = JSON.parse(r.stdout) as { lastSeq: number; digest: string };
+    assert.equal(summary.lastSeq, reference.last);
+    assert.equal(summary.digest, reference.digests.at(-1));
+    for (const h of [a, b]) {
+      const events = await until(`${h.id} at seq ${reference.last}`, async () => {
+        const j = await journal(h.db);
+        return j.length >= reference.last ? j : undefined;
+      });
+      assert.equal(events.length, reference.last);
+      assert.deepEqual(digestsOf(events), reference.digests);
+    }
+    // A host that joins now starts from the snapshot the active stored in the object store, not from event 1.
+    const c = startHost(dir, cluster.url, 'SAME', 'c', ['--snapshot-catch-up', '100']);
+    hosts.push(c);
+    const late = async () => {
+      const r = await readStore(c.db, (s) => ({ state: latestState(s), first: [...s.events(0)][0]?.seq ?? null }));
+      return r?.state.seq === reference.last ? r : undefined;
+    };
+    const joined = await until('the late host at the last seq', late);
+    assert.notEqual(joined.first, 1, 'the late host did not fold the history from event 1');
+    assert.equal(stateDigest(joined.state), reference.digests.at(-1));
+    await Promise.all([a, b, c].map((h) => stopProcess(h.proc, 'SIGTERM')));
+  });
+
+  it('a standby takes over when the active is SIGKILLed mid-replay; its modules get the remaining cues', async (t) => {
+    const dir = setup(t);
+    const a = startHost(dir, cluster.url, 'FAIL', 'a');
+    const b = startHost(dir, cluster.url, 'FAIL', 'b');
+    hosts.push(a, b);
+    const [active, standby] = await activeOf(a, b);
+    const uri = `http://${active.id}.example:8080/`;
+    // The standby's StandbyModule is started again when the map changes; it reads the active's URI.
+    assert.equal((await cmd(standby, 'mgr', 'services', '--format', 'json')).stdout.includes(uri), true);
+    // At 20 times the trace's clock the replay lasts ~12 s: most of it, OSD map epochs included, comes after the kill.
+    const replay = runCli([
+      'replay',
+      PATCH_TRACE,
+      '--log',
+      cluster.url,
+      '--stream',
+      'FAIL',
+      '--db',
+      join(dir, 'r'),
+      '--speed',
+      '20',
+    ]);
+    await until('the active past seq 150', async () => ((await journal(active.db)).length > 150 ? true : undefined));
+    await stopProcess(active.proc, 'SIGKILL');
+    const killedAt = performance.now();
+    await until('the standby answering as the active', async () =>
+      (await cmd(standby, 'probe', 'whoami')).code === 0 ? true : undefined,
+    );
+    const tookMs = performance.now() - killedAt;
+    t.diagnostic(`SIGKILL to the new active's first served command: ${tookMs.toFixed(0)} ms (lease 2000 ms)`);
+    assert.ok(tookMs < 10_000);
+    const r = await replay;
+    assert.equal(r.code, 0, r.stderr);
+    const events = await until('the new active at the last seq', async () => {
+      const j = await journal(standby.db);
+      return j.length >= reference.last ? j : undefined;
+    });
+    assert.deepEqual(digestsOf(events), reference.digests);
+    const cues = readFileSync(`${standby.out}.cues`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; epoch: number | null });
+    assert.ok(cues.some((c) => c.type === 'osd_map'));
+    assert.equal(cues.filter((c) => c.type === 'osd_map').at(-1)!.epoch, reference.epoch);
+    const dump = JSON.parse((await cmd(standby, 'mgr', 'dump', '--format', 'json')).stdout) as {
+      active_name: string;
+      services: Record<string, string>;
+    };
+    assert.equal(dump.active_name, standby.id);
+    assert.equal(dump.services.probe, `http://${standby.id}.example:8080/`);
+    const standbyLines = readFileSync(`${standby.out}.standby`, 'utf8').trim().split('\n');
+    assert.ok(standbyLines.some((l) => (JSON.parse(l) as { active_uri: string | null }).active_uri === uri));
+    await stopProcess(standby.proc, 'SIGTERM');
+  });
+
+  it('settings and config-key entries written on the active are on the next active', async (t) => {
+    const dir = setup(t);
+    const a = startHost(dir, cluster.url, 'CONF', 'a');
+    const b = startHost(dir, cluster.url, 'CONF', 'b');
+    hosts.push(a, b);
+    const [active, standby] = await activeOf(a, b);
+    assert.equal((await cmd(active, 'config', 'set', 'mgr', 'mgr/probe/log_level', 'debug')).code, 0);
+    assert.equal((await cmd(active, 'config-key', 'set', 'mgrkit/test', 'kept')).code, 0);
+    await until('the standby holding the config-key entry', async () =>
+      (await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim() === 'kept' ? true : undefined,
+    );
+    await stopProcess(active.proc, 'SIGKILL');
+    await until('the standby answering as the active', async () =>
+      (await cmd(standby, 'probe', 'whoami')).code === 0 ? true : undefined,
+    );
+    assert.equal((await cmd(standby, 'config', 'get', 'mgr', 'mgr/probe/log_level')).stdout.trim(), 'debug');
+    assert.equal((await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim(), 'kept');
+    await stopProcess(standby.proc, 'SIGTERM');
+  });
+
+  it('loses nothing when one of the three NATS servers is killed mid-replay', async (t) => {
+    const dir = setup(t);
+    const a = startHost(dir, cluster.url, 'FAULT', 'a');
+    const b = startHost(dir, cluster.url, 'FAULT', 'b');
+    hosts.push(a, b);
+    await activeOf(a, b);
+    const replay = runCli([
+      'replay',
+      PATCH_TRACE,
+      '--log',
+      cluster.url,
+      '--stream',
+      'FAULT',
+      '--db',
+      join(dir, 'r'),
+      '--speed',
+      '200',
+    ]);
+    await until('the log past seq 150', async () => ((await journal(a.db)).length > 150 ? true : undefined));
+    await cluster.kill(2);
+    const r = await replay;
+    assert.equal(r.code, 0, r.stderr);
+    for (const h of [a, b]) {
+      const events = await until(`${h.id} at the last seq`, async () => {
+        const j = await journal(h.db);
+        return j.length >= reference.last ? j : undefined;
+      });
+      assert.deepEqual(digestsOf(events), reference.digests);
+    }
+    await Promise.all([stopProcess(a.proc, 'SIGTERM'), stopProcess(b.proc, 'SIGTERM')]);
+    await cluster.restart(2);
+  });
+});

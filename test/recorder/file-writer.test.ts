@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { followSource } from '../../src/sources/follow-source.ts';
+import type { SourceItem } from '../../src/sources/trace-source.ts';
+import { PATCH_TRACE, ROOT, readJsonl, tempDir } from '../helpers.ts';
+
+// The recorder's file output (recorder/mgrkit_recorder/writers.py, run here outside ceph-mgr: it needs only the
+// standard library) read back by mgrkit: a plain file followed while it is written and rotated, a gzip file replayed.
+
+const RECORDER = join(ROOT, 'recorder', 'mgrkit_recorder');
+
+/** Writes stdin's lines through FileWriter(path, max_bytes, keep), flushing every `every` lines. */
+const WRITE = `
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from writers import FileWriter
+w = FileWriter(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+lines = sys.stdin.buffer.read().splitlines(keepends=True)
+every = int(sys.argv[5])
+for i in range(0, len(lines), every):
+    w.write(lines[i:i + every])
+    w.flush()
+    time.sleep(0.002)
+w.close()
+print(w.rotations)
+`;
+
+function python(): boolean {
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const events = readJsonl<Record<string, unknown>>(PATCH_TRACE).slice(0, 200);
+const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
+
+describe("the recorder's file output", { skip: python() ? false : 'python3 is not installed' }, () => {
+  it('a plain file followed while the recorder writes and rotates it (faster than it is read) gives every event, in order', async (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'cluster.jsonl');
+    const abort = new AbortController();
+    t.after(() => abort.abort());
+    const items: SourceItem[] = [];
+    followSource(file, { pollMs: 10, signal: abort.signal }).subscribe((i) => items.push(i));
+
+    const writer = spawn('python3', ['-c', WRITE, RECORDER, file, String(128 * 1024), '50', '5'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    let out = '';
+    writer.stdout.on('data', (d) => {
+      out += d;
+    });
+    writer.stdin.end(text);
+    const code = await new Promise((r) => writer.once('exit', r));
+    assert.equal(code, 0);
+    const rotations = Number(out.trim());
+    assert.ok(rotations >= 5, `${rotations} rotations`);
+    assert.ok(existsSync(`${file}.1`) && existsSync(`${file}.${rotations}`));
+
+    const end = Date.now() + 30_000;
+    while (items.length < events.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(items.length, events.length);
+    assert.deepEqual(
+      items.map((i) => (i.kind === 'event' ? i.event : i.rejection)),
+      events,
+    );
+  });
+
+  it('a gzip file, flushed as it is written, reads back whole', (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'cluster.jsonl.gz');
+    execFileSync('python3', ['-c', WRITE, RECORDER, file, '0', '0', '7'], {
+      input: text,
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    assert.deepEqual(
+      gunzipSync(readFileSync(file))
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l)),
+      events,
+    );
+  });
+});
