@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAccessors, printAccessors } from './accessors.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
@@ -55,10 +57,10 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const dashboard = await benchDashboard(10_000, (step) => stage(`  ${step}`));
   stage('event log on NATS JetStream: throughput and failover');
   const jetstream = await benchJetStream();
+  const results = { machine, accessors, fold, notify, commands, rados, scale, scrape, dashboard, jetstream };
+  const file = writeResults(results);
   if (options.json) {
-    console.log(
-      JSON.stringify({ machine, accessors, fold, notify, commands, rados, scale, scrape, dashboard, jetstream }),
-    );
+    console.log(JSON.stringify(results));
     return;
   }
   console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.memGiB} GiB`);
@@ -72,6 +74,21 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printDashboard(dashboard);
   printJetStream(jetstream);
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
+  if (file !== null) console.log(`results: ${file}`);
+}
+
+/** Keeps a run's figures in `bench/results/<date>.json` (a later run of the same day replaces them). */
+function writeResults(results: object): string | null {
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  const file = join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...results }, null, 1)}\n`);
+    return file;
+  } catch (e) {
+    process.stderr.write(`bench: could not write ${file}: ${(e as Error).message}\n`);
+    return null;
+  }
 }
 
 /** `--sizes 1000,10000` → the simulated sizes (with their default durations). */

@@ -31,6 +31,8 @@ export class LeaderLease {
   private readonly now: () => number;
   private revision: number | null = null;
   private renewedAt = 0;
+  /** Bumped by `release`: a create or renewal still in flight then must not take the lease back. */
+  private generation = 0;
 
   constructor(bucket: LeaseBucket, holder: string, options: LeaseOptions) {
     this.bucket = bucket;
@@ -50,8 +52,11 @@ export class LeaderLease {
   async acquire(): Promise<boolean> {
     if (this.held) return true;
     const at = this.now();
+    const generation = this.generation;
     try {
-      this.revision = await this.bucket.create(LEASE_KEY, this.holder);
+      const revision = await this.bucket.create(LEASE_KEY, this.holder);
+      if (generation !== this.generation) return false;
+      this.revision = revision;
       this.renewedAt = at;
       return true;
     } catch {
@@ -66,11 +71,15 @@ export class LeaderLease {
   async renew(): Promise<boolean> {
     if (!this.held) return false;
     const at = this.now();
+    const generation = this.generation;
     try {
-      this.revision = await this.bucket.update(LEASE_KEY, this.holder, this.revision!);
+      const revision = await this.bucket.update(LEASE_KEY, this.holder, this.revision!);
+      if (generation !== this.generation) return false;
+      this.revision = revision;
       this.renewedAt = at;
       return true;
     } catch {
+      if (generation !== this.generation) return false;
       const current = await this.bucket.get(LEASE_KEY).catch(() => undefined);
       if (current !== undefined && (current === null || current.deleted || current.revision !== this.revision)) {
         this.revision = null;
@@ -82,10 +91,19 @@ export class LeaderLease {
 
   /** Gives the lease up at once (`mgr fail`, a clean stop), so a standby need not wait for the TTL. */
   async release(): Promise<void> {
+    this.generation++;
     const revision = this.revision;
     this.revision = null;
     if (revision === null) return;
-    await this.bucket.delete(LEASE_KEY, { previousSeq: revision }).catch(() => undefined);
+    try {
+      await this.bucket.delete(LEASE_KEY, { previousSeq: revision });
+    } catch {
+      // A renewal in flight moved the revision on: the key is still ours, at its new revision.
+      const current = await this.bucket.get(LEASE_KEY).catch(() => null);
+      if (current !== null && !current.deleted && current.value === this.holder) {
+        await this.bucket.delete(LEASE_KEY, { previousSeq: current.revision }).catch(() => undefined);
+      }
+    }
   }
 
   /** Who holds the lease according to the bucket (null when nobody does). */

@@ -63,8 +63,6 @@ export class LogMember {
   private followed: Promise<void> = Promise.resolve();
   private snapshots: LogSnapshots | null = null;
   private uploading = false;
-  /** When this manager last became active, and the stream head it had to reach first. */
-  promotedAt: { at: number; seq: number } | null = null;
 
   constructor(options: LogMemberOptions) {
     this.opts = options;
@@ -139,7 +137,11 @@ export class LogMember {
   /** Far behind the log's newest snapshot (a new manager, say): start from it rather than fold all history. */
   private async catchUpFromSnapshot(): Promise<void> {
     const over = this.opts.snapshotCatchUp ?? 10_000;
-    const seq = await this.snapshots!.newestSeq().catch(() => 0);
+    // Right after the object store is made, the servers may not answer for it yet: then fold the stream instead.
+    const seq = await Promise.race([
+      this.snapshots!.newestSeq(),
+      new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000).unref()),
+    ]).catch(() => 0);
     if (seq - this.replica.state.seq < over) return;
     const t0 = performance.now();
     const snapshot = await this.snapshots!.newest();
@@ -191,7 +193,6 @@ export class LogMember {
     await this.replica.reached(head);
     await this.host.setStandby(false);
     this.role = 'active';
-    this.promotedAt = { at, seq: head };
     this.opts.logger.info({ seq: head, ms: performance.now() - at }, 'this manager is now the active one');
     await this.roster?.announce();
     if (this.opts.source !== undefined) this.runSource(this.opts.source);

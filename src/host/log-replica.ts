@@ -158,6 +158,8 @@ export class LogReplica {
     const inputs: FoldInput<number>[] = [];
     let cursor: LogCursor | null = null;
     for (const e of entries) {
+      // A consumer made again after a server's loss may hand over a message twice.
+      if (e.streamSeq <= this.current.seq + inputs.length) continue;
       if ('rejection' in e) {
         throw new MgrError('MGR_ERR_LOG_MESSAGE', formatRejection(e.rejection));
       }

@@ -207,7 +207,9 @@ export class JetStreamLog {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: afterSeq + 1,
     });
-    const messages = await consumer.consume({ max_messages: 1024 });
+    // Pulls that expire every 5 s (heartbeats every 2.5 s): a consumer whose server died is noticed and made again
+    // within seconds, not the default 30.
+    const messages = await consumer.consume({ max_messages: 1024, expires: 5000 });
     const stop = () => void messages.close();
     signal.addEventListener('abort', stop, { once: true });
     const place = `nats:${this.stream}`;
@@ -257,7 +259,14 @@ export class JetStreamLog {
     return new Objm(this.js).create(`${this.stream}_snapshots`, { replicas: this.replicas });
   }
 
+  /** Drains the connection (at most a second: a consumer that lost its server may never finish), then closes it. */
   async close(): Promise<void> {
-    await this.nc.drain().catch(() => this.nc.close());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 1000);
+    });
+    await Promise.race([this.nc.drain().catch(() => undefined), late]);
+    clearTimeout(timer);
+    if (!this.nc.isClosed()) await this.nc.close();
   }
 }

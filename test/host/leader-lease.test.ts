@@ -89,4 +89,20 @@ describe('leader lease', () => {
     assert.equal(await a.renew(), false);
     assert.equal(a.held, false);
   });
+
+  it('a renewal still in flight when the lease is released does not take it back', async () => {
+    let t = 0;
+    const now = () => t;
+    const kv = bucket(2000, now);
+    const a = new LeaderLease(kv, 'a', { ttlMs: 2000, now });
+    const b = new LeaderLease(kv, 'b', { ttlMs: 2000, now });
+    await a.acquire();
+    t = 600;
+    const renewing = a.renew();
+    await a.release();
+    assert.equal(await renewing, false);
+    assert.equal(a.held, false);
+    assert.equal(await a.currentHolder(), null, 'the key is gone, at whatever revision the renewal left it');
+    assert.equal(await b.acquire(), true);
+  });
 });
