@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
+import { FIXTURES, freePort, readJsonl, WHOLE_TRACE } from '../helpers.ts';
+
+export { freePort };
 
 export const PROM_FIXTURES = join(FIXTURES, 'prometheus');
 
@@ -74,18 +75,6 @@ export function parseExposition(text: string): Parsed {
 export function sampleValue(p: Parsed, name: string, labels: Record<string, string> = {}): number | undefined {
   const f = p.families.get(name);
   return f?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
-}
-
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A program of Debian's `prometheus` package, or null when it is not installed. */

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers.ts';
 
 /** Debian's nats-server, or the one on PATH; null when neither is there. */
 export function natsServerBinary(): string | null {
@@ -16,17 +16,6 @@ export function natsServerBinary(): string | null {
 /** Why a suite that needs nats-server skips, or false when it can run. */
 export const NATS_SKIP: string | false =
   natsServerBinary() === null ? 'nats-server is not installed (Debian: apt-get install -y nats-server)' : false;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Node {
   readonly name: string;
