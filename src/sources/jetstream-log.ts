@@ -20,6 +20,11 @@ import {
 } from './log-message.ts';
 
 /** The stream's name when `--stream` is not given. */
+/** How long a consumer may stay silent while the stream holds messages it has not delivered. */
+const STALL_MS = 3000;
+/** The pause before a consumer is made again. */
+const RECONSUME_DELAY_MS = 250;
+
 export const DEFAULT_STREAM = 'MGRKIT';
 
 export interface JetStreamLogOptions {
@@ -196,25 +201,59 @@ export class JetStreamLog {
 
   /**
    * Reads the stream in order from event `afterSeq + 1`, handing each decoded message to `onEntry` (awaited: a
-   * slow reader holds the stream back). Runs until `signal` aborts; survives a server's loss by reconnecting.
+   * slow reader holds the stream back). Runs until `signal` aborts; survives a server's loss: a consumer that ends,
+   * fails, or stays silent while the stream holds messages it has not delivered is made again after the last one
+   * delivered.
    */
   async follow(
     afterSeq: number,
     onEntry: (entry: LogEntry) => Promise<void> | void,
     signal: AbortSignal,
   ): Promise<void> {
+    let next = afterSeq + 1;
+    while (!signal.aborted) {
+      try {
+        next = await this.followFrom(next, onEntry, signal);
+      } catch (e) {
+        if (signal.aborted) break;
+        if (e instanceof MgrError && e.code === 'MGR_ERR_LOG_MESSAGE') throw e;
+      }
+      if (!signal.aborted) await new Promise((r) => setTimeout(r, RECONSUME_DELAY_MS));
+    }
+  }
+
+  /** One consumer's run from `first`; resolves with the next seq to read when it ends or is found stuck. */
+  private async followFrom(
+    first: number,
+    onEntry: (entry: LogEntry) => Promise<void> | void,
+    signal: AbortSignal,
+  ): Promise<number> {
+    let next = first;
     const consumer = await this.js.consumers.get(this.stream, {
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: afterSeq + 1,
+      opt_start_seq: first,
     });
-    // Pulls that expire every 5 s (heartbeats every 2.5 s): a consumer whose server died is noticed and made again
-    // within seconds, not the default 30.
+    // Pulls that expire every 5 s (heartbeats every 2.5 s): a consumer whose server died is noticed within seconds.
     const messages = await consumer.consume({ max_messages: 1024, expires: 5000 });
     const stop = () => void messages.close();
     signal.addEventListener('abort', stop, { once: true });
+    let lastDelivery = Date.now();
+    let busy = false;
+    // The ordered consumer does not always come back after its server is killed: one silent while the stream has
+    // more is closed, and made again.
+    const watchdog = setInterval(() => {
+      if (busy || Date.now() - lastDelivery < STALL_MS) return;
+      this.lastSeq().then(
+        (last) => {
+          if (last >= next && Date.now() - lastDelivery >= STALL_MS) stop();
+        },
+        () => undefined,
+      );
+    }, STALL_MS / 2);
     const place = `nats:${this.stream}`;
     try {
       for await (const m of messages) {
+        busy = true;
         let body: Uint8Array | null = m.data;
         let encoding = m.headers?.get(ENCODING_HEADER);
         if (encoding?.startsWith('object+')) {
@@ -234,11 +273,17 @@ export class JetStreamLog {
               }
             : decodeLogEvent(body, m.seq, place, m.headers?.get(CURSOR_HEADER), encoding);
         await onEntry({ ...entry, streamSeq: m.seq, pending: m.info.pending });
+        next = Math.max(next, m.seq + 1);
+        lastDelivery = Date.now();
+        busy = false;
         if (signal.aborted) break;
       }
     } finally {
+      clearInterval(watchdog);
       signal.removeEventListener('abort', stop);
+      void messages.close();
     }
+    return next;
   }
 
   /** A KV bucket beside the stream (`<stream>_<name>`), made with `ttlMs` if it does not exist. */

@@ -97,6 +97,12 @@ function startHost(dir: string, url: string, stream: string, id: string, extra: 
   return { id, db, socket: join(db, 'mgr.sock'), out, proc };
 }
 
+/** The last lines of a host's log, for a failure message. */
+function tail(file: string, lines = 30): string {
+  if (!existsSync(file)) return '';
+  return `${readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}\n`;
+}
+
 async function cmd(h: Host, ...words: string[]): Promise<{ code: number | null; stdout: string }> {
   return runCli(['cmd', '--socket', h.socket, ...words]);
 }
@@ -330,6 +336,10 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
       const events = await until(`${h.id} at the last seq`, async () => {
         const j = await journal(h.db);
         return j.length >= reference.last ? j : undefined;
+      }).catch((e) => {
+        throw new Error(
+          `${(e as Error).message}; its log ends:\n${tail(join(h.db, 'mgr.log'))}${tail(h.out.replace(/\.probe$/, '.stderr'))}`,
+        );
       });
       assert.deepEqual(digestsOf(events), reference.digests);
     }
