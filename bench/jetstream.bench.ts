@@ -124,7 +124,8 @@ async function servedAfter(m: Member, t0: number, timeoutMs = 30_000): Promise<n
       const c = await AdminClient.connect(m.socket);
       const r = await c.send({ prefix: 'probe whoami' });
       c.close();
-      if (r.retval === 0) return performance.now() - t0;
+      // Standbys pass module commands on to the active: only its own name says this member serves it.
+      if (r.retval === 0 && r.stdout === m.id) return performance.now() - t0;
     } catch {
       // not listening yet, or not active yet
     }

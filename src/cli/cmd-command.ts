@@ -69,16 +69,23 @@ export async function runCmd(argv: readonly string[]): Promise<number> {
     process.stderr.write(`mgrkit cmd: ${(e as Error).message}\n`);
     return 1;
   }
-  const socket = flags.socket ?? join(flags.db, 'mgr.sock');
-  let client: AdminClient;
-  try {
-    client = await AdminClient.connect(socket);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    process.stderr.write(
-      `mgrkit cmd: cannot connect to ${socket}: ${err.code ?? err.message} (is \`mgrkit run\` serving it?)\n`,
-    );
-    return Math.min(255, Math.abs(constants.errno[err.code as keyof typeof constants.errno] ?? 1));
+  // Several sockets (`a.sock,b.sock`: the managers of a group): the first that takes the connection serves.
+  const sockets = (flags.socket ?? join(flags.db, 'mgr.sock')).split(',').filter((p) => p !== '');
+  let client: AdminClient | undefined;
+  let failure: NodeJS.ErrnoException | undefined;
+  for (const socket of sockets) {
+    try {
+      client = await AdminClient.connect(socket);
+      break;
+    } catch (e) {
+      failure = e as NodeJS.ErrnoException;
+      process.stderr.write(
+        `mgrkit cmd: cannot connect to ${socket}: ${failure.code ?? failure.message}${sockets.length === 1 ? ' (is `mgrkit run` serving it?)' : ''}\n`,
+      );
+    }
+  }
+  if (client === undefined) {
+    return Math.min(255, Math.abs(constants.errno[failure?.code as keyof typeof constants.errno] ?? 1));
   }
   try {
     const listing = await client.send({ prefix: 'get_command_descriptions' }, { entity: flags.entity });

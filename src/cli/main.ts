@@ -7,10 +7,11 @@ import { MgrError } from '../errors.ts';
 import { Accessors } from '../host/accessors.ts';
 import { MgrHost } from '../host/host.ts';
 import { type LiveSimRun, runLiveSim } from '../host/live-sim.ts';
+import type { LogMember } from '../host/log-member.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
-import { AdminSocket } from '../server/admin-socket.ts';
+import { type AdminRequest, AdminSocket } from '../server/admin-socket.ts';
 import { liveSim, parseSimSpec } from '../sources/sim-source.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../sources/trace-lines.ts';
 import { stateDigest } from '../state/digest.ts';
@@ -390,8 +391,12 @@ async function runDaemon(o: RunFlags): Promise<void> {
   host.setInitialState(stateAt(store));
   host.start();
   const socketPath = o.socket ?? join(o.db, 'mgr.sock');
+  const local = (req: AdminRequest) =>
+    host.command(req.cmd, { entity: req.entity, caps: host.capsFor(req.entity), inbuf: req.inbuf });
+  // In a group, a standby passes module commands on to the active manager: any manager's socket serves them.
+  let member: LogMember | null = null;
   const admin = await AdminSocket.listen(socketPath, (req) =>
-    host.command(req.cmd, { entity: req.entity, caps: host.capsFor(req.entity), inbuf: req.inbuf }),
+    member === null ? local(req) : member.route(req, local),
   );
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
   const group = o.log
@@ -406,6 +411,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
         ...(o.source ? { source: o.source } : {}),
       })
     : null;
+  member = group?.member ?? null;
   let stopping: Promise<void> | undefined;
   let live: LiveSimRun | null = null;
   let liveSource: LiveSourceRun | null = null;

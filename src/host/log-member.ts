@@ -1,9 +1,13 @@
+import { constants } from 'node:os';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { parseDescriptor } from '../commands/descriptor.ts';
+import type { CommandTuple } from '../commands/result.ts';
 import { MgrError } from '../errors.ts';
 import { formatRejection } from '../ingest/rejection.ts';
+import { AdminClient } from '../server/admin-client.ts';
+import type { AdminRequest } from '../server/admin-socket.ts';
 import type { JetStreamLog } from '../sources/jetstream-log.ts';
 import { LogSnapshots } from '../sources/log-snapshots.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
@@ -16,8 +20,15 @@ import { LeaderLease, type LeaseBucket } from './leader-lease.ts';
 import { replayIntoLog } from './log-replay.ts';
 import { LogReplica } from './log-replica.ts';
 
+/** The command words of a request (`{prefix, ...}`), normalised as the command table keys them, or null. */
+function commandPrefix(cmd: unknown): string | null {
+  const prefix = typeof cmd === 'object' && cmd !== null ? (cmd as { prefix?: unknown }).prefix : undefined;
+  return typeof prefix === 'string' && prefix.trim() !== '' ? prefix.trim().split(/\s+/).join(' ') : null;
+}
+
 /** Settings and `config-key` entries ride on `config` events under these `who`s, so every manager has them. */
 const SETTINGS_WHO = 'mgr';
+const EAGAIN = constants.errno.EAGAIN;
 const KV_WHO = 'mgrkit.config-key';
 
 export interface LogMemberOptions {
@@ -256,6 +267,46 @@ export class LogMember {
     this.replica
       .appendOne({ v: 1, t, kind: 'config', changes: [{ who, name, value }] })
       .catch((e) => this.opts.logger.error({ err: e, key: name }, 'setting not written to the event log'));
+  }
+
+  /**
+   * Runs a command sent to this manager's admin socket: here when this manager is the active one or has the command
+   * itself (settings, `mgr dump`, `mgr fail`, ...), else passed on to the active one's socket (module commands run
+   * only where the modules run as `Module`s), so a client may use any manager's socket. With no active manager to
+   * pass it to, `-EAGAIN`: the client tries again.
+   */
+  async route(request: AdminRequest, local: (request: AdminRequest) => Promise<CommandTuple>): Promise<CommandTuple> {
+    const prefix = commandPrefix(request.cmd);
+    if (this.role === 'active' || prefix === null) return local(request);
+    // The command list a client asks for first is the active one's, which has the modules' commands.
+    const listing = prefix === 'get_command_descriptions';
+    if (!listing && this.host.commands.get(prefix) !== undefined) return local(request);
+    const view = this.roster?.view;
+    const active = view?.active ?? null;
+    const addr = active === null ? undefined : view?.members[active]?.addr;
+    if (active === null || addr === undefined || active === this.host.mgrId) {
+      return listing
+        ? local(request)
+        : [-EAGAIN, '', `no active manager in the group to run "${prefix}" yet; try again`];
+    }
+    let client: AdminClient | undefined;
+    try {
+      client = await AdminClient.connect(addr);
+      const r = await client.send(request.cmd as Record<string, unknown>, {
+        inbuf: request.inbuf,
+        entity: request.entity,
+      });
+      return [r.retval, r.stdout, r.stderr];
+    } catch (e) {
+      if (listing) return local(request);
+      return [
+        -EAGAIN,
+        '',
+        `the active manager mgr.${active} (${addr}) did not answer: ${(e as Error).message}; try again`,
+      ];
+    } finally {
+      client?.close();
+    }
   }
 
   private member(): GroupMember {

@@ -9,6 +9,9 @@ import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
 import type { Store } from '../store/store.ts';
 
+/** How long buffered messages wait for more before they are folded anyway. */
+const IDLE_FLUSH_MS = 100;
+
 export interface LogReplicaOptions {
   /** Told of each published snapshot, with the events it added, after they are committed. */
   readonly onPublish?: (state: ClusterState, events: readonly JournaledEvent[]) => void;
@@ -77,14 +80,30 @@ export class LogReplica {
   /** Folds the stream from after `state.seq` as it grows, until `signal` aborts. */
   async follow(signal: AbortSignal): Promise<void> {
     const max = this.opts.maxBatch ?? 2048;
-    await this.log.follow(
-      this.current.seq,
-      async (entry) => {
-        this.buffer.push(entry);
-        if (entry.pending === 0 || this.buffer.length >= max) await this.exclusive(() => this.flush());
-      },
-      signal,
-    );
+    let idle: NodeJS.Timeout | undefined;
+    try {
+      await this.log.follow(
+        this.current.seq,
+        async (entry) => {
+          this.buffer.push(entry);
+          clearTimeout(idle);
+          if (entry.pending === 0 || this.buffer.length >= max) {
+            await this.exclusive(() => this.flush());
+            return;
+          }
+          // A consumer made again after a server's loss may count messages still pending that it never delivers:
+          // what is buffered is folded when nothing more comes for a moment.
+          idle = setTimeout(() => {
+            this.exclusive(() => this.flush()).catch((e) =>
+              this.opts.logger?.error({ err: e }, 'folding the event log failed'),
+            );
+          }, IDLE_FLUSH_MS);
+        },
+        signal,
+      );
+    } finally {
+      clearTimeout(idle);
+    }
   }
 
   /**

@@ -22,6 +22,15 @@ import {
 /** The stream's name when `--stream` is not given. */
 /** How long a consumer may stay silent while the stream holds messages it has not delivered. */
 const STALL_MS = 3000;
+/** `p`, or null once `ms` have passed without it settling. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** The pause before a consumer is made again. */
 const RECONSUME_DELAY_MS = 250;
 
@@ -239,20 +248,32 @@ export class JetStreamLog {
     signal.addEventListener('abort', stop, { once: true });
     let lastDelivery = Date.now();
     let busy = false;
-    // The ordered consumer does not always come back after its server is killed: one silent while the stream has
-    // more is closed, and made again.
+    let abandoned = false;
+    let abandon = (): void => undefined;
+    const stalled = new Promise<void>((resolve) => {
+      abandon = () => {
+        abandoned = true;
+        stop();
+        resolve();
+      };
+    });
+    // The ordered consumer does not always come back after its server is killed, and closing it does not always end
+    // its iteration: one silent while the stream has more (or silent for long, when the stream cannot be asked) is
+    // left behind, and a new one made from the next seq.
     const watchdog = setInterval(() => {
-      if (busy || Date.now() - lastDelivery < STALL_MS) return;
-      this.lastSeq().then(
-        (last) => {
-          if (last >= next && Date.now() - lastDelivery >= STALL_MS) stop();
-        },
-        () => undefined,
-      );
+      const silent = Date.now() - lastDelivery;
+      if (busy || silent < STALL_MS) return;
+      withTimeout(this.lastSeq(), STALL_MS)
+        .catch(() => null)
+        .then((last) => {
+          if (Date.now() - lastDelivery < STALL_MS) return;
+          if (last === null ? silent >= 4 * STALL_MS : last >= next) abandon();
+        });
     }, STALL_MS / 2);
     const place = `nats:${this.stream}`;
-    try {
+    const reading = (async () => {
       for await (const m of messages) {
+        if (abandoned) break;
         busy = true;
         let body: Uint8Array | null = m.data;
         let encoding = m.headers?.get(ENCODING_HEADER);
@@ -272,16 +293,22 @@ export class JetStreamLog {
                 },
               }
             : decodeLogEvent(body, m.seq, place, m.headers?.get(CURSOR_HEADER), encoding);
+        if (abandoned) break;
         await onEntry({ ...entry, streamSeq: m.seq, pending: m.info.pending });
         next = Math.max(next, m.seq + 1);
         lastDelivery = Date.now();
         busy = false;
         if (signal.aborted) break;
       }
+    })();
+    try {
+      await Promise.race([reading, stalled]);
     } finally {
+      abandoned = true;
       clearInterval(watchdog);
       signal.removeEventListener('abort', stop);
       void messages.close();
+      reading.catch(() => undefined);
     }
     return next;
   }

@@ -261,7 +261,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     await stopProcess(active.proc, 'SIGKILL');
     const killedAt = performance.now();
     await until('the standby answering as the active', async () =>
-      (await cmd(standby, 'probe', 'whoami')).code === 0 ? true : undefined,
+      (await cmd(standby, 'probe', 'whoami')).stdout.trim() === standby.id ? true : undefined,
     );
     const tookMs = performance.now() - killedAt;
     t.diagnostic(`SIGKILL to the new active's first served command: ${tookMs.toFixed(0)} ms (lease 2000 ms)`);
@@ -301,9 +301,15 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     await until('the standby holding the config-key entry', async () =>
       (await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim() === 'kept' ? true : undefined,
     );
+    // A standby passes a module command on to the active: either manager's socket serves it.
+    const passed = await cmd(standby, 'probe', 'whoami');
+    assert.equal(passed.code, 0);
+    assert.equal(passed.stdout.trim(), active.id, 'answered by the active through the standby');
     await stopProcess(active.proc, 'SIGKILL');
+    // A client given both sockets goes on to the live one when the first refuses the connection.
+    const both = `${active.socket},${standby.socket}`;
     await until('the standby answering as the active', async () =>
-      (await cmd(standby, 'probe', 'whoami')).code === 0 ? true : undefined,
+      (await runCli(['cmd', '--socket', both, 'probe', 'whoami'])).stdout.trim() === standby.id ? true : undefined,
     );
     assert.equal((await cmd(standby, 'config', 'get', 'mgr', 'mgr/probe/log_level')).stdout.trim(), 'debug');
     assert.equal((await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim(), 'kept');
