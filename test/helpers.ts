@@ -47,7 +47,11 @@ export interface CliResult {
 /** Runs `mgrkit ARGS...` as a user would, in its own process. */
 export function runCli(
   args: string[],
-  options: { killAfterMs?: number; killWhen?: () => Promise<boolean> } = {},
+  options: {
+    killAfterMs?: number;
+    /** Polled every 25 ms with the output so far: the process is killed once it says so. */
+    killWhen?: (output: { stdout: string; stderr: string }) => Promise<boolean> | boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -65,7 +69,7 @@ export function runCli(
     if (options.killWhen !== undefined) {
       const poll = async () => {
         while (!done) {
-          if (await options.killWhen!()) {
+          if (await options.killWhen!({ stdout, stderr })) {
             child.kill('SIGKILL');
             return;
           }
