@@ -29,6 +29,8 @@ function commandPrefix(cmd: unknown): string | null {
 /** Settings and `config-key` entries ride on `config` events under these `who`s, so every manager has them. */
 const SETTINGS_WHO = 'mgr';
 const EAGAIN = constants.errno.EAGAIN;
+/** How long a command passed on to the active manager may take before the client is told to try again. */
+const FORWARD_TIMEOUT_MS = 30_000;
 const KV_WHO = 'mgrkit.config-key';
 
 export interface LogMemberOptions {
@@ -292,10 +294,15 @@ export class LogMember {
     let client: AdminClient | undefined;
     try {
       client = await AdminClient.connect(addr);
-      const r = await client.send(request.cmd as Record<string, unknown>, {
+      const sent = client.send(request.cmd as Record<string, unknown>, {
         inbuf: request.inbuf,
         entity: request.entity,
       });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${FORWARD_TIMEOUT_MS} ms`)), FORWARD_TIMEOUT_MS);
+      });
+      const r = await Promise.race([sent, late]).finally(() => clearTimeout(timer));
       return [r.retval, r.stdout, r.stderr];
     } catch (e) {
       if (listing) return local(request);

@@ -185,10 +185,21 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
   }
 
   async function activeOf(a: Host, b: Host): Promise<[Host, Host]> {
-    const dump = await until('an active manager', async () => {
-      const r = await cmd(a, 'mgr', 'dump', '--format', 'json');
-      const m = r.code === 0 ? (JSON.parse(r.stdout) as { active_name: string; standbys: unknown[] }) : undefined;
-      return m && m.active_name !== '' && m.standbys.length === 1 ? m : undefined;
+    let last = '';
+    const dump = await until(
+      'an active manager',
+      async () => {
+        const r = await cmd(a, 'mgr', 'dump', '--format', 'json');
+        last = `${r.code} ${r.stdout.slice(0, 400)}`;
+        const m = r.code === 0 ? (JSON.parse(r.stdout) as { active_name: string; standbys: unknown[] }) : undefined;
+        return m && m.active_name !== '' && m.standbys.length === 1 ? m : undefined;
+        // A new stream's buckets can take nats-server 2.9 many seconds to answer their first lookups.
+      },
+      60_000,
+    ).catch((e) => {
+      throw new Error(
+        `${(e as Error).message}; mgr dump on ${a.id} last said: ${last}\n${a.id}:\n${tail(join(a.db, 'mgr.log'))}${b.id}:\n${tail(join(b.db, 'mgr.log'))}`,
+      );
     });
     return dump.active_name === a.id ? [a, b] : [b, a];
   }
