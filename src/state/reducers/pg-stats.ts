@@ -1,8 +1,8 @@
-import { type Draft, isDraft, original } from 'immer';
+import type { Draft } from 'immer';
 import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { deepFreeze } from '../deep-freeze.ts';
-import { bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } from '../pg-table.ts';
+import { BUCKET_SIZE, bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } from '../pg-table.ts';
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
 import type { Reducer } from './reducer.ts';
@@ -19,11 +19,6 @@ function isOlder(a: PgStat, b: PgStat): boolean {
   return ea < eb || (ea === eb && sa < sb);
 }
 
-/** The plain value of a part of the draft that is only ever replaced, never changed in place. */
-function plain<T>(v: T): T {
-  return (isDraft(v) ? original(v as Draft<T>) : v) as T;
-}
-
 /** `a + b * sign` as a new vector: the sums are replaced, not written element by element through the draft. */
 function plus(a: readonly number[], b: readonly number[], sign: number): number[] {
   const out = a.slice();
@@ -38,8 +33,8 @@ export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly num
     deltas.pools[pool] = emptyPoolDeltas() as Draft<PgDeltas['pools'][string]>;
     pd = deltas.pools[pool]!;
   }
-  pd.sum = plus(plain(pd.sum), v, sign);
-  deltas.sum = plus(plain(deltas.sum), v, sign);
+  pd.sum = plus(replacedValue<number[]>(pd, 'sum')!, v, sign);
+  deltas.sum = plus(replacedValue<number[]>(deltas, 'sum')!, v, sign);
 }
 
 /**
@@ -132,7 +127,8 @@ export function dropGonePgs(
     if (n === undefined) {
       tick();
       const pd = stats.deltas.pools[pool];
-      if (pd !== undefined) stats.deltas.sum = plus(plain(stats.deltas.sum), plain(pd.sum), -1);
+      if (pd !== undefined)
+        stats.deltas.sum = plus(replacedValue<number[]>(stats.deltas, 'sum')!, replacedValue<number[]>(pd, 'sum')!, -1);
       delete stats.deltas.pools[pool];
       delete stats.pgs[pool];
       continue;
@@ -144,10 +140,10 @@ export function dropGonePgs(
       const bucket = byPool[b];
       if (bucket === null || bucket === undefined) continue;
       for (let slot = 0; slot < bucket.length; slot++) {
-        const stat = bucket[slot];
-        if (stat === null || stat === undefined || seedOfPgid(stat.pgid) < n) continue;
+        const stat = replacedValue<PgStat | null>(bucket, slot);
+        if (stat === null || stat === undefined || b * BUCKET_SIZE + slot < n) continue;
         tick();
-        addToSums(stats.deltas, pool, pgStatVector(plain(stat) as PgStat), -1);
+        addToSums(stats.deltas, pool, pgStatVector(stat), -1);
         bucket[slot] = null;
       }
     }
