@@ -1,10 +1,9 @@
 import { Module } from '../modules/dashboard/module.ts';
 import { OsdTable, osdTable } from '../modules/dashboard/osd-table.ts';
-import type { ClusterEvent, JournaledEvent } from '../schemas/event.ts';
 import { SimulatedCluster } from '../src/sources/simulator/simulated-cluster.ts';
-import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
-import { foldBatch } from '../src/state/fold.ts';
+import { createEmptyState } from '../src/state/cluster-state.ts';
 import { createModuleHarness } from '../src/testing/module-harness.ts';
+import { foldInBatches } from './harness.ts';
 
 /** The page the benchmark asks for: 50 rows from the middle of the table, sorted by usage, fullest first. */
 export const PAGE_QUERY = 'offset=5000&limit=50&sort=usage&dir=desc';
@@ -38,22 +37,6 @@ function stats(xs: readonly number[]): Latency {
   return { medianMs: at(50), p99Ms: at(99), n: s.length };
 }
 
-function fold(
-  state: ClusterState,
-  events: readonly ClusterEvent[],
-): { state: ClusterState; accepted: JournaledEvent[] } {
-  const accepted: JournaledEvent[] = [];
-  for (let i = 0; i < events.length; i += 2048) {
-    const r = foldBatch(
-      state,
-      events.slice(i, i + 2048).map((event, ref) => ({ event, ref })),
-    );
-    state = r.state;
-    accepted.push(...r.accepted.map((a) => a.event));
-  }
-  return { state, accepted };
-}
-
 async function timed(url: string): Promise<number> {
   const t0 = performance.now();
   const r = await fetch(url);
@@ -72,7 +55,7 @@ export async function benchDashboard(
   log(`simulating ${osds} OSDs`);
   const sim = new SimulatedCluster({ osds, seed: 1, scenario: false, duration: 60, pgs: 8192 });
   // One stats period and a bit: every OSD has booted and reported once.
-  let { state, accepted } = fold(createEmptyState(), sim.advanceTo(sim.startMs + 6_000));
+  let { state, accepted } = foldInBatches(createEmptyState(), sim.advanceTo(sim.startMs + 6_000));
   const h = await createModuleHarness<Module>({
     module: Module,
     name: 'dashboard',
@@ -90,7 +73,7 @@ export async function benchDashboard(
     await h.host.idle();
     await timed(page);
     const nextSnapshot = async () => {
-      ({ state, accepted } = fold(state, sim.advanceTo(sim.now + 100)));
+      ({ state, accepted } = foldInBatches(state, sim.advanceTo(sim.now + 100)));
       h.host.publish(state, accepted);
       await h.host.idle();
     };

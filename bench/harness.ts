@@ -1,3 +1,6 @@
+import type { ClusterEvent, JournaledEvent } from '../schemas/event.ts';
+import type { ClusterState } from '../src/state/cluster-state.ts';
+import { foldBatch } from '../src/state/fold.ts';
 /** One measured operation: time per call over many batches, as median and p99 of the batch means. */
 export interface Measurement {
   name: string;
@@ -45,4 +48,21 @@ export function formatNs(ns: number): string {
   if (ns < 1000) return `${ns.toFixed(1)} ns`;
   if (ns < 1e6) return `${(ns / 1000).toFixed(2)} µs`;
   return `${(ns / 1e6).toFixed(2)} ms`;
+}
+
+/** Folds `events` onto `state` in batches of 2048, as a replay under load does: the last state and what it took. */
+export function foldInBatches(
+  state: ClusterState,
+  events: readonly ClusterEvent[],
+): { state: ClusterState; accepted: JournaledEvent[] } {
+  const accepted: JournaledEvent[] = [];
+  for (let i = 0; i < events.length; i += 2048) {
+    const r = foldBatch(
+      state,
+      events.slice(i, i + 2048).map((event, ref) => ({ event, ref })),
+    );
+    state = r.state;
+    for (const a of r.accepted) accepted.push(a.event);
+  }
+  return { state, accepted };
 }

@@ -11,7 +11,7 @@ import { type ClusterState, createEmptyState } from '../src/state/cluster-state.
 import { foldBatch } from '../src/state/fold.ts';
 import { Store } from '../src/store/store.ts';
 import { readerOn } from './accessors.bench.ts';
-import { formatNs, type Measurement, measure } from './harness.ts';
+import { foldInBatches, formatNs, type Measurement, measure } from './harness.ts';
 
 /** One simulated size the suite runs at. */
 export interface ScaleSize {
@@ -56,13 +56,7 @@ export interface ScaleResult {
 }
 
 function foldInMemory(events: readonly ClusterEvent[], state = createEmptyState()): ClusterState {
-  for (let i = 0; i < events.length; i += 2048) {
-    state = foldBatch(
-      state,
-      events.slice(i, i + 2048).map((event, ref) => ({ event, ref })),
-    ).state;
-  }
-  return state;
+  return foldInBatches(state, events).state;
 }
 
 /** The OSD map events as whole maps: each patch replaced by the map it makes. */

@@ -3,11 +3,11 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Module } from '../modules/prometheus/module.ts';
-import type { ClusterEvent, JournaledEvent } from '../schemas/event.ts';
+import type { ClusterEvent } from '../schemas/event.ts';
 import { SimulatedCluster } from '../src/sources/simulator/simulated-cluster.ts';
-import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
-import { foldBatch } from '../src/state/fold.ts';
+import { createEmptyState } from '../src/state/cluster-state.ts';
 import { createModuleHarness } from '../src/testing/module-harness.ts';
+import { foldInBatches } from './harness.ts';
 
 /** Real ceph-mgr 16.2.15's exporter, recorded on a 2-core machine (fixtures' prometheus/README.md): whole requests. */
 export const CEPH_SCRAPE = {
@@ -98,22 +98,6 @@ function scrapeInProcess(port: number): Promise<{ ms: number; body: Buffer }> {
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function fold(
-  state: ClusterState,
-  events: readonly ClusterEvent[],
-): { state: ClusterState; accepted: JournaledEvent[] } {
-  const accepted: JournaledEvent[] = [];
-  for (let i = 0; i < events.length; i += 2048) {
-    const r = foldBatch(
-      state,
-      events.slice(i, i + 2048).map((event, ref) => ({ event, ref })),
-    );
-    state = r.state;
-    accepted.push(...r.accepted.map((a) => a.event));
-  }
-  return { state, accepted };
-}
-
 /** A simulated cluster to scrape: its OSDs, how many of them run a daemon (default all), its PGs. */
 export interface ScrapeSize {
   readonly osds: number;
@@ -177,7 +161,7 @@ export async function benchScrapeAt(size: ScrapeSize, log: (s: string) => void =
   });
   const advance = (ms: number) => withDaemons(sim.advanceTo(ms), size.daemons);
   // One stats period and a bit: every OSD has booted, reported its PGs and its counters once.
-  let { state, accepted } = fold(createEmptyState(), advance(sim.startMs + 6_000));
+  let { state, accepted } = foldInBatches(createEmptyState(), advance(sim.startMs + 6_000));
   const port = await freePort();
   const h = await createModuleHarness<Module>({
     module: Module,
@@ -198,7 +182,7 @@ export async function benchScrapeAt(size: ScrapeSize, log: (s: string) => void =
     log('cold scrape');
     const cold = await scrape(port);
     const nextSnapshot = async () => {
-      ({ state, accepted } = fold(state, advance(sim.now + 100)));
+      ({ state, accepted } = foldInBatches(state, advance(sim.now + 100)));
       h.host.publish(state, accepted);
       await h.host.idle();
     };
