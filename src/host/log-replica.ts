@@ -9,6 +9,11 @@ import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
 import type { Store } from '../store/store.ts';
 
+/**
+ * How long an append is sent again while the servers fail over: a killed server's stream and meta leaders are
+ * elected again in seconds, more on a loaded machine (5 s was seen to be too short).
+ */
+const APPEND_RETRY_MS = 30_000;
 /** How long buffered messages wait for more before they are folded anyway. */
 const IDLE_FLUSH_MS = 100;
 
@@ -127,12 +132,13 @@ export class LogReplica {
 
   /** Sends the same events again while the servers fail over (a server lost, a leader elected): never refolds. */
   private async appendSame(events: readonly JournaledEvent[], cursor: LogCursor | null): Promise<void> {
+    const deadline = Date.now() + APPEND_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.log.append(events, cursor);
         return;
       } catch (e) {
-        if (!(e instanceof MgrError) || e.code !== 'MGR_ERR_LOG_APPEND' || attempt >= 20) throw e;
+        if (!(e instanceof MgrError) || e.code !== 'MGR_ERR_LOG_APPEND' || Date.now() >= deadline) throw e;
         this.opts.logger?.warn({ err: e, attempt }, 'event log append failed; sending again');
         await new Promise((r) => setTimeout(r, 250));
       }
