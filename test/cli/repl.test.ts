@@ -26,12 +26,13 @@ function runPiped(args: string[], input: string, env: NodeJS.ProcessEnv = {}): P
   });
 }
 
-function hasScript(): boolean {
+/** Why the terminal test cannot run here, or '' when `script` can give a process a pseudo-terminal. */
+function noTerminal(): string {
   try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+    execFileSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 10_000 });
+    return '';
+  } catch (e) {
+    return `util-linux's script cannot run a command in a pseudo-terminal here (${(e as Error).message})`;
   }
 }
 
@@ -190,7 +191,7 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
   });
 
   it('works as an interactive shell in a terminal: completion, multi-line input, errors, history', {
-    skip: !hasScript(),
+    skip: noTerminal() || false,
   }, async () => {
     const history = join(dir, 'history');
     const command = [BIN, 'repl', '--db', db].map((a) => `'${a}'`).join(' ');
@@ -198,12 +199,30 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
       env: { ...process.env, MGRKIT_REPL_HISTORY: history, TERM: 'xterm' },
     });
     let out = '';
+    let err = '';
+    let exited: number | null | undefined;
+    let wake = () => {};
     child.stdout.on('data', (d) => {
       out += d;
+      wake();
     });
-    const seen = async (what: RegExp) => {
-      for (let i = 0; i < 200 && !what.test(out); i++) await new Promise((r) => setTimeout(r, 25));
-      assert.match(out, what);
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.once('exit', (code) => {
+      exited = code;
+      wake();
+    });
+    // The shell's first prompt waits for a process start, slow while other test files load the machine: the
+    // deadline is generous, and a miss says what the terminal and stderr showed.
+    const seen = async (what: RegExp, ms = 30_000) => {
+      const deadline = Date.now() + ms;
+      while (!what.test(out) && exited === undefined && Date.now() < deadline)
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 250);
+        });
+      assert.match(out, what, `terminal showed ${JSON.stringify(out)}; stderr ${JSON.stringify(err)}; exit ${exited}`);
     };
     const type = (text: string) => child.stdin.write(text);
     try {
@@ -221,7 +240,7 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
       type('null.x\r');
       await seen(/Uncaught TypeError: Cannot read properties of null \(reading 'x'\)/);
       type('\u0004');
-      const code = await new Promise((r) => child.once('exit', r));
+      const code = exited !== undefined ? exited : await new Promise((r) => child.once('exit', r));
       assert.equal(code, 0);
       assert.deepEqual(readFileSync(history, 'utf8').trim().split('\n'), [
         'null.x',
