@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { latestState } from '../../src/host/log-member.ts';
 import { replayTrace } from '../../src/host/replay.ts';
+import { AdminClient } from '../../src/server/admin-client.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
@@ -107,14 +108,38 @@ async function cmd(h: Host, ...words: string[]): Promise<{ code: number | null; 
   return runCli(['cmd', '--socket', h.socket, ...words]);
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const v = await fn();
     if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits for `h` to serve a module command as the active manager, asking in-process every 5 ms. */
+async function answeringAsActive(h: Host): Promise<void> {
+  await until(
+    `${h.id} answering as the active`,
+    async () => {
+      const c = await AdminClient.connect(h.socket).catch(() => null);
+      if (c === null) return undefined;
+      try {
+        const r = await c.send({ prefix: 'probe whoami' });
+        return r.retval === 0 && r.stdout.trim() === h.id ? true : undefined;
+      } finally {
+        c.close();
+      }
+    },
+    30_000,
+    5,
+  );
 }
 
 /**
@@ -271,9 +296,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     await until('the active past seq 150', async () => ((await journal(active.db)).length > 150 ? true : undefined));
     await stopProcess(active.proc, 'SIGKILL');
     const killedAt = performance.now();
-    await until('the standby answering as the active', async () =>
-      (await cmd(standby, 'probe', 'whoami')).stdout.trim() === standby.id ? true : undefined,
-    );
+    await answeringAsActive(standby);
     const tookMs = performance.now() - killedAt;
     t.diagnostic(`SIGKILL to the new active's first served command: ${tookMs.toFixed(0)} ms (lease 2000 ms)`);
     assert.ok(tookMs < 10_000);
@@ -299,6 +322,49 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     const standbyLines = readFileSync(`${standby.out}.standby`, 'utf8').trim().split('\n');
     assert.ok(standbyLines.some((l) => (JSON.parse(l) as { active_uri: string | null }).active_uri === uri));
     await stopProcess(standby.proc, 'SIGTERM');
+  });
+
+  it('mgr fail swaps the roles: the old active turns standby, and each StandbyModule names the other', async (t) => {
+    const dir = setup(t);
+    const a = startHost(dir, cluster.url, 'SWAP', 'a');
+    const b = startHost(dir, cluster.url, 'SWAP', 'b');
+    hosts.push(a, b);
+    const [active, standby] = await activeOf(a, b);
+    const uriOf = (h: Host) => `http://${h.id}.example:8080/`;
+    const activeUris = (h: Host) =>
+      existsSync(`${h.out}.standby`)
+        ? readFileSync(`${h.out}.standby`, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => (JSON.parse(l) as { active_uri: string | null }).active_uri)
+        : [];
+    await until("the standby's StandbyModule naming the active", () =>
+      activeUris(standby).includes(uriOf(active)) ? true : undefined,
+    );
+    // In-process clients: a `mgrkit cmd` takes most of a second to start, longer than the handover.
+    const client = await AdminClient.connect(active.socket);
+    const t0 = performance.now();
+    const failed = await client.send({ prefix: 'mgr fail' });
+    client.close();
+    assert.equal(failed.retval, 0, failed.stderr);
+    await answeringAsActive(standby);
+    t.diagnostic(`mgr fail sent to the new active's first served command: ${(performance.now() - t0).toFixed(0)} ms`);
+    await until("the old active's StandbyModule naming the new active", () =>
+      activeUris(active).includes(uriOf(standby)) ? true : undefined,
+    );
+    for (const h of [active, standby]) {
+      const dump = JSON.parse((await cmd(h, 'mgr', 'dump', '--format', 'json')).stdout) as {
+        active_name: string;
+        standbys: Array<{ name: string }>;
+      };
+      assert.equal(dump.active_name, standby.id, `mgr dump on ${h.id}`);
+      assert.deepEqual(
+        dump.standbys.map((s) => s.name),
+        [active.id],
+        `mgr dump on ${h.id}`,
+      );
+    }
+    await Promise.all([a, b].map((h) => stopProcess(h.proc, 'SIGTERM')));
   });
 
   it('settings and config-key entries written on the active are on the next active', async (t) => {
