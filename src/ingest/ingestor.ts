@@ -7,6 +7,10 @@ import type { SourceCursor, Store } from '../store/store.ts';
 import { type Rejection, rejectionFromError } from './rejection.ts';
 import { SnapshotPolicy } from './snapshot-policy.ts';
 
+/** A batch waits for more events at most this long, and not at all after steps quicker than the minimum. */
+const MAX_GATHER_MS = 100;
+const MIN_GATHER_MS = 2;
+
 export interface IngestorOptions {
   /** Stop at the first rejected line; everything accepted before it is committed. */
   readonly strict?: boolean;
@@ -67,6 +71,8 @@ export class Ingestor {
   private live: ((local: Local) => void) | null = null;
   /** Local events folded while no ingest runs, one after another. */
   private tail: Promise<void> = Promise.resolve();
+  /** How long the last step (fold and commit) took: how long the next one may wait for its batch to fill. */
+  private lastStepMs = 0;
 
   constructor(store: Store, initial: ClusterState, options: IngestorOptions = {}) {
     this.store = store;
@@ -127,6 +133,25 @@ export class Ingestor {
     let stopped = false;
     let sub: Subscription | undefined;
     let wake: (() => void) | undefined;
+    let filled: (() => void) | undefined;
+    // A step costs more than its events (each copies the large maps it touches), and the source is read on this
+    // same thread, so a queue is only as long as the last step let it grow: small batches stay small. Waiting about
+    // as long as the last step took lets the batch fill while the source reads on; an idle source loses that wait.
+    const gather = (): Promise<void> | undefined => {
+      const waitMs = Math.min(this.lastStepMs, MAX_GATHER_MS);
+      if (done || waitMs < MIN_GATHER_MS || queue.length >= this.opts.maxBatch || locals.length > 0) return undefined;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          filled = undefined;
+          resolve();
+        }, waitMs);
+        filled = () => {
+          clearTimeout(timer);
+          filled = undefined;
+          resolve();
+        };
+      });
+    };
     const gate = (): Promise<void> | undefined => {
       if (queue.length < this.opts.highWater) return undefined;
       return new Promise((resolve) => {
@@ -159,6 +184,7 @@ export class Ingestor {
         while ((queue.length > 0 || locals.length > 0) && !stopped) {
           if (locals.length > 0) await this.stepLocal(locals.splice(0));
           if (queue.length === 0) continue;
+          await gather();
           const items = queue.splice(0, this.opts.maxBatch);
           if (queue.length < this.opts.highWater / 2 && wake) {
             const w = wake;
@@ -180,15 +206,18 @@ export class Ingestor {
       };
       this.live = (local) => {
         locals.push(local);
+        filled?.();
         kick();
       };
       sub = subscribe(gate).subscribe({
         next: (item) => {
           queue.push({ item });
+          if (filled !== undefined && queue.length >= this.opts.maxBatch) filled();
           kick();
         },
         complete: () => {
           done = true;
+          filled?.();
           kick();
         },
         error: (e) => reject(e),
@@ -222,6 +251,7 @@ export class Ingestor {
 
   /** Folds one batch, commits it with the cursor (and a snapshot when due), then publishes. */
   private async step(items: Queued[], cursorKey: string, report: IngestReport, stop: () => void): Promise<void> {
+    const started = performance.now();
     const inputs: FoldInput<SourceItem>[] = [];
     const rejections: Rejection[] = [];
     let cut = items.length;
@@ -287,6 +317,7 @@ export class Ingestor {
       ...(snapshotDue ? { snapshot: folded.state } : {}),
     });
     report.commitMs += performance.now() - t1;
+    this.lastStepMs = performance.now() - started;
     if (snapshotDue) this.snapshotPolicy.taken(performance.now() - t1);
     if (folded.state !== this.state) {
       this.subject.next(folded.state);

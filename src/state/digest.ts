@@ -37,14 +37,51 @@ export function stateDigest(state: ClusterState): string {
 
 const CHUNK = 1 << 20;
 
+/** The JSON text of each key seen, and the sorted order of each key list seen: states repeat a few shapes a lot. */
+class CanonicalShapes {
+  private readonly keyText = new Map<string, string>();
+  private readonly orders = new Map<string, Array<{ keys: string[]; sorted: string[] }>>();
+
+  quoted(key: string): string {
+    let q = this.keyText.get(key);
+    if (q === undefined) {
+      q = JSON.stringify(key);
+      this.keyText.set(key, q);
+    }
+    return q;
+  }
+
+  /** `keys` sorted by code unit; a list equal to one seen before (same keys, same order) reuses its sort. */
+  sorted(keys: string[]): string[] {
+    if (keys.length < 2) return keys;
+    const head = keys[0]!;
+    let seen = this.orders.get(head);
+    if (seen === undefined) {
+      seen = [];
+      this.orders.set(head, seen);
+    }
+    for (const s of seen) if (sameList(s.keys, keys)) return s.sorted;
+    const sorted = keys.slice().sort();
+    // Dictionaries keyed by ids (PGs, daemons, OSDs) rarely repeat: only a few lists per head are kept.
+    if (seen.length < 8) seen.push({ keys, sorted });
+    return sorted;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Feeds the canonical JSON of `value` to `sink` in chunks: the same text as {@link canonicalJson}, without ever
  * holding it whole (a state of 300,000 PGs is more text than one string may hold).
  */
 export function writeCanonical(value: unknown, sink: { update(chunk: string): unknown }): void {
+  const shapes = new CanonicalShapes();
   let buf = '';
-  const put = (text: string) => {
-    buf += text;
+  const flush = () => {
     if (buf.length >= CHUNK) {
       sink.update(buf);
       buf = '';
@@ -52,34 +89,49 @@ export function writeCanonical(value: unknown, sink: { update(chunk: string): un
   };
   const walk = (v: unknown): void => {
     // Where JSON.stringify leaves a value out of an object, the caller skips it; anywhere else it is null.
-    if (v === null || v === undefined || typeof v === 'function' || typeof v === 'symbol') {
-      put('null');
-      return;
+    switch (typeof v) {
+      case 'string':
+        buf += JSON.stringify(v);
+        return;
+      case 'number':
+        buf += Number.isFinite(v) ? String(v) : 'null';
+        return;
+      case 'boolean':
+        buf += v ? 'true' : 'false';
+        return;
+      case 'object':
+        break;
+      default:
+        // bigint throws in JSON.stringify, as it would here.
+        buf += typeof v === 'bigint' ? JSON.stringify(v) : 'null';
+        return;
     }
-    if (typeof v !== 'object') {
-      put(JSON.stringify(v) ?? 'null');
+    if (v === null) {
+      buf += 'null';
       return;
     }
     if (Array.isArray(v)) {
-      put('[');
+      buf += '[';
       for (let i = 0; i < v.length; i++) {
-        if (i > 0) put(',');
+        if (i > 0) buf += ',';
         walk(v[i]);
       }
-      put(']');
+      buf += ']';
+      flush();
       return;
     }
-    put('{');
+    buf += '{';
     let first = true;
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o).sort()) {
+    for (const k of shapes.sorted(Object.keys(o))) {
       const x = o[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      put(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
+      buf += first ? `${shapes.quoted(k)}:` : `,${shapes.quoted(k)}:`;
       first = false;
       walk(x);
     }
-    put('}');
+    buf += '}';
+    flush();
   };
   walk(value);
   if (buf !== '') sink.update(buf);
