@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { produce } from 'immer';
-import type { ClusterEvent } from '../schemas/event.ts';
+import type { ClusterEvent, JournaledEvent } from '../schemas/event.ts';
 import type { NotifyType } from '../src/bus/notify-types.ts';
 import { MgrHost } from '../src/host/host.ts';
 import { describeModule } from '../src/host/loader.ts';
@@ -25,22 +25,31 @@ export interface AccessorRow extends Measurement {
   cephUs: number | null;
 }
 
-/** The state after the first `upTo` events of a trace (all of them by default), folded in memory. */
-export function finalState(tracePath: string, upTo = Number.POSITIVE_INFINITY): ClusterState {
+/** The first `upTo` events of a trace (all of them by default) folded in memory: the events as journaled, the state. */
+export function finalEvents(
+  tracePath: string,
+  upTo = Number.POSITIVE_INFINITY,
+): { accepted: JournaledEvent[]; state: ClusterState } {
   const events = gunzipSync(readFileSync(tracePath))
     .toString('utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .slice(0, upTo)
     .map((l) => JSON.parse(l) as ClusterEvent);
-  return foldBatch(
+  const r = foldBatch(
     createEmptyState(),
     events.map((event, ref) => ({ event, ref })),
-  ).state;
+  );
+  return { accepted: r.accepted.map((a) => a.event), state: r.state };
+}
+
+/** The state after the first `upTo` events of a trace (all of them by default), folded in memory. */
+export function finalState(tracePath: string, upTo = Number.POSITIVE_INFINITY): ClusterState {
+  return finalEvents(tracePath, upTo).state;
 }
 
 /** The real map with its OSD entry repeated to 1003 OSDs: the size of the recorded 1003-OSD cluster. */
-function scaledTo1003(state: ClusterState): ClusterState {
+export function scaledTo1003(state: ClusterState): ClusterState {
   return produce(state, (d) => {
     const m = d.maps.osd_map!.map;
     const proto = m.osds[0]!;

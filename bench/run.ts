@@ -7,6 +7,7 @@ import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchDashboard, printDashboard } from './dashboard.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
 import { benchJetStream, printJetStream } from './jetstream.bench.ts';
+import { benchMemory, printMemory } from './memory.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
@@ -38,6 +39,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   };
   stage('accessors on the recorded 3-OSD trace');
   const accessors = await benchAccessors(`${traces}pacific-3osd.jsonl.gz`);
+  stage('resident memory at the size of the recorded 1003-OSD cluster');
+  const memory = await benchMemory(`${traces}pacific-3osd.jsonl.gz`);
   stage('fold throughput of the recorded traces');
   const fold = benchFold([`${traces}pacific-3osd.jsonl.gz`, `${traces}pacific-3osd-patch.jsonl.gz`]);
   stage('notify latency with 1, 10 and 50 modules');
@@ -57,7 +60,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const dashboard = await benchDashboard(10_000, (step) => stage(`  ${step}`));
   stage('event log on NATS JetStream: throughput and failover');
   const jetstream = await benchJetStream();
-  const results = { machine, accessors, fold, notify, commands, rados, scale, scrape, dashboard, jetstream };
+  const results = { machine, accessors, memory, fold, notify, commands, rados, scale, scrape, dashboard, jetstream };
   const file = writeResults(results);
   if (options.json) {
     console.log(JSON.stringify(results));
@@ -65,6 +68,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   }
   console.log(`mgrkit bench: node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.memGiB} GiB`);
   printAccessors(accessors.rows);
+  printMemory(memory);
   printFold(fold);
   printNotify(notify);
   printCommands(commands);

@@ -106,7 +106,8 @@ async function journal(db: string, events: readonly ClusterEvent[]): Promise<Clu
   return state;
 }
 
-function recoverInChild(db: string): { ms: number; rssMiB: number; heapMiB: number } {
+/** Recovers the store at `db` in a fresh process and serves a get there: how long it took, and the memory then. */
+export function recoverInChild(db: string): { ms: number; rssMiB: number; heapMiB: number } {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./recover-child.ts', import.meta.url)), db],
