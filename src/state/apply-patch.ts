@@ -1,3 +1,4 @@
+import { isDraft } from 'immer';
 import { FORBIDDEN_SEGMENTS, type JsonPatch, parsePointer } from '../../schemas/patch.ts';
 import { MgrError } from '../errors.ts';
 import { deepEqual } from './deep-equal.ts';
@@ -6,6 +7,18 @@ type Container = Record<string, unknown> | unknown[];
 
 function isContainer(v: unknown): v is Container {
   return typeof v === 'object' && v !== null;
+}
+
+/**
+ * The child at `key`, made writable in place: a frozen child of a plain container (one this patch put there) is
+ * replaced by its shallow copy; a draft's children are drafts already.
+ */
+function writableChild(parent: Container, key: string | number): unknown {
+  const v = (parent as Record<string | number, unknown>)[key];
+  if (!isContainer(v) || isDraft(v) || !Object.isFrozen(v)) return v;
+  const copy = Array.isArray(v) ? v.slice() : { ...v };
+  (parent as Record<string | number, unknown>)[key] = copy;
+  return copy;
 }
 
 function arrayIndex(arr: unknown[], seg: string, forAdd: boolean): number | undefined {
@@ -44,20 +57,36 @@ export function applyPatch(doc: unknown, ops: JsonPatch): unknown {
       return;
     }
     let parent: unknown = root;
+    let grand: Container | undefined;
+    let grandKey: string | number = '';
     for (let i = 0; i < segs.length - 1; i++) {
       const seg = segs[i]!;
+      let key: string | number;
       if (Array.isArray(parent)) {
         const idx = arrayIndex(parent, seg, false);
         if (idx === undefined) throw where(`no such key "${op.path}"`);
-        parent = parent[idx];
+        key = idx;
       } else if (isContainer(parent) && Object.hasOwn(parent, seg)) {
-        parent = (parent as Record<string, unknown>)[seg];
+        key = seg;
       } else {
         throw where(`no such key "${op.path}"`);
       }
+      grand = parent as Container;
+      grandKey = key;
+      parent = writableChild(grand, key);
     }
     if (!isContainer(parent)) throw where(`no such key "${op.path}"`);
     const last = segs[segs.length - 1]!;
+    if (Array.isArray(parent) && (op.op === 'add' || op.op === 'remove') && isDraft(parent) && grand !== undefined) {
+      // A splice through a draft moves every later element through the proxy, drafting each: on a table of
+      // thousands (pg_temp in a rebalance) that is the whole fold's time. A plain copy takes the splices instead.
+      const plain: unknown[] = new Array(parent.length);
+      // Read through the descriptor: the draft answers with what it holds (a draft where it made one), drafting nothing.
+      for (let i = 0; i < plain.length; i++) plain[i] = Object.getOwnPropertyDescriptor(parent, i)?.value;
+      (grand as Record<string | number, unknown>)[grandKey] = plain;
+      parent = plain as Container;
+    }
+    if (!isContainer(parent)) throw where(`no such key "${op.path}"`);
     if (Array.isArray(parent)) {
       const idx = arrayIndex(parent, last, op.op === 'add');
       if (idx === undefined) throw where(`no such index "${op.path}"`);

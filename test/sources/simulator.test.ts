@@ -221,6 +221,31 @@ describe('the simulated cluster', () => {
     assert.equal(dump.epoch, state.maps.osd_map!.epoch);
   });
 
+  it("sends pg_temp changes entry by entry, and the folded map is the monitors' at every epoch", () => {
+    const sim = new SimulatedCluster(SMALL);
+    let state = createEmptyState();
+    let elementOps = 0;
+    let epochs = 0;
+    while (sim.now < sim.startMs + SMALL.duration * 1000) {
+      const events = sim.advanceTo(sim.now + 1000);
+      for (const e of events)
+        if (e.kind === 'osd_map' && 'patch' in e && e.patch !== undefined)
+          elementOps += e.patch.filter((op) => /^\/pg_temp\/\d+/.test(op.path)).length;
+      const r = foldBatch(
+        state,
+        events.map((event, ref) => ({ event, ref })),
+      );
+      assert.equal(r.rejected.length, 0, r.rejected[0]?.error.message);
+      if (r.state.maps.osd_map?.epoch !== state.maps.osd_map?.epoch) {
+        epochs++;
+        assert.deepEqual(r.state.maps.osd_map!.map, JSON.parse(sim.command({ prefix: 'osd dump' }).outb));
+      }
+      state = r.state;
+    }
+    assert.ok(epochs > 10, `${epochs} epochs`);
+    assert.ok(elementOps > 0, 'some pg_temp change went as entries added, removed or changed');
+  });
+
   it('writes a trace with the CLI that replays through the CLI with nothing rejected', async (t) => {
     const dir = tempDir(t);
     const file = join(dir, 'sim.jsonl.gz');

@@ -424,12 +424,27 @@ export class OsdMapDoc {
     this.editor.replace(['pools', i, 'last_change'], String(this.next));
   }
 
-  /** Replaces the pg_temp table (sorted by PG) when it differs from the published one. */
-  setPgTemp(entries: PgTemp[]): void {
+  /**
+   * Makes the pg_temp table (sorted by PG) `entries`: as the entries added, removed and changed since the published
+   * one, the way a monitor's incremental carries only `new_pg_temp` (a table of thousands during a rebalance changes
+   * by a few dozen an epoch), or whole when that would be as long.
+   */
+  setPgTemp(entries: readonly PgTemp[]): void {
     const key = JSON.stringify(entries);
     if (key === this.pgTempKey) return;
     this.pgTempKey = key;
-    this.editor.replace(['pg_temp'], entries);
+    const own = (e: PgTemp): PgTemp => ({ pgid: e.pgid, osds: [...e.osds] });
+    const live = (this.editor.map as OsdMap).pg_temp ?? [];
+    const edits = pgTempEdits(live, entries);
+    if (edits.length >= entries.length) {
+      this.editor.replace(['pg_temp'], entries.map(own));
+      return;
+    }
+    for (const e of edits) {
+      if (e.op === 'remove') this.editor.remove(['pg_temp', e.at]);
+      else if (e.op === 'add') this.editor.add(['pg_temp', e.at], own(e.entry));
+      else this.editor.replace(['pg_temp', e.at, 'osds'], [...e.entry.osds]);
+    }
   }
 
   /** Publishes the pending edits as the next epoch; null when nothing changed. */
@@ -447,4 +462,37 @@ export class OsdMapDoc {
   snapshot(): OsdMap {
     return structuredClone(this.editor.map);
   }
+}
+
+/** A PG id's place in the pg_temp table: by pool, then by seed. */
+function pgOrder(pgid: string): number {
+  const dot = pgid.indexOf('.');
+  return Number(pgid.slice(0, dot)) * 0x100000 + Number.parseInt(pgid.slice(dot + 1), 16);
+}
+
+type PgTempEdit = { op: 'remove'; at: number } | { op: 'add' | 'replace'; at: number; entry: PgTemp };
+
+/** The edits, in the order to apply them (indexes as the table stands after the edits before), from `from` to `to`. */
+function pgTempEdits(from: readonly PgTemp[], to: readonly PgTemp[]): PgTempEdit[] {
+  const edits: PgTempEdit[] = [];
+  let at = 0;
+  let i = 0;
+  let j = 0;
+  while (i < from.length || j < to.length) {
+    const a = i < from.length ? pgOrder(from[i]!.pgid) : Number.POSITIVE_INFINITY;
+    const b = j < to.length ? pgOrder(to[j]!.pgid) : Number.POSITIVE_INFINITY;
+    if (a === b) {
+      const x = from[i++]!.osds;
+      const y = to[j++]!.osds;
+      if (x.length !== y.length || x.some((o, k) => o !== y[k])) edits.push({ op: 'replace', at, entry: to[j - 1]! });
+      at++;
+    } else if (a < b) {
+      edits.push({ op: 'remove', at });
+      i++;
+    } else {
+      edits.push({ op: 'add', at, entry: to[j++]! });
+      at++;
+    }
+  }
+  return edits;
 }
