@@ -2,7 +2,7 @@ import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { ruleWeightOsdMap } from './crush-weights.ts';
-import { sumOsdStats } from './osd-sum.ts';
+import { osdStatsSum, sumOsdStats } from './osd-sum.ts';
 import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs } from './pg-summary.ts';
 
 const f32 = Math.fround;
@@ -62,15 +62,33 @@ function totals(st: Statfs): DfTotals {
   };
 }
 
+const ruleWeightMemo = new WeakMap<CrushMap, Map<number, ReadonlyArray<readonly [number, number]> | null>>();
+
+/** The rule's OSD weights by OSD id: they depend on the CRUSH map alone, which most snapshots share. */
+function ruleWeights(crush: CrushMap, ruleno: number): ReadonlyArray<readonly [number, number]> | null {
+  let byRule = ruleWeightMemo.get(crush);
+  if (byRule === undefined) {
+    byRule = new Map();
+    ruleWeightMemo.set(crush, byRule);
+  }
+  let wm = byRule.get(ruleno);
+  if (wm === undefined) {
+    const m = ruleWeightOsdMap(crush, ruleno);
+    wm = m === null ? null : [...m].sort((a, b) => a[0] - b[0]);
+    byRule.set(ruleno, wm);
+  }
+  return wm;
+}
+
 /** `PGMap::get_rule_avail`: the raw bytes the rule can still place before its fullest OSD (by weight) is full. */
-function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: Map<number, OsdStat>, ruleno: number): number {
+function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: ReadonlyMap<number, OsdStat>, ruleno: number): number {
   if (crush === null) return 0;
-  const wm = ruleWeightOsdMap(crush, ruleno);
+  const wm = ruleWeights(crush, ruleno);
   if (wm === null) return -1;
-  if (wm.size === 0) return 0;
+  if (wm.length === 0) return 0;
   const fratio = f32(map.full_ratio ?? 0);
   let min = -1;
-  for (const [osd, weight] of [...wm].sort((a, b) => a[0] - b[0])) {
+  for (const [osd, weight] of wm) {
     const st = stats.get(osd);
     if (st === undefined) continue;
     const total = st.statfs?.total ?? 0;
@@ -201,7 +219,7 @@ export function dfView(s: ClusterState): Df | null {
 
 function build(s: ClusterState, map: OsdMap, crush: CrushMap | null): Df {
   const stats = osdStats(s);
-  const osdSum = sumOsdStats(stats.values());
+  const osdSum = osdStatsSum(s);
   const classOf = new Map((crush?.devices ?? []).map((d) => [d.id, d.class]));
   const byClassStats = new Map<string, OsdStat[]>();
   for (const [id, st] of stats) {
@@ -211,7 +229,10 @@ function build(s: ClusterState, map: OsdMap, crush: CrushMap | null): Df {
     if (list === undefined) byClassStats.set(cls, [st]);
     else list.push(st);
   }
-  const byClass = new Map([...byClassStats].map(([cls, list]) => [cls, sumOsdStats(list)]));
+  // One class holding every OSD (the common case) sums the same stats in the same order as the total.
+  const byClass = new Map(
+    [...byClassStats].map(([cls, list]) => [cls, list.length === stats.size ? osdSum : sumOsdStats(list)]),
+  );
   const sums = pgMapSums(s);
   const poolSums = new Map<number, PoolStat>();
   for (const [id, p] of sums.poolSums) {

@@ -1,6 +1,7 @@
 import type { OsdStat } from '../../../schemas/daemon/index.ts';
+import type { ClusterState } from '../cluster-state.ts';
 import { STATFS_FIELDS, type Statfs, zeroStatfs } from '../pool-stat.ts';
-import { addStatfs } from './pg-summary.ts';
+import { addStatfs, osdStats } from './pg-summary.ts';
 
 /** `osd_stat_t::dump` of a sum of OSD stats (`PGMap::osd_sum`): no OSD id, no peers, empty ping times. */
 export interface OsdStatSum {
@@ -99,4 +100,17 @@ export function sumOsdStats(stats: Iterable<OsdStat>): OsdStatSum {
     alerts: [],
     network_ping_times: [],
   };
+}
+
+const sums = new WeakMap<object, OsdStatSum>();
+
+/** `PGMap::osd_sum`: the sum of {@link osdStats}, once per set of them. */
+export function osdStatsSum(s: ClusterState): OsdStatSum {
+  const stats = osdStats(s);
+  let sum = sums.get(stats);
+  if (sum === undefined) {
+    sum = sumOsdStats(stats.values());
+    sums.set(stats, sum);
+  }
+  return sum;
 }

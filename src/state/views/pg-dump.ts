@@ -1,7 +1,7 @@
 import type { ClusterState } from '../cluster-state.ts';
 import { osdStatsView, poolStatsView } from './daemon-views.ts';
 import { once, pairKey } from './memo.ts';
-import { type OsdStatSum, sumOsdStats } from './osd-sum.ts';
+import { type OsdStatSum, osdStatsSum } from './osd-sum.ts';
 import { deltasAt, dumpDelta } from './pg-rates.ts';
 import { deepFreeze, dumpPoolStat, osdStats, type PoolStat, pgMapSums } from './pg-summary.ts';
 import { pgStatsView } from './pg-views.ts';
@@ -37,18 +37,17 @@ export function pgDumpView(s: ClusterState): PgDump {
   const sums = pgMapSums(s);
   const at = deltasAt(s);
   return once('pg_dump', pairKey(pairKey(sums, s.pgStats.reporters), at), () => {
-    const osds = [...osdStats(s).values()];
     return deepFreeze({
       version: at.version,
       stamp: formatUtime(at.tick ?? 0),
       last_osdmap_epoch: 0,
       last_pg_scan: 0,
       pg_stats_sum: dumpPoolStat(sums.pgSum),
-      osd_stats_sum: sumOsdStats(osds),
+      osd_stats_sum: osdStatsSum(s),
       pg_stats_delta: dumpDelta(at.global),
       pg_stats: pgStatsView(s).pg_stats,
       pool_stats: poolStatsView(s).pool_stats,
-      osd_stats: osds.map(osdStatWithoutNet),
+      osd_stats: [...osdStats(s).values()].map(osdStatWithoutNet),
       pool_statfs: osdStatsView(s).pool_statfs,
     });
   });
