@@ -50,6 +50,9 @@ const HOST_OPTIONS = [
 ];
 const DEFAULT_ENABLED: string[] = [];
 
+const VERSIONS = new WeakMap<object, string>();
+const RELEASES = new WeakMap<object, string | null>();
+
 export interface HostOptions {
   /** Where the enabled set and settings persist; without one they live in memory. */
   readonly store?: Store;
@@ -844,14 +847,26 @@ export class MgrHost {
     })();
   }
 
+  // Both scan the daemons: once per daemons table, not per call (10,000 daemons are read at every scrape).
   private clusterVersion(): string {
-    const daemons = Object.values(this.current.daemons);
-    const pick = ['mgr', 'mon', 'osd'].map((t) => daemons.find((d) => d.type === t && d.metadata.ceph_version));
-    return pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
+    const all = this.current.daemons;
+    let v = VERSIONS.get(all);
+    if (v === undefined) {
+      const daemons = Object.values(all);
+      const pick = ['mgr', 'mon', 'osd'].map((t) => daemons.find((d) => d.type === t && d.metadata.ceph_version));
+      v = pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
+      VERSIONS.set(all, v);
+    }
+    return v;
   }
 
   private releaseName(): string {
-    const d = Object.values(this.current.daemons).find((x) => x.metadata.ceph_release);
-    return d?.metadata.ceph_release ?? this.current.maps.osd_map?.map.require_osd_release ?? 'unknown';
+    const all = this.current.daemons;
+    let r = RELEASES.get(all);
+    if (r === undefined) {
+      r = Object.values(all).find((x) => x.metadata.ceph_release)?.metadata.ceph_release ?? null;
+      RELEASES.set(all, r);
+    }
+    return r ?? this.current.maps.osd_map?.map.require_osd_release ?? 'unknown';
   }
 }
