@@ -7,6 +7,7 @@ import { Collector } from '../../modules/prometheus/collector.ts';
 import { HealthHistory } from '../../modules/prometheus/health-history.ts';
 import { Module, StandbyModule } from '../../modules/prometheus/module.ts';
 import { createModuleHarness, type ModuleHarness } from '../../src/index.ts';
+import { SimulatedCluster } from '../../src/sources/simulator/simulated-cluster.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 import {
   freePort,
@@ -176,6 +177,44 @@ describe('prometheus module', () => {
     assert.ok(!rebuilt.includes('get_df') && !rebuilt.includes('get_pg_status'));
     assert.equal(sampleValue(parseExposition(second.toString()), 'ceph_osd_op_w', { ceph_daemon: 'osd.1' }), 987654321);
     await h.stop();
+  });
+
+  it('rebuilt part by part over many snapshots, gives the body a new exporter builds from nothing', async (t) => {
+    // 300 daemons: more than one block of perf counter lines; the scenario's failure and recovery change OSDs and PGs.
+    const sim = new SimulatedCluster({ osds: 300, hosts: 15, pgs: 1024, seed: 4, duration: 40, statsPeriod: 5 });
+    const { h } = await started(t);
+    const pushed: object[] = [];
+    const withoutTimings = (b: Buffer) =>
+      b
+        .toString()
+        .split('\n')
+        .filter((l) => !l.startsWith('ceph_prometheus_collect_duration_seconds'))
+        .join('\n');
+    let compared = 0;
+    while (sim.now < sim.startMs + 30_000) {
+      const events = sim.advanceTo(sim.now + 2000);
+      await pushAll(h, events);
+      pushed.push(...events);
+      const incremental = h.module.metrics();
+      if (sim.now < sim.startMs + 6_000 || (sim.now - sim.startMs) % 10_000 !== 0) continue;
+      const fresh = await createModuleHarness<Module>({
+        module: Module,
+        name: 'prometheus',
+        config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(await freePort()) },
+      });
+      try {
+        await pushAll(fresh, pushed);
+        assert.equal(
+          withoutTimings(incremental),
+          withoutTimings(fresh.module.metrics()),
+          `at ${sim.now - sim.startMs} ms`,
+        );
+        compared++;
+      } finally {
+        await fresh.stop();
+      }
+    }
+    assert.equal(compared, 3);
   });
 
   it('keeps a cleared health check in ceph_health_detail at 0, and lists the history as Ceph does', async (t) => {
