@@ -98,13 +98,22 @@ function startHost(dir: string, url: string, stream: string, id: string, extra: 
   return { id, db, socket: join(db, 'mgr.sock'), out, proc };
 }
 
+/** The active manager's URIs a host's StandbyModule has seen, in order. */
+function activeUris(h: Host): Array<string | null> {
+  if (!existsSync(`${h.out}.standby`)) return [];
+  return readFileSync(`${h.out}.standby`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { active_uri: string | null }).active_uri);
+}
+
 /** The last lines of a host's log, for a failure message. */
 function tail(file: string, lines = 30): string {
   if (!existsSync(file)) return '';
   return `${readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}\n`;
 }
 
-async function cmd(h: Host, ...words: string[]): Promise<{ code: number | null; stdout: string }> {
+async function cmd(h: Host, ...words: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return runCli(['cmd', '--socket', h.socket, ...words]);
 }
 
@@ -229,12 +238,21 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     return dump.active_name === a.id ? [a, b] : [b, a];
   }
 
-  it('two hosts folding the same stream hold the same journal and digest at every seq', async (t) => {
+  /** Two hosts, `a` and `b`, on `stream` in a new folder, once one of them is the active. */
+  async function twoHosts(
+    t: { after: (fn: () => void) => void },
+    stream: string,
+  ): Promise<{ dir: string; active: Host; standby: Host; a: Host; b: Host }> {
     const dir = setup(t);
-    const a = startHost(dir, cluster.url, 'SAME', 'a');
-    const b = startHost(dir, cluster.url, 'SAME', 'b');
+    const a = startHost(dir, cluster.url, stream, 'a');
+    const b = startHost(dir, cluster.url, stream, 'b');
     hosts.push(a, b);
-    await activeOf(a, b);
+    const [active, standby] = await activeOf(a, b);
+    return { dir, active, standby, a, b };
+  }
+
+  it('two hosts folding the same stream hold the same journal and digest at every seq', async (t) => {
+    const { dir, a, b } = await twoHosts(t, 'SAME');
     const r = await runCli([
       'replay',
       PATCH_TRACE,
@@ -272,11 +290,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
   });
 
   it('a standby takes over when the active is SIGKILLed mid-replay; its modules get the remaining cues', async (t) => {
-    const dir = setup(t);
-    const a = startHost(dir, cluster.url, 'FAIL', 'a');
-    const b = startHost(dir, cluster.url, 'FAIL', 'b');
-    hosts.push(a, b);
-    const [active, standby] = await activeOf(a, b);
+    const { dir, active, standby } = await twoHosts(t, 'FAIL');
     const uri = `http://${active.id}.example:8080/`;
     // The standby's StandbyModule is started again when the map changes; it reads the active's URI.
     assert.equal((await cmd(standby, 'mgr', 'services', '--format', 'json')).stdout.includes(uri), true);
@@ -319,25 +333,13 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     };
     assert.equal(dump.active_name, standby.id);
     assert.equal(dump.services.probe, `http://${standby.id}.example:8080/`);
-    const standbyLines = readFileSync(`${standby.out}.standby`, 'utf8').trim().split('\n');
-    assert.ok(standbyLines.some((l) => (JSON.parse(l) as { active_uri: string | null }).active_uri === uri));
+    assert.ok(activeUris(standby).includes(uri));
     await stopProcess(standby.proc, 'SIGTERM');
   });
 
   it('mgr fail swaps the roles: the old active turns standby, and each StandbyModule names the other', async (t) => {
-    const dir = setup(t);
-    const a = startHost(dir, cluster.url, 'SWAP', 'a');
-    const b = startHost(dir, cluster.url, 'SWAP', 'b');
-    hosts.push(a, b);
-    const [active, standby] = await activeOf(a, b);
+    const { active, standby, a, b } = await twoHosts(t, 'SWAP');
     const uriOf = (h: Host) => `http://${h.id}.example:8080/`;
-    const activeUris = (h: Host) =>
-      existsSync(`${h.out}.standby`)
-        ? readFileSync(`${h.out}.standby`, 'utf8')
-            .trim()
-            .split('\n')
-            .map((l) => (JSON.parse(l) as { active_uri: string | null }).active_uri)
-        : [];
     await until("the standby's StandbyModule naming the active", () =>
       activeUris(standby).includes(uriOf(active)) ? true : undefined,
     );
@@ -368,19 +370,23 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
   });
 
   it('settings and config-key entries written on the active are on the next active', async (t) => {
-    const dir = setup(t);
-    const a = startHost(dir, cluster.url, 'CONF', 'a');
-    const b = startHost(dir, cluster.url, 'CONF', 'b');
-    hosts.push(a, b);
-    const [active, standby] = await activeOf(a, b);
-    assert.equal((await cmd(active, 'config', 'set', 'mgr', 'mgr/probe/log_level', 'debug')).code, 0);
-    assert.equal((await cmd(active, 'config-key', 'set', 'mgrkit/test', 'kept')).code, 0);
+    const { active, standby } = await twoHosts(t, 'CONF');
+    const set = await cmd(active, 'config', 'set', 'mgr', 'mgr/probe/log_level', 'debug');
+    assert.equal(set.code, 0, set.stderr);
+    const setKey = await cmd(active, 'config-key', 'set', 'mgrkit/test', 'kept');
+    assert.equal(setKey.code, 0, setKey.stderr);
     await until('the standby holding the config-key entry', async () =>
       (await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim() === 'kept' ? true : undefined,
     );
-    // A standby passes a module command on to the active: either manager's socket serves it.
+    // A standby passes a module command on to the active once it knows which one that is (until then: -EAGAIN).
+    await until("the standby's manager map naming the active", async () => {
+      const r = await cmd(standby, 'mgr', 'dump', '--format', 'json');
+      return r.code === 0 && (JSON.parse(r.stdout) as { active_name: string }).active_name === active.id
+        ? true
+        : undefined;
+    });
     const passed = await cmd(standby, 'probe', 'whoami');
-    assert.equal(passed.code, 0);
+    assert.equal(passed.code, 0, passed.stderr);
     assert.equal(passed.stdout.trim(), active.id, 'answered by the active through the standby');
     await stopProcess(active.proc, 'SIGKILL');
     // A client given both sockets goes on to the live one when the first refuses the connection.
@@ -388,17 +394,15 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     await until('the standby answering as the active', async () =>
       (await runCli(['cmd', '--socket', both, 'probe', 'whoami'])).stdout.trim() === standby.id ? true : undefined,
     );
-    assert.equal((await cmd(standby, 'config', 'get', 'mgr', 'mgr/probe/log_level')).stdout.trim(), 'debug');
-    assert.equal((await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim(), 'kept');
+    const level = await cmd(standby, 'config', 'get', 'mgr', 'mgr/probe/log_level');
+    assert.equal(level.stdout.trim(), 'debug', level.stderr);
+    const key = await cmd(standby, 'config-key', 'get', 'mgrkit/test');
+    assert.equal(key.stdout.trim(), 'kept', key.stderr);
     await stopProcess(standby.proc, 'SIGTERM');
   });
 
   it('loses nothing when one of the three NATS servers is killed mid-replay', async (t) => {
-    const dir = setup(t);
-    const a = startHost(dir, cluster.url, 'FAULT', 'a');
-    const b = startHost(dir, cluster.url, 'FAULT', 'b');
-    hosts.push(a, b);
-    await activeOf(a, b);
+    const { dir, a, b } = await twoHosts(t, 'FAULT');
     const replay = runCli([
       'replay',
       PATCH_TRACE,
