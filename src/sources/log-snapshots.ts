@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ObjectStore } from '@nats-io/obj';
-import { freeze } from 'immer';
 import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
+import { deepFreeze } from '../state/deep-freeze.ts';
 
 const NAME = 'state';
 
@@ -35,6 +35,6 @@ export class LogSnapshots {
     const body = await this.objects.getBlob(NAME);
     if (body === null) return null;
     const state = JSON.parse(gunzipSync(body).toString('utf8')) as ClusterState;
-    return state.format === STATE_FORMAT ? freeze(state, true) : null;
+    return state.format === STATE_FORMAT ? deepFreeze(state) : null;
   }
 }

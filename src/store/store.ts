@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freeze } from 'immer';
 import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
+import { deepFreeze } from '../state/deep-freeze.ts';
 
 /** How far a source has been consumed, kept with the events it produced so that a re-run resumes exactly. */
 export interface SourceCursor {
@@ -114,7 +114,8 @@ export class Store {
   /** The newest snapshot at or before `seq` in the current state format, deeply frozen, or `undefined`. */
   snapshotAtOrBefore(seq: number): ClusterState | undefined {
     for (const { value } of this.snapshots.getRange({ start: seq, reverse: true })) {
-      if (value.format === STATE_FORMAT) return freeze(value, true);
+      // Not immer's deep freeze: on a state just decoded (nothing frozen yet) it takes twice as long.
+      if (value.format === STATE_FORMAT) return deepFreeze(value);
     }
     return undefined;
   }

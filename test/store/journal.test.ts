@@ -56,3 +56,22 @@ it('a state recovered from the journal alone equals the state the replay publish
   assert.equal(fromJournal.seq, half);
   assert.equal(stateDigest(fromJournal), stateDigest(direct.state));
 });
+
+it('a state recovered from a snapshot is the replay’s, frozen all the way down', async (t) => {
+  const dir = tempDir(t);
+  const store = Store.open(join(dir, 'db'));
+  t.after(() => store.close());
+  const { state } = await replayTrace({ trace: WHOLE_TRACE, store });
+  assert.equal(store.lastSnapshotSeq(), state.seq, 'the replay ends with a snapshot');
+  const recovered = store.snapshotAtOrBefore(state.seq)!;
+  assert.notEqual(recovered, state, 'decoded from the store, not the object in memory');
+  assert.equal(stateDigest(recovered), stateDigest(state));
+  const unfrozen: string[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (!Object.isFrozen(v)) unfrozen.push(path);
+    for (const [k, x] of Object.entries(v)) walk(x, `${path}/${k}`);
+  };
+  walk(recovered, '');
+  assert.deepEqual(unfrozen.slice(0, 5), []);
+});
