@@ -32,6 +32,10 @@ const EAGAIN = constants.errno.EAGAIN;
 /** How long a command passed on to the active manager may take before the client is told to try again. */
 const FORWARD_TIMEOUT_MS = 30_000;
 const KV_WHO = 'mgrkit.config-key';
+/** How long a manager tries to open the group's bucket and snapshot store before it gives up. */
+const OPEN_RETRY_MS = 60_000;
+/** How long a manager taking over may take to fold the log up to its head before it gives the lease back. */
+const CATCH_UP_MS = 15_000;
 
 export interface LogMemberOptions {
   readonly host: MgrHost;
@@ -97,7 +101,7 @@ export class LogMember {
   /** Joins the group: follows the log, announces itself, and competes for the lease. */
   async start(): Promise<void> {
     const { host, log } = this.opts;
-    const bucket = await log.bucket('mgr', this.ttlMs);
+    const bucket = await this.retrying("the group's bucket", () => log.bucket('mgr', this.ttlMs));
     this.lease = new LeaderLease(leaseBucket(bucket), host.mgrId, { ttlMs: this.ttlMs });
     const roster = new GroupRoster({
       bucket,
@@ -114,8 +118,13 @@ export class LogMember {
     host.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
     host.setMgrMapView((recorded) => groupMgrMap(recorded, roster.view));
     this.registerFailCommand(roster);
-    this.snapshots = new LogSnapshots(await log.snapshots());
-    await this.catchUpFromSnapshot();
+    // Snapshots in the log only spare a new manager the history: it joins without them while their store is slow.
+    const snapshots = this.retrying("the log's snapshot store", () => log.snapshots()).then((store) => {
+      this.snapshots = new LogSnapshots(store);
+      return this.snapshots;
+    });
+    snapshots.catch(() => undefined);
+    await this.catchUpFromSnapshot(snapshots);
     this.followed = this.replica.follow(this.abort.signal).catch((e) => {
       if (!this.abort.signal.aborted) this.opts.logger.error({ err: e }, 'following the event log stopped');
     });
@@ -148,19 +157,36 @@ export class LogMember {
   }
 
   /** Far behind the log's newest snapshot (a new manager, say): start from it rather than fold all history. */
-  private async catchUpFromSnapshot(): Promise<void> {
+  private async catchUpFromSnapshot(opening: Promise<LogSnapshots>): Promise<void> {
     const over = this.opts.snapshotCatchUp ?? 10_000;
     // Right after the object store is made, the servers may not answer for it yet: then fold the stream instead.
     const seq = await Promise.race([
-      this.snapshots!.newestSeq(),
+      opening.then((store) => store.newestSeq()),
       new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000).unref()),
     ]).catch(() => 0);
-    if (seq - this.replica.state.seq < over) return;
+    if (seq - this.replica.state.seq < over || this.snapshots === null) return;
     const t0 = performance.now();
-    const snapshot = await this.snapshots!.newest();
+    const snapshot = await this.snapshots.newest();
     if (snapshot === null) return;
     await this.replica.adopt(snapshot);
     this.opts.logger.info({ seq: snapshot.seq, ms: performance.now() - t0 }, 'started from the log snapshot');
+  }
+
+  /**
+   * `open()` until it succeeds: a stream's buckets and object stores just made can take nats-server many seconds to
+   * answer (its requests time out meanwhile). Gives up after {@link OPEN_RETRY_MS}, or when this manager leaves.
+   */
+  private async retrying<T>(what: string, open: () => Promise<T>): Promise<T> {
+    const until = Date.now() + OPEN_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await open();
+      } catch (e) {
+        if (this.abort.signal.aborted || Date.now() >= until) throw e;
+        this.opts.logger.warn({ err: e, attempt }, `${what} cannot be opened yet; trying again`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
+    }
   }
 
   /** The active shares each snapshot it stores (one upload at a time; a busy one skips the next). */
@@ -201,10 +227,29 @@ export class LogMember {
     this.role = 'changing';
     const at = performance.now();
     this.renewedAt = Date.now();
-    // It serves nothing as the active until it has folded everything the previous active wrote.
-    const head = await this.opts.log.lastSeq();
-    await this.replica.reached(head);
-    await this.host.setStandby(false);
+    let head = 0;
+    try {
+      // It serves nothing as the active until it has folded everything the previous active wrote.
+      head = await this.opts.log.lastSeq();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the event log's head (seq ${head}) not folded in ${CATCH_UP_MS} ms`)),
+          CATCH_UP_MS,
+        );
+      });
+      await Promise.race([this.replica.reached(head), late]).finally(() => clearTimeout(timer));
+      await this.host.setStandby(false);
+    } catch (e) {
+      // Holding the lease without serving would leave the group with no active manager for as long as this one
+      // renews it: give it back, and let any manager (this one too, after a pause) take it again.
+      this.opts.logger.error({ err: e }, 'taking over failed; the lease is given back');
+      await this.host.setStandby(true).catch(() => undefined);
+      await this.lease?.release().catch(() => undefined);
+      this.backoffUntil = Date.now() + this.ttlMs;
+      this.role = 'standby';
+      return;
+    }
     this.role = 'active';
     this.opts.logger.info({ seq: head, ms: performance.now() - at }, 'this manager is now the active one');
     await this.roster?.announce();

@@ -133,7 +133,8 @@ async function until<T>(
 }
 
 /** Waits for `h` to serve a module command as the active manager, asking in-process every 5 ms. */
-async function answeringAsActive(h: Host): Promise<void> {
+async function answeringAsActive(h: Host, ...others: Host[]): Promise<void> {
+  const logs = () => [h, ...others].map((x) => `${x.id}:\n${tail(join(x.db, 'mgr.log'))}`).join('');
   await until(
     `${h.id} answering as the active`,
     async () => {
@@ -148,7 +149,9 @@ async function answeringAsActive(h: Host): Promise<void> {
     },
     30_000,
     5,
-  );
+  ).catch((e) => {
+    throw new Error(`${(e as Error).message}; the logs end:\n${logs()}`);
+  });
 }
 
 /**
@@ -310,7 +313,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     await until('the active past seq 150', async () => ((await journal(active.db)).length > 150 ? true : undefined));
     await stopProcess(active.proc, 'SIGKILL');
     const killedAt = performance.now();
-    await answeringAsActive(standby);
+    await answeringAsActive(standby, active);
     const tookMs = performance.now() - killedAt;
     t.diagnostic(`SIGKILL to the new active's first served command: ${tookMs.toFixed(0)} ms (lease 2000 ms)`);
     assert.ok(tookMs < 10_000);
@@ -349,7 +352,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     const failed = await client.send({ prefix: 'mgr fail' });
     client.close();
     assert.equal(failed.retval, 0, failed.stderr);
-    await answeringAsActive(standby);
+    await answeringAsActive(standby, active);
     t.diagnostic(`mgr fail sent to the new active's first served command: ${(performance.now() - t0).toFixed(0)} ms`);
     await until("the old active's StandbyModule naming the new active", () =>
       activeUris(active).includes(uriOf(standby)) ? true : undefined,
