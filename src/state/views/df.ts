@@ -2,6 +2,7 @@ import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { ruleWeightOsdMap } from './crush-weights.ts';
+import { once } from './memo.ts';
 import { osdStatsSum, sumOsdStats } from './osd-sum.ts';
 import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs } from './pg-summary.ts';
 
@@ -62,22 +63,12 @@ function totals(st: Statfs): DfTotals {
   };
 }
 
-const ruleWeightMemo = new WeakMap<CrushMap, Map<number, ReadonlyArray<readonly [number, number]> | null>>();
-
 /** The rule's OSD weights by OSD id: they depend on the CRUSH map alone, which most snapshots share. */
 function ruleWeights(crush: CrushMap, ruleno: number): ReadonlyArray<readonly [number, number]> | null {
-  let byRule = ruleWeightMemo.get(crush);
-  if (byRule === undefined) {
-    byRule = new Map();
-    ruleWeightMemo.set(crush, byRule);
-  }
-  let wm = byRule.get(ruleno);
-  if (wm === undefined) {
+  return once(`df.rule_weights.${ruleno}`, crush, () => {
     const m = ruleWeightOsdMap(crush, ruleno);
-    wm = m === null ? null : [...m].sort((a, b) => a[0] - b[0]);
-    byRule.set(ruleno, wm);
-  }
-  return wm;
+    return m === null ? null : [...m].sort((a, b) => a[0] - b[0]);
+  });
 }
 
 /** `PGMap::get_rule_avail`: the raw bytes the rule can still place before its fullest OSD (by weight) is full. */
