@@ -3,6 +3,7 @@ import type { PatchOperation } from '../../../schemas/patch.ts';
 import { cephStamp } from './ceph-time.ts';
 import { MapEditor } from './map-editor.ts';
 import { DEFAULT_FLAGS, flagFields, type OsdMapFlag } from './osd-flags.ts';
+import { pgKey, sameList } from './pg-engine.ts';
 import { hash32 } from './rng.ts';
 import { driveOfOsd, type Topology, WEIGHT_ONE } from './topology.ts';
 
@@ -172,7 +173,6 @@ export class OsdMapDoc {
   readonly flags: Set<OsdMapFlag>;
   private readonly editor: MapEditor<OsdMap>;
   private readonly topo: Topology;
-  private pgTempKey = '';
   private readonly createdMs: number;
   private readonly seed: number;
   private readonly autoout = new Set<number>();
@@ -430,12 +430,9 @@ export class OsdMapDoc {
    * by a few dozen an epoch), or whole when that would be as long.
    */
   setPgTemp(entries: readonly PgTemp[]): void {
-    const key = JSON.stringify(entries);
-    if (key === this.pgTempKey) return;
-    this.pgTempKey = key;
     const own = (e: PgTemp): PgTemp => ({ pgid: e.pgid, osds: [...e.osds] });
-    const live = (this.editor.map as OsdMap).pg_temp ?? [];
-    const edits = pgTempEdits(live, entries);
+    const edits = pgTempEdits((this.editor.map as OsdMap).pg_temp ?? [], entries);
+    if (edits.length === 0) return;
     if (edits.length >= entries.length) {
       this.editor.replace(['pg_temp'], entries.map(own));
       return;
@@ -467,7 +464,7 @@ export class OsdMapDoc {
 /** A PG id's place in the pg_temp table: by pool, then by seed. */
 function pgOrder(pgid: string): number {
   const dot = pgid.indexOf('.');
-  return Number(pgid.slice(0, dot)) * 0x100000 + Number.parseInt(pgid.slice(dot + 1), 16);
+  return pgKey(Number(pgid.slice(0, dot)), Number.parseInt(pgid.slice(dot + 1), 16));
 }
 
 type PgTempEdit = { op: 'remove'; at: number } | { op: 'add' | 'replace'; at: number; entry: PgTemp };
@@ -484,7 +481,7 @@ function pgTempEdits(from: readonly PgTemp[], to: readonly PgTemp[]): PgTempEdit
     if (a === b) {
       const x = from[i++]!.osds;
       const y = to[j++]!.osds;
-      if (x.length !== y.length || x.some((o, k) => o !== y[k])) edits.push({ op: 'replace', at, entry: to[j - 1]! });
+      if (!sameList(x, y)) edits.push({ op: 'replace', at, entry: to[j - 1]! });
       at++;
     } else if (a < b) {
       edits.push({ op: 'remove', at });

@@ -41,7 +41,9 @@ interface Activity {
   targets: number[];
 }
 
-const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Whether two OSD lists are the same, in the same order. */
+export const sameList = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A key for one PG across pools (pg_num never exceeds 2^20). */
 export function pgKey(pool: number, ps: number): number {
