@@ -26,6 +26,7 @@ import { validateOptionValue } from '../options/option-value.ts';
 import { RadosService } from '../rados/rados-service.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
 import { foldBatch } from '../state/fold.ts';
+import { once } from '../state/views/memo.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
 import { PastStates } from '../store/past-states.ts';
@@ -49,9 +50,6 @@ const HOST_OPTIONS = [
   Option({ name: 'mgr_module_path', type: 'str' }),
 ];
 const DEFAULT_ENABLED: string[] = [];
-
-const VERSIONS = new WeakMap<object, string>();
-const RELEASES = new WeakMap<object, string | null>();
 
 export interface HostOptions {
   /** Where the enabled set and settings persist; without one they live in memory. */
@@ -849,24 +847,19 @@ export class MgrHost {
 
   // Both scan the daemons: once per daemons table, not per call (10,000 daemons are read at every scrape).
   private clusterVersion(): string {
-    const all = this.current.daemons;
-    let v = VERSIONS.get(all);
-    if (v === undefined) {
-      const daemons = Object.values(all);
+    return once('cluster_version', this.current.daemons, () => {
+      const daemons = Object.values(this.current.daemons);
       const pick = ['mgr', 'mon', 'osd'].map((t) => daemons.find((d) => d.type === t && d.metadata.ceph_version));
-      v = pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
-      VERSIONS.set(all, v);
-    }
-    return v;
+      return pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
+    });
   }
 
   private releaseName(): string {
-    const all = this.current.daemons;
-    let r = RELEASES.get(all);
-    if (r === undefined) {
-      r = Object.values(all).find((x) => x.metadata.ceph_release)?.metadata.ceph_release ?? null;
-      RELEASES.set(all, r);
-    }
-    return r ?? this.current.maps.osd_map?.map.require_osd_release ?? 'unknown';
+    const recorded = once(
+      'release_name',
+      this.current.daemons,
+      () => Object.values(this.current.daemons).find((x) => x.metadata.ceph_release)?.metadata.ceph_release ?? null,
+    );
+    return recorded ?? this.current.maps.osd_map?.map.require_osd_release ?? 'unknown';
   }
 }

@@ -1,6 +1,8 @@
 import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { deepFreeze } from '../deep-freeze.ts';
 import { STATFS_FIELDS, type Statfs, zeroStatfs } from '../pool-stat.ts';
+import { once } from './memo.ts';
 import { addStatfs, osdStats } from './pg-summary.ts';
 
 /** `osd_stat_t::dump` of a sum of OSD stats (`PGMap::osd_sum`): no OSD id, no peers, empty ping times. */
@@ -102,15 +104,8 @@ export function sumOsdStats(stats: Iterable<OsdStat>): OsdStatSum {
   };
 }
 
-const sums = new WeakMap<object, OsdStatSum>();
-
-/** `PGMap::osd_sum`: the sum of {@link osdStats}, once per set of them. */
+/** `PGMap::osd_sum`: the sum of {@link osdStats}, once per set of them, frozen (df and pg_dump share it). */
 export function osdStatsSum(s: ClusterState): OsdStatSum {
   const stats = osdStats(s);
-  let sum = sums.get(stats);
-  if (sum === undefined) {
-    sum = sumOsdStats(stats.values());
-    sums.set(stats, sum);
-  }
-  return sum;
+  return once('osd_stats_sum', stats, () => deepFreeze(sumOsdStats(stats.values())));
 }

@@ -3,7 +3,7 @@ import type { ClusterState } from '../cluster-state.ts';
 import { BUCKET_SIZE, bucketOf, type PgBucket, poolPgs } from '../pg-table.ts';
 import { type PoolStat, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
 import { vectorPoolStat } from '../stat-vector.ts';
-import { pairKey } from './memo.ts';
+import { once, pairKey } from './memo.ts';
 import { type BucketStates, bucketByOsd, bucketStates, pgState } from './pg-bucket-states.ts';
 
 export type { PoolStat, Statfs, StatSum } from '../pool-stat.ts';
@@ -200,20 +200,12 @@ export function pgMapSums(s: ClusterState): PgMapSums {
 }
 
 /** The OSD stats the manager holds: each OSD's last report, gone if the map no longer has it, zeroed while out. */
-const osdStatsMemo = new WeakMap<object, ReadonlyMap<number, OsdStat>>();
-
 /**
  * Each OSD's last stat by id, in id order, as the PG map holds them (an out OSD's as a default one): once per
  * (reporters, OSD map) pair, shared by every view that reads them. Read-only.
  */
 export function osdStats(s: ClusterState): ReadonlyMap<number, OsdStat> {
-  const key = pairKey(s.pgStats.reporters, s.maps.osd_map);
-  let stats = osdStatsMemo.get(key);
-  if (stats === undefined) {
-    stats = collectOsdStats(s);
-    osdStatsMemo.set(key, stats);
-  }
-  return stats;
+  return once('osd_stats_by_id', pairKey(s.pgStats.reporters, s.maps.osd_map), () => collectOsdStats(s));
 }
 
 function collectOsdStats(s: ClusterState): Map<number, OsdStat> {
