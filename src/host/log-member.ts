@@ -26,6 +26,15 @@ function commandPrefix(cmd: unknown): string | null {
   return typeof prefix === 'string' && prefix.trim() !== '' ? prefix.trim().split(/\s+/).join(' ') : null;
 }
 
+/** `p`, or a rejection with `message` if it has not settled in `ms`. */
+async function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Settings and `config-key` entries ride on `config` events under these `who`s, so every manager has them. */
 const SETTINGS_WHO = 'mgr';
 const EAGAIN = constants.errno.EAGAIN;
@@ -231,14 +240,11 @@ export class LogMember {
     try {
       // It serves nothing as the active until it has folded everything the previous active wrote.
       head = await this.opts.log.lastSeq();
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the event log's head (seq ${head}) not folded in ${CATCH_UP_MS} ms`)),
-          CATCH_UP_MS,
-        );
-      });
-      await Promise.race([this.replica.reached(head), late]).finally(() => clearTimeout(timer));
+      await within(
+        this.replica.reached(head),
+        CATCH_UP_MS,
+        `the event log's head (seq ${head}) not folded in ${CATCH_UP_MS} ms`,
+      );
       await this.host.setStandby(false);
     } catch (e) {
       // Holding the lease without serving would leave the group with no active manager for as long as this one
@@ -343,11 +349,7 @@ export class LogMember {
         inbuf: request.inbuf,
         entity: request.entity,
       });
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${FORWARD_TIMEOUT_MS} ms`)), FORWARD_TIMEOUT_MS);
-      });
-      const r = await Promise.race([sent, late]).finally(() => clearTimeout(timer));
+      const r = await within(sent, FORWARD_TIMEOUT_MS, `no answer in ${FORWARD_TIMEOUT_MS} ms`);
       return [r.retval, r.stdout, r.stderr];
     } catch (e) {
       if (listing) return local(request);
