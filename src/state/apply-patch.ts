@@ -21,6 +21,16 @@ function writableChild(parent: Container, key: string | number): unknown {
   return copy;
 }
 
+/**
+ * A drafted array's elements in a plain array, read through the descriptor: the draft answers with what it holds
+ * (a draft where it made one) and drafts nothing.
+ */
+function plainCopy(draft: unknown[]): unknown[] {
+  const plain: unknown[] = new Array(draft.length);
+  for (let i = 0; i < plain.length; i++) plain[i] = Object.getOwnPropertyDescriptor(draft, i)?.value;
+  return plain;
+}
+
 function arrayIndex(arr: unknown[], seg: string, forAdd: boolean): number | undefined {
   if (forAdd && seg === '-') return arr.length;
   if (!/^(0|[1-9][0-9]*)$/.test(seg)) return undefined;
@@ -77,34 +87,31 @@ export function applyPatch(doc: unknown, ops: JsonPatch): unknown {
     }
     if (!isContainer(parent)) throw where(`no such key "${op.path}"`);
     const last = segs[segs.length - 1]!;
-    if (Array.isArray(parent) && (op.op === 'add' || op.op === 'remove') && isDraft(parent) && grand !== undefined) {
+    let target: Container = parent;
+    if (Array.isArray(target) && (op.op === 'add' || op.op === 'remove') && isDraft(target) && grand !== undefined) {
       // A splice through a draft moves every later element through the proxy, drafting each: on a table of
       // thousands (pg_temp in a rebalance) that is the whole fold's time. A plain copy takes the splices instead.
-      const plain: unknown[] = new Array(parent.length);
-      // Read through the descriptor: the draft answers with what it holds (a draft where it made one), drafting nothing.
-      for (let i = 0; i < plain.length; i++) plain[i] = Object.getOwnPropertyDescriptor(parent, i)?.value;
-      (grand as Record<string | number, unknown>)[grandKey] = plain;
-      parent = plain as Container;
+      target = plainCopy(target);
+      (grand as Record<string | number, unknown>)[grandKey] = target;
     }
-    if (!isContainer(parent)) throw where(`no such key "${op.path}"`);
-    if (Array.isArray(parent)) {
-      const idx = arrayIndex(parent, last, op.op === 'add');
+    if (Array.isArray(target)) {
+      const idx = arrayIndex(target, last, op.op === 'add');
       if (idx === undefined) throw where(`no such index "${op.path}"`);
-      if (op.op === 'add') parent.splice(idx, 0, op.value);
-      else if (op.op === 'remove') parent.splice(idx, 1);
-      else if (op.op === 'replace') parent[idx] = op.value;
-      else if (!deepEqual(parent[idx], op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
+      if (op.op === 'add') target.splice(idx, 0, op.value);
+      else if (op.op === 'remove') target.splice(idx, 1);
+      else if (op.op === 'replace') target[idx] = op.value;
+      else if (!deepEqual(target[idx], op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
       return;
     }
-    const exists = Object.hasOwn(parent, last);
+    const exists = Object.hasOwn(target, last);
     if (op.op === 'add') {
-      parent[last] = op.value;
+      target[last] = op.value;
       return;
     }
     if (!exists) throw where(`no such key "${op.path}"`);
-    if (op.op === 'remove') delete parent[last];
-    else if (op.op === 'replace') parent[last] = op.value;
-    else if (!deepEqual(parent[last], op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
+    if (op.op === 'remove') delete target[last];
+    else if (op.op === 'replace') target[last] = op.value;
+    else if (!deepEqual(target[last], op.value)) throw where(`test failed at "${op.path}"`, 'MGR_ERR_FOLD_PATCH_TEST');
   });
   return root;
 }
