@@ -197,11 +197,7 @@ describe('prometheus module', () => {
       pushed.push(...events);
       const incremental = h.module.metrics();
       if (sim.now < sim.startMs + 6_000 || (sim.now - sim.startMs) % 10_000 !== 0) continue;
-      const fresh = await createModuleHarness<Module>({
-        module: Module,
-        name: 'prometheus',
-        config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(await freePort()) },
-      });
+      const { h: fresh } = await started(t);
       try {
         await pushAll(fresh, pushed);
         assert.equal(
