@@ -77,6 +77,10 @@ export const ERRORS = {
   },
   MGR_ERR_ORCH_NOT_IMPLEMENTED: { errno: errno.ENOENT, message: 'not implemented by this orchestrator' },
   MGR_ERR_ORCH_SPEC_INVALID: { errno: errno.EINVAL, message: 'invalid service specification' },
+  MGR_ERR_STORE_BUSY: { errno: errno.EBUSY, message: 'another process is writing the store' },
+  MGR_ERR_STORE_APPEND: { errno: errno.EEXIST, message: 'the journal already holds that sequence number' },
+  MGR_ERR_STORE_NO_SPACE: { errno: errno.ENOSPC, message: 'no space left to write the store' },
+  MGR_ERR_STORE_WRITE: { errno: errno.EIO, message: 'the store could not be written' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

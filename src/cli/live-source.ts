@@ -22,7 +22,12 @@ export function isLiveSourceSpec(spec: string): boolean {
  * `--source follow:FILE` (a growing trace, across rotation) or `--source listen:PATH|HOST:PORT` (a recorder connects
  * and streams), folded into the store as events arrive. A listener that cannot bind fails here, before any event.
  */
-export async function startLiveSource(spec: string, store: Store, host: MgrHost): Promise<LiveSourceRun> {
+export async function startLiveSource(
+  spec: string,
+  store: Store,
+  host: MgrHost,
+  retryCommitsUntil?: AbortSignal,
+): Promise<LiveSourceRun> {
   const onRejection = (r: Parameters<typeof formatRejection>[0]) =>
     host.log.warn({ rejection: formatRejection(r) }, 'bad event');
   const report = (done: Promise<unknown>) =>
@@ -38,6 +43,7 @@ export async function startLiveSource(spec: string, store: Store, host: MgrHost)
         store,
         host,
         onRejection,
+        ...(retryCommitsUntil ? { retryCommitsUntil } : {}),
         source: (gate) => followSource(path, { gate, signal: abort.signal }),
       }),
     );
@@ -57,6 +63,7 @@ export async function startLiveSource(spec: string, store: Store, host: MgrHost)
       store,
       host,
       onRejection,
+      ...(retryCommitsUntil ? { retryCommitsUntil } : {}),
       source: (g) => {
         gate = g;
         return listener.items;

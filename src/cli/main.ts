@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -58,11 +58,6 @@ function openExisting(db: string): Store {
     throw new MgrError('MGR_ERR_STORE_NO_STATE', `no store at ${db} (fill one with: mgrkit replay TRACE --db ${db})`);
   }
   return Store.open(db, { readOnly: true });
-}
-
-function resetStore(db: string): void {
-  rmSync(join(db, 'store.mdb'), { force: true });
-  rmSync(join(db, 'store.mdb-lock'), { force: true });
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -187,8 +182,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--log <nats://HOST:PORT,...>', 'append the trace to this NATS JetStream event log instead')
     .option('--stream <name>', 'the JetStream stream of the event log', 'MGRKIT')
     .action(async (trace: string, o) => {
-      if (o.reset) resetStore(o.db);
-      const store = Store.open(o.db);
+      const store = Store.open(o.db, { reset: o.reset ?? false });
       if (o.log) {
         try {
           const s = await replayToLog(trace, store, {
@@ -368,8 +362,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     );
   }
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
-  if (o.reset) resetStore(o.db);
-  const store = Store.open(o.db);
+  const store = Store.open(o.db, { reset: o.reset ?? false });
   if (sim && stateAt(store).seq > 0) {
     await store.close();
     throw new MgrError(
@@ -412,11 +405,14 @@ async function runDaemon(o: RunFlags): Promise<void> {
       })
     : null;
   member = group?.member ?? null;
+  // Set when the daemon is asked to stop: ingest stops waiting for a full disk to take its held batch.
+  const stopRequested = new AbortController();
   let stopping: Promise<void> | undefined;
   let live: LiveSimRun | null = null;
   let liveSource: LiveSourceRun | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      stopRequested.abort();
       sim?.stop();
       await liveSource?.stop();
       await live?.done;
@@ -440,12 +436,13 @@ async function runDaemon(o: RunFlags): Promise<void> {
       store,
       host,
       onRejection: (r) => host.log.warn({ rejection: formatRejection(r) }, 'bad event'),
+      retryCommitsUntil: stopRequested.signal,
     });
     process.stderr.write(
       `mgrkit: simulated cluster of ${sim.cluster.topo.osds} OSDs running (${o.source}); mon commands reach it\n`,
     );
   } else if (o.source && isLiveSourceSpec(o.source)) {
-    liveSource = await startLiveSource(o.source, store, host).catch(async (e) => {
+    liveSource = await startLiveSource(o.source, store, host, stopRequested.signal).catch(async (e) => {
       await stop();
       throw e;
     });
@@ -458,6 +455,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
       host,
       speed: o.speed,
       onRejection: (r) => host.log.warn({ rejection: formatRejection(r) }, 'bad line'),
+      retryCommitsUntil: stopRequested.signal,
     })
       .then((r) => host.log.info({ accepted: r.summary.events.accepted, lastSeq: r.summary.lastSeq }, 'source ended'))
       .catch((e) => host.log.error({ err: e }, 'source failed'));

@@ -122,6 +122,20 @@ export interface ModuleList {
   disabled_modules: Array<{ name: string; can_run: boolean; error_string: string }>;
 }
 
+/** `MGR_STORE_WRITE_FAILED`: the store refuses writes; the daemon holds new events and tries again. */
+function storeHealthChecks(error: MgrError): Record<string, ModuleHealthCheck> {
+  return {
+    MGR_STORE_WRITE_FAILED: {
+      severity: 'error',
+      summary: `mgr ${error.message}`,
+      detail: [
+        'new events are held and committed again every few seconds; commands that write (config set, config-key set) fail',
+        'modules and commands go on reading the last committed state',
+      ],
+    },
+  };
+}
+
 /**
  * The module host: finds and loads modules, runs the enabled ones with their own queues, sends them cues after each
  * published snapshot, and keeps their failures to themselves.
@@ -191,6 +205,11 @@ export class MgrHost {
       this.log.info({ connected: c.connected, at: c.at, reason: c.reason }, 'monitor connection changed'),
     );
     this.config.subscribe((key) => this.onConfigChange(key));
+    options.store?.onWriteStatus((s) => {
+      if (s.ok) this.log.info({ store: options.store?.dir }, 'the store takes writes again');
+      else this.log.error({ err: s.error }, 'a write to the store failed');
+      this.health.set('mgr.store', s.ok ? {} : storeHealthChecks(s.error));
+    });
     const host = this;
     registerBuiltins(this.commands, {
       get state() {

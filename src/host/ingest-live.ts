@@ -16,6 +16,8 @@ export interface IngestLiveOptions {
   readonly store: Store;
   readonly host: MgrHost;
   readonly onRejection?: (r: Rejection) => void;
+  /** Commits the disk refuses are tried again until this aborts. */
+  readonly retryCommitsUntil?: AbortSignal;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function ingestLive(options: IngestLiveOptions): Promise<IngestRepo
   host.setInitialState(initial);
   const ingestor = new Ingestor(store, initial, {
     ...(options.onRejection ? { onRejection: options.onRejection } : {}),
+    ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events),
   });
   host.setEventSink(ingestor);

@@ -23,6 +23,8 @@ export function runLiveSim(options: {
   readonly store: Store;
   readonly host: MgrHost;
   readonly onRejection?: (r: Rejection) => void;
+  /** Commits the disk refuses are tried again until this aborts. */
+  readonly retryCommitsUntil?: AbortSignal;
 }): LiveSimRun {
   const { sim, store, host } = options;
   const initial = stateAt(store);
@@ -35,6 +37,7 @@ export function runLiveSim(options: {
   host.setInitialState(initial);
   const ingestor = new Ingestor(store, initial, {
     ...(options.onRejection ? { onRejection: options.onRejection } : {}),
+    ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events),
   });
   host.setEventSink(ingestor);

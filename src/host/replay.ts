@@ -25,6 +25,8 @@ export interface ReplayOptions {
   readonly onRejection?: (r: Rejection) => void;
   /** The module host to publish to: it gets the recovered state first, then every snapshot with its events. */
   readonly host?: MgrHost;
+  /** A daemon's replay: commits the disk refuses are tried again until this aborts (see `Ingestor`). */
+  readonly retryCommitsUntil?: AbortSignal;
 }
 
 /** What a replay did, in the shape `--json` prints. */
@@ -83,6 +85,7 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
   const kept: string[] = [];
   const ingestor = new Ingestor(store, initial, {
     strict: options.strict ?? false,
+    ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
     onRejection: (r) => {
       if (kept.length < KEPT_REJECTIONS) kept.push(formatRejection(r));

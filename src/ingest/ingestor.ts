@@ -1,15 +1,19 @@
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/event.ts';
+import { MgrError } from '../errors.ts';
 import type { SourceItem } from '../sources/trace-source.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
-import type { SourceCursor, Store } from '../store/store.ts';
+import type { Commit, SourceCursor, Store } from '../store/store.ts';
 import { type Rejection, rejectionFromError } from './rejection.ts';
 import { SnapshotPolicy } from './snapshot-policy.ts';
 
 /** A batch waits for more events at most this long, and not at all after steps quicker than the minimum. */
 const MAX_GATHER_MS = 100;
 const MIN_GATHER_MS = 2;
+/** A commit the disk refused is tried again after this long, doubling up to the maximum. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
 
 export interface IngestorOptions {
   /** Stop at the first rejected line; everything accepted before it is committed. */
@@ -27,6 +31,12 @@ export interface IngestorOptions {
   readonly onRejection?: (r: Rejection) => void;
   /** Told of each published snapshot, with the events it added, after they are committed. */
   readonly onPublish?: (state: ClusterState, events: readonly JournaledEvent[]) => void;
+  /**
+   * A daemon's ingest: a batch whose commit the store refused (a full disk, an I/O error) is held, unpublished, and
+   * committed again until it goes through, while the source waits; until this signal aborts, when the failure ends
+   * the ingest. Without it the first failed commit ends the ingest (a replay reports it and exits).
+   */
+  readonly retryCommitsUntil?: AbortSignal;
 }
 
 /** What one ingest run did. */
@@ -64,7 +74,8 @@ interface Local {
  */
 export class Ingestor {
   private readonly store: Store;
-  private readonly opts: Required<Omit<IngestorOptions, 'onRejection' | 'onPublish'>> & IngestorOptions;
+  private readonly opts: Required<Omit<IngestorOptions, 'onRejection' | 'onPublish' | 'retryCommitsUntil'>> &
+    IngestorOptions;
   private readonly subject: BehaviorSubject<ClusterState>;
   private readonly snapshotPolicy: SnapshotPolicy;
   /** While an ingest runs: hands a local event to it, to be folded between the source's batches. */
@@ -165,7 +176,7 @@ export class Ingestor {
         const leftover = locals.splice(0);
         // The end of a replay gets a snapshot of its own, unless the last batch already stored one.
         const snapshotDue = this.state.seq > this.store.lastSnapshotSeq();
-        const committed = this.store.commit({
+        const committed = this.commitDurably({
           events: [],
           cursor: { key: cursorKey, value: report.cursor },
           ...(snapshotDue ? { snapshot: this.state } : {}),
@@ -202,7 +213,12 @@ export class Ingestor {
       const kick = (): void => {
         if (draining) return;
         draining = true;
-        setImmediate(() => drain().catch(reject));
+        setImmediate(() =>
+          drain().catch((e) => {
+            sub?.unsubscribe();
+            reject(e);
+          }),
+        );
       };
       this.live = (local) => {
         locals.push(local);
@@ -225,6 +241,30 @@ export class Ingestor {
     });
   }
 
+  /** Commits, trying again while the store refuses the write and the daemon runs (see `retryCommitsUntil`). */
+  private async commitDurably(c: Commit): Promise<void> {
+    const until = this.opts.retryCommitsUntil;
+    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+      try {
+        await this.store.commit(c);
+        return;
+      } catch (e) {
+        const diskFailure =
+          e instanceof MgrError && (e.code === 'MGR_ERR_STORE_NO_SPACE' || e.code === 'MGR_ERR_STORE_WRITE');
+        if (until === undefined || until.aborted || !diskFailure) throw e;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, wait);
+          function done(): void {
+            clearTimeout(timer);
+            until?.removeEventListener('abort', done);
+            resolve();
+          }
+          until.addEventListener('abort', done);
+        });
+      }
+    }
+  }
+
   /** Folds local events as one batch, commits them (the source's cursor stays where it is), then publishes. */
   private async stepLocal(locals: Local[]): Promise<void> {
     try {
@@ -236,7 +276,7 @@ export class Ingestor {
       this.snapshotPolicy.add(events.length);
       const snapshotDue = this.snapshotPolicy.due;
       const t0 = performance.now();
-      await this.store.commit({ events, ...(snapshotDue ? { snapshot: folded.state } : {}) });
+      await this.commitDurably({ events, ...(snapshotDue ? { snapshot: folded.state } : {}) });
       if (snapshotDue) this.snapshotPolicy.taken(performance.now() - t0);
       if (folded.state !== this.state) {
         this.subject.next(folded.state);
@@ -310,7 +350,7 @@ export class Ingestor {
     this.snapshotPolicy.add(folded.accepted.length);
     const snapshotDue = this.snapshotPolicy.due;
     const t1 = performance.now();
-    await this.store.commit({
+    await this.commitDurably({
       events: folded.accepted.map((a) => a.event),
       texts: folded.accepted.map((a) => (a.ref.kind === 'event' ? a.ref.text : undefined)),
       cursor: { key: cursorKey, value: report.cursor },

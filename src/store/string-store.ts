@@ -1,16 +1,16 @@
-import type { Database } from 'lmdb';
+import type { StringTable } from './store.ts';
 
 /**
  * Strings by key, read from memory and written through to one LMDB database: a `set` resolves only once it is
  * committed, so what it wrote survives a crash right after. Listeners hear of each change after the commit.
  */
 export class StringStore {
-  private readonly db: Database<string, string> | null;
+  private readonly db: StringTable | null;
   private readonly values = new Map<string, string>();
   private readonly listeners = new Set<(key: string, value: string | null) => void>();
 
   /** `db` null keeps the values in memory only (tests, throwaway hosts). */
-  constructor(db: Database<string, string> | null) {
+  constructor(db: StringTable | null) {
     this.db = db;
     if (db) for (const { key, value } of db.getRange()) this.values.set(key, value);
   }
