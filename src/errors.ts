@@ -77,6 +77,9 @@ export const ERRORS = {
   },
   MGR_ERR_ORCH_NOT_IMPLEMENTED: { errno: errno.ENOENT, message: 'not implemented by this orchestrator' },
   MGR_ERR_ORCH_SPEC_INVALID: { errno: errno.EINVAL, message: 'invalid service specification' },
+  MGR_ERR_TRACE_TOO_DEEP: { errno: errno.E2BIG, message: 'JSON nested deeper than the limit' },
+  MGR_ERR_TRACE_FORBIDDEN_KEY: { errno: errno.EPERM, message: "a key that reaches an object's prototype" },
+  MGR_ERR_FOLD_FORBIDDEN_KEY: { errno: errno.EPERM, message: "a key that reaches an object's prototype" },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -25,6 +25,7 @@ import { Option } from '../options/option.ts';
 import { validateOptionValue } from '../options/option-value.ts';
 import { RadosService } from '../rados/rados-service.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
+import { own } from '../state/data-key.ts';
 import { foldBatch } from '../state/fold.ts';
 import { once } from '../state/views/memo.ts';
 import { ConfigStore } from '../store/config-store.ts';
@@ -558,7 +559,11 @@ export class MgrHost {
    */
   configValue(key: string): string | undefined {
     const c = this.current.config;
-    return this.config.get(key) ?? c[`mgr.${this.mgrId}`]?.[key] ?? c.mgr?.[key] ?? c.global?.[key];
+    const at = (who: string) => {
+      const section = own(c, who);
+      return section === undefined ? undefined : own(section, key);
+    };
+    return this.config.get(key) ?? at(`mgr.${this.mgrId}`) ?? at('mgr') ?? at('global');
   }
 
   private services(
