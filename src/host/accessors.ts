@@ -224,7 +224,7 @@ function daemonCounters(d: DaemonState, prioLimit: number): CounterTable {
     const counters: Record<string, Readonly<Record<string, unknown>>> = {};
     for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
       if ((schema.priority ?? 0) < prioLimit) continue;
-      const last = d.counters[path]?.at(-1);
+      const last = own(d.counters, path)?.at(-1);
       if (last === undefined) continue;
       counters[path] = Object.freeze(
         last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },

@@ -612,7 +612,7 @@ export class MgrHost {
         const services = (this.visibleState().maps.mgr_map?.map as MgrMap | undefined)?.services as
           | Record<string, string>
           | undefined;
-        return services?.[name] ?? null;
+        return (services === undefined ? undefined : own(services, name)) ?? null;
       },
     };
   }

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../../src/errors.ts';
 import { replayTrace } from '../../src/host/replay.ts';
+import { createModuleHarness, MgrModule } from '../../src/index.ts';
 import { parseTraceLine } from '../../src/ingest/parse-line.ts';
 import { formatRejection, type Rejection } from '../../src/ingest/rejection.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
@@ -169,5 +170,50 @@ describe('keys from a trace are data, never paths into objects', () => {
       await store.close();
     }
     assert.deepEqual(prototypeSnapshot(), before);
+  });
+
+  it('a name from a map or an argument that every object inherits is looked up as data by the accessors', async () => {
+    class Plain extends MgrModule {}
+    const h = await createModuleHarness({ module: Plain, name: 'plain' });
+    try {
+      const before = prototypeSnapshot();
+      await h.push(
+        { kind: 'health', t: 1, map: { status: 'HEALTH_OK', checks: {}, mutes: [], constructor: { a: 1 } } },
+        {
+          kind: 'daemon_open',
+          t: 2,
+          daemon: 'osd.0',
+          hostname: 'h',
+          metadata: {},
+          perf_schema: {
+            toString: { description: 'x', type: 2, priority: 5, units: 0 },
+          },
+        },
+        { kind: 'daemon_report', t: 3, daemon: 'osd.0', counters: { 'osd.op_w': 1 } },
+      );
+      const health = JSON.parse(h.module.get('health')!.json) as Record<string, unknown>;
+      assert.deepEqual(health.constructor, { a: 1 });
+      assert.deepEqual(h.module.get_counter('osd', '0', 'constructor'), { constructor: [] });
+      assert.deepEqual(h.module.get_latest_counter('osd', '0', 'toString'), { toString: [] });
+      assert.deepEqual(h.module.get_all_perf_counters(0), { 'osd.0': {} });
+      assert.deepEqual(prototypeSnapshot(), before);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a patch path through an inherited name is a missing key, not an internal error', () => {
+    const base = { kind: 'health', t: 1, map: { status: 'HEALTH_OK', checks: {}, mutes: [] } } as ClusterEvent;
+    const patch = {
+      kind: 'health',
+      t: 2,
+      patch: [{ op: 'add', path: '/toString', value: 1 }],
+    } as ClusterEvent;
+    const folded = foldBatch(createEmptyState(), [
+      { event: base, ref: 0 },
+      { event: patch, ref: 1 },
+    ]);
+    assert.deepEqual(folded.rejected, []);
+    assert.equal((folded.state.maps.health!.map as unknown as Record<string, unknown>).toString, 1);
   });
 });
