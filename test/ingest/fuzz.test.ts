@@ -169,11 +169,11 @@ const HUGE = [1e308, -1e308, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, -0
 const HUGE_TEXT = ['1e400', '-1e400', '123456789012345678901234567890', '1E+999', '0.0000000000000000000001e-400'];
 
 /** Nesting past what JSON.stringify itself can recurse into is spliced in as text, where this marker stands. */
-const DEEP_MARK = /"\u0001deep:(\d+):([ao])\u0001"/g;
+const DEEP_MARK = /"@@deep:(\d+):([ao])@@"/g;
 
 function nestedValue(rng: Rng, depth: number): Json {
   const asObject = rng.next() < 0.5;
-  if (depth > 500) return `\u0001deep:${depth}:${asObject ? 'o' : 'a'}\u0001`;
+  if (depth > 500) return `@@deep:${depth}:${asObject ? 'o' : 'a'}@@`;
   let v: Json = rng.pick([1, 'x', null, [], {}]);
   for (let i = 0; i < depth; i++) v = asObject ? { a: v } : [v];
   return v;
