@@ -10,6 +10,7 @@ import {
   PgStatSchema,
   PoolStatfsSchema,
 } from './daemon/index.ts';
+import { DataKeySchema, dataRecord, FORBIDDEN_KEY_PARAMS, forbiddenKeyMessage, isForbiddenKey } from './data-key.ts';
 import {
   CrushMapSchema,
   FsMapSchema,
@@ -110,7 +111,23 @@ export const PgStatsEventSchema = z.looseObject({
 });
 
 /** A daemon name, `<type>.<id>`, where the id may itself contain dots (`rgw.zone.a`). */
-export const DaemonNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*\.[^\s]+$/, 'a daemon is "<type>.<id>"');
+export const DaemonNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*\.[^\s]+$/, 'a daemon is "<type>.<id>"')
+  .check((ctx) => {
+    // The type and the id each become keys (`get_metadata(type, id)`, the views by type).
+    const dot = ctx.value.indexOf('.');
+    for (const part of dot < 0 ? [] : [ctx.value.slice(0, dot), ctx.value.slice(dot + 1)]) {
+      if (isForbiddenKey(part)) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: forbiddenKeyMessage(part),
+          params: FORBIDDEN_KEY_PARAMS,
+        });
+      }
+    }
+  });
 
 /** A daemon opened its session to the manager: its host, metadata and perf counter schema. */
 export const DaemonOpenEventSchema = z.looseObject({
@@ -126,7 +143,7 @@ export const DaemonReportEventSchema = z.looseObject({
   ...envelope,
   kind: z.literal('daemon_report'),
   daemon: DaemonNameSchema,
-  counters: z.record(z.string(), CounterValueSchema),
+  counters: dataRecord(CounterValueSchema),
   status: DaemonStatusSchema.optional(),
   health_metrics: z.array(DaemonHealthMetricSchema).optional(),
 });
@@ -140,8 +157,8 @@ export const DaemonCloseEventSchema = z.looseObject({
 export const ClogEventSchema = z.looseObject({ ...envelope, kind: z.literal('clog'), entry: ClogEntrySchema });
 /** One change to the cluster's central config; `value: null` removes the setting. */
 export const ConfigChangeSchema = z.looseObject({
-  who: z.string().min(1),
-  name: z.string().min(1),
+  who: DataKeySchema.min(1),
+  name: DataKeySchema.min(1),
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
 });
 export type ConfigChange = z.infer<typeof ConfigChangeSchema>;

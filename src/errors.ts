@@ -81,6 +81,9 @@ export const ERRORS = {
   MGR_ERR_STORE_APPEND: { errno: errno.EEXIST, message: 'the journal already holds that sequence number' },
   MGR_ERR_STORE_NO_SPACE: { errno: errno.ENOSPC, message: 'no space left to write the store' },
   MGR_ERR_STORE_WRITE: { errno: errno.EIO, message: 'the store could not be written' },
+  MGR_ERR_TRACE_TOO_DEEP: { errno: errno.E2BIG, message: 'JSON nested deeper than the limit' },
+  MGR_ERR_TRACE_FORBIDDEN_KEY: { errno: errno.EPERM, message: "a key that reaches an object's prototype" },
+  MGR_ERR_FOLD_FORBIDDEN_KEY: { errno: errno.EPERM, message: "a key that reaches an object's prototype" },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -54,7 +54,7 @@ export type ObjectStatSum = z.infer<typeof ObjectStatSumSchema>;
 /** One element of `ceph pg dump -f json`'s `pg_stats` (also what an OSD reports in a `pg_stats` event). */
 export const PgStatSchema = z.looseObject({
   /** `<pool>.<hex seed>`, e.g. `"3.1f"`. */
-  pgid: z.string(),
+  pgid: z.string().regex(/^\d+\.[0-9a-f]+$/, 'a pgid is "<pool>.<hex seed>"'),
   /** `"<epoch>'<version>"`, e.g. `"46'1315"`. */
   version: z.string(),
   reported_seq: IntOrDecimalString,

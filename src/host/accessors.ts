@@ -4,6 +4,7 @@ import { mergeHealth } from '../health/merged-health.ts';
 import { typedCephValue } from '../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../options/ceph-options.ts';
 import type { ClusterState, CounterSample, DaemonState } from '../state/cluster-state.ts';
+import { own } from '../state/data-key.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
@@ -136,12 +137,14 @@ export class Accessors {
 
   /** The recent samples of one counter: `{path: [[t, v], ...]}`, or `[[t, sum, count], ...]` for averages. */
   get_counter(svcType: string, svcId: string, path: string): Record<string, readonly CounterSample[]> {
-    return { [path]: this.current().daemons[`${svcType}.${svcId}`]?.counters[path] ?? [] };
+    const d = this.current().daemons[`${svcType}.${svcId}`];
+    return { [path]: (d === undefined ? undefined : own(d.counters, path)) ?? [] };
   }
 
   /** The newest sample of one counter: `{path: [t, v]}` (or `[t, sum, count]`), or `{path: []}`. */
   get_latest_counter(svcType: string, svcId: string, path: string): Record<string, CounterSample | readonly []> {
-    const samples = this.current().daemons[`${svcType}.${svcId}`]?.counters[path];
+    const d = this.current().daemons[`${svcType}.${svcId}`];
+    const samples = d === undefined ? undefined : own(d.counters, path);
     return { [path]: samples?.[samples.length - 1] ?? [] };
   }
 
@@ -221,7 +224,7 @@ function daemonCounters(d: DaemonState, prioLimit: number): CounterTable {
     const counters: Record<string, Readonly<Record<string, unknown>>> = {};
     for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
       if ((schema.priority ?? 0) < prioLimit) continue;
-      const last = d.counters[path]?.at(-1);
+      const last = own(d.counters, path)?.at(-1);
       if (last === undefined) continue;
       counters[path] = Object.freeze(
         last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },

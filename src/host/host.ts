@@ -25,6 +25,7 @@ import { Option } from '../options/option.ts';
 import { validateOptionValue } from '../options/option-value.ts';
 import { RadosService } from '../rados/rados-service.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
+import { own } from '../state/data-key.ts';
 import { foldBatch } from '../state/fold.ts';
 import { once } from '../state/views/memo.ts';
 import { ConfigStore } from '../store/config-store.ts';
@@ -577,7 +578,11 @@ export class MgrHost {
    */
   configValue(key: string): string | undefined {
     const c = this.current.config;
-    return this.config.get(key) ?? c[`mgr.${this.mgrId}`]?.[key] ?? c.mgr?.[key] ?? c.global?.[key];
+    const at = (who: string) => {
+      const section = own(c, who);
+      return section === undefined ? undefined : own(section, key);
+    };
+    return this.config.get(key) ?? at(`mgr.${this.mgrId}`) ?? at('mgr') ?? at('global');
   }
 
   private services(
@@ -626,7 +631,7 @@ export class MgrHost {
         const services = (this.visibleState().maps.mgr_map?.map as MgrMap | undefined)?.services as
           | Record<string, string>
           | undefined;
-        return services?.[name] ?? null;
+        return (services === undefined ? undefined : own(services, name)) ?? null;
       },
     };
   }

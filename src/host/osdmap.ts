@@ -1,5 +1,6 @@
 import type { CrushBucket, CrushMap as CrushDump, CrushRule, OsdMap } from '../../schemas/maps/index.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
+import { own } from '../state/data-key.ts';
 import { takeWeightOsdMap } from '../state/views/crush-weights.ts';
 import { poolRawUsedRate } from '../state/views/df.ts';
 import { pgStatsView } from '../state/views/pg-views.ts';
@@ -99,7 +100,8 @@ export class OSDMap {
 
   /** An erasure-code profile by name, or null. */
   get_ec_profile(name: string): Readonly<Record<string, string>> | null {
-    return this.#map.erasure_code_profiles?.[name] ?? null;
+    const profiles = this.#map.erasure_code_profiles;
+    return (profiles === undefined ? undefined : own(profiles, name)) ?? null;
   }
 
   get_require_osd_release(): string {
@@ -188,8 +190,9 @@ export class CRUSHMap {
 
   /** How many devices each device class has. */
   device_class_counts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const d of this.#crush.devices) if (d.class !== undefined) out[d.class] = (out[d.class] ?? 0) + 1;
-    return out;
+    // Counted by class name as data: a class called `constructor` or `__proto__` is one more key.
+    const counts = new Map<string, number>();
+    for (const d of this.#crush.devices) if (d.class !== undefined) counts.set(d.class, (counts.get(d.class) ?? 0) + 1);
+    return Object.fromEntries(counts);
   }
 }

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { FORBIDDEN_KEY_PARAMS } from '../../schemas/data-key.ts';
 import { type ClusterEvent, ClusterEventSchema, EVENT_KINDS } from '../../schemas/event.ts';
+import { checkInputShape } from './input-shape.ts';
 import type { Rejection } from './rejection.ts';
 
 /** The outcome of one trace line: an event, a rejection, or nothing (blank lines and `#` comments). */
@@ -21,6 +23,16 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'invalid_type' && !present(raw, issue.path))
     return `missing required field (expected ${issue.expected})`;
   return issue.message;
+}
+
+/** A value quoted in a message, cut short: a line may carry megabytes where one word was expected. */
+function shown(v: unknown): string {
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function isForbiddenKeyIssue(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && issue.params?.forbiddenKey === FORBIDDEN_KEY_PARAMS.forbiddenKey;
 }
 
 /** The issue a reader should see first: the deepest one, since unions report their outer failure too. */
@@ -45,7 +57,14 @@ export function parseTraceLine(text: string, file: string, line: number): Parsed
       rejection: { file, line, code: 'MGR_ERR_TRACE_NOT_JSON', path: [], reason: `not JSON: ${(e as Error).message}` },
     };
   }
-  return validateEvent(value, file, line);
+  try {
+    return validateEvent(value, file, line);
+  } catch (e) {
+    // A line the checks above let through but cannot word a verdict on is still one rejected line, at its place:
+    // an exception here would end the source part-way, with the lines after it never read.
+    const reason = `cannot be checked: ${(e as Error).message}`;
+    return { rejection: { file, line, code: 'MGR_ERR_TRACE_SCHEMA', path: [], reason } };
+  }
 }
 
 /**
@@ -61,11 +80,15 @@ export function validateEvent(
     return { rejection: { file, line, code: 'MGR_ERR_TRACE_SCHEMA', path: [], reason: 'an event is a JSON object' } };
   }
   const kind = (value as { kind?: unknown }).kind;
+  // Before anything walks the value recursively: the schema, the messages below, freezing, the digest, the store.
+  const shape = checkInputShape(value);
+  if (shape !== null) {
+    const where = typeof kind === 'string' && KINDS.has(kind) && shape.path[0] !== 'kind' ? [kind] : [];
+    return { rejection: { file, line, code: shape.code, path: [...where, ...shape.path], reason: shape.reason } };
+  }
   if (typeof kind !== 'string' || !KINDS.has(kind)) {
     const reason =
-      kind === undefined
-        ? 'missing "kind"'
-        : `unknown event kind ${JSON.stringify(kind)} (one of ${EVENT_KINDS.join(', ')})`;
+      kind === undefined ? 'missing "kind"' : `unknown event kind ${shown(kind)} (one of ${EVENT_KINDS.join(', ')})`;
     return { rejection: { file, line, code: 'MGR_ERR_TRACE_SCHEMA', path: ['kind'], reason } };
   }
   const checked = ClusterEventSchema.safeParse(value);
@@ -75,7 +98,7 @@ export function validateEvent(
       rejection: {
         file,
         line,
-        code: 'MGR_ERR_TRACE_SCHEMA',
+        code: isForbiddenKeyIssue(issue) ? 'MGR_ERR_TRACE_FORBIDDEN_KEY' : 'MGR_ERR_TRACE_SCHEMA',
         path: [kind, ...(issue.path as (string | number)[])],
         reason: describeIssue(issue, value),
       },

@@ -3,7 +3,7 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import type { ClusterCommander } from '../host/cluster-commander.ts';
 import { type SimOptionsInput, SimOptionsSchema } from './simulator/sim-options.ts';
-import { SimulatedCluster } from './simulator/simulated-cluster.ts';
+import { SimulatedCluster, TICK_MS } from './simulator/simulated-cluster.ts';
 import type { SourceItem } from './trace-source.ts';
 
 /** How often a live simulated cluster is advanced to the wall clock. */
@@ -56,11 +56,18 @@ export interface LiveSim {
  * Runs a simulated cluster in real time (or `speed` times it), starting now: every {@link PUMP_MS} the cluster is
  * advanced to the clock and what it produced is emitted. A command is applied at once and its events emitted right
  * away, so the OSD map it made follows its answer closely.
+ *
+ * At full speed (`Infinity`, `--speed max`) there is no wall clock to follow: the cluster is advanced one monitor
+ * tick at a time, the next tick only once the last one's events have passed the consumer's gate, so it runs as
+ * fast as the fold takes its events and never further ahead than the consumer's queue.
  */
 export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number = Date.now): LiveSim {
+  if (!(speed > 0)) throw new MgrError('MGR_ERR_USAGE', `a speed is a positive number or Infinity, not ${speed}`);
+  const fullSpeed = speed === Number.POSITIVE_INFINITY;
   const wallStart = nowMs();
   const cluster = new SimulatedCluster({ ...options, start: options.start ?? wallStart });
-  const streamNow = () => cluster.startMs + (nowMs() - wallStart) * speed;
+  // (A wall clock times Infinity is Infinity, or NaN at the first instant: at full speed the ticks set the pace.)
+  const streamNow = () => (fullSpeed ? cluster.now + TICK_MS : cluster.startMs + (nowMs() - wallStart) * speed);
   let line = 0;
   let pump: (() => void) | null = null;
   let end: (() => void) | null = null;
@@ -90,6 +97,7 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
         }
       };
       const pending: ClusterEvent[][] = [];
+      let next: ReturnType<typeof setImmediate> | undefined;
       const drain = async () => {
         if (busy) return;
         busy = true;
@@ -100,24 +108,31 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
         } finally {
           busy = false;
         }
+        // The next tick waits for a turn of the event loop, so the fold, commands and timers go on between ticks.
+        if (fullSpeed && !stopped && next === undefined) {
+          next = setImmediate(() => {
+            next = undefined;
+            pump?.();
+          });
+        }
       };
       pump = () => {
         pending.push(cluster.advanceTo(Math.max(cluster.now, streamNow())));
         void drain();
       };
       pump();
-      const timer = setInterval(() => pump?.(), PUMP_MS);
-      end = () => {
+      const timer = fullSpeed ? undefined : setInterval(() => pump?.(), PUMP_MS);
+      const halt = () => {
         stopped = true;
         pump = null;
         clearInterval(timer);
+        if (next !== undefined) clearImmediate(next);
+      };
+      end = () => {
+        halt();
         subscriber.complete();
       };
-      return () => {
-        stopped = true;
-        pump = null;
-        clearInterval(timer);
-      };
+      return halt;
     });
   return { cluster, commander, source, stop: () => end?.() };
 }

@@ -51,12 +51,12 @@ export function foldBatch<R>(
   const next = produce(state, (draft: Draft<ClusterState>) => {
     for (let i = 0; i < inputs.length; i++) {
       const { event, ref } = inputs[i]!;
-      // Frozen before it enters the draft, an event's payload is not walked again when the snapshot is finalised.
-      deepFreeze(event);
       const seq = draft.seq + 1;
       const t = Math.max(event.t, draft.stamp);
       const sequenced = { ...event, seq, t } as JournaledEvent;
       try {
+        // Frozen before it enters the draft, an event's payload is not walked again when the snapshot is finalised.
+        deepFreeze(event);
         (REDUCERS[event.kind] as Reducer<EventKind>)(draft, sequenced as never);
       } catch (e) {
         rejected.push({ error: asMgrError(e), ref });

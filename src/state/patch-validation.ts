@@ -35,7 +35,8 @@ function schemaAt(root: z.ZodType, segs: readonly string[]): z.ZodType | null {
   for (const seg of segs) {
     const d = defOf(unwrap(s));
     if (d.type === 'object') {
-      const next = d.shape?.[seg] ?? d.catchall;
+      // `seg` comes from the patch: only the shape's own fields are schemas (`toString` is not).
+      const next = (d.shape !== undefined && Object.hasOwn(d.shape, seg) ? d.shape[seg] : undefined) ?? d.catchall;
       if (next === undefined) return null;
       s = next;
     } else if (d.type === 'array' && d.element) s = d.element;
@@ -77,7 +78,7 @@ export function checkPatched(schema: z.ZodType, next: unknown, ops: JsonPatch): 
       if (parent === null) return whole(schema, next);
       const d = defOf(unwrap(parent));
       const key = segs[segs.length - 1]!;
-      if (d.type === 'object' && d.shape?.[key] !== undefined) {
+      if (d.type === 'object' && d.shape !== undefined && Object.hasOwn(d.shape, key)) {
         const optional = defOf(d.shape[key]!).type === 'optional' || defOf(d.shape[key]!).type === 'default';
         if (!optional) return { path: segs, message: `"${key}" is required and cannot be removed` };
       }

@@ -6,6 +6,7 @@ import { MgrHost } from '../../src/host/host.ts';
 import { runLiveSim } from '../../src/host/live-sim.ts';
 import { describeModule } from '../../src/host/loader.ts';
 import { MgrModule } from '../../src/host/mgr-module.ts';
+import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { liveSim, parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
@@ -77,6 +78,55 @@ describe('a live simulated cluster', () => {
       assert.equal(store.lastSeq(), report.lastSeq, 'what was emitted is in the journal');
       await host.stop();
       await store.close();
+    }
+  });
+
+  it('at --speed max, runs as fast as the fold takes its events and still answers commands', async (t) => {
+    const store = Store.open(tempDir(t));
+    // A wall clock that stands still: only the simulated cluster's own ticks can move stream time.
+    const sim = liveSim({ osds: 30, seed: 3 }, Number.POSITIVE_INFINITY, () => 1_700_000_000_000);
+    const host = await MgrHost.create({
+      preloaded: [describeModule('operator', '<test>', Operator, null)],
+      builtinModules: false,
+      logger: createRootLogger({ file: '/dev/null' }),
+      commander: sim.commander,
+      clock: new StreamClock(Number.POSITIVE_INFINITY),
+      store,
+    });
+    host.useModules(['operator']);
+    host.start();
+    const run = runLiveSim({ sim, spec: 'sim:osds=30', store, host });
+    try {
+      await until('two minutes of stream time', () => host.state.stamp >= sim.cluster.startMs + 120_000, 60_000);
+      assert.ok(Number.isFinite(sim.cluster.now));
+      const op = host.instance<Operator>('operator')!;
+      const [r, , outs] = await op.mon_command({ prefix: 'osd out', ids: ['3'] });
+      assert.equal(r, 0, outs);
+      assert.equal(op.get('osd_map')!.osds.find((o) => o.osd === 3)!.in, 0);
+    } finally {
+      sim.stop();
+      const report = await run.done;
+      assert.ok(report.accepted > 0);
+      assert.equal(store.lastSeq(), report.lastSeq, 'what was emitted is in the journal');
+      await host.stop();
+      await store.close();
+    }
+  });
+
+  it('at --speed max, makes no tick while the consumer holds its gate (memory stays bounded)', async () => {
+    const sim = liveSim({ osds: 30, seed: 1 }, Number.POSITIVE_INFINITY, () => 0);
+    let asked = 0;
+    const held = new Promise<void>(() => {});
+    const sub = sim.source(() => (++asked > 500 ? held : undefined)).subscribe(() => {});
+    try {
+      await until('the gate to hold the source', () => asked > 500, 30_000);
+      const at = sim.cluster.now;
+      for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(sim.cluster.now, at, 'the cluster waits for the consumer');
+      assert.ok(at - sim.cluster.startMs < 600_000, 'and ran no further ahead than the queue it filled');
+    } finally {
+      sub.unsubscribe();
+      sim.stop();
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { Draft } from 'immer';
 import type { CounterValue } from '../../../schemas/daemon/index.ts';
 import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
+import { dataKey, own } from '../data-key.ts';
 import type { Reducer } from './reducer.ts';
 import { replacedValue } from './replaced-value.ts';
 
@@ -11,9 +12,11 @@ export function splitDaemonName(name: string): [type: string, id: string] {
 }
 
 function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonState> {
-  const existing = draft.daemons[name];
+  const existing = own(draft.daemons, name);
   if (existing !== undefined) return existing;
   const [type, id] = splitDaemonName(name);
+  dataKey(type, ['daemon']);
+  dataKey(id, ['daemon']);
   const fresh: DaemonState = {
     type,
     id,
@@ -26,7 +29,7 @@ function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonStat
     lastReport: null,
   };
   draft.daemons[name] = fresh as Draft<DaemonState>;
-  return draft.daemons[name]!;
+  return own(draft.daemons, name)!;
 }
 
 /** A sample as `get_counter` returns it: seconds, then the value, or sum and count for an average. */
@@ -48,6 +51,7 @@ export const reduceDaemonOpen: Reducer<'daemon_open'> = (draft, event) => {
  * daemon with no open session still counts (a recording may start mid-session).
  */
 export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
+  for (const path of Object.keys(event.counters)) dataKey(path, ['counters', path]);
   const d = daemonEntry(draft, event.daemon);
   const t = event.t / 1000;
   const counters = d.counters as Record<string, readonly CounterSample[]>;
@@ -66,6 +70,6 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
 
 /** A daemon closed its session; what it told the manager stays readable, as in Ceph. */
 export const reduceDaemonClose: Reducer<'daemon_close'> = (draft, event) => {
-  const d = draft.daemons[event.daemon];
+  const d = own(draft.daemons, event.daemon);
   if (d !== undefined) d.open = false;
 };

@@ -1,6 +1,7 @@
 import type { Draft } from 'immer';
 import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { dataKey, own } from '../data-key.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { BUCKET_SIZE, bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } from '../pg-table.ts';
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
@@ -28,10 +29,10 @@ function plus(a: readonly number[], b: readonly number[], sign: number): number[
 
 /** Adds a per-pool change to the running sums. */
 export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly number[], sign = 1): void {
-  let pd = deltas.pools[pool];
+  let pd = own(deltas.pools, pool);
   if (pd === undefined) {
     deltas.pools[pool] = emptyPoolDeltas() as Draft<PgDeltas['pools'][string]>;
-    pd = deltas.pools[pool]!;
+    pd = own(deltas.pools, pool)!;
   }
   pd.sum = plus(replacedValue<number[]>(pd, 'sum')!, v, sign);
   deltas.sum = plus(replacedValue<number[]>(deltas, 'sum')!, v, sign);
@@ -44,6 +45,7 @@ export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly num
  * only the pools it touches, and the running sums move by what changed.
  */
 export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
+  for (let i = 0; i < event.pg_stats.length; i++) dataKey(poolOfPgid(event.pg_stats[i]!.pgid), ['pg_stats', i, 'pgid']);
   const stats = draft.pgStats;
   applyTicks(stats.deltas, event.t);
   const osdMap = draft.maps.osd_map?.map;
@@ -61,7 +63,7 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     const b = bucketOf(seed);
     const slot = slotOf(seed);
     // The stats held are never changed in place: read without drafting them.
-    const inBucket = pools[pool]?.[b];
+    const inBucket = own(pools, pool)?.[b];
     const prev =
       inBucket === null || inBucket === undefined
         ? undefined
@@ -74,10 +76,10 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     }
     addVector(change, pgStatVector(stat));
     if (prev !== undefined) addVector(change, pgStatVector(prev), -1);
-    let inPool = pools[pool];
+    let inPool = own(pools, pool);
     if (inPool === undefined) {
       pools[pool] = [];
-      inPool = pools[pool]!;
+      inPool = own(pools, pool)!;
     }
     while (inPool.length <= b) inPool.push(null);
     let bucket = inPool[b];
@@ -93,7 +95,7 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     epoch: event.epoch,
     stamp: event.t,
     pgids,
-    osdStat: event.osd_stat ?? stats.reporters[event.reporter]?.osdStat ?? null,
+    osdStat: event.osd_stat ?? own(stats.reporters, event.reporter)?.osdStat ?? null,
     poolStatfs: event.pool_statfs ?? null,
   };
 };

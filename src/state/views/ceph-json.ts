@@ -1,3 +1,5 @@
+import { own } from '../data-key.ts';
+
 /**
  * How Ceph's own JSON formatter orders the keys of a structure: a list of keys that come first (others follow
  * in their given order), and the same for nested fields. Maps in a trace may have their keys sorted; the text
@@ -18,7 +20,8 @@ function reorder(value: unknown, order: KeyOrder | undefined): unknown {
   const src = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const put = (k: string): void => {
-    out[k] = reorder(src[k], order.fields?.[k] ?? order.each);
+    // `k` comes from the map: `fields.constructor` would be every object's constructor, not an order.
+    out[k] = reorder(src[k], (order.fields === undefined ? undefined : own(order.fields, k)) ?? order.each);
   };
   for (const k of order.first) if (Object.hasOwn(src, k)) put(k);
   for (const k of Object.keys(src)) if (!Object.hasOwn(out, k)) put(k);

@@ -2,6 +2,7 @@ import { type CephEntity, expandCephMeta } from '../../options/ceph-meta.ts';
 import { printCephValue } from '../../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../../options/ceph-options.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { own } from '../data-key.ts';
 import { once } from './memo.ts';
 
 /** The id the manager's config is made for when the snapshot has no manager map: the host's default id. */
@@ -23,7 +24,7 @@ function build(s: ClusterState, entity: CephEntity, fsid: string | undefined): C
   // MonClient sets fsid from the monitors' map when it fetches the monmap; the central config cannot.
   if (fsid !== undefined) values.set('fsid', fsid);
   for (const who of ['global', entity.type, `${entity.type}.${entity.id}`]) {
-    for (const [name, raw] of Object.entries(s.config[who] ?? {})) {
+    for (const [name, raw] of Object.entries(own(s.config, who) ?? {})) {
       const o = CEPH_OPTIONS.get(name);
       if (o === undefined || o.noMonUpdate) continue;
       const v = printCephValue(o.type, raw);

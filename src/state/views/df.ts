@@ -1,6 +1,7 @@
 import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { own } from '../data-key.ts';
 import { ruleWeightOsdMap } from './crush-weights.ts';
 import { once } from './memo.ts';
 import { osdStatsSum, sumOsdStats } from './osd-sum.ts';
@@ -97,7 +98,8 @@ function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: ReadonlyMap<numbe
 /** `OSDMap::pool_raw_used_rate`: the size of a replicated pool, `(k+m)/k` of an erasure-coded one (float). */
 export function poolRawUsedRate(map: OsdMap, pool: OsdMap['pools'][number]): number {
   if (pool.type === 3) {
-    const ecp = map.erasure_code_profiles?.[pool.erasure_code_profile ?? ''] ?? {};
+    const profiles = map.erasure_code_profiles;
+    const ecp = (profiles === undefined ? undefined : own(profiles, pool.erasure_code_profile ?? '')) ?? {};
     if (ecp.k === undefined || ecp.m === undefined) return 0;
     const k = Number.parseInt(ecp.k, 10) || 0;
     const m = Number.parseInt(ecp.m, 10) || 0;
