@@ -77,6 +77,10 @@ export const ERRORS = {
   },
   MGR_ERR_ORCH_NOT_IMPLEMENTED: { errno: errno.ENOENT, message: 'not implemented by this orchestrator' },
   MGR_ERR_ORCH_SPEC_INVALID: { errno: errno.EINVAL, message: 'invalid service specification' },
+  MGR_ERR_STORE_OPEN: { errno: errno.EIO, message: 'cannot open the store' },
+  MGR_ERR_TRACE_READ: { errno: errno.EIO, message: 'the trace cannot be read to its end' },
+  MGR_ERR_OUTPUT_FILE: { errno: errno.ENOENT, message: 'cannot write the output file' },
+  MGR_ERR_INTERNAL: { errno: errno.EFAULT, message: 'internal error' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */
