@@ -80,7 +80,6 @@ export const ERRORS = {
   MGR_ERR_STORE_OPEN: { errno: errno.EIO, message: 'cannot open the store' },
   MGR_ERR_TRACE_READ: { errno: errno.EIO, message: 'the trace cannot be read to its end' },
   MGR_ERR_OUTPUT_FILE: { errno: errno.ENOENT, message: 'cannot write the output file' },
-  MGR_ERR_INTERNAL: { errno: errno.EFAULT, message: 'internal error' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */
