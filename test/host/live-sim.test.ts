@@ -9,18 +9,10 @@ import { MgrModule } from '../../src/host/mgr-module.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { liveSim, parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, waitFor } from '../helpers.ts';
 
 class Operator extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = ['osd_map', 'command'];
-}
-
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('a live simulated cluster', () => {
@@ -50,7 +42,7 @@ describe('a live simulated cluster', () => {
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
     try {
-      await until('the first OSD map', () => host.state.maps.osd_map !== undefined);
+      await waitFor('the first OSD map', () => host.state.maps.osd_map !== undefined);
       const op = host.instance<Operator>('operator')!;
       const before = op.get('osd_map')!.epoch;
       const result = new CommandResult('out-3');
