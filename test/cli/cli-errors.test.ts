@@ -4,7 +4,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { describeFailure, EXIT } from '../../src/cli/cli-error.ts';
-import { BIN, type CliResult, ROOT, runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
+import { BIN, type CliResult, ROOT, runCli, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 /** The failure is said in one line that names `what`, with no stack. */
 function assertOneLine(r: CliResult, what: string): void {
@@ -37,15 +37,6 @@ async function filledStore(dir: string): Promise<string> {
   const r = await runCli(['replay', WHOLE_TRACE, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   return db;
-}
-
-/** Waits for a condition with a deadline generous enough for a loaded machine. */
-async function until(what: string, check: () => boolean, deadlineMs = 60_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('CLI errors are one line naming the place, with a documented exit status', () => {
@@ -155,7 +146,7 @@ describe('CLI errors are one line naming the place, with a documented exit statu
       daemon.kill('SIGTERM');
       await exited;
     });
-    await until('the admin socket', () => existsSync(socket));
+    await waitFor('the admin socket', () => existsSync(socket));
     const missing = join(dir, 'missing-input');
     const r = await runCli(['cmd', '--socket', socket, '-i', missing, 'config-key', 'set', 'k']);
     assert.equal(r.code, 2); // ENOENT, as `cmd` exits with the errno
