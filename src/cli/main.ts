@@ -520,12 +520,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** For the process as a whole: an error that escaped every handler is still one line, not a stack. */
+/**
+ * For the process as a whole: an error that escaped every handler is still one line, not a stack. A rejection no
+ * one handled comes here too (Node raises it as an uncaught exception), after any `unhandledRejection` listener had
+ * its say: the module evaluator's keeps one that evaluated code left behind from ending the host.
+ */
 export function reportEscapedErrors(): void {
-  const last = (e: unknown) => {
+  process.on('uncaughtException', (e) => {
     process.exitCode = reportFailure(e);
     process.exit();
-  };
-  process.on('uncaughtException', last);
-  process.on('unhandledRejection', last);
+  });
 }

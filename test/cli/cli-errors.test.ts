@@ -155,6 +155,18 @@ describe('CLI errors are one line naming the place, with a documented exit statu
     assert.deepEqual({ code: head.code, stderr: head.stderr }, { code: 0, stderr: '' });
   });
 
+  it('an error that escapes every handler, a rejection no one handled included, is one line, exit 70', async (t) => {
+    const script = join(tempDir(t), 'escape.mts');
+    const main = join(ROOT, 'src', 'cli', 'main.ts');
+    writeFileSync(
+      script,
+      `const { reportEscapedErrors } = await import(${JSON.stringify(main)});\nreportEscapedErrors();\nPromise.reject(new TypeError('lost'));\n`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, EXIT.internal);
+    assert.equal(r.stderr, 'mgrkit: internal error: lost; run with MGRKIT_DEBUG=1 for the stack\n');
+  });
+
   it('an unexpected error is one line pointing at MGRKIT_DEBUG, exit 70', () => {
     const f = describeFailure(new TypeError("Cannot read properties of undefined (reading 'x')\n    at f (a.ts:1)"));
     assert.equal(f.exit, EXIT.internal);
