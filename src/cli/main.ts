@@ -31,8 +31,6 @@ import { registerSimulateCommand } from './simulate-command.ts';
 import { statusLines } from './status.ts';
 import { watchStdout } from './stdout-pipe.ts';
 
-const EXIT_BAD_INPUT = EXIT.badInput;
-
 const DEFAULT_DB = './.mgrkit';
 
 function parseSeq(value: string): number {
@@ -236,11 +234,15 @@ function buildProgram(setExit: (code: number) => void): Command {
         progress.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else printSummary(summary, statusLines(state, new Accessors(() => state).have_mon_connection()));
-        if (summary.stoppedAt) setExit(EXIT_BAD_INPUT);
+        if (summary.stoppedAt) setExit(EXIT.badInput);
         if (summary.readError) {
           const n = summary.events.accepted;
           const kept =
-            n === 0 ? 'no event came before it' : `the ${n} event${n === 1 ? '' : 's'} before it are committed`;
+            n === 0
+              ? 'no event came before it'
+              : n === 1
+                ? 'the event before it is committed'
+                : `the ${n} events before it are committed`;
           throw new MgrError('MGR_ERR_TRACE_READ', `${summary.readError}; ${kept}`);
         }
       } finally {
