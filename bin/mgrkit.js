@@ -5,5 +5,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 registerCommonJs();
-const { main } = await import('../src/cli/main.ts');
+const { main, reportEscapedErrors } = await import('../src/cli/main.ts');
+reportEscapedErrors();
 process.exitCode = await main(process.argv);

@@ -84,6 +84,9 @@ export const ERRORS = {
   MGR_ERR_TRACE_TOO_DEEP: { errno: errno.E2BIG, message: 'JSON nested deeper than the limit' },
   MGR_ERR_TRACE_FORBIDDEN_KEY: { errno: errno.EPERM, message: "a key that reaches an object's prototype" },
   MGR_ERR_FOLD_FORBIDDEN_KEY: { errno: errno.EPERM, message: "a key that reaches an object's prototype" },
+  MGR_ERR_STORE_OPEN: { errno: errno.EIO, message: 'cannot open the store' },
+  MGR_ERR_TRACE_READ: { errno: errno.EIO, message: 'the trace cannot be read to its end' },
+  MGR_ERR_OUTPUT_FILE: { errno: errno.ENOENT, message: 'cannot write the output file' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -98,3 +98,29 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Waits until `check` gives a truthy value (it may be async, and may throw while not ready yet), and returns it.
+ * Tests wait for the condition this way instead of sleeping a fixed time; the deadline is only there so that a
+ * broken test fails, and is generous enough for a loaded machine.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  deadlineMs = 60_000,
+): Promise<NonNullable<T>> {
+  const end = Date.now() + deadlineMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`, { cause: lastError });
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

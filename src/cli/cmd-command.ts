@@ -6,6 +6,7 @@ import { type CommandSignature, parseDescriptor, usage } from '../commands/descr
 import { validateCommand } from '../commands/validate.ts';
 import { AdminClient } from '../server/admin-client.ts';
 import { helpEntry } from './help-format.ts';
+import { stdoutClosed } from './stdout-pipe.ts';
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
@@ -53,6 +54,25 @@ export function parseCmdArgs(argv: readonly string[]): CmdFlags {
 /** `EINVAL` for 22, as the `ceph` CLI names an errno. */
 export function errorName(errno: number): string {
   return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+}
+
+/** The `-i` file's text (`-` for stdin), or the errno to exit with once a one-line error naming it is printed. */
+function readInFile(file: string): string | number {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT'
+        ? 'no such file'
+        : err.code === 'EISDIR'
+          ? 'is a directory'
+          : err.code === 'EACCES'
+            ? 'permission denied'
+            : (err.code ?? err.message);
+    process.stderr.write(`mgrkit cmd: cannot read -i ${file}: ${why}: give a file to send as the command's input\n`);
+    return Math.min(255, constants.errno[err.code as keyof typeof constants.errno] ?? constants.errno.EIO);
+  }
 }
 
 interface Described {
@@ -123,7 +143,8 @@ export async function runCmd(argv: readonly string[]): Promise<number> {
     }
     const cmd: Record<string, unknown> = { ...result.cmd };
     if (flags.format !== undefined) cmd.format = flags.format;
-    const inbuf = flags.inFile === undefined ? '' : readFileSync(flags.inFile === '-' ? 0 : flags.inFile, 'utf8');
+    const inbuf = flags.inFile === undefined ? '' : readInFile(flags.inFile);
+    if (typeof inbuf === 'number') return inbuf;
     const poll = described.find((x) => x.sig === result.signature)?.d.poll ?? false;
     for (;;) {
       const reply = await client.send(cmd, { inbuf, entity: flags.entity });
@@ -135,7 +156,7 @@ export async function runCmd(argv: readonly string[]): Promise<number> {
         return Math.min(255, -reply.retval);
       }
       if (reply.stderr !== '') process.stderr.write(reply.stderr.endsWith('\n') ? reply.stderr : `${reply.stderr}\n`);
-      if (!poll || flags.period === undefined || !(flags.period > 0)) return 0;
+      if (!poll || flags.period === undefined || !(flags.period > 0) || stdoutClosed()) return 0;
       await new Promise((r) => setTimeout(r, flags.period! * 1000));
     }
   } finally {

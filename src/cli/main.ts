@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -13,13 +13,15 @@ import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
 import { type AdminRequest, AdminSocket } from '../server/admin-socket.ts';
 import { liveSim, parseSimSpec } from '../sources/sim-source.ts';
-import { DEFAULT_MAX_LINE_BYTES } from '../sources/trace-lines.ts';
+import { checkTraceFile, DEFAULT_MAX_LINE_BYTES } from '../sources/trace-lines.ts';
 import { stateDigest } from '../state/digest.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
 import { CALLABLE, callAccessor } from './call.ts';
+import { EXIT, reportFailure } from './cli-error.ts';
 import { runCmd } from './cmd-command.ts';
+import { discardEmptyStore, type StoreBefore, storeBefore } from './fresh-store.ts';
 import { isLiveSourceSpec, type LiveSourceRun, startLiveSource } from './live-source.ts';
 import { joinLogGroup, replayToLog } from './log-commands.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
@@ -27,10 +29,7 @@ import { createProgress } from './progress.ts';
 import { registerReplCommand } from './repl-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { statusLines } from './status.ts';
-
-/** Exit statuses of the contract: usage errors 1, bad input 2. */
-const EXIT_USAGE = 1;
-const EXIT_BAD_INPUT = 2;
+import { watchStdout } from './stdout-pipe.ts';
 
 const DEFAULT_DB = './.mgrkit';
 
@@ -54,7 +53,12 @@ function parseSpeed(value: string): number {
 }
 
 function openExisting(db: string): Store {
-  if (!existsSync(join(db, 'store.mdb'))) {
+  try {
+    statSync(join(db, 'store.mdb'));
+  } catch (e) {
+    // Only a store that is not there is "no store"; one that cannot be read is reported as such.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw e;
     throw new MgrError('MGR_ERR_STORE_NO_STATE', `no store at ${db} (fill one with: mgrkit replay TRACE --db ${db})`);
   }
   return Store.open(db, { readOnly: true });
@@ -182,6 +186,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--log <nats://HOST:PORT,...>', 'append the trace to this NATS JetStream event log instead')
     .option('--stream <name>', 'the JetStream stream of the event log', 'MGRKIT')
     .action(async (trace: string, o) => {
+      // Before the store is made: a trace that is not there leaves nothing behind.
+      await checkTraceFile(trace);
       const store = Store.open(o.db, { reset: o.reset ?? false });
       if (o.log) {
         try {
@@ -214,13 +220,25 @@ function buildProgram(setExit: (code: number) => void): Command {
           maxLineBytes: o.maxLineBytes,
           onProgress: (read, total) => progress.update(read, total),
           onRejection: (r) => {
+            // A file that breaks part-way is said once, as the run's error, after the summary.
+            if (r.code === 'MGR_ERR_TRACE_READ' || r.code === 'MGR_ERR_TRACE_OPEN') return;
             if (!o.json) process.stderr.write(`${formatRejection(r)}\n`);
           },
         });
         progress.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else printSummary(summary, statusLines(state, new Accessors(() => state).have_mon_connection()));
-        if (summary.stoppedAt) setExit(EXIT_BAD_INPUT);
+        if (summary.stoppedAt) setExit(EXIT.badInput);
+        if (summary.readError) {
+          const n = summary.events.accepted;
+          const kept =
+            n === 0
+              ? 'no event came before it'
+              : n === 1
+                ? 'the event before it is committed'
+                : `the ${n} events before it are committed`;
+          throw new MgrError('MGR_ERR_TRACE_READ', `${summary.readError}; ${kept}`);
+        }
       } finally {
         progress.stop();
         await host?.stop();
@@ -466,24 +484,51 @@ async function runDaemon(o: RunFlags): Promise<void> {
   await stop();
 }
 
-/** Runs the `mgrkit` command line; resolves to the exit status. */
+/** Runs the `mgrkit` command line; resolves to the exit status. Every failure is one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv[2] === 'cmd') return runCmd(argv.slice(3));
+  watchStdout();
+  if (argv[2] === 'cmd') {
+    try {
+      return await runCmd(argv.slice(3));
+    } catch (e) {
+      return reportFailure(e);
+    }
+  }
   let code = 0;
   const program = buildProgram((c) => {
     code = c;
+  });
+  // The store the running command works on, for naming it when opening it fails.
+  let db: string | undefined;
+  let before: StoreBefore | undefined;
+  program.hook('preAction', (_program, action) => {
+    const o = action.opts() as { db?: unknown };
+    if (typeof o.db !== 'string') return;
+    db = o.db;
+    if (action.name() === 'replay' && !(action.opts() as { log?: unknown }).log) before = storeBefore(db);
   });
   try {
     await program.parseAsync(argv);
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return e.exitCode === 0 ? 0 : EXIT.usage;
     }
-    if (e instanceof MgrError) {
-      process.stderr.write(`mgrkit: ${e.message}\n`);
-      return e.code === 'MGR_ERR_USAGE' || e.code === 'MGR_ERR_CALL_UNKNOWN_METHOD' ? EXIT_USAGE : EXIT_BAD_INPUT;
-    }
-    throw e;
+    // A replay that failed before committing anything leaves no store behind that was not there before it.
+    const busy = e instanceof MgrError && e.code === 'MGR_ERR_STORE_BUSY';
+    if (db !== undefined && before !== undefined && !busy) discardEmptyStore(db, before);
+    return reportFailure(e, db === undefined ? {} : { db });
   }
+}
+
+/**
+ * For the process as a whole: an error that escaped every handler is still one line, not a stack. A rejection no
+ * one handled comes here too (Node raises it as an uncaught exception), after any `unhandledRejection` listener had
+ * its say: the module evaluator's keeps one that evaluated code left behind from ending the host.
+ */
+export function reportEscapedErrors(): void {
+  process.on('uncaughtException', (e) => {
+    process.exitCode = reportFailure(e);
+    process.exit();
+  });
 }

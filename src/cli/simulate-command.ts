@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ClusterEvent } from '../../schemas/event.ts';
@@ -35,6 +36,22 @@ function parseStart(value: string): number {
     throw new InvalidArgumentError('expected milliseconds since the epoch or an ISO date-time');
   }
   return n;
+}
+
+/** A file `-o` cannot be written, as an error naming it and what to do. */
+function outputFailed(file: string) {
+  return (e: NodeJS.ErrnoException): never => {
+    if (typeof e?.code !== 'string' || e.syscall === undefined) throw e;
+    const why =
+      e.code === 'ENOENT'
+        ? `the folder ${dirname(file)} does not exist: create it first`
+        : e.code === 'EISDIR'
+          ? 'is a directory: give a file name'
+          : e.code === 'EACCES' || e.code === 'EPERM'
+            ? 'permission denied'
+            : e.code;
+    throw new MgrError('MGR_ERR_OUTPUT_FILE', `cannot write -o ${file}: ${why}`, { file });
+  };
 }
 
 interface SimulateFlags {
@@ -155,7 +172,8 @@ export function registerSimulateCommand(program: Command): void {
       const onProgress = (events: number, t: number) => bar.update((t - cluster.startMs) / 1000, events);
       let summary: { events: number; bytes: number; fileBytes: number | null };
       try {
-        if (o.output !== undefined) summary = await writeTraceFile(cluster.events(), o.output, { onProgress });
+        if (o.output !== undefined)
+          summary = await writeTraceFile(cluster.events(), o.output, { onProgress }).catch(outputFailed(o.output));
         else {
           const { written, closed } = await writeStdout(cluster.events(), onProgress);
           if (closed || written === null) return;

@@ -1,9 +1,8 @@
-import { stat } from 'node:fs/promises';
 import type { JournaledEvent } from '../../schemas/event.ts';
-import { MgrError } from '../errors.ts';
 import { Ingestor, type IngestReport } from '../ingest/ingestor.ts';
 import { createPacer } from '../ingest/pace.ts';
 import { formatRejection, type Rejection } from '../ingest/rejection.ts';
+import { checkTraceFile } from '../sources/trace-lines.ts';
 import { traceSource } from '../sources/trace-source.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { stateDigest } from '../state/digest.ts';
@@ -49,6 +48,8 @@ export interface ReplaySummary {
   rejections: string[];
   /** Set when `--strict` stopped the replay at a bad line. */
   stoppedAt: string | null;
+  /** Set when the file itself broke part-way (a truncated gzip): where, and how much of it was read. */
+  readError: string | null;
   /** The trace's lifetime totals in this store, over every run. */
   total: { lines: number; accepted: number; rejected: number };
   /** What each module that ran received and did. */
@@ -64,12 +65,7 @@ const KEPT_REJECTIONS = 50;
 export async function replayTrace(options: ReplayOptions): Promise<{ summary: ReplaySummary; state: ClusterState }> {
   const started = performance.now();
   const { store, trace } = options;
-  let size: number;
-  try {
-    size = (await stat(trace)).size;
-  } catch (e) {
-    throw new MgrError('MGR_ERR_TRACE_OPEN', `cannot read trace ${trace}: ${(e as Error).message}`, { file: trace });
-  }
+  const size = await checkTraceFile(trace);
   const id = await traceIdentity(trace);
   const cursorKey = `trace:${id}`;
   const start: SourceCursor = store.cursor(cursorKey) ?? {
@@ -83,11 +79,13 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
   const host = options.host;
   host?.setInitialState(initial);
   const kept: string[] = [];
+  let readError: string | null = null;
   const ingestor = new Ingestor(store, initial, {
     strict: options.strict ?? false,
     ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
     onRejection: (r) => {
+      if (r.code === 'MGR_ERR_TRACE_READ' || r.code === 'MGR_ERR_TRACE_OPEN') readError = formatRejection(r);
       if (kept.length < KEPT_REJECTIONS) kept.push(formatRejection(r));
       options.onRejection?.(r);
     },
@@ -133,6 +131,7 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     elapsedMs: performance.now() - started,
     rejections: kept,
     stoppedAt: report.stoppedAt ? formatRejection(report.stoppedAt) : null,
+    readError,
     total: { lines: report.cursor.line, accepted: report.cursor.accepted, rejected: report.cursor.rejected },
     modules: host?.stats() ?? {},
   };

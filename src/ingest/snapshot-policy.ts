@@ -9,13 +9,17 @@ const MAX_SHARE = 0.1;
  */
 export class SnapshotPolicy {
   readonly #every: number;
+  readonly #now: () => number;
   #since: number;
-  #lastAt = performance.now();
+  #lastAt: number;
   #lastCostMs = 0;
 
-  constructor(every: number, since: number) {
+  /** `now` is the wall clock in ms (a test's own clock steps it). */
+  constructor(every: number, since: number, now: () => number = () => performance.now()) {
     this.#every = every;
     this.#since = since;
+    this.#now = now;
+    this.#lastAt = now();
   }
 
   /** Counts events journaled. */
@@ -26,13 +30,13 @@ export class SnapshotPolicy {
   /** Whether the next commit should carry a snapshot. */
   get due(): boolean {
     if (this.#since < this.#every) return false;
-    return performance.now() - this.#lastAt >= this.#lastCostMs / MAX_SHARE;
+    return this.#now() - this.#lastAt >= this.#lastCostMs / MAX_SHARE;
   }
 
   /** A commit with a snapshot took `costMs`. */
   taken(costMs: number): void {
     this.#since = 0;
     this.#lastCostMs = costMs;
-    this.#lastAt = performance.now();
+    this.#lastAt = this.#now();
   }
 }

@@ -16,6 +16,11 @@ export interface FollowOptions {
   readonly gate?: (item: SourceItem) => Promise<void> | undefined;
   /** Ends the stream (it completes) when aborted; a followed file has no end of its own. */
   readonly signal?: AbortSignal;
+  /**
+   * Told each time the follower has read all there is and waits `pollMs` before it looks again: once told twice
+   * after a write, the follower has looked at the file since (a test's barrier, rather than a sleep).
+   */
+  readonly onIdle?: () => void;
 }
 
 const GZIP_MAGIC = 0x8b1f;
@@ -57,7 +62,10 @@ export function followSource(path: string, options: FollowOptions = {}): Observa
         line: splitter.line,
         end: 0,
       });
-    const pause = () => sleep(pollMs, undefined, { signal: abort.signal }).catch(() => undefined);
+    const pause = () => {
+      options.onIdle?.();
+      return sleep(pollMs, undefined, { signal: abort.signal }).catch(() => undefined);
+    };
 
     (async () => {
       const buf = Buffer.alloc(READ_BYTES);

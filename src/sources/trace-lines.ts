@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { MgrError } from '../errors.ts';
@@ -34,6 +34,37 @@ export async function isGzipFile(path: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
+}
+
+const TRACE_HINT = 'give the path of a .jsonl or .jsonl.gz trace file';
+
+/**
+ * Checks that `path` is a trace file that can be opened, before anything is made for it (a store), and returns its
+ * size; otherwise an error naming the path and what to do.
+ */
+export async function checkTraceFile(path: string): Promise<number> {
+  const fail = (why: string) => new MgrError('MGR_ERR_TRACE_OPEN', `trace ${path} ${why}`, { file: path });
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw fail(`is a directory: ${TRACE_HINT}`);
+    size = st.size;
+    await (await open(path, 'r')).close();
+  } catch (e) {
+    if (e instanceof MgrError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw fail(`does not exist: ${TRACE_HINT}`);
+    if (err.code === 'EACCES' || err.code === 'EPERM') throw fail('cannot be read: permission denied');
+    throw fail(`cannot be read: ${err.code ?? err.message}`);
+  }
+  return size;
+}
+
+/** Why a stream broke part-way, in words: zlib's codes mean the gzip data itself ends early or is damaged. */
+function readFailure(e: NodeJS.ErrnoException): string {
+  return typeof e.code === 'string' && e.code.startsWith('Z_')
+    ? `truncated or corrupt gzip (${e.message})`
+    : `read failed (${e.code ?? e.message})`;
 }
 
 /**
@@ -115,10 +146,12 @@ export async function* readTraceLines(path: string, options: ReadLinesOptions = 
     }
   } catch (e) {
     if (e instanceof MgrError) throw e;
-    throw new MgrError('MGR_ERR_TRACE_OPEN', `cannot read ${path}: ${(e as Error).message}`, {
-      file: path,
-      line: lineNo + 1,
-    });
+    const read = file.bytesRead + seek;
+    throw new MgrError(
+      'MGR_ERR_TRACE_READ',
+      `${readFailure(e as NodeJS.ErrnoException)} after line ${lineNo}, ${read} bytes of the file read`,
+      { file: path, line: lineNo + 1 },
+    );
   } finally {
     text.destroy();
     file.destroy();

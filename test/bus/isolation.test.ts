@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
-import { WHOLE_TRACE } from '../helpers.ts';
+import { WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 const ALL: NotifyType[] = ['osd_map', 'health', 'pg_summary', 'clog'];
 
@@ -86,7 +86,7 @@ describe('module isolation', () => {
       }
     }
     const h = await createModuleHarness<Counter>({ module: Counter, name: 'counter', others: { badserve: BadServe } });
-    await new Promise((r) => setTimeout(r, 10));
+    await waitFor('serve() to fail', () => h.host.stats().badserve?.status === 'failed');
     await h.replay(WHOLE_TRACE, 64);
     const s = h.host.stats();
     assert.equal(s.badserve!.status, 'failed');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { completeLine, isIncomplete } from '../../src/cli/repl-input.ts';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, type CliResult, ROOT, WHOLE_TRACE } from '../helpers.ts';
+import { BIN, type CliResult, ROOT, WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 /** Runs `mgrkit ARGS...` with `input` piped to its stdin. */
 function runPiped(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
@@ -91,14 +91,12 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const socket = join(db, 'mgr.sock');
-    for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(existsSync(socket), 'the host did not open its socket');
+    await waitFor('the host to open its socket', () => existsSync(socket));
     admin = await AdminClient.connect(socket);
-    for (let i = 0; i < 100; i++) {
+    await waitFor('the trace folded up to OSD map epoch 46', async () => {
       const r = await admin.send({ prefix: 'osd dump', format: 'json' });
-      if (r.retval === 0 && JSON.parse(r.stdout)?.epoch === 46) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return r.retval === 0 && JSON.parse(r.stdout)?.epoch === 46;
+    });
   });
 
   after(async () => {
@@ -145,8 +143,9 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
     assert.equal(r.stderr, 'Uncaught Error: boom\n');
     assert.equal(r.stdout, "'left behind'\n'x'\n");
     assert.equal(r.code, 22, 'the errno of the first input that failed');
-    // A promise the code left rejected did not end the host, and no module error was raised.
-    await new Promise((res) => setTimeout(res, 200));
+    // A promise the code left rejected did not end the host, and no module error was raised: the host has taken
+    // turns of its event loop since (a command's round trip), where an unhandled rejection would have surfaced.
+    assert.equal((await admin.send({ prefix: 'mgr self-test eval', s: '1' })).retval, 0);
     const health = await admin.send({ prefix: 'health', detail: 'detail' });
     assert.equal(health.retval, 0, health.stderr);
     assert.doesNotMatch(health.stdout, /MGR_MODULE_ERROR/);

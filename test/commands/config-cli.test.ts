@@ -3,14 +3,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { BIN, runCli, tempDir } from '../helpers.ts';
+import { BIN, runCli, tempDir, waitFor } from '../helpers.ts';
 
 async function startHost(db: string): Promise<ChildProcess> {
   const socket = join(db, 'mgr.sock');
   rmSync(socket, { force: true });
   const child = spawn(process.execPath, [BIN, 'run', '--db', db, '--modules', 'notifylog'], { stdio: 'ignore' });
-  for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(existsSync(socket), 'the host did not open its socket');
+  await waitFor('the host to open its socket', () => existsSync(socket));
   return child;
 }
 

@@ -10,18 +10,10 @@ import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { liveSim, parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, waitFor } from '../helpers.ts';
 
 class Operator extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = ['osd_map', 'command'];
-}
-
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('a live simulated cluster', () => {
@@ -51,7 +43,7 @@ describe('a live simulated cluster', () => {
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
     try {
-      await until('the first OSD map', () => host.state.maps.osd_map !== undefined);
+      await waitFor('the first OSD map', () => host.state.maps.osd_map !== undefined);
       const op = host.instance<Operator>('operator')!;
       const before = op.get('osd_map')!.epoch;
       const result = new CommandResult('out-3');
@@ -97,7 +89,7 @@ describe('a live simulated cluster', () => {
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=30', store, host });
     try {
-      await until('two minutes of stream time', () => host.state.stamp >= sim.cluster.startMs + 120_000, 60_000);
+      await waitFor('two minutes of stream time', () => host.state.stamp >= sim.cluster.startMs + 120_000);
       assert.ok(Number.isFinite(sim.cluster.now));
       const op = host.instance<Operator>('operator')!;
       const [r, , outs] = await op.mon_command({ prefix: 'osd out', ids: ['3'] });
@@ -119,7 +111,7 @@ describe('a live simulated cluster', () => {
     const held = new Promise<void>(() => {});
     const sub = sim.source(() => (++asked > 500 ? held : undefined)).subscribe(() => {});
     try {
-      await until('the gate to hold the source', () => asked > 500, 30_000);
+      await waitFor('the gate to hold the source', () => asked > 500);
       const at = sim.cluster.now;
       for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
       assert.equal(sim.cluster.now, at, 'the cluster waits for the consumer');

@@ -50,8 +50,8 @@ describe('send_command, mon_command and check_mon_command', () => {
     const commander: ClusterCommander = {
       async command(target, cmd) {
         sent.push([target, { ...cmd }]);
-        // The monitor answers at once; its new map reaches the manager a moment later.
-        setTimeout(
+        // The monitor answers at once; its new map reaches the manager on a later turn of the event loop.
+        setImmediate(
           () =>
             void push({
               ...firstOsdMap,
@@ -59,7 +59,6 @@ describe('send_command, mon_command and check_mon_command', () => {
               epoch: firstOsdMap.epoch + 1,
               map: { ...firstOsdMap.map, epoch: firstOsdMap.epoch + 1 },
             }),
-          50,
         );
         return { retval: 0, outb: '', outs: 'marked out osd.0. ', osdEpoch: firstOsdMap.epoch + 1 };
       },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createModuleHarness, MgrModule, MgrStandbyModule, type NotifyType } from '../../src/index.ts';
-import { FIXTURES } from '../helpers.ts';
+import { FIXTURES, waitFor } from '../helpers.ts';
 
 let activeConstructed = 0;
 
@@ -49,16 +49,14 @@ describe('standby', () => {
     assert.equal(activeConstructed, 1);
     const withStandby = { ...mgrMap, active_name: 'x', standbys: [{ gid: 4242, name: 'y', available_modules: [] }] };
     await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: withStandby });
-    await new Promise((r) => setTimeout(r, 20));
-    assert.ok(h.host.instance('dash') instanceof Standby);
+    await waitFor('the standby instance', () => h.host.instance('dash') instanceof Standby);
     await h.push({
       kind: 'mgr_map',
       t: 2,
       epoch: mgrMap.epoch + 1,
       map: { ...withStandby, epoch: mgrMap.epoch + 1, active_name: 'y', standbys: [] },
     });
-    await new Promise((r) => setTimeout(r, 20));
-    assert.ok(h.host.instance('dash') instanceof Active);
+    await waitFor('the active instance', () => h.host.instance('dash') instanceof Active);
     assert.equal(activeConstructed, 2);
     await h.stop();
   });

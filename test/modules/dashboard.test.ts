@@ -17,7 +17,7 @@ import {
 } from '../../src/index.ts';
 import { simulateEvents } from '../../src/sources/simulator/simulate-events.ts';
 import { PastStates } from '../../src/store/past-states.ts';
-import { FIXTURES, PATCH_TRACE, tempDir } from '../helpers.ts';
+import { FIXTURES, PATCH_TRACE, tempDir, waitFor } from '../helpers.ts';
 import { freePort } from './prometheus-helpers.ts';
 
 type TestContext = { after: (fn: () => void | Promise<void>) => void };
@@ -36,12 +36,8 @@ async function hostWithTrace(dir: string, trace: string): Promise<{ host: MgrHos
 
 /** Where the dashboard serves, once it has published it with `set_uri`. */
 async function uriOf(host: MgrHost, name = 'dashboard'): Promise<string> {
-  for (let i = 0; i < 500; i++) {
-    const uri = host.serviceUris()[name];
-    if (uri !== undefined) return uri.replace(/\/$/, '');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${name} published no URI`);
+  const uri = await waitFor(`${name} to publish its URI`, () => host.serviceUris()[name]);
+  return uri.replace(/\/$/, '');
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked field by field below.
@@ -323,14 +319,10 @@ describe('dashboard OSD table on a simulated cluster of 300 OSDs', () => {
   it('moves to a new port when server_port changes, and publishes the new URI', async () => {
     const port = await freePort();
     await h.host.config.set('mgr/dashboard/server_port', String(port));
-    const uri = await (async () => {
-      for (let i = 0; i < 500; i++) {
-        const u = h.host.serviceUris().dashboard;
-        if (u === `http://127.0.0.1:${port}/`) return u;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error('no new URI');
-    })();
+    const uri = await waitFor('the new URI', () => {
+      const u = h.host.serviceUris().dashboard;
+      return u === `http://127.0.0.1:${port}/` ? u : undefined;
+    });
     assert.equal((await getJson(`${uri}api/osd?limit=1`)).body.total, OSDS);
     await assert.rejects(fetch(`${base}/api/osd`));
     base = uri.replace(/\/$/, '');
@@ -369,15 +361,7 @@ describe('dashboard standby', () => {
       map: { ...mgrMap, services: active === null ? {} : { dashboard: active } },
     });
     const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        await fetch(url, { redirect: 'manual' });
-        break;
-      } catch (e) {
-        if (i > 200) throw e;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
+    await waitFor(`a server at ${url}`, () => fetch(url, { redirect: 'manual' }));
     return { h, url };
   }
 

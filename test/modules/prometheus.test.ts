@@ -8,7 +8,7 @@ import { HealthHistory } from '../../modules/prometheus/health-history.ts';
 import { Module, StandbyModule } from '../../modules/prometheus/module.ts';
 import { createModuleHarness, type ModuleHarness } from '../../src/index.ts';
 import { SimulatedCluster } from '../../src/sources/simulator/simulated-cluster.ts';
-import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
+import { FIXTURES, readJsonl, WHOLE_TRACE, waitFor } from '../helpers.ts';
 import {
   freePort,
   PROM_FIXTURES,
@@ -74,15 +74,7 @@ function get(port: number, path: string): Promise<Reply> {
 }
 
 async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await get(port, '/');
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-  throw new Error(`nothing listens on ${port}`);
+  await waitFor(`a server on ${port}`, () => get(port, '/').then(() => true));
 }
 
 /** The body of the answer to `GET url` in one of the recorded answer files. */
@@ -308,9 +300,7 @@ describe('prometheus module', () => {
       config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
     });
     t.after(() => h.stop());
-    for (let i = 0; i < 100 && h.host.stats().prometheus?.status !== 'failed'; i++)
-      await new Promise((r) => setTimeout(r, 10));
-    assert.equal(h.host.stats().prometheus?.status, 'failed');
+    await waitFor('the module to fail', () => h.host.stats().prometheus?.status === 'failed');
     assert.match(h.host.stats().prometheus?.error_string ?? '', /EADDRINUSE/);
     assert.equal(h.host.stats().status?.status, 'running');
     await h.stop();

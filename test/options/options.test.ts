@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createModuleHarness, type MgrError, MgrModule, type NotifyType, Option } from '../../src/index.ts';
+import { waitFor } from '../helpers.ts';
 
 class Opts extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = [];
@@ -112,14 +113,13 @@ describe('module options', () => {
   it('config_notify runs when an option changes, through the module, `config set`, or a config event in the stream', async () => {
     const h = await createModuleHarness<Opts>({ module: Opts, name: 'opts' });
     await h.module.set_module_option('count', 2);
-    await new Promise((r) => setTimeout(r, 5));
-    assert.equal(h.module.notified, 1);
+    await waitFor('config_notify', () => h.module.notified === 1);
     const r = await h.host.command(
       { prefix: 'config set', who: 'mgr', name: 'mgr/opts/count', value: '6' },
       { entity: 'client.admin', caps: 'rw', inbuf: '' },
     );
     assert.deepEqual(r, [0, '', '']);
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor('config_notify', () => h.module.notified >= 2);
     assert.equal(h.module.get_module_option('count'), 6);
     const badSet = await h.host.command(
       { prefix: 'config set', who: 'mgr', name: 'mgr/opts/count', value: '60' },
@@ -133,9 +133,8 @@ describe('module options', () => {
     assert.deepEqual(unknown, [-22, '', "unrecognized config option 'mgr/opts/nosuch'"]);
     await h.host.config.set('mgr/opts/count', null);
     await h.push({ kind: 'config', t: 1, changes: [{ who: 'mgr', name: 'mgr/opts/interval', value: '15' }] });
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor('config_notify', () => h.module.notified >= 4);
     assert.equal(h.module.get_module_option('interval'), 15);
-    assert.ok(h.module.notified >= 4);
     await h.stop();
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, runCli } from '../helpers.ts';
+import { BIN, runCli, waitFor } from '../helpers.ts';
 
 interface OsdEntry {
   osd: number;
@@ -13,15 +13,10 @@ interface OsdEntry {
   in: number;
 }
 
-/** Polls `probe` until it returns true (the live cluster moves in wall time). */
-async function until(what: string, probe: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+/** How long the simulated cluster takes to boot again an OSD marked down while it runs (its REBOOT_MS), in ms. */
+const REBOOT_MS = 5000;
+/** Seconds between two PG stats reports of an OSD in the simulated cluster (its stats-period). */
+const STATS_PERIOD_MS = 1000;
 
 describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
   let dir: string;
@@ -37,6 +32,11 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
     return JSON.parse(r.stdout) as T;
   };
   const osds = async (): Promise<OsdEntry[]> => (await ask<{ osds: OsdEntry[] }>({ prefix: 'osd dump' })).osds;
+  /** The stream time of the latest PG stats report. */
+  const streamTime = async (): Promise<number> => {
+    const { pg_stats } = await ask<{ pg_stats: Array<{ last_fresh: string }> }>({ prefix: 'pg dump_stats' });
+    return Math.max(...pg_stats.map((p) => Date.parse(p.last_fresh)));
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mgrkit-orch-'));
@@ -47,7 +47,9 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
         BIN,
         'run',
         '--source',
-        'sim:osds=6,scenario=false,seed=5',
+        `sim:osds=6,scenario=false,seed=5,stats-period=${STATS_PERIOD_MS / 1000}`,
+        '--speed',
+        '4',
         '--db',
         db,
         '--modules',
@@ -56,10 +58,9 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const path = join(db, 'mgr.sock');
-    for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(existsSync(path), 'the host did not open its socket');
+    await waitFor('the host to open its socket', () => existsSync(path));
     socket = await AdminClient.connect(path);
-    await until('the first OSD map', async () => {
+    await waitFor('the first OSD map', async () => {
       const r = await socket.send({ prefix: 'osd dump', format: 'json' });
       return r.retval === 0 && JSON.parse(r.stdout)?.osds?.length === 6;
     });
@@ -156,7 +157,7 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
     assert.equal(stop.code, 0, stop.stderr);
     assert.equal(stop.stdout.trim(), "Scheduled to stop osd.0 on host 'node01'");
     assert.equal((await osds()).find((o) => o.osd === 0)?.up, 0);
-    await until('degraded PGs in pg_summary', async () => {
+    await waitFor('degraded PGs in pg_summary', async () => {
       const s = await ask<{ pgmap: { pgs_by_state: Array<{ state_name: string }> } }>({ prefix: 'status' });
       return s.pgmap.pgs_by_state.some((p) => p.state_name.includes('degraded'));
     });
@@ -165,8 +166,12 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
       daemon_type: 'osd',
     });
     assert.equal(ps.find((d) => d.daemon_name === 'osd.0')?.status_desc, 'stopped');
-    // A daemon marked down while running boots again within seconds; a stopped one does not.
-    await new Promise((r) => setTimeout(r, 1500));
+    // A daemon marked down while running boots again REBOOT_MS later in stream time; a stopped one does not. The
+    // stream's time is read from the PG stats, which lag it by up to a stats period.
+    const stoppedBy = (await streamTime()) + STATS_PERIOD_MS;
+    await waitFor('the stream to pass the time a reboot would have come', async () => {
+      return (await streamTime()) > stoppedBy + REBOOT_MS + STATS_PERIOD_MS;
+    });
     assert.equal((await osds()).find((o) => o.osd === 0)?.up, 0);
 
     assert.equal((await cmd('orch', 'daemon', 'start', 'osd.0')).code, 0);

@@ -13,7 +13,7 @@ import { NoData, ObjectNotFound } from '../../src/rados/rados-errors.ts';
 import { liveSim } from '../../src/sources/sim-source.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, waitFor } from '../helpers.ts';
 
 /** A module as a Ceph author writes one: it keeps a report and an index in a pool through `self.rados`. */
 class Archivist extends MgrModule {
@@ -64,14 +64,6 @@ class Archivist extends MgrModule {
   }
 }
 
-async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const quiet = () => createRootLogger({ file: '/dev/null' });
 const archivist = () => describeModule('archivist', '<test>', Archivist, null);
 
@@ -88,7 +80,7 @@ async function liveHost(store: Store) {
   host.useModules(['archivist']);
   host.start();
   const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
-  await until('the first OSD map', () => host.state.maps.osd_map !== undefined);
+  await waitFor('the first OSD map', () => host.state.maps.osd_map !== undefined);
   return {
     host,
     module: host.instance<Archivist>('archivist')!,
@@ -207,9 +199,12 @@ describe('Ioctx', () => {
           }>
         ).find((p) => p.poolid === id);
       // Random client IO grows a new pool's bytes too, but not its objects (they are 4 MiB each).
-      await until('the writes in pool_stats', () => poolStat()?.stat_sum.num_objects === 3);
+      await waitFor('the writes in pool_stats', () => poolStat()?.stat_sum.num_objects === 3);
       assert.ok(poolStat()!.stat_sum.num_bytes >= total);
-      await until('the writes in df', () => live.module.get('df')?.pools.find((p) => p.id === id)?.stats.objects === 3);
+      await waitFor(
+        'the writes in df',
+        () => live.module.get('df')?.pools.find((p) => p.id === id)?.stats.objects === 3,
+      );
 
       await rados.delete_pool('archive');
       assert.equal(await rados.pool_exists('archive'), false);

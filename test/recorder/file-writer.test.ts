@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { followSource } from '../../src/sources/follow-source.ts';
 import type { SourceItem } from '../../src/sources/trace-source.ts';
-import { PATCH_TRACE, ROOT, readJsonl, tempDir } from '../helpers.ts';
+import { PATCH_TRACE, ROOT, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
 // The recorder's file output (recorder/mgrkit_recorder/writers.py, run here outside ceph-mgr: it needs only the
 // standard library) read back by mgrkit: a plain file followed while it is written and rotated, a gzip file replayed.
@@ -65,8 +65,7 @@ describe("the recorder's file output", { skip: python() ? false : 'python3 is no
     assert.ok(rotations >= 5, `${rotations} rotations`);
     assert.ok(existsSync(`${file}.1`) && existsSync(`${file}.${rotations}`));
 
-    const end = Date.now() + 30_000;
-    while (items.length < events.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('every event followed', () => items.length >= events.length);
     assert.equal(items.length, events.length);
     assert.deepEqual(
       items.map((i) => (i.kind === 'event' ? i.event : i.rejection)),

@@ -6,26 +6,32 @@ import { gzipSync } from 'node:zlib';
 import type { Subscription } from 'rxjs';
 import { followSource } from '../../src/sources/follow-source.ts';
 import type { SourceItem } from '../../src/sources/trace-source.ts';
-import { PATCH_TRACE, readJsonl, tempDir } from '../helpers.ts';
+import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
-/** Collects a followed file's items until `until` holds; fails after `timeoutMs`. */
+/** Collects a followed file's items, with waits for a condition and for the follower to have looked again. */
 function follow(path: string, signal: AbortSignal) {
   const items: SourceItem[] = [];
   let completed = false;
-  const sub: Subscription = followSource(path, { pollMs: 10, signal }).subscribe({
+  let idle = 0;
+  const sub: Subscription = followSource(path, {
+    pollMs: 10,
+    signal,
+    onIdle: () => {
+      idle++;
+    },
+  }).subscribe({
     next: (i) => items.push(i),
     complete: () => {
       completed = true;
     },
   });
-  const waitFor = async (until: () => boolean, timeoutMs = 5000): Promise<void> => {
-    const end = Date.now() + timeoutMs;
-    while (!until()) {
-      if (Date.now() > end) throw new Error(`timed out with ${items.length} items`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+  const until = (check: () => boolean) => waitFor(`${items.length} items so far`, check);
+  /** Resolves once the follower has found nothing new in a look that began after this call. */
+  const lookedAgain = async () => {
+    const from = idle;
+    await waitFor('the follower to look at the file again', () => idle >= from + 2);
   };
-  return { items, waitFor, sub, done: () => completed };
+  return { items, waitFor: until, lookedAgain, sub, done: () => completed };
 }
 
 const lines = readJsonl<Record<string, unknown>>(PATCH_TRACE)
@@ -39,7 +45,7 @@ describe('following a growing trace', () => {
     const abort = new AbortController();
     const f = follow(file, abort.signal);
     t.after(() => abort.abort());
-    await new Promise((r) => setTimeout(r, 50));
+    await f.lookedAgain();
     assert.equal(f.items.length, 0);
 
     writeFileSync(file, lines.slice(0, 60).join(''));
@@ -47,7 +53,7 @@ describe('following a growing trace', () => {
     // A line written in two pieces is read once it ends.
     const half = Math.floor(lines[60]!.length / 2);
     appendFileSync(file, lines[60]!.slice(0, half));
-    await new Promise((r) => setTimeout(r, 50));
+    await f.lookedAgain();
     assert.equal(f.items.length, 60);
     appendFileSync(file, lines[60]!.slice(half) + lines.slice(61, 120).join(''));
     await f.waitFor(() => f.items.length === 120);
@@ -56,7 +62,7 @@ describe('following a growing trace', () => {
     renameSync(file, `${file}.1`);
     writeFileSync(file, lines.slice(140).join(''));
     await f.waitFor(() => f.items.length === lines.length);
-    await new Promise((r) => setTimeout(r, 50));
+    await f.lookedAgain();
 
     assert.equal(f.items.length, lines.length);
     assert.ok(f.items.every((i) => i.kind === 'event'));

@@ -9,19 +9,11 @@ import { createRootLogger } from '../../src/log/logger.ts';
 import { listenSource, parseListenAddress } from '../../src/sources/listen-source.ts';
 import type { SourceItem } from '../../src/sources/trace-source.ts';
 import { Store } from '../../src/store/store.ts';
-import { PATCH_TRACE, readJsonl, tempDir } from '../helpers.ts';
+import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
 const lines = readJsonl<Record<string, unknown>>(PATCH_TRACE)
   .slice(0, 250)
   .map((e) => `${JSON.stringify(e)}\n`);
-
-async function waitFor(until: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!until()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function open(address: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -61,16 +53,16 @@ describe('listening for a recorder', () => {
 
     const first = await open(src.address);
     await sendInPieces(first, lines.slice(0, 200).join(''), 4093);
-    await waitFor(() => items.length === 200, '200 events');
+    await waitFor('200 events', () => items.length === 200);
     first.end();
-    await waitFor(() => items.length === 201, 'the session down');
+    await waitFor('the session down', () => items.length === 201);
     const down = items[200]!;
     assert.equal(down.kind === 'event' && down.event.kind, 'mon_session');
     assert.equal(down.kind === 'event' && down.event.kind === 'mon_session' && down.event.state, 'down');
 
     const second = await open(src.address);
     await sendInPieces(second, lines.slice(200).join(''), 4096);
-    await waitFor(() => items.length === lines.length + 1, 'the rest');
+    await waitFor('the rest', () => items.length === lines.length + 1);
     const events = items.filter((_, n) => n !== 200).map((i) => (i.kind === 'event' ? i.event : i.rejection));
     assert.deepEqual(
       events,
@@ -90,7 +82,7 @@ describe('listening for a recorder', () => {
     src.items.subscribe((i) => items.push(i));
     const s = await open(src.address);
     s.write(`${lines[0]}{"kind":"nope","t":1}\n`);
-    await waitFor(() => items.length === 2, 'two items');
+    await waitFor('two items', () => items.length === 2);
     assert.equal(items[0]!.kind, 'event');
     assert.equal(items[1]!.kind, 'rejection');
     if (items[1]!.kind === 'rejection') {
@@ -148,15 +140,15 @@ describe('listening for a recorder', () => {
         .join(''),
       8192,
     );
-    await waitFor(() => host.state.seq === 100, 'the first 100 events folded');
+    await waitFor('the first 100 events folded', () => host.state.seq === 100);
     assert.equal(connected(), true);
 
     rec.destroy();
-    await waitFor(() => !connected(), 'the connection counted as lost', 2000);
+    await waitFor('the connection counted as lost', () => !connected());
 
     const back = await open(src.address);
     back.write(now({ v: 1, kind: 'mon_session', state: 'up' }) + now({ v: 1, kind: 'heartbeat' }));
-    await waitFor(connected, 'the connection back', 2000);
+    await waitFor('the connection back', connected);
     back.destroy();
   });
 });

@@ -73,5 +73,12 @@ describe('reading trace lines', () => {
     const last = items.at(-1)!;
     assert.equal(last.kind, 'rejection');
     assert.ok(items.length > 1);
+    if (last.kind === 'rejection') {
+      assert.equal(last.rejection.code, 'MGR_ERR_TRACE_READ');
+      assert.match(
+        last.rejection.reason,
+        /^truncated or corrupt gzip \(.*\) after line \d+, \d+ bytes of the file read$/,
+      );
+    }
   });
 });
