@@ -10,7 +10,7 @@ import {
   PgStatSchema,
   PoolStatfsSchema,
 } from './daemon/index.ts';
-import { DataKeySchema, dataRecord, FORBIDDEN_KEY_PARAMS, forbiddenKeyMessage, isForbiddenKey } from './data-key.ts';
+import { DataKeySchema, dataRecord, forbiddenKeyIssue, isForbiddenKey } from './data-key.ts';
 import {
   CrushMapSchema,
   FsMapSchema,
@@ -118,14 +118,7 @@ export const DaemonNameSchema = z
     // The type and the id each become keys (`get_metadata(type, id)`, the views by type).
     const dot = ctx.value.indexOf('.');
     for (const part of dot < 0 ? [] : [ctx.value.slice(0, dot), ctx.value.slice(dot + 1)]) {
-      if (isForbiddenKey(part)) {
-        ctx.issues.push({
-          code: 'custom',
-          input: ctx.value,
-          message: forbiddenKeyMessage(part),
-          params: FORBIDDEN_KEY_PARAMS,
-        });
-      }
+      if (isForbiddenKey(part)) ctx.issues.push(forbiddenKeyIssue(ctx.value, part));
     }
   });
 

@@ -1,3 +1,5 @@
+import { forbiddenKeyMessage } from '../../schemas/data-key.ts';
+
 /**
  * How deep a line's JSON may nest. Real events nest 7 levels at most (an OSD map's pools), Ceph's dumps 10; past
  * this limit a line is refused before anything walks it recursively (freezing, schema checks, the digest, the
@@ -48,7 +50,7 @@ function walk(v: unknown, depth: number): ShapeIssue | null {
     return {
       code: 'MGR_ERR_TRACE_FORBIDDEN_KEY',
       path: ['__proto__'],
-      reason: `forbidden key "__proto__" (reaches an object's prototype)`,
+      reason: forbiddenKeyMessage('__proto__'),
     };
   }
   for (const k in v) {
