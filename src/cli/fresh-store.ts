@@ -33,6 +33,7 @@ export function discardEmptyStore(db: string, before: StoreBefore): void {
     rmSync(join(db, 'store.mdb-lock'), { force: true });
     if (before.dir) return;
     rmSync(join(db, 'mgr.log'), { force: true });
+    rmSync(join(db, 'writer.json'), { force: true });
     if (readdirSync(db).length === 0) rmdirSync(db);
   } catch {
     // Cleaning up is a courtesy: the error that brought us here is the one to report.

@@ -208,8 +208,9 @@ function buildProgram(setExit: (code: number) => void): Command {
         return;
       }
       const progress = createProgress('replay');
-      const host = await createHost(store, o);
+      let host: MgrHost | null = null;
       try {
+        host = await createHost(store, o);
         const { summary, state } = await replayTrace({
           trace,
           store,
