@@ -77,6 +77,9 @@ export const ERRORS = {
   },
   MGR_ERR_ORCH_NOT_IMPLEMENTED: { errno: errno.ENOENT, message: 'not implemented by this orchestrator' },
   MGR_ERR_ORCH_SPEC_INVALID: { errno: errno.EINVAL, message: 'invalid service specification' },
+  MGR_ERR_REQUEST_TOO_DEEP: { errno: errno.EINVAL, message: 'request nested too deep' },
+  MGR_ERR_REQUEST_ENTITY: { errno: errno.EINVAL, message: 'invalid entity name' },
+  MGR_ERR_COMMAND_FAILED: { errno: errno.EINVAL, message: 'the command raised an exception' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

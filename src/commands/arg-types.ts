@@ -563,5 +563,7 @@ export function wordOf(spec: ArgTypeSpec, v: unknown): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : pyFloatRepr(v);
   if (typeof v === 'boolean') return spec.type === 'CephBool' ? String(v) : v ? 'True' : 'False';
-  return fail('ArgumentValid', `${JSON.stringify(v) ?? String(v)} is not a ${typeString(spec)} value`);
+  // named, never printed: the value is whatever a client sent, of any size or depth
+  const what = v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+  return fail('ArgumentValid', `${what} is not a ${typeString(spec)} value`);
 }

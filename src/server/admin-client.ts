@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { AdminReply } from './admin-socket.ts';
+import { stringifyWireJson } from './wire-json.ts';
 
 /** A connection to a host's admin socket; requests on it are answered in order. */
 export class AdminClient {
@@ -33,9 +34,14 @@ export class AdminClient {
     });
   }
 
-  /** Sends one command (`{prefix, ...args}`), with its `-i` input and the client's name. */
+  /**
+   * Sends one command (`{prefix, ...args}`), with its `-i` input and the client's name. Bigints go with all their
+   * digits and non-finite floats as `NaN`/`Infinity`, as Ceph's Python client sends them.
+   */
   send(cmd: Record<string, unknown>, options: { inbuf?: string; entity?: string } = {}): Promise<AdminReply> {
-    return this.sendRaw(JSON.stringify({ cmd, inbuf: options.inbuf ?? '', entity: options.entity ?? 'client.admin' }));
+    return this.sendRaw(
+      stringifyWireJson({ cmd, inbuf: options.inbuf ?? '', entity: options.entity ?? 'client.admin' }),
+    );
   }
 
   /** Sends one raw request line (tests of malformed input). */

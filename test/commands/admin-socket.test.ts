@@ -213,6 +213,23 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
     }
   });
 
+  it('answers a 10,000-deep argument and a non-name entity with errors, and the daemon keeps serving', async () => {
+    const c = await AdminClient.connect(join(db, 'mgr.sock'));
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    assert.equal((await c.sendRaw(`{"prefix": "foobar", "myarg": ${deep}}`)).retval, -22);
+    assert.equal((await c.sendRaw(`{"cmd": {"prefix": "foobar", "myarg": ${deep}}}`)).retval, -22);
+    assert.equal((await c.sendRaw('{"prefix": "foobar", "myarg": [[[[1]]]]}')).retval, -22);
+    // an entity that is not a name is refused, not served as client.admin
+    for (const entity of ['123', '"admin"', '"client."', 'null']) {
+      const r = await c.sendRaw(`{"cmd": {"prefix": "status"}, "entity": ${entity}}`);
+      assert.equal(r.retval, -22, entity);
+    }
+    assert.equal((await c.send({ prefix: 'status', format: 'json' })).retval, 0, 'the same connection still works');
+    c.close();
+    assert.equal(daemon.exitCode, null, 'the daemon is still running');
+    assert.equal((await cmd('foobar', '2')).code, 0);
+  });
+
   it("serves the host's own commands: module ls/enable/disable, health, dumps", async () => {
     const ls = JSON.parse((await cmd('mgr', 'module', 'ls', '--format', 'json')).stdout);
     assert.ok(ls.enabled_modules.includes('antigravity'));
