@@ -16,7 +16,13 @@ export class AdminClient {
       for (let nl = this.buffered.indexOf('\n'); nl !== -1; nl = this.buffered.indexOf('\n')) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
-        this.waiting.shift()?.resolve(JSON.parse(line) as AdminReply);
+        const w = this.waiting.shift();
+        try {
+          w?.resolve(JSON.parse(line) as AdminReply);
+        } catch (e) {
+          // a reply that is not JSON fails its request, not the process
+          w?.reject(new Error(`the host answered with a line that is not JSON: ${(e as Error).message}`));
+        }
       }
     });
     const fail = (e: Error) => {

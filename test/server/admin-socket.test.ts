@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -251,6 +251,18 @@ describe('admin socket back-pressure per connection', () => {
     // the socket goes on serving others
     const c = await AdminClient.connect(path);
     assert.equal((await c.send({ prefix: 'status' })).retval, 0);
+    c.close();
+  });
+});
+
+describe('admin client', () => {
+  it('fails a request whose reply is not JSON, and the process goes on', async (t) => {
+    const path = join(tempDir(t, 'mgrkit-sock-'), 'bad.sock');
+    const server = createServer((s) => s.on('data', () => s.write('not json\n')));
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    t.after(() => server.close());
+    const c = await AdminClient.connect(path);
+    await assert.rejects(c.send({ prefix: 'status' }), /not JSON/);
     c.close();
   });
 });
