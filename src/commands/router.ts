@@ -54,7 +54,13 @@ export async function dispatch(table: CommandTable, request: unknown, caller: Ca
       `access denied: "${prefix}" needs '${entry.perm}' and ${caller.entity} has '${caller.caps}'`,
     );
   }
-  const checked = validateDict(entry.signature, request as Record<string, unknown>);
+  let checked: ReturnType<typeof validateDict>;
+  try {
+    checked = validateDict(entry.signature, request as Record<string, unknown>);
+  } catch (e) {
+    // a check that fails otherwise than with Ceph's ArgumentError is still the client's bad argument, not a crash
+    return refuse('MGR_ERR_COMMAND_INVALID', `Invalid command: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!checked.ok) {
     return refuse('MGR_ERR_COMMAND_INVALID', `Invalid command: ${'error' in checked ? checked.error : 'no match'}`);
   }

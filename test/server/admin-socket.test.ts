@@ -165,6 +165,17 @@ describe('admin socket entity names', () => {
     assert.equal(r[0], -ERRORS.MGR_ERR_COMMAND_DENIED.errno);
   });
 
+  it('dispatch answers a check that throws otherwise than ArgumentError with EINVAL, never a rejection', async () => {
+    const t = new CommandTable();
+    const sig = parseDescriptor('odd name=v,type=CephString');
+    // a goodchars that is no regex can only come from a hand-made signature: parseDescriptor refuses it
+    sig.args[0]!.goodchars = '[';
+    t.add({ signature: sig, desc: '', perm: 'r', poll: false, module: null, run: async () => [0, '', ''] });
+    const r = await dispatch(t, { prefix: 'odd', v: 'x' }, { entity: 'client.admin', caps: 'rw', inbuf: '' });
+    assert.equal(r[0], -ERRORS.MGR_ERR_COMMAND_INVALID.errno);
+    assert.match(r[2], /^Invalid command: /);
+  });
+
   it('parseRequest gives the registry errnos for malformed requests', () => {
     const r = parseRequest('{"prefix": "status"');
     assert.ok('retval' in r && r.retval === -ERRORS.MGR_ERR_REQUEST_MALFORMED.errno);
