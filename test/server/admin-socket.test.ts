@@ -247,6 +247,19 @@ describe('admin socket back-pressure per connection', () => {
     assert.ok(after < N / 10, `ran ${after} of the ${N} requests`);
   });
 
+  it('refuses connections past maxConnections and serves the ones it holds', async (t) => {
+    const { admin, path } = await serve(t, async () => [0, 'ok', ''], { maxConnections: 2 });
+    const a = await AdminClient.connect(path);
+    const b = await AdminClient.connect(path);
+    await until('two connections', () => admin.stats().connections === 2);
+    const third = await rawClient(t, path);
+    await new Promise((resolve) => third.once('close', resolve));
+    assert.equal((await a.send({ prefix: 'status' })).retval, 0);
+    assert.equal((await b.send({ prefix: 'status' })).retval, 0);
+    a.close();
+    b.close();
+  });
+
   it('drops a client that leaves its replies unread past the stall limit', async (t) => {
     const { admin, path } = await serve(t, async () => [0, 'z'.repeat(500), ''], { ...limits, stallMs: 50 });
     const s = await rawClient(t, path);
