@@ -1,8 +1,8 @@
 /**
  * The JSON of the admin socket's requests, as Ceph's Python side reads and writes it: plain JSON plus the `NaN`,
  * `Infinity` and `-Infinity` tokens Python's `json` emits for a CephFloat, and integers kept exact past 2^53 (as
- * a bigint) instead of rounded. Parsing is iterative and refuses nesting past a depth, so no request can exhaust
- * the stack.
+ * a bigint) instead of rounded. Nesting past a depth is refused before anything is built, so no request can
+ * exhaust the stack. Text without those tokens or long integers (nearly every request) goes to JSON.parse.
  */
 
 /** Why a text is not a request: `depth` when nested too deep, `syntax` for anything else. */
@@ -10,20 +10,59 @@ export type WireJsonError = { ok: false; reason: 'syntax' | 'depth'; message: st
 export type WireJsonResult = { ok: true; value: unknown } | WireJsonError;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
-const WS = /[ \t\n\r]*/y;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a raw control character ends the run (JSON wants it escaped)
-const PLAIN_STRING = /[^"\\\u0000-\u001f]*/y;
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-const LITERALS: Array<[string, unknown]> = [
-  ['true', true],
-  ['false', false],
-  ['null', null],
-  ['NaN', Number.NaN],
-  ['Infinity', Infinity],
-  ['-Infinity', -Infinity],
-];
+const LITERALS: Record<string, Array<[string, unknown]>> = {
+  t: [['true', true]],
+  f: [['false', false]],
+  n: [['null', null]],
+  N: [['NaN', Number.NaN]],
+  I: [['Infinity', Infinity]],
+  '-': [['-Infinity', -Infinity]],
+};
+/** Digits past which an integer literal may not fit a double exactly (2^53 has 16). */
+const SAFE_DIGITS = 15;
 
-type Frame = { kind: 'array'; value: unknown[] } | { kind: 'object'; value: Record<string, unknown>; key: string };
+/** The index just past the string literal whose opening quote is at `start`; -1 if it never ends. */
+function stringEnd(text: string, start: number): number {
+  for (let from = start + 1; ; ) {
+    const q = text.indexOf('"', from);
+    if (q === -1) return -1;
+    let backslashes = 0;
+    for (let b = q - 1; text.charCodeAt(b) === 92; b--) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+    from = q + 1;
+  }
+}
+
+/**
+ * One pass over the text outside its strings: nesting deeper than `maxDepth` (its place), else whether the text
+ * holds what JSON.parse cannot read as Python's json does (NaN, Infinity, a long integer).
+ */
+function prescan(text: string, maxDepth: number): { deep: number } | { special: boolean } {
+  let depth = 0;
+  let special = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const end = stringEnd(text, i);
+      if (end === -1) break;
+      i = end;
+      continue;
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > maxDepth) return { deep: i };
+    } else if (c === 93 || c === 125) depth--;
+    else if (c === 78 || c === 73) special = true;
+    else if (c >= 48 && c <= 57) {
+      let j = i;
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      if (j - i > SAFE_DIGITS) special = true;
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return { special };
+}
 
 /**
  * Parses one JSON text. Containers nest at most `maxDepth` deep (the top-level value is depth 1); integers that a
@@ -31,39 +70,47 @@ type Frame = { kind: 'array'; value: unknown[] } | { kind: 'object'; value: Reco
  * makes it.
  */
 export function parseWireJson(text: string, maxDepth: number): WireJsonResult {
+  const scan = prescan(text, maxDepth);
+  if ('deep' in scan) {
+    return { ok: false, reason: 'depth', message: `nested deeper than ${maxDepth} levels at ${scan.deep}` };
+  }
+  if (!scan.special) {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch (e) {
+      return { ok: false, reason: 'syntax', message: (e as Error).message };
+    }
+  }
+  return parseSpecial(text, maxDepth);
+}
+
+type Frame = { kind: 'array'; value: unknown[] } | { kind: 'object'; value: Record<string, unknown>; key: string };
+
+/** The full parser, for text with NaN, Infinity or long integers. */
+function parseSpecial(text: string, maxDepth: number): WireJsonResult {
   let pos = 0;
   const stack: Frame[] = [];
   const fail = (message: string): WireJsonError => ({ ok: false, reason: 'syntax', message: `${message} at ${pos}` });
   const skip = () => {
-    WS.lastIndex = pos;
-    WS.exec(text);
-    pos = WS.lastIndex;
+    for (let c = text.charCodeAt(pos); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(pos)) pos++;
   };
   const readString = (): string | null => {
-    // the opening quote is at pos
-    pos++;
-    let out = '';
-    for (;;) {
-      PLAIN_STRING.lastIndex = pos;
-      PLAIN_STRING.exec(text);
-      out += text.slice(pos, PLAIN_STRING.lastIndex);
-      pos = PLAIN_STRING.lastIndex;
-      const c = text[pos];
-      if (c === '"') {
-        pos++;
-        return out;
-      }
-      if (c !== '\\') return null;
-      const e = text[pos + 1];
-      if (e === 'u') {
-        const hex = text.slice(pos + 2, pos + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return null;
-        out += String.fromCharCode(Number.parseInt(hex, 16));
-        pos += 6;
-      } else if (e !== undefined && e in ESCAPES) {
-        out += ESCAPES[e];
-        pos += 2;
-      } else return null;
+    // the opening quote is at pos; JSON.parse reads the literal, escapes and all
+    const end = stringEnd(text, pos);
+    if (end === -1) return null;
+    const start = pos;
+    pos = end;
+    let plain = true;
+    for (let i = start + 1; i < end - 1 && plain; i++) {
+      const c = text.charCodeAt(i);
+      plain = c !== 92 && c >= 32;
+    }
+    if (plain) return text.slice(start + 1, end - 1);
+    const literal = text.slice(start, end);
+    try {
+      return JSON.parse(literal) as string;
+    } catch {
+      return null;
     }
   };
 
@@ -103,7 +150,7 @@ export function parseWireJson(text: string, maxDepth: number): WireJsonResult {
       if (s === null) return fail('bad string');
       value = s;
     } else {
-      const lit = LITERALS.find(([word]) => text.startsWith(word, pos));
+      const lit = LITERALS[c ?? '']?.find(([word]) => text.startsWith(word, pos));
       if (lit !== undefined) {
         pos += lit[0].length;
         value = lit[1];
@@ -123,8 +170,10 @@ export function parseWireJson(text: string, maxDepth: number): WireJsonResult {
       break;
     }
     if (parent.kind === 'array') parent.value.push(value);
-    else
+    else if (parent.key === '__proto__') {
+      // as JSON.parse makes it: an own key, not the object's prototype
       Object.defineProperty(parent.value, parent.key, { value, enumerable: true, writable: true, configurable: true });
+    } else parent.value[parent.key] = value;
     skip();
     const sep = text[pos];
     if (sep === ',') {

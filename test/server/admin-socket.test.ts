@@ -120,6 +120,25 @@ describe('admin socket limits per request', () => {
     for (const bad of ['{"a": 1,}', '[1 2]', '{"a" 1}', 'nan', '[01]', '"\u0001"', '{"a": 1} x', '']) {
       assert.equal(parseWireJson(bad, 8).ok, false, bad);
     }
+    // the full parser (taken when NaN, Infinity or a long integer is there) reads the rest as JSON.parse does
+    for (const text of [
+      '{"s": "x\\"y\\n\\u00e9\\\\", "k": [true, false, null, {}, [], -0.5e-3, 12345678901234567.5], "k": 2}',
+      '[1e20, -1, 0, "NaN", "a\\\\"]',
+      ' { "a" : [ 1 , 2 ] } ',
+    ]) {
+      const fast = parseWireJson(text, 8);
+      const isArray = text.trim().startsWith('[');
+      const full = parseWireJson(text.replace(/^(\s*)([[{])/, isArray ? '$1$2NaN, ' : '$1$2"z": NaN, '), 8);
+      assert.ok(fast.ok && full.ok, text);
+      assert.deepEqual(fast.value, JSON.parse(text));
+      if (isArray) assert.deepEqual((full.value as unknown[]).slice(1), fast.value);
+      else assert.deepEqual({ ...(full.value as object), z: 0 }, { ...(fast.value as object), z: 0 });
+    }
+    assert.deepEqual(parseWireJson('[-99999999999999999999, NaN]', 8), {
+      ok: true,
+      value: [-99999999999999999999n, Number.NaN],
+    });
+    assert.equal(parseWireJson(`[NaN, ${'['.repeat(9)}${']'.repeat(9)}]`, 8).ok, false);
     const proto = parseWireJson('{"__proto__": {"x": 1}}', 8);
     assert.ok(proto.ok && Object.hasOwn(proto.value as object, '__proto__'));
   });
