@@ -139,7 +139,8 @@ export class AdminSocket {
       if (alive) throw new Error(`another host is serving ${path}`);
       rmSync(path, { force: true });
     }
-    const server = createServer();
+    // half-open: a client may send its requests and shut its side, and still get every answer
+    const server = createServer({ allowHalfOpen: true });
     server.maxConnections = lim.maxConnections;
     const admin = new AdminSocket(path, server);
     server.on('connection', (socket) => {
@@ -188,6 +189,8 @@ class Connection {
   paused = false;
   private busy = false;
   private closed = false;
+  /** The client has sent all it will send: answer what is queued, then close. */
+  private inputEnded = false;
   private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -199,6 +202,14 @@ class Connection {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.release());
     socket.on('drain', () => this.pump());
+    socket.on('end', () => {
+      if (this.closed) return;
+      this.inputEnded = true;
+      // a last request without its newline still counts
+      this.inbox.push(Buffer.from('\n'));
+      this.queuedBytes += 1;
+      this.pump();
+    });
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
       this.inbox.push(chunk);
@@ -270,6 +281,10 @@ class Connection {
           this.tooLarge();
           return;
         }
+        if (this.inputEnded) {
+          this.socket.end();
+          return;
+        }
         break;
       }
       if (line.length > this.limits.maxRequestBytes) {
@@ -308,9 +323,9 @@ class Connection {
   }
 
   private async answer(line: string): Promise<AdminReply> {
-    const parsed = parseRequest(line, this.limits.maxRequestDepth);
-    if ('retval' in parsed) return parsed;
     try {
+      const parsed = parseRequest(line, this.limits.maxRequestDepth);
+      if ('retval' in parsed) return parsed;
       const [retval, stdout, stderr] = await this.handle(parsed);
       return { retval, stdout, stderr };
     } catch (e) {

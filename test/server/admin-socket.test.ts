@@ -266,6 +266,29 @@ describe('admin socket back-pressure per connection', () => {
     assert.ok(after < N / 10, `ran ${after} of the ${N} requests`);
   });
 
+  it('answers every request of a client that shuts its side after sending, then closes', async (t) => {
+    let n = 0;
+    const { admin, path } = await serve(t, async () => [0, String(++n), '']);
+    const s = await rawClient(t, path);
+    s.setEncoding('utf8');
+    let got = '';
+    s.on('data', (d: string) => {
+      got += d;
+    });
+    const closed = new Promise((resolve) => s.once('close', resolve));
+    // the last request has no newline: the end of the input ends it
+    s.end('{"prefix": "a"}\n{"prefix": "b"}\n\n{"prefix": "c"}');
+    await closed;
+    assert.deepEqual(
+      got
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l).stdout),
+      ['1', '2', '3'],
+    );
+    await until('the connection to go', () => admin.stats().connections === 0);
+  });
+
   it('refuses connections past maxConnections and serves the ones it holds', async (t) => {
     const { admin, path } = await serve(t, async () => [0, 'ok', ''], { maxConnections: 2 });
     const a = await AdminClient.connect(path);
