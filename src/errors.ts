@@ -87,6 +87,9 @@ export const ERRORS = {
   MGR_ERR_STORE_OPEN: { errno: errno.EIO, message: 'cannot open the store' },
   MGR_ERR_TRACE_READ: { errno: errno.EIO, message: 'the trace cannot be read to its end' },
   MGR_ERR_OUTPUT_FILE: { errno: errno.ENOENT, message: 'cannot write the output file' },
+  MGR_ERR_REQUEST_TOO_DEEP: { errno: errno.EINVAL, message: 'request nested too deep' },
+  MGR_ERR_REQUEST_ENTITY: { errno: errno.EINVAL, message: 'invalid entity name' },
+  MGR_ERR_COMMAND_FAILED: { errno: errno.EINVAL, message: 'the command raised an exception' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -38,7 +38,8 @@ export class ArgumentError extends Error {
 /** What the checks of one word need: the type and its type-specific keys (an `ArgDesc` fits). */
 export interface ArgTypeSpec {
   type: CephArgType;
-  range?: number[];
+  /** Exact bounds: a CephInt bound past 2^53 is a bigint. */
+  range?: Array<number | bigint>;
   strings?: string[];
   goodchars?: string;
   /** CephPrefix only: the literal word. */
@@ -187,9 +188,14 @@ export function pyListRepr(items: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Type descriptions (Ceph's `str(CephXxx(...))`)
 
+/** A range bound as Ceph prints it: Python's repr of its float, or of its int. */
+export function boundText(type: CephArgType, x: number | bigint): string {
+  return type === 'CephFloat' && typeof x === 'number' ? pyFloatRepr(x) : pyIntStr(x);
+}
+
 function rangeText(spec: ArgTypeSpec): string {
   const r = spec.range ?? [];
-  const f = spec.type === 'CephFloat' ? pyFloatRepr : pyIntStr;
+  const f = (x: number | bigint) => boundText(spec.type, x);
   if (r.length === 1) return `[${f(r[0]!)}-]`;
   if (r.length === 2) return `[${f(r[0]!)}-${f(r[1]!)}]`;
   return '';
@@ -366,21 +372,25 @@ function intValue(v: bigint): number | bigint {
   return Number.isSafeInteger(n) ? n : v;
 }
 
-function below(v: bigint | number, bound: number): boolean {
+/** `v < bound`, exactly: an integer against an integer bound compares as integers, whatever their size. */
+function below(v: bigint | number, bound: number | bigint): boolean {
+  if (typeof v === 'bigint' && typeof bound === 'bigint') return v < bound;
   if (typeof v === 'bigint' && Number.isInteger(bound)) return v < BigInt(bound);
-  return Number(v) < bound;
+  if (typeof bound === 'bigint' && Number.isInteger(v)) return BigInt(v) < bound;
+  return Number(v) < Number(bound);
 }
 
-function above(v: bigint | number, bound: number): boolean {
+function above(v: bigint | number, bound: number | bigint): boolean {
+  if (typeof v === 'bigint' && typeof bound === 'bigint') return v > bound;
   if (typeof v === 'bigint' && Number.isInteger(bound)) return v > BigInt(bound);
-  return Number(v) > bound;
+  if (typeof bound === 'bigint' && Number.isInteger(v)) return BigInt(v) > bound;
+  return Number(v) > Number(bound);
 }
 
 function checkRange(spec: ArgTypeSpec, v: bigint | number, shown: string): void {
   const r = spec.range ?? [];
-  const f = spec.type === 'CephFloat' ? pyFloatRepr : pyIntStr;
   const out = (r.length === 2 && (below(v, r[0]!) || above(v, r[1]!))) || (r.length === 1 && below(v, r[0]!));
-  if (out) fail('ArgumentValid', `${shown} not in range [${r.map(f).join(', ')}]`);
+  if (out) fail('ArgumentValid', `${shown} not in range [${r.map((x) => boundText(spec.type, x)).join(', ')}]`);
 }
 
 function validUUID(s: string): void {
@@ -563,5 +573,7 @@ export function wordOf(spec: ArgTypeSpec, v: unknown): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : pyFloatRepr(v);
   if (typeof v === 'boolean') return spec.type === 'CephBool' ? String(v) : v ? 'True' : 'False';
-  return fail('ArgumentValid', `${JSON.stringify(v) ?? String(v)} is not a ${typeString(spec)} value`);
+  // named, never printed: the value is whatever a client sent, of any size or depth
+  const what = v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+  return fail('ArgumentValid', `${what} is not a ${typeString(spec)} value`);
 }

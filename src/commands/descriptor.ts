@@ -3,7 +3,7 @@
  * formatting back in Ceph's key order, and the concise usage line the `ceph` CLI prints.
  */
 import { MgrError } from '../errors.ts';
-import { compileGoodchars, pyFloatRepr, pyIntStr, pyParseFloat, pyParseInt, typeString } from './arg-types.ts';
+import { boundText, compileGoodchars, pyParseFloat, pyParseInt, typeString } from './arg-types.ts';
 
 export const CEPH_ARG_TYPES = [
   'CephString',
@@ -33,8 +33,8 @@ export interface ArgDesc {
   positional: boolean;
   /** 1 by default; 'N' = one or more (value becomes a list). */
   n: number | 'N';
-  /** [min] or [min, max], inclusive (CephInt, CephFloat). */
-  range?: number[];
+  /** [min] or [min, max], inclusive (CephInt, CephFloat); a CephInt bound past 2^53 is a bigint, kept exact. */
+  range?: Array<number | bigint>;
   /** CephChoices. */
   strings?: string[];
   /** CephString, a regex character class like "[A-Za-z0-9-_.]". */
@@ -106,7 +106,7 @@ export function parseArgDesc(token: string, cmd: string = token): ArgDesc {
       if (type === 'CephInt') {
         const v = pyParseInt(p, 10);
         if (v === null) return bad(cmd, `range=${rangeText} of "${name}": ${p} is not an integer`);
-        return Number(v);
+        return Number.isSafeInteger(Number(v)) ? Number(v) : v;
       }
       const v = pyParseFloat(p);
       if (v === null) return bad(cmd, `range=${rangeText} of "${name}": ${p} is not a number`);
@@ -161,8 +161,7 @@ export function parseDescriptor(cmd: string): CommandSignature {
 }
 
 function rangeValues(a: ArgDesc): string {
-  const f = a.type === 'CephFloat' ? pyFloatRepr : pyIntStr;
-  return (a.range ?? []).map(f).join('|');
+  return (a.range ?? []).map((x) => boundText(a.type, x)).join('|');
 }
 
 /**

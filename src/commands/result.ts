@@ -1,3 +1,5 @@
+import type { MgrError } from '../errors.ts';
+
 /** What a command returns across the boundary: Ceph's `(retval, stdout, stderr)`, `retval` 0 or `-errno`. */
 export type CommandTuple = [retval: number, stdout: string, stderr: string];
 
@@ -28,4 +30,9 @@ export function toCommandResult(value: unknown): CommandTuple | null {
     return [value[0], String(value[1] ?? ''), String(value[2] ?? '')];
   }
   return null;
+}
+
+/** An error from the registry as a result: `-errno`, and the message as status text. */
+export function errorResult(e: MgrError): CommandTuple {
+  return [-e.errno, '', e.message];
 }

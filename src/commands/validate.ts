@@ -87,8 +87,17 @@ export function matchCount(words: readonly string[], sig: CommandSignature, part
   return matchcnt;
 }
 
+/** An `n=<k>` argument (k > 1): its k values travel as a list. */
+function isFixedList(slot: Slot): boolean {
+  return slot.arg !== null && typeof slot.arg.n === 'number' && slot.arg.n > 1;
+}
+
+/**
+ * `store_arg`. Unlike Ceph, an `n=<k>` argument keeps all its values (Ceph's keeps only the last, which its own
+ * mgr then cannot read as the tuple it declared).
+ */
 function storeArg(slot: Slot, vals: ArgScalar[], d: Record<string, unknown>): void {
-  if (slot.N) {
+  if (slot.N || isFixedList(slot)) {
     const prev = d[slot.name];
     d[slot.name] = Array.isArray(prev) ? [...prev, ...vals] : vals;
   } else if (slot.arg === null && slot.name in d) d[slot.name] = `${d[slot.name] as string} ${vals.at(-1) as string}`;
@@ -195,6 +204,13 @@ export function validateWords(words: readonly string[], sig: CommandSignature): 
     }
   }
 
+  // Ceph takes `--xy 1` alone (or one positional word) for an n=2 argument; its values must all be there
+  for (const slot of slots) {
+    const got = d[slot.name];
+    if (isFixedList(slot) && Array.isArray(got) && got.length !== slot.n) {
+      err('ArgumentNumber', `saw ${got.length} of ${describeSlot(slot)}, expected ${slot.n}`);
+    }
+  }
   if (matchcnt < reqsiglen) err('ArgumentTooFew', 'not enough arguments given');
   if (myargs.length > 0) err('ArgumentError', `unused arguments: ${pyListRepr(myargs)}`);
   return d as CommandDict;

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { AdminReply } from './admin-socket.ts';
+import { stringifyWireJson } from './wire-json.ts';
 
 /** A connection to a host's admin socket; requests on it are answered in order. */
 export class AdminClient {
@@ -15,7 +16,13 @@ export class AdminClient {
       for (let nl = this.buffered.indexOf('\n'); nl !== -1; nl = this.buffered.indexOf('\n')) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
-        this.waiting.shift()?.resolve(JSON.parse(line) as AdminReply);
+        const w = this.waiting.shift();
+        try {
+          w?.resolve(JSON.parse(line) as AdminReply);
+        } catch (e) {
+          // a reply that is not JSON fails its request, not the process
+          w?.reject(new Error(`the host answered with a line that is not JSON: ${(e as Error).message}`));
+        }
       }
     });
     const fail = (e: Error) => {
@@ -33,9 +40,14 @@ export class AdminClient {
     });
   }
 
-  /** Sends one command (`{prefix, ...args}`), with its `-i` input and the client's name. */
+  /**
+   * Sends one command (`{prefix, ...args}`), with its `-i` input and the client's name. Bigints go with all their
+   * digits and non-finite floats as `NaN`/`Infinity`, as Ceph's Python client sends them.
+   */
   send(cmd: Record<string, unknown>, options: { inbuf?: string; entity?: string } = {}): Promise<AdminReply> {
-    return this.sendRaw(JSON.stringify({ cmd, inbuf: options.inbuf ?? '', entity: options.entity ?? 'client.admin' }));
+    return this.sendRaw(
+      stringifyWireJson({ cmd, inbuf: options.inbuf ?? '', entity: options.entity ?? 'client.admin' }),
+    );
   }
 
   /** Sends one raw request line (tests of malformed input). */

@@ -1,68 +1,79 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { constants } from 'node:os';
-import type { CommandTuple } from '../commands/result.ts';
+import { connect, createServer, type Server } from 'node:net';
+import { AdminConnection, type AdminHandler } from './admin-connection.ts';
+import { MAX_REQUEST_DEPTH } from './admin-request.ts';
 
-const { EINVAL, E2BIG } = constants.errno;
+// The request's shape and parse live in admin-request.ts; callers of the socket find them here too.
+export { type AdminReply, type AdminRequest, MAX_REQUEST_DEPTH, parseRequest } from './admin-request.ts';
 
 /** Requests larger than this get an error reply and the connection is closed. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
-/** One request as it arrives: the command dict, the `-i` input, and who sends it. */
-export interface AdminRequest {
-  readonly cmd: unknown;
-  readonly inbuf: string;
-  readonly entity: string;
+/** What one connection may hold, and how many connections there may be. */
+export interface AdminSocketLimits {
+  /** The longest request line, in bytes. */
+  readonly maxRequestBytes: number;
+  /** The deepest nesting of arrays and objects in a request. */
+  readonly maxRequestDepth: number;
+  /**
+   * Unread reply bytes past which the socket takes no further request from the client (it stops reading from it)
+   * until the client has read them.
+   */
+  readonly replyHighWater: number;
+  /** Bytes of requests not yet answered that the socket reads ahead while it is busy with one. */
+  readonly readAhead: number;
+  /** A client that reads none of its pending replies for this long is dropped. */
+  readonly stallMs: number;
+  /** Connections served at once; more are refused. */
+  readonly maxConnections: number;
 }
 
-/** The reply to one request, as one JSON line. */
-export interface AdminReply {
-  retval: number;
-  stdout: string;
-  stderr: string;
-}
+export const DEFAULT_ADMIN_SOCKET_LIMITS: AdminSocketLimits = Object.freeze({
+  maxRequestBytes: MAX_REQUEST_BYTES,
+  maxRequestDepth: MAX_REQUEST_DEPTH,
+  replyHighWater: 1024 * 1024,
+  readAhead: 1024 * 1024,
+  stallMs: 60_000,
+  maxConnections: 128,
+});
 
-/**
- * Reads a request line: a Ceph-style command dict (`{"prefix": ..., ...}`) from `client.admin`, or an envelope
- * `{"cmd": {...}, "inbuf": "...", "entity": "client.x"}`.
- */
-export function parseRequest(line: string): AdminRequest | AdminReply {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (e) {
-    return { retval: -EINVAL, stdout: '', stderr: `malformed request: ${(e as Error).message}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { retval: -EINVAL, stdout: '', stderr: 'malformed request: expected a JSON object' };
-  }
-  const v = value as Record<string, unknown>;
-  if ('prefix' in v) return { cmd: v, inbuf: '', entity: 'client.admin' };
-  if (typeof v.cmd !== 'object' || v.cmd === null) {
-    return { retval: -EINVAL, stdout: '', stderr: 'malformed request: needs "prefix", or "cmd" holding one' };
-  }
-  return {
-    cmd: v.cmd,
-    inbuf: typeof v.inbuf === 'string' ? v.inbuf : '',
-    entity: typeof v.entity === 'string' ? v.entity : 'client.admin',
-  };
+/** What the socket holds now, summed over its connections. */
+export interface AdminSocketStats {
+  readonly connections: number;
+  /** Request bytes read and not yet answered. */
+  readonly queuedBytes: number;
+  /** Reply bytes written and not yet taken by their clients. */
+  readonly unreadReplyBytes: number;
+  /** Connections the socket has stopped reading from. */
+  readonly paused: number;
+  /** Requests answered since the socket opened. */
+  readonly answered: number;
+  /** Connections dropped for leaving their replies unread. */
+  readonly dropped: number;
 }
 
 /**
  * The admin socket of a running host: a Unix socket (mode 0600) taking one JSON request per line and answering each
  * with one JSON line, in order per connection; connections are served side by side, none waits for another.
+ * Each connection answers one request at a time and holds a bounded amount: see {@link AdminSocketLimits}.
  */
 export class AdminSocket {
   private readonly server: Server;
   readonly path: string;
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<AdminConnection>();
+  private readonly totals = { answered: 0, dropped: 0 };
 
   private constructor(path: string, server: Server) {
     this.path = path;
     this.server = server;
   }
 
-  static async listen(path: string, handle: (req: AdminRequest) => Promise<CommandTuple>): Promise<AdminSocket> {
+  static async listen(
+    path: string,
+    handle: AdminHandler,
+    limits: Partial<AdminSocketLimits> = {},
+  ): Promise<AdminSocket> {
+    const lim: AdminSocketLimits = { ...DEFAULT_ADMIN_SOCKET_LIMITS, ...limits };
     if (existsSync(path)) {
       const alive = await new Promise<boolean>((resolve) => {
         const probe = connect(path);
@@ -75,11 +86,14 @@ export class AdminSocket {
       if (alive) throw new Error(`another host is serving ${path}`);
       rmSync(path, { force: true });
     }
-    const server = createServer((socket) => serve(socket, handle));
+    // half-open: a client may send its requests and shut its side, and still get every answer
+    const server = createServer({ allowHalfOpen: true });
+    server.maxConnections = lim.maxConnections;
     const admin = new AdminSocket(path, server);
-    server.on('connection', (s) => {
-      admin.sockets.add(s);
-      s.on('close', () => admin.sockets.delete(s));
+    server.on('connection', (socket) => {
+      const c = new AdminConnection(socket, handle, lim, admin.totals);
+      admin.connections.add(c);
+      socket.on('close', () => admin.connections.delete(c));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -89,49 +103,21 @@ export class AdminSocket {
     return admin;
   }
 
+  stats(): AdminSocketStats {
+    let queuedBytes = 0;
+    let unreadReplyBytes = 0;
+    let paused = 0;
+    for (const c of this.connections) {
+      queuedBytes += c.queuedBytes;
+      unreadReplyBytes += c.unreadReplyBytes;
+      if (c.paused) paused++;
+    }
+    return { connections: this.connections.size, queuedBytes, unreadReplyBytes, paused, ...this.totals };
+  }
+
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const c of this.connections) c.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.path, { force: true });
   }
-}
-
-function serve(socket: Socket, handle: (req: AdminRequest) => Promise<CommandTuple>): void {
-  let buffered: Buffer[] = [];
-  let size = 0;
-  let chain = Promise.resolve();
-  const reply = (r: AdminReply) => {
-    if (!socket.destroyed) socket.write(`${JSON.stringify(r)}\n`);
-  };
-  socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: Buffer) => {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      const part = chunk.subarray(start, nl === -1 ? chunk.length : nl);
-      size += part.length;
-      if (size > MAX_REQUEST_BYTES) {
-        buffered = [];
-        chain = chain.then(() => {
-          reply({ retval: -E2BIG, stdout: '', stderr: `request larger than ${MAX_REQUEST_BYTES} bytes` });
-          socket.end();
-        });
-        socket.removeAllListeners('data');
-        return;
-      }
-      buffered.push(part);
-      if (nl === -1) return;
-      const line = Buffer.concat(buffered).toString('utf8');
-      buffered = [];
-      size = 0;
-      start = nl + 1;
-      if (line.trim() === '') continue;
-      const parsed = parseRequest(line);
-      chain = chain.then(async () => {
-        if ('retval' in parsed) return reply(parsed);
-        const [retval, stdout, stderr] = await handle(parsed);
-        reply({ retval, stdout, stderr });
-      });
-    }
-  });
 }

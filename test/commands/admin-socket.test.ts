@@ -14,11 +14,18 @@ export class Module extends MgrModule {
     { cmd: 'foobar name=myarg,type=CephInt,range=1|5 name=mode,type=CephChoices,strings=fast|slow,req=false', desc: 'Do foobar', perm: 'r' },
     { cmd: 'foobar crash', desc: 'Raise', perm: 'r' },
     { cmd: 'foobar tick', desc: 'Count', perm: 'r', poll: true },
+    { cmd: 'foobar big name=v,type=CephInt', desc: 'Echo an int', perm: 'r' },
+    { cmd: 'foobar float name=x,type=CephFloat', desc: 'Echo a float', perm: 'r' },
+    { cmd: 'foobar pair name=xy,type=CephInt,n=2', desc: 'Echo a pair', perm: 'r' },
   ];
   ticks = 0;
   handle_command(inbuf: string, cmd: { prefix: string; myarg?: number; mode?: string }) {
     if (cmd.prefix === 'foobar crash') throw new Error('foobar crashed on purpose');
     if (cmd.prefix === 'foobar tick') return [0, String(++this.ticks), ''] as [number, string, string];
+    if (cmd.prefix === 'foobar big' || cmd.prefix === 'foobar float' || cmd.prefix === 'foobar pair') {
+      const v = (cmd as Record<string, unknown>)[cmd.prefix === 'foobar big' ? 'v' : cmd.prefix === 'foobar float' ? 'x' : 'xy'];
+      return [0, \`\${typeof v} \${String(v)}\`, ''] as [number, string, string];
+    }
     return [0, JSON.stringify({ myarg: cmd.myarg, mode: cmd.mode ?? null, type: typeof cmd.myarg }), ''] as [number, string, string];
   }
 }
@@ -211,6 +218,45 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
         [0, 1, 2, 3, 4].map((k) => ((i + k) % 5) + 1),
       );
     }
+  });
+
+  it('answers a 10,000-deep argument and a non-name entity with errors, and the daemon keeps serving', async () => {
+    const c = await AdminClient.connect(join(db, 'mgr.sock'));
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    assert.equal((await c.sendRaw(`{"prefix": "foobar", "myarg": ${deep}}`)).retval, -22);
+    assert.equal((await c.sendRaw(`{"cmd": {"prefix": "foobar", "myarg": ${deep}}}`)).retval, -22);
+    assert.equal((await c.sendRaw('{"prefix": "foobar", "myarg": [[[[1]]]]}')).retval, -22);
+    // an entity that is not a name is refused, not served as client.admin
+    for (const entity of ['123', '"admin"', '"client."', 'null']) {
+      const r = await c.sendRaw(`{"cmd": {"prefix": "status"}, "entity": ${entity}}`);
+      assert.equal(r.retval, -22, entity);
+    }
+    assert.equal((await c.send({ prefix: 'status', format: 'json' })).retval, 0, 'the same connection still works');
+    c.close();
+    assert.equal(daemon.exitCode, null, 'the daemon is still running');
+    assert.equal((await cmd('foobar', '2')).code, 0);
+  });
+
+  it("`mgrkit cmd` sends n=2 arguments, integers past 2^53 and nan/inf as Ceph's CLI does", async () => {
+    const pair = await cmd('foobar', 'pair', '3', '4');
+    assert.deepEqual([pair.code, pair.stdout, pair.stderr], [0, 'object 3,4\n', '']);
+    const one = await cmd('foobar', 'pair', '3');
+    assert.equal(one.code, 22);
+    assert.match(one.stderr, /^Invalid command: saw 1 of xy\(<int>\), expected 2\n/);
+    const big = await cmd('foobar', 'big', '99999999999999999999');
+    assert.deepEqual([big.code, big.stdout, big.stderr], [0, 'bigint 99999999999999999999\n', '']);
+    const range = await cmd('foobar', '99999999999999999999');
+    assert.equal(range.code, 22);
+    assert.match(range.stderr, /^Invalid command: 99999999999999999999 not in range \[1, 5\]\n/);
+    const nan = await cmd('foobar', 'float', 'nan');
+    assert.deepEqual([nan.code, nan.stdout, nan.stderr], [0, 'number NaN\n', '']);
+    const inf = await cmd('foobar', 'float', '-inf');
+    assert.deepEqual([inf.code, inf.stdout], [0, 'number -Infinity\n']);
+    // raw, an integer past 2^53 reaches the module exactly
+    const c = await AdminClient.connect(join(db, 'mgr.sock'));
+    const raw = await c.sendRaw('{"prefix": "foobar big", "v": 9007199254740993}');
+    c.close();
+    assert.deepEqual(raw, { retval: 0, stdout: 'bigint 9007199254740993', stderr: '' });
   });
 
   it("serves the host's own commands: module ls/enable/disable, health, dumps", async () => {

@@ -20,6 +20,8 @@ import {
 } from '../../src/commands/descriptor.ts';
 import { validateCommand, validateDict } from '../../src/commands/validate.ts';
 import { MgrError } from '../../src/errors.ts';
+import { parseRequest } from '../../src/server/admin-socket.ts';
+import { stringifyWireJson } from '../../src/server/wire-json.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Command tables (descriptors written after Ceph's MonCommands.h / mgr modules)
@@ -838,11 +840,21 @@ const COMMAND_CASES: Case[] = [
     words: 'mds rmfailed-legacy 0 --yes-i-really-mean-it',
     expect: v({ prefix: 'mds rmfailed-legacy', role: '0', confirm: '--yes-i-really-mean-it' }),
   },
-  // n=2: Ceph's store_arg keeps only the last value of a fixed count, and once one value is stored the
-  // descriptor counts as given ("did we already get this argument?"), so a single word passes
-  { id: 'n=2 both words', table: 'CEPH', words: 'pair set 1 2', expect: v({ prefix: 'pair set', xy: 2 }) },
-  { id: 'n=2 one word', table: 'CEPH', words: 'pair set 1', expect: v({ prefix: 'pair set', xy: 1 }) },
+  // n=2, a deliberate difference: Ceph's store_arg keeps only the last value of a fixed count (xy: 2), which the
+  // server cannot take as two, and once one value is stored the descriptor counts as given, so a single word passes.
+  // mgrkit sends the list and wants every value.
+  { id: 'n=2 both words', table: 'CEPH', words: 'pair set 1 2', expect: v({ prefix: 'pair set', xy: [1, 2] }) },
+  { id: 'n=2 one word', table: 'CEPH', words: 'pair set 1', expect: e('saw 1 of xy(<int>), expected 2') },
   { id: 'n=2 three words', table: 'CEPH', words: 'pair set 1 2 3', expect: e("unused arguments: ['3']") },
+  {
+    id: 'n=2 as keywords',
+    table: 'CEPH',
+    words: 'pair set --xy 1 --xy=0x2',
+    expect: v({ prefix: 'pair set', xy: [1, 2] }),
+  },
+  { id: 'n=2 one keyword', table: 'CEPH', words: 'pair set --xy 1', expect: e('saw 1 of xy(<int>), expected 2') },
+  { id: 'n=2 a bad value', table: 'CEPH', words: 'pair set 1 x', expect: e("x doesn't represent an int") },
+  { id: 'n=2 no comma split', table: 'CEPH', words: 'pair set 1,2', expect: e("1,2 doesn't represent an int") },
   {
     id: 'unused repr quoting',
     table: 'CEPH',
@@ -1209,4 +1221,100 @@ describe('ceph_argparse', () => {
       for (const c of cases) it(c.id, () => runCase(c));
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// What `mgrkit cmd` sends and the host reads: the words through validate_command, the dict through the socket's
+// JSON, and the host's check of it
+
+/** The CLI's words → the request line AdminClient writes → the host's parse → its check of the dict. */
+function endToEnd(descriptor: string, words: string): { sent: string; cli: Record<string, unknown>; host: unknown } {
+  const sig = parseDescriptor(descriptor);
+  const r = validateCommand([sig], words.split(' '));
+  assert.ok(r.ok, `the CLI refused ${words}: ${'error' in r ? r.error : 'no match'}`);
+  const sent = stringifyWireJson({ cmd: r.cmd, inbuf: '', entity: 'client.admin' });
+  const req = parseRequest(sent);
+  assert.ok(!('retval' in req), `the host refused the request line ${sent}`);
+  const checked = validateDict(sig, req.cmd as Record<string, unknown>);
+  assert.ok(checked.ok, `the host refused ${sent}: ${'error' in checked ? checked.error : ''}`);
+  return { sent, cli: r.cmd, host: checked.cmd };
+}
+
+describe('mgrkit cmd end to end: n=<k>, integers past 2^53, nan and inf', () => {
+  it('sends both values of an n=2 argument, and the host takes them', () => {
+    const r = endToEnd('pair set name=xy,type=CephInt,n=2', 'pair set 1 2');
+    assert.equal(r.sent, '{"cmd":{"prefix":"pair set","xy":[1,2]},"inbuf":"","entity":"client.admin"}');
+    assert.deepEqual(r.host, { prefix: 'pair set', xy: [1, 2] });
+    const three = endToEnd('trio name=abc,type=CephString,n=3', 'trio a b c');
+    assert.deepEqual(three.host, { prefix: 'trio', abc: ['a', 'b', 'c'] });
+  });
+
+  it('keeps integers past 2^53 exact from the word to the host, as Python ints', () => {
+    for (const word of ['9007199254740993', '99999999999999999999', '-9223372036854775809', '0x1fffffffffffffffff']) {
+      const r = endToEnd('big set name=v,type=CephInt', `big set ${word}`);
+      const exact = BigInt(word);
+      assert.equal(r.cli.v, exact);
+      assert.equal(r.host && (r.host as { v: unknown }).v, exact);
+      assert.ok(r.sent.includes(`"v":${exact}`), r.sent);
+    }
+    // small ones stay numbers
+    assert.deepEqual(endToEnd('big set name=v,type=CephInt', 'big set 42').host, { prefix: 'big set', v: 42 });
+    const osd = endToEnd('osd down name=ids,type=CephOsdName,n=N', 'osd down 12345678901234567890 osd.3');
+    assert.deepEqual(osd.host, { prefix: 'osd down', ids: [12345678901234567890n, 3] });
+  });
+
+  it('checks a range past 2^53 exactly, as Python compares ints', () => {
+    const arg = 'type=CephInt,range=9007199254740993|18446744073709551615';
+    assert.equal(validateWord(parseArgDesc(`name=v,${arg}`), '9007199254740993'), 9007199254740993n);
+    assert.equal(validateWord(parseArgDesc(`name=v,${arg}`), '18446744073709551615'), 18446744073709551615n);
+    assert.throws(
+      () => validateWord(parseArgDesc(`name=v,${arg}`), '9007199254740992'),
+      /^ArgumentValid: 9007199254740992 not in range \[9007199254740993, 18446744073709551615\]$/,
+    );
+    assert.throws(() => validateWord(parseArgDesc(`name=v,${arg}`), '18446744073709551616'), /not in range/);
+    assert.equal(
+      formatDescriptor(parseDescriptor(`u64 name=v,${arg.replace('type=CephInt,', '')},type=CephInt`)),
+      'u64 name=v,range=9007199254740993|18446744073709551615,type=CephInt',
+    );
+  });
+
+  it('reads a raw request with an integer past 2^53 without rounding it', () => {
+    const req = parseRequest('{"prefix": "big set", "v": 99999999999999999999}');
+    assert.ok(!('retval' in req));
+    const checked = validateDict(parseDescriptor('big set name=v,type=CephInt'), req.cmd as Record<string, unknown>);
+    assert.ok(checked.ok);
+    assert.equal(checked.cmd.v, 99999999999999999999n);
+    const ranged = validateDict(parseDescriptor('big set name=v,type=CephInt,range=0|100'), {
+      prefix: 'big set',
+      v: 99999999999999999999n,
+    });
+    assert.deepEqual(
+      ranged.ok ? null : 'error' in ranged && ranged.error,
+      '99999999999999999999 not in range [0, 100]',
+    );
+  });
+
+  it('sends nan and inf for a CephFloat as Python does (NaN, Infinity), and the host reads them back', () => {
+    const nan = endToEnd('f set name=x,type=CephFloat', 'f set nan');
+    assert.ok(nan.sent.includes('"x":NaN'), nan.sent);
+    assert.ok(Number.isNaN((nan.host as { x: number }).x));
+    for (const [word, value, json] of [
+      ['inf', Infinity, 'Infinity'],
+      ['-Infinity', -Infinity, '-Infinity'],
+      ['+INF', Infinity, 'Infinity'],
+      ['1e400', Infinity, 'Infinity'],
+    ] as const) {
+      const r = endToEnd('f set name=x,type=CephFloat', `f set ${word}`);
+      assert.ok(r.sent.includes(`"x":${json}`), r.sent);
+      assert.equal((r.host as { x: number }).x, value);
+    }
+    // as in Ceph, nan is in every range (no comparison with it holds) and inf is not
+    assert.ok(Number.isNaN(validateWord(parseArgDesc('name=v,type=CephFloat,range=0.0|1.0'), 'nan') as number));
+    assert.throws(
+      () => validateWord(parseArgDesc('name=v,type=CephFloat,range=0.0'), '-inf'),
+      /-inf not in range \[0.0\]/,
+    );
+    const ratio = endToEnd('osd set-full-ratio name=ratio,type=CephFloat,range=0.0|1.0', 'osd set-full-ratio nan');
+    assert.ok(Number.isNaN((ratio.host as { ratio: number }).ratio));
+  });
 });
