@@ -77,6 +77,8 @@ export const ERRORS = {
   },
   MGR_ERR_ORCH_NOT_IMPLEMENTED: { errno: errno.ENOENT, message: 'not implemented by this orchestrator' },
   MGR_ERR_ORCH_SPEC_INVALID: { errno: errno.EINVAL, message: 'invalid service specification' },
+  MGR_ERR_SOURCE_UNKNOWN: { errno: errno.EINVAL, message: 'not a source mgrkit knows' },
+  MGR_ERR_RADOS_NOT_CONNECTED: { errno: errno.ENOTCONN, message: 'no cluster behind the source any more' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

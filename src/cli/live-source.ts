@@ -1,3 +1,4 @@
+import type { SourceChecks } from '../health/source-checks.ts';
 import type { MgrHost } from '../host/host.ts';
 import { ingestLive } from '../host/ingest-live.ts';
 import { formatRejection } from '../ingest/rejection.ts';
@@ -22,13 +23,24 @@ export function isLiveSourceSpec(spec: string): boolean {
  * `--source follow:FILE` (a growing trace, across rotation) or `--source listen:PATH|HOST:PORT` (a recorder connects
  * and streams), folded into the store as events arrive. A listener that cannot bind fails here, before any event.
  */
-export async function startLiveSource(spec: string, store: Store, host: MgrHost): Promise<LiveSourceRun> {
-  const onRejection = (r: Parameters<typeof formatRejection>[0]) =>
+export async function startLiveSource(
+  spec: string,
+  store: Store,
+  host: MgrHost,
+  checks: SourceChecks,
+): Promise<LiveSourceRun> {
+  const onRejection = (r: Parameters<typeof formatRejection>[0]) => {
     host.log.warn({ rejection: formatRejection(r) }, 'bad event');
+    checks.rejection(formatRejection(r));
+  };
   const report = (done: Promise<unknown>) =>
     done
       .then(() => host.log.info({ source: spec }, 'source ended'))
-      .catch((e) => host.log.error({ err: e, source: spec }, 'source failed'));
+      .catch((e) => {
+        host.log.error({ err: e, source: spec }, 'source failed');
+        checks.failed((e as Error).message ?? String(e));
+        process.stderr.write(`mgrkit: the source ${spec} failed: ${(e as Error).message ?? String(e)}\n`);
+      });
   if (spec.startsWith('follow:')) {
     const path = spec.slice('follow:'.length);
     const abort = new AbortController();

@@ -79,6 +79,9 @@ export interface EventSink {
   inject(event: ClusterEvent): Promise<JournaledEvent>;
 }
 
+/** How long a module's `shutdown()` and `serve()` get to return once it is stopped, by default. */
+export const SHUTDOWN_DEADLINE_MS = 5000;
+
 /** How long a command that changed the OSD map waits for that map to be published. */
 const COMMAND_MAP_WAIT_MS = 10_000;
 
@@ -746,22 +749,28 @@ export class MgrHost {
     this.uris.delete(name);
     this.markStopped(m);
     running.abort.abort();
-    try {
-      await running.instance.shutdown();
-    } catch (e) {
-      running.instance.log.error({ err: e }, 'shutdown raised');
-    }
-    // As Ceph's MgrModule.shutdown: RADOS calls still waiting fail now, which lets serve() return.
-    this.rados.closeModule(name);
-    const deadline = this.opts.shutdownDeadlineMs ?? 5000;
+    const ended = (async () => {
+      try {
+        await running.instance.shutdown();
+      } catch (e) {
+        running.instance.log.error({ err: e }, 'shutdown raised');
+      }
+      // As Ceph's MgrModule.shutdown: RADOS calls still waiting fail now, which lets serve() return.
+      this.rados.closeModule(name);
+      await running.serve;
+    })();
+    // One grace for shutdown() and serve() together: a module that hangs in either does not hold the host.
+    const deadline = this.opts.shutdownDeadlineMs ?? SHUTDOWN_DEADLINE_MS;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadline);
     });
-    const r = await Promise.race([running.serve.then(() => 'ok' as const), late]);
+    const r = await Promise.race([ended.then(() => 'ok' as const), late]);
     clearTimeout(timer);
-    if (r === 'late')
-      running.instance.log.warn({ deadlineMs: deadline }, 'serve() did not return after shutdown; not waiting');
+    if (r === 'late') {
+      this.rados.closeModule(name);
+      running.instance.log.warn({ deadlineMs: deadline }, 'shutdown()/serve() did not return after shutdown; not waiting');
+    }
     this.health.set(name, {});
     this.refreshHealth();
   }
