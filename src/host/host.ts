@@ -769,7 +769,10 @@ export class MgrHost {
     clearTimeout(timer);
     if (r === 'late') {
       this.rados.closeModule(name);
-      running.instance.log.warn({ deadlineMs: deadline }, 'shutdown()/serve() did not return after shutdown; not waiting');
+      running.instance.log.warn(
+        { deadlineMs: deadline },
+        'shutdown()/serve() did not return after shutdown; not waiting',
+      );
     }
     this.health.set(name, {});
     this.refreshHealth();
