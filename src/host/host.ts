@@ -408,8 +408,12 @@ export class MgrHost {
     for (const p of this.pendingLocal.splice(0)) sink.inject(p.event).then(p.resolve, p.reject);
   }
 
-  /** No source feeds this host: it folds and journals its own events (in its store, if it has one) itself. */
+  /**
+   * No source feeds this host: it folds and journals its own events (in its store, if it has one) itself. No
+   * monitors stand behind it, so RADOS calls fail at once (ENOTCONN) rather than wait for them.
+   */
   ingestOwnEvents(): void {
+    this.liveness.end(this.current.stamp);
     const store = this.opts.store;
     if (store !== undefined) {
       this.setEventSink(new Ingestor(store, this.current, { onPublish: (s, e) => this.publish(s, e) }));
