@@ -1,7 +1,6 @@
-import type { SourceChecks } from '../health/source-checks.ts';
 import type { MgrHost } from '../host/host.ts';
 import { ingestLive } from '../host/ingest-live.ts';
-import { formatRejection } from '../ingest/rejection.ts';
+import type { Rejection } from '../ingest/rejection.ts';
 import { followSource } from '../sources/follow-source.ts';
 import { listenSource } from '../sources/listen-source.ts';
 import type { SourceItem } from '../sources/trace-source.ts';
@@ -12,6 +11,12 @@ export interface LiveSourceRun {
   /** Where it reads: the followed file, or the address bound. */
   readonly where: string;
   stop(): Promise<void>;
+}
+
+/** Where a running source's troubles go: its rejected lines, and the error it stopped on. */
+export interface SourceWatch {
+  rejected(r: Rejection): void;
+  failed(e: unknown): void;
 }
 
 /** Whether `--source` names a live cluster's stream rather than a trace file. */
@@ -27,20 +32,11 @@ export async function startLiveSource(
   spec: string,
   store: Store,
   host: MgrHost,
-  checks: SourceChecks,
+  watch: SourceWatch,
 ): Promise<LiveSourceRun> {
-  const onRejection = (r: Parameters<typeof formatRejection>[0]) => {
-    host.log.warn({ rejection: formatRejection(r) }, 'bad event');
-    checks.rejection(formatRejection(r));
-  };
+  const onRejection = (r: Rejection) => watch.rejected(r);
   const report = (done: Promise<unknown>) =>
-    done
-      .then(() => host.log.info({ source: spec }, 'source ended'))
-      .catch((e) => {
-        host.log.error({ err: e, source: spec }, 'source failed');
-        checks.failed((e as Error).message ?? String(e));
-        process.stderr.write(`mgrkit: the source ${spec} failed: ${(e as Error).message ?? String(e)}\n`);
-      });
+    done.then(() => host.log.info({ source: spec }, 'source ended')).catch((e) => watch.failed(e));
   if (spec.startsWith('follow:')) {
     const path = spec.slice('follow:'.length);
     const abort = new AbortController();

@@ -7,7 +7,7 @@ import { MgrError } from '../errors.ts';
 import { SourceChecks } from '../health/source-checks.ts';
 import { Accessors } from '../host/accessors.ts';
 import { MgrHost, SHUTDOWN_DEADLINE_MS } from '../host/host.ts';
-import { type LiveSimRun, runLiveSim } from '../host/live-sim.ts';
+import { runLiveSim } from '../host/live-sim.ts';
 import type { LogMember } from '../host/log-member.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
@@ -21,7 +21,7 @@ import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
 import { CALLABLE, callAccessor } from './call.ts';
 import { runCmd } from './cmd-command.ts';
-import { isLiveSourceSpec, type LiveSourceRun, startLiveSource } from './live-source.ts';
+import { isLiveSourceSpec, type LiveSourceRun, type SourceWatch, startLiveSource } from './live-source.ts';
 import { joinLogGroup, replayToLog } from './log-commands.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { createProgress } from './progress.ts';
@@ -429,14 +429,23 @@ async function runDaemon(o: RunFlags): Promise<void> {
     member === null ? local(req) : member.route(req, local),
   );
   const sourceChecks = new SourceChecks(host.health, o.source ?? '');
-  const badLine = (r: Parameters<typeof formatRejection>[0]) => {
-    host.log.warn({ rejection: formatRejection(r) }, 'bad line');
-    sourceChecks.rejection(formatRejection(r));
+  // What goes wrong with the source once started: in the log, in health, and the failure on stderr too.
+  const watch: SourceWatch = {
+    rejected: (r) => {
+      host.log.warn({ rejection: formatRejection(r) }, 'bad line');
+      sourceChecks.rejection(formatRejection(r));
+    },
+    failed: (e) => {
+      const reason = e instanceof Error ? e.message : String(e);
+      host.log.error({ err: e, source: o.source }, 'source failed');
+      sourceChecks.failed(reason);
+      process.stderr.write(`mgrkit: the source ${o.source} failed: ${reason}\n`);
+    },
   };
   // A listener that cannot bind fails the start: nothing was served, so a store made for it goes too.
   const started =
     o.source && isLiveSourceSpec(o.source)
-      ? await startLiveSource(o.source, store, host, sourceChecks).catch(async (e) => {
+      ? await startLiveSource(o.source, store, host, watch).catch(async (e) => {
           await admin.close();
           await host.stop();
           await discardStore();
@@ -458,13 +467,13 @@ async function runDaemon(o: RunFlags): Promise<void> {
     : null;
   member = group?.member ?? null;
   let stopping: Promise<void> | undefined;
-  let live: LiveSimRun | null = null;
+  let live: Promise<unknown> | null = null;
   let liveSource: LiveSourceRun | null = null;
   const stop = () => {
     stopping ??= (async () => {
       sim?.stop();
       await liveSource?.stop();
-      await live?.done;
+      await live;
       await group?.stop();
       await admin.close();
       await host.stop();
@@ -479,7 +488,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
   if (group) {
     process.stderr.write(`mgrkit: on the event log ${o.log} (stream ${o.stream ?? 'MGRKIT'}) as mgr.${host.mgrId}\n`);
   } else if (sim && o.source) {
-    live = runLiveSim({ sim, spec: o.source, store, host, onRejection: badLine });
+    live = runLiveSim({ sim, spec: o.source, store, host, onRejection: watch.rejected }).done.catch(watch.failed);
     process.stderr.write(
       `mgrkit: simulated cluster of ${sim.cluster.topo.osds} OSDs running (${o.source}); mon commands reach it\n`,
     );
@@ -493,7 +502,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
       store,
       host,
       speed: o.speed,
-      onRejection: badLine,
+      onRejection: watch.rejected,
     })
       .then((r) => {
         const { accepted, rejected } = r.summary.events;
@@ -503,11 +512,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
           process.stderr.write(`mgrkit: the trace ended: ${accepted} events accepted, ${rejected} ${lines} rejected\n`);
         }
       })
-      .catch((e) => {
-        host.log.error({ err: e }, 'source failed');
-        sourceChecks.failed((e as Error).message ?? String(e));
-        process.stderr.write(`mgrkit: the source ${o.source} failed: ${(e as Error).message ?? String(e)}\n`);
-      });
+      .catch(watch.failed);
   } else {
     host.ingestOwnEvents();
   }
