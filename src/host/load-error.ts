@@ -32,9 +32,11 @@ export function describeLoadError(file: string, e: unknown): string {
   const err = e instanceof Error ? e : new Error(String(e));
   const transform = /^Transform failed with \d+ errors?:\n([\s\S]*)$/.exec(err.message);
   if (transform !== null) {
-    // esbuild: "<file>:<line>:<col>: ERROR: <text>", one per error; the first tells where to look.
+    // esbuild: "<file>:<line>:<col>: ERROR: <text>", one per error, its column from 0; the first tells where to look,
+    // given from 1 as the other places here and editors have them.
     const first = transform[1]!.split('\n').find((l) => l.trim() !== '') ?? transform[1]!;
-    return first.replace(/: ERROR: /, ': ');
+    const m = /^(.*):(\d+):(\d+): ERROR: (.*)$/.exec(first);
+    return m === null ? first.replace(/: ERROR: /, ': ') : `${m[1]}:${m[2]}:${Number(m[3]) + 1}: ${m[4]}`;
   }
   const missing = /^Cannot find (?:package|module) '([^']+)' imported from /.exec(err.message);
   if (missing !== null) {

@@ -76,7 +76,7 @@ describe('module load failures are health checks', () => {
     );
     assert.match(
       detail[2],
-      /^Module 'syn' has failed: .*syn\/module\.ts:\d+:\d+: Expected "\)" but found end of file$/,
+      /^Module 'syn' has failed: .*syn\/module\.ts:5:1: Expected "\)" but found end of file$/,
     );
 
     // `mgr module ls`: Ceph's fields kept; the failed ones listed with why, and not `on` in the table.
@@ -95,6 +95,20 @@ describe('module load failures are health checks', () => {
     assert.match(table, /^syn +failed: .*syn\/module\.ts:\d+:\d+: Expected/m);
     assert.doesNotMatch(table, /^syn +on$/m);
     assert.equal(host.stats().syn!.status, 'load-error');
+  });
+
+  it('an exception while the file runs names the line it came from', async (t) => {
+    const dir = tempDir(t);
+    writeModule(
+      dir,
+      'thrower',
+      "import { MgrModule } from 'mgrkit';\nconst none: { x?: { y: number } } = {};\nconsole.log(none.x!.y);\nexport class Module extends MgrModule {}\n",
+    );
+    const host = await hostOn(dir, ['thrower'], t);
+    assert.match(
+      host.stats().thrower!.error_string,
+      /thrower\/module\.ts:3:\d+: TypeError: Cannot read properties of undefined \(reading 'y'\)$/,
+    );
   });
 
   it("an out-of-tree module importing zod, as the README's example does, loads", async (t) => {
