@@ -74,10 +74,7 @@ describe('module load failures are health checks', () => {
       detail[1],
       /^Module 'nopkg' has failed: .*nopkg\/module\.ts:2:15: cannot find package 'no-such-package-here'$/,
     );
-    assert.match(
-      detail[2],
-      /^Module 'syn' has failed: .*syn\/module\.ts:5:1: Expected "\)" but found end of file$/,
-    );
+    assert.match(detail[2], /^Module 'syn' has failed: .*syn\/module\.ts:5:1: Expected "\)" but found end of file$/);
 
     // `mgr module ls`: Ceph's fields kept; the failed ones listed with why, and not `on` in the table.
     const ls = host.module_ls();
