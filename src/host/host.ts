@@ -311,17 +311,16 @@ export class MgrHost {
     const alwaysOn = [...this.modules.values()].filter((m) => m.loaded.Module?.ALWAYS_ON).map((m) => m.loaded.name);
     const enabled = [...this.enabled].filter((n) => this.modules.has(n) && !alwaysOn.includes(n)).sort();
     const trouble: Status[] = ['failed', 'load-error', 'cannot-run'];
-    return {
-      failed_modules: [...this.modules.values()]
-        .filter((m) => trouble.includes(m.status))
+    const infos = (keep: (m: Record_) => boolean): ModuleInfo[] =>
+      [...this.modules.values()]
+        .filter(keep)
         .map((m) => ({ name: m.loaded.name, can_run: m.loaded.canRun, error_string: m.error }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => a.name.localeCompare(b.name));
+    return {
       always_on_modules: alwaysOn.sort(),
       enabled_modules: enabled,
-      disabled_modules: [...this.modules.values()]
-        .filter((m) => !this.enabled.has(m.loaded.name) && !alwaysOn.includes(m.loaded.name))
-        .map((m) => ({ name: m.loaded.name, can_run: m.loaded.canRun, error_string: m.error }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      disabled_modules: infos((m) => !this.enabled.has(m.loaded.name) && !alwaysOn.includes(m.loaded.name)),
+      failed_modules: infos((m) => trouble.includes(m.status)),
     };
   }
 
