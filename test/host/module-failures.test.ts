@@ -222,3 +222,34 @@ export class Module extends MgrModule {
     assert.equal(health.status, 'HEALTH_OK');
   });
 });
+
+describe('stopping a module that hangs', () => {
+  it('a shutdown() that never returns does not hold the host past the grace', async (t) => {
+    const dir = tempDir(t);
+    writeModule(
+      dir,
+      'stuck',
+      `import { MgrModule } from 'mgrkit';
+export class Module extends MgrModule {
+  shutdown() { return new Promise<void>(() => {}); }
+  serve() { return new Promise<void>(() => {}); }
+}
+`,
+    );
+    const host = await MgrHost.create({
+      modulePaths: [dir],
+      builtinModules: false,
+      logFile: join(dir, 'mgr.log'),
+      shutdownDeadlineMs: 50,
+    });
+    host.useModules(['stuck']);
+    host.start();
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<'hung'>((resolve) => {
+      timer = setTimeout(() => resolve('hung'), 30_000);
+    });
+    const outcome = await Promise.race([host.stop().then(() => 'stopped' as const), hung]);
+    clearTimeout(timer);
+    assert.equal(outcome, 'stopped');
+  });
+});
