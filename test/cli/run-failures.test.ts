@@ -65,6 +65,16 @@ describe('mgrkit run: a source that cannot start fails the command', () => {
     assert.equal(existsSync(db), false);
   });
 
+  it('follow: of a file in a folder that does not exist: exit 2 (a missing file alone is waited for)', async (t) => {
+    const dir = tempDir(t);
+    const db = join(dir, 'db');
+    const file = join(dir, 'nowhere', 'cluster.jsonl');
+    const r = await runCli(['run', '--source', `follow:${file}`, '--db', db], { killAfterMs: 60_000 });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `mgrkit: cannot follow ${file}: no such folder ${join(dir, 'nowhere')}\n`);
+    assert.equal(existsSync(db), false);
+  });
+
   it('a listener that cannot bind: exit 2 before serving, and the new store is removed', async (t) => {
     const dir = tempDir(t);
     const db = join(dir, 'db');
