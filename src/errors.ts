@@ -90,6 +90,8 @@ export const ERRORS = {
   MGR_ERR_REQUEST_TOO_DEEP: { errno: errno.EINVAL, message: 'request nested too deep' },
   MGR_ERR_REQUEST_ENTITY: { errno: errno.EINVAL, message: 'invalid entity name' },
   MGR_ERR_COMMAND_FAILED: { errno: errno.EINVAL, message: 'the command raised an exception' },
+  MGR_ERR_SOURCE_UNKNOWN: { errno: errno.EINVAL, message: 'not a source mgrkit knows' },
+  MGR_ERR_RADOS_NOT_CONNECTED: { errno: errno.ENOTCONN, message: 'no cluster behind the source any more' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

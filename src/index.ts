@@ -138,6 +138,7 @@ export {
   makeRadosError,
   NoData,
   NoSpace,
+  NotConnected,
   ObjectBusy,
   ObjectExists,
   ObjectNotFound,

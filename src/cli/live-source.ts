@@ -1,6 +1,6 @@
 import type { MgrHost } from '../host/host.ts';
 import { ingestLive } from '../host/ingest-live.ts';
-import { formatRejection } from '../ingest/rejection.ts';
+import type { Rejection } from '../ingest/rejection.ts';
 import { followSource } from '../sources/follow-source.ts';
 import { listenSource } from '../sources/listen-source.ts';
 import type { SourceItem } from '../sources/trace-source.ts';
@@ -11,6 +11,12 @@ export interface LiveSourceRun {
   /** Where it reads: the followed file, or the address bound. */
   readonly where: string;
   stop(): Promise<void>;
+}
+
+/** Where a running source's troubles go: its rejected lines, and the error it stopped on. */
+export interface SourceWatch {
+  rejected(r: Rejection): void;
+  failed(e: unknown): void;
 }
 
 /** Whether `--source` names a live cluster's stream rather than a trace file. */
@@ -26,14 +32,12 @@ export async function startLiveSource(
   spec: string,
   store: Store,
   host: MgrHost,
+  watch: SourceWatch,
   retryCommitsUntil?: AbortSignal,
 ): Promise<LiveSourceRun> {
-  const onRejection = (r: Parameters<typeof formatRejection>[0]) =>
-    host.log.warn({ rejection: formatRejection(r) }, 'bad event');
+  const onRejection = (r: Rejection) => watch.rejected(r);
   const report = (done: Promise<unknown>) =>
-    done
-      .then(() => host.log.info({ source: spec }, 'source ended'))
-      .catch((e) => host.log.error({ err: e, source: spec }, 'source failed'));
+    done.then(() => host.log.info({ source: spec }, 'source ended')).catch((e) => watch.failed(e));
   if (spec.startsWith('follow:')) {
     const path = spec.slice('follow:'.length);
     const abort = new AbortController();

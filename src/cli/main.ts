@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MgrError } from '../errors.ts';
+import { SourceChecks } from '../health/source-checks.ts';
 import { Accessors } from '../host/accessors.ts';
-import { MgrHost } from '../host/host.ts';
-import { type LiveSimRun, runLiveSim } from '../host/live-sim.ts';
+import { MgrHost, SHUTDOWN_DEADLINE_MS } from '../host/host.ts';
+import { runLiveSim } from '../host/live-sim.ts';
 import type { LogMember } from '../host/log-member.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
 import { formatRejection } from '../ingest/rejection.ts';
@@ -22,12 +23,13 @@ import { CALLABLE, callAccessor } from './call.ts';
 import { EXIT, reportFailure } from './cli-error.ts';
 import { runCmd } from './cmd-command.ts';
 import { discardEmptyStore, type StoreBefore, storeBefore } from './fresh-store.ts';
-import { isLiveSourceSpec, type LiveSourceRun, startLiveSource } from './live-source.ts';
+import { isLiveSourceSpec, type LiveSourceRun, type SourceWatch, startLiveSource } from './live-source.ts';
 import { joinLogGroup, replayToLog } from './log-commands.ts';
 import { formatValue, OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { createProgress } from './progress.ts';
 import { registerReplCommand } from './repl-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
+import { checkSource } from './source-check.ts';
 import { statusLines } from './status.ts';
 import { watchStdout } from './stdout-pipe.ts';
 
@@ -116,6 +118,16 @@ function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('json');
 }
 
+/** A module's states in which it does not do its work. */
+const NOT_RUNNING: readonly string[] = ['failed', 'load-error', 'cannot-run'];
+
+/** One stderr line per named module that did not run, with why; whether there was any. */
+function reportFailedModules(modules: ReplaySummary['modules'], names: readonly string[]): boolean {
+  const failed = names.filter((n) => NOT_RUNNING.includes(modules[n]?.status ?? ''));
+  for (const n of failed) process.stderr.write(`mgrkit: module '${n}' has failed: ${modules[n]!.error_string}\n`);
+  return failed.length > 0;
+}
+
 function printSummary(s: ReplaySummary, status: string[]): void {
   const out = process.stdout;
   const byKind = Object.entries(s.events.byKind)
@@ -142,8 +154,11 @@ function printSummary(s: ReplaySummary, status: string[]): void {
     const got = Object.entries(m.received)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-    const trouble =
-      m.errors > 0 || m.status === 'failed' ? `; ${m.errors} errors${m.error_string ? `: ${m.error_string}` : ''}` : '';
+    const trouble = NOT_RUNNING.includes(m.status)
+      ? `; ${m.error_string}`
+      : m.errors > 0
+        ? `; ${m.errors} errors raised (see the log)`
+        : '';
     out.write(`  module    ${name} (${m.status}): ${m.delivered} cues${got ? ` (${got})` : ''}${trouble}\n`);
   }
   out.write('cluster\n');
@@ -229,7 +244,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         progress.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else printSummary(summary, statusLines(state, new Accessors(() => state).have_mon_connection()));
-        if (summary.stoppedAt) setExit(EXIT.badInput);
+        if (summary.stoppedAt || reportFailedModules(summary.modules, o.modules)) setExit(EXIT.badInput);
         if (summary.readError) {
           const n = summary.events.accepted;
           const kept =
@@ -380,8 +395,16 @@ async function runDaemon(o: RunFlags): Promise<void> {
       'with --log, --source is a trace file, and every host runs both roles (no --standby)',
     );
   }
+  // A source that cannot start fails here, before a store is made or anything served.
+  if (o.source !== undefined) await checkSource(o.source);
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
+  const dbExisted = existsSync(o.db);
   const store = Store.open(o.db, { reset: o.reset ?? false });
+  // A start that fails leaves no new store behind: nothing was served from it.
+  const discardStore = async () => {
+    await store.close();
+    if (!dbExisted) rmSync(o.db, { recursive: true, force: true });
+  };
   if (sim && stateAt(store).seq > 0) {
     await store.close();
     throw new MgrError(
@@ -399,9 +422,16 @@ async function runDaemon(o: RunFlags): Promise<void> {
     ...(o.standby || o.log ? { standby: true } : {}),
     ...(sim ? { commander: sim.commander } : {}),
   });
-  if (o.modules) host.useModules(o.modules);
+  try {
+    if (o.modules) host.useModules(o.modules);
+  } catch (e) {
+    await host.stop();
+    await discardStore();
+    throw e;
+  }
   host.setInitialState(stateAt(store));
   host.start();
+  reportFailedModules(host.stats(), Object.keys(host.stats()));
   const socketPath = o.socket ?? join(o.db, 'mgr.sock');
   const local = (req: AdminRequest) =>
     host.command(req.cmd, { entity: req.entity, caps: host.capsFor(req.entity), inbuf: req.inbuf });
@@ -410,6 +440,32 @@ async function runDaemon(o: RunFlags): Promise<void> {
   const admin = await AdminSocket.listen(socketPath, (req) =>
     member === null ? local(req) : member.route(req, local),
   );
+  const sourceChecks = new SourceChecks(host.health, o.source ?? '');
+  // What goes wrong with the source once started: in the log, in health, and the failure on stderr too.
+  const watch: SourceWatch = {
+    rejected: (r) => {
+      host.log.warn({ rejection: formatRejection(r) }, 'bad line');
+      sourceChecks.rejection(formatRejection(r));
+    },
+    failed: (e) => {
+      const reason = e instanceof Error ? e.message : String(e);
+      host.log.error({ err: e, source: o.source }, 'source failed');
+      sourceChecks.failed(reason);
+      process.stderr.write(`mgrkit: the source ${o.source} failed: ${reason}\n`);
+    },
+  };
+  // Set when the daemon is asked to stop: ingest stops waiting for a full disk to take its held batch.
+  const stopRequested = new AbortController();
+  // A listener that cannot bind fails the start: nothing was served, so a store made for it goes too.
+  const started =
+    o.source && isLiveSourceSpec(o.source)
+      ? await startLiveSource(o.source, store, host, watch, stopRequested.signal).catch(async (e) => {
+          await admin.close();
+          await host.stop();
+          await discardStore();
+          throw e;
+        })
+      : null;
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
   const group = o.log
     ? await joinLogGroup(host, store, {
@@ -424,17 +480,15 @@ async function runDaemon(o: RunFlags): Promise<void> {
       })
     : null;
   member = group?.member ?? null;
-  // Set when the daemon is asked to stop: ingest stops waiting for a full disk to take its held batch.
-  const stopRequested = new AbortController();
   let stopping: Promise<void> | undefined;
-  let live: LiveSimRun | null = null;
+  let live: Promise<unknown> | null = null;
   let liveSource: LiveSourceRun | null = null;
   const stop = () => {
     stopping ??= (async () => {
       stopRequested.abort();
       sim?.stop();
       await liveSource?.stop();
-      await live?.done;
+      await live;
       await group?.stop();
       await admin.close();
       await host.stop();
@@ -454,17 +508,14 @@ async function runDaemon(o: RunFlags): Promise<void> {
       spec: o.source,
       store,
       host,
-      onRejection: (r) => host.log.warn({ rejection: formatRejection(r) }, 'bad event'),
+      onRejection: watch.rejected,
       retryCommitsUntil: stopRequested.signal,
-    });
+    }).done.catch(watch.failed);
     process.stderr.write(
       `mgrkit: simulated cluster of ${sim.cluster.topo.osds} OSDs running (${o.source}); mon commands reach it\n`,
     );
-  } else if (o.source && isLiveSourceSpec(o.source)) {
-    liveSource = await startLiveSource(o.source, store, host, stopRequested.signal).catch(async (e) => {
-      await stop();
-      throw e;
-    });
+  } else if (started !== null && o.source) {
+    liveSource = started;
     const where = o.source.startsWith('follow:') ? liveSource.where : `a recorder on ${liveSource.where}`;
     process.stderr.write(`mgrkit: following ${where}\n`);
   } else if (o.source) {
@@ -473,16 +524,32 @@ async function runDaemon(o: RunFlags): Promise<void> {
       store,
       host,
       speed: o.speed,
-      onRejection: (r) => host.log.warn({ rejection: formatRejection(r) }, 'bad line'),
+      onRejection: watch.rejected,
       retryCommitsUntil: stopRequested.signal,
     })
-      .then((r) => host.log.info({ accepted: r.summary.events.accepted, lastSeq: r.summary.lastSeq }, 'source ended'))
-      .catch((e) => host.log.error({ err: e }, 'source failed'));
+      .then((r) => {
+        const { accepted, rejected } = r.summary.events;
+        host.log.info({ accepted, rejected, lastSeq: r.summary.lastSeq }, 'source ended');
+        if (rejected > 0) {
+          const lines = rejected === 1 ? 'line' : 'lines';
+          process.stderr.write(`mgrkit: the trace ended: ${accepted} events accepted, ${rejected} ${lines} rejected\n`);
+        }
+      })
+      .catch(watch.failed);
   } else {
     host.ingestOwnEvents();
   }
   await signalled;
+  // Each module gets SHUTDOWN_DEADLINE_MS; should the shutdown as a whole hang past twice that, the process ends.
+  const hung = setTimeout(() => {
+    process.stderr.write(`mgrkit: shutdown did not finish within ${(2 * SHUTDOWN_DEADLINE_MS) / 1000} s; exiting\n`);
+    process.exit(1);
+  }, 2 * SHUTDOWN_DEADLINE_MS);
   await stop();
+  clearTimeout(hung);
+  // The store is closed: whatever a module left scheduled (an interval, a socket) must not keep the process alive.
+  // Unreferenced, so a process with nothing left ends by itself, with the status main() returns.
+  setTimeout(() => process.exit(), 100).unref();
 }
 
 /** Runs the `mgrkit` command line; resolves to the exit status. Every failure is one line on stderr. */

@@ -182,11 +182,18 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
       enabled_modules: string[];
       always_on_modules: string[];
       disabled_modules: Array<{ name: string; can_run: boolean; error_string: string }>;
+      failed_modules: Array<{ name: string; can_run: boolean; error_string: string }>;
     };
     return answer(ls, cmd, () => {
+      // An enabled module that is not running says why, where Ceph's table would say `on`.
+      const on = (m: string, state: string) => {
+        const f = ls.failed_modules.find((x) => x.name === m);
+        const why = f === undefined ? state : `failed: ${f.error_string}`;
+        return `${m.padEnd(20)} ${why}`;
+      };
       const rows = [
-        ...ls.always_on_modules.map((m) => `${m.padEnd(20)} on (always on)`),
-        ...ls.enabled_modules.map((m) => `${m.padEnd(20)} on`),
+        ...ls.always_on_modules.map((m) => on(m, 'on (always on)')),
+        ...ls.enabled_modules.map((m) => on(m, 'on')),
         ...ls.disabled_modules.map(
           (m) => `${m.name.padEnd(20)} -${m.can_run ? '' : `   (cannot run: ${m.error_string})`}`,
         ),

@@ -5,7 +5,6 @@ export interface ModuleCondition {
   readonly name: string;
   readonly status: string;
   readonly error: string;
-  readonly errors: number;
 }
 
 function check(severity: 'warning' | 'error', lines: string[], many: string): ModuleHealthCheck {
@@ -13,16 +12,16 @@ function check(severity: 'warning' | 'error', lines: string[], many: string): Mo
 }
 
 /**
- * The host's own checks, worded as Ceph's: `MGR_MODULE_ERROR` for modules that failed (or whose notifications or
- * commands raised), `MGR_MODULE_DEPENDENCY` for enabled modules that cannot run.
+ * The host's own checks, worded as Ceph's `PyModuleRegistry::get_health_checks`: `MGR_MODULE_ERROR` for enabled
+ * modules that failed to load or failed (constructor or `serve()` raised, a command prefix already served),
+ * `MGR_MODULE_DEPENDENCY` for enabled modules that cannot run. An exception in `notify` or a command handler does
+ * not fail a module, in Ceph as here: it is the command's error, logged and counted.
  */
 export function moduleHealthChecks(modules: Iterable<ModuleCondition>): Record<string, ModuleHealthCheck> {
   const failed: string[] = [];
   const cannot: string[] = [];
   for (const m of modules) {
-    if (m.status === 'failed') failed.push(`Module '${m.name}' has failed: ${m.error}`);
-    else if (m.errors > 0 && m.status === 'running')
-      failed.push(`Module '${m.name}' has failed: ${m.errors} error(s) raised`);
+    if (m.status === 'failed' || m.status === 'load-error') failed.push(`Module '${m.name}' has failed: ${m.error}`);
     if (m.status === 'cannot-run') cannot.push(`Module '${m.name}' has failed dependency: ${m.error}`);
   }
   const checks: Record<string, ModuleHealthCheck> = {};

@@ -80,6 +80,9 @@ export interface EventSink {
   inject(event: ClusterEvent): Promise<JournaledEvent>;
 }
 
+/** How long a module's `shutdown()` and `serve()` get to return once it is stopped, by default. */
+export const SHUTDOWN_DEADLINE_MS = 5000;
+
 /** How long a command that changed the OSD map waits for that map to be published. */
 const COMMAND_MAP_WAIT_MS = 10_000;
 
@@ -96,6 +99,8 @@ interface Running {
 
 interface Record_ {
   loaded: LoadedModule;
+  /** Found on the module path (not handed in preloaded): its file can be imported again once fixed. */
+  discovered: boolean;
   status: Status;
   error: string;
   running: Running | null;
@@ -116,11 +121,22 @@ export interface ModuleStats {
   errors: number;
 }
 
-/** `mgr module ls`, shaped as Ceph's. */
+/** A module as `mgr module ls` describes one: Ceph's `ModuleInfo` fields. */
+export interface ModuleInfo {
+  name: string;
+  can_run: boolean;
+  error_string: string;
+}
+
+/**
+ * `mgr module ls`, shaped as Ceph's; `failed_modules` is mgrkit's own: the enabled modules that failed (to load, or
+ * in `serve()`) or cannot run, with why (Ceph shows only their names and leaves the why to the health checks).
+ */
 export interface ModuleList {
   always_on_modules: string[];
   enabled_modules: string[];
-  disabled_modules: Array<{ name: string; can_run: boolean; error_string: string }>;
+  disabled_modules: ModuleInfo[];
+  failed_modules: ModuleInfo[];
 }
 
 /** `MGR_STORE_WRITE_FAILED`: the store refuses writes; the daemon holds new events and tries again. */
@@ -176,7 +192,12 @@ export class MgrHost {
   private readonly uris = new Map<string, string>();
   private pastStates: PastStates<PastState> | null = null;
 
-  private constructor(options: HostOptions, config: ConfigStore, loaded: readonly LoadedModule[]) {
+  private constructor(
+    options: HostOptions,
+    config: ConfigStore,
+    loaded: readonly LoadedModule[],
+    discovered: ReadonlySet<string>,
+  ) {
     this.opts = options;
     this.mgrId = options.mgrId ?? 'x';
     this.clogWriter = new ClusterLogWriter(this.mgrId);
@@ -189,6 +210,7 @@ export class MgrHost {
     for (const l of loaded)
       this.modules.set(l.name, {
         loaded: l,
+        discovered: discovered.has(l.name),
         status: 'disabled',
         error: l.error,
         running: null,
@@ -264,7 +286,7 @@ export class MgrHost {
     for (const c of candidates) ensureMgrkitResolvable(dirname(c.dir));
     const loaded: LoadedModule[] = [];
     for (const c of candidates) loaded.push(await loadModule(c));
-    return new MgrHost(options, config, [...preloaded, ...loaded]);
+    return new MgrHost(options, config, [...preloaded, ...loaded], new Set(candidates.map((c) => c.name)));
   }
 
   /** The current snapshot. */
@@ -308,13 +330,17 @@ export class MgrHost {
   module_ls(): ModuleList {
     const alwaysOn = [...this.modules.values()].filter((m) => m.loaded.Module?.ALWAYS_ON).map((m) => m.loaded.name);
     const enabled = [...this.enabled].filter((n) => this.modules.has(n) && !alwaysOn.includes(n)).sort();
+    const trouble: Status[] = ['failed', 'load-error', 'cannot-run'];
+    const infos = (keep: (m: Record_) => boolean): ModuleInfo[] =>
+      [...this.modules.values()]
+        .filter(keep)
+        .map((m) => ({ name: m.loaded.name, can_run: m.loaded.canRun, error_string: m.error }))
+        .sort((a, b) => a.name.localeCompare(b.name));
     return {
       always_on_modules: alwaysOn.sort(),
       enabled_modules: enabled,
-      disabled_modules: [...this.modules.values()]
-        .filter((m) => !this.enabled.has(m.loaded.name) && !alwaysOn.includes(m.loaded.name))
-        .map((m) => ({ name: m.loaded.name, can_run: m.loaded.canRun, error_string: m.error }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      disabled_modules: infos((m) => !this.enabled.has(m.loaded.name) && !alwaysOn.includes(m.loaded.name)),
+      failed_modules: infos((m) => trouble.includes(m.status)),
     };
   }
 
@@ -326,9 +352,19 @@ export class MgrHost {
         `no module named "${name}" on the module path (${this.moduleNames().join(', ')})`,
       );
     }
+    await this.reloadIfBroken(name);
     this.enabled.add(name);
     if (options.persist ?? true) await this.config.set(ENABLED_KEY, JSON.stringify([...this.enabled].sort()));
     if (this.started) this.startModule(name);
+  }
+
+  /** A module that failed to load is imported again when enabled: its file may have been fixed since. */
+  private async reloadIfBroken(name: string): Promise<void> {
+    const m = this.modules.get(name)!;
+    if (m.loaded.Module !== null || !m.discovered || m.running !== null) return;
+    m.loaded = await loadModule({ name, dir: dirname(m.loaded.file), file: m.loaded.file }, { fresh: true });
+    m.error = m.loaded.error;
+    if (m.status === 'load-error') m.status = 'disabled';
   }
 
   /** Disables a module (persisted), shutting it down if it runs. */
@@ -391,8 +427,12 @@ export class MgrHost {
     for (const p of this.pendingLocal.splice(0)) sink.inject(p.event).then(p.resolve, p.reject);
   }
 
-  /** No source feeds this host: it folds and journals its own events (in its store, if it has one) itself. */
+  /**
+   * No source feeds this host: it folds and journals its own events (in its store, if it has one) itself. No
+   * monitors stand behind it, so RADOS calls fail at once (ENOTCONN) rather than wait for them.
+   */
   ingestOwnEvents(): void {
+    this.liveness.end(this.current.stamp);
     const store = this.opts.store;
     if (store !== undefined) {
       this.setEventSink(new Ingestor(store, this.current, { onPublish: (s, e) => this.publish(s, e) }));
@@ -642,7 +682,9 @@ export class MgrHost {
     const { loaded } = m;
     if (loaded.Module === null) {
       m.status = 'load-error';
+      m.error = loaded.error;
       this.log.error({ module: name, error: m.error }, 'module failed to load');
+      this.refreshHealth();
       return;
     }
     if (!loaded.canRun) {
@@ -667,6 +709,13 @@ export class MgrHost {
       this.fail(m, `constructor raised: ${(e as Error).message}`, e);
       return;
     }
+    // A command another module (or the host) already serves: this module cannot serve what it declares.
+    const clash = this.standby ? '' : this.registerCommands(m, instance as MgrModule, log);
+    if (clash !== '') {
+      abort.abort();
+      this.fail(m, clash, null);
+      return;
+    }
     const running: Running = { instance, abort, queue: null, handlers: [], serve: Promise.resolve(), served: false };
     m.running = running;
     m.status = 'running';
@@ -678,10 +727,10 @@ export class MgrHost {
       const queue = new ModuleQueue({
         ...(this.opts.queueCapacity !== undefined ? { capacity: this.opts.queueCapacity } : {}),
         deliver: (cue) => mod.notify(cue.type, cue.id),
+        // As Ceph's: an exception in notify is logged (and counted here); the module is not failed for it.
         onError: (cue, e) => {
           m.errors++;
           log.error({ err: e, notify: cue.type, seq: cue.seq }, 'notify raised');
-          this.refreshHealth();
         },
       });
       running.queue = queue;
@@ -694,7 +743,6 @@ export class MgrHost {
         running.handlers.push([type, handler]);
       }
     }
-    if (!this.standby) this.registerCommands(m, instance as MgrModule, log);
     running.serve = (async () => {
       try {
         await instance.serve();
@@ -711,7 +759,9 @@ export class MgrHost {
     const m = this.modules.get(name)!;
     const running = m.running;
     if (running === null) {
-      if (m.status !== 'load-error') m.status = 'disabled';
+      // Ceph reports only enabled modules' failures: a stopped module's go with it.
+      this.markStopped(m);
+      this.refreshHealth();
       return;
     }
     this.detach(running);
@@ -724,42 +774,61 @@ export class MgrHost {
     }
     m.running = null;
     this.uris.delete(name);
-    if (m.status === 'running') m.status = 'disabled';
+    this.markStopped(m);
     running.abort.abort();
-    try {
-      await running.instance.shutdown();
-    } catch (e) {
-      running.instance.log.error({ err: e }, 'shutdown raised');
-    }
-    // As Ceph's MgrModule.shutdown: RADOS calls still waiting fail now, which lets serve() return.
-    this.rados.closeModule(name);
-    const deadline = this.opts.shutdownDeadlineMs ?? 5000;
+    const ended = (async () => {
+      try {
+        await running.instance.shutdown();
+      } catch (e) {
+        running.instance.log.error({ err: e }, 'shutdown raised');
+      }
+      // As Ceph's MgrModule.shutdown: RADOS calls still waiting fail now, which lets serve() return.
+      this.rados.closeModule(name);
+      await running.serve;
+    })();
+    // One grace for shutdown() and serve() together: a module that hangs in either does not hold the host.
+    const deadline = this.opts.shutdownDeadlineMs ?? SHUTDOWN_DEADLINE_MS;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadline);
     });
-    const r = await Promise.race([running.serve.then(() => 'ok' as const), late]);
+    const r = await Promise.race([ended.then(() => 'ok' as const), late]);
     clearTimeout(timer);
-    if (r === 'late')
-      running.instance.log.warn({ deadlineMs: deadline }, 'serve() did not return after shutdown; not waiting');
+    if (r === 'late') {
+      this.rados.closeModule(name);
+      running.instance.log.warn(
+        { deadlineMs: deadline },
+        'shutdown()/serve() did not return after shutdown; not waiting',
+      );
+    }
     this.health.set(name, {});
     this.refreshHealth();
   }
 
-  /** A module's commands, decorated and `static COMMANDS`, each answering through the module's error handling. */
-  private registerCommands(m: Record_, instance: MgrModule, log: Logger): void {
+  private markStopped(m: Record_): void {
+    m.status = 'disabled';
+    m.error = m.loaded.error;
+  }
+
+  /**
+   * A module's commands, decorated and `static COMMANDS`, each answering through the module's error handling.
+   * Returns why they could not all be registered (a prefix already served), or `""`.
+   */
+  private registerCommands(m: Record_, instance: MgrModule, log: Logger): string {
+    // As Ceph's: a handler's exception is that command's error (-EINVAL with the traceback), counted and logged; the
+    // module goes on serving, so it does not fail the module.
     const onError = (prefix: unknown, e: unknown) => {
       m.errors++;
       log.error({ err: e, command: prefix }, 'command raised');
-      this.refreshHealth();
     };
     for (const e of moduleCommands(m.loaded.name, m.loaded.Module!, m.loaded.docs, instance, onError)) {
       try {
         this.commands.add(e);
       } catch (err) {
-        log.error({ err }, 'command not registered');
+        return (err as Error).message;
       }
     }
+    return '';
   }
 
   private detach(running: Running): void {
@@ -775,7 +844,7 @@ export class MgrHost {
     m.error = error;
     m.errors++;
     if (m.running) this.detach(m.running);
-    this.log.error({ module: m.loaded.name, err: e }, 'module failed');
+    this.log.error({ module: m.loaded.name, error, ...(e === null ? {} : { err: e }) }, 'module failed');
     this.refreshHealth();
   }
 
@@ -785,7 +854,6 @@ export class MgrHost {
       name,
       status: m.status,
       error: m.error,
-      errors: m.errors,
     }));
     this.health.set('mgr', moduleHealthChecks(conditions));
   }

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { isNotifyType, type NotifyType } from '../bus/notify-types.ts';
 import { OPTION_TYPES, type Option } from '../options/option.ts';
 import type { ModuleCandidate } from './discovery.ts';
+import { describeLoadError, placeClassProblem } from './load-error.ts';
 import { type CommandDeclaration, MgrModule, MgrStandbyModule, moduleOptions } from './mgr-module.ts';
 
 /** A module class as the host sees it. */
@@ -117,11 +118,15 @@ export function describeModule(
   };
 }
 
+let reloads = 0;
+
 /**
  * Imports a module's file (TypeScript included) and checks what it exports: `Module` (or the default export), a
- * subclass of `MgrModule`, and optionally `StandbyModule`. A module that fails to load is still listed, with why.
+ * subclass of `MgrModule`, and optionally `StandbyModule`. A module that fails to load is still listed, with why
+ * (`file:line:col: ...` where the loader says where). `fresh` imports the file anew, past the import cache, as
+ * enabling a module that failed to load does once its file is fixed.
  */
-export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
+export async function loadModule(c: ModuleCandidate, options: { fresh?: boolean } = {}): Promise<LoadedModule> {
   ensureMgrkitResolvable(dirname(c.dir));
   const fail = (error: string): LoadedModule => ({
     name: c.name,
@@ -135,9 +140,10 @@ export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
   });
   let ns: Record<string, unknown>;
   try {
-    ns = (await import(pathToFileURL(c.file).href)) as Record<string, unknown>;
+    const url = pathToFileURL(c.file).href;
+    ns = (await import(options.fresh ? `${url}?reload=${++reloads}` : url)) as Record<string, unknown>;
   } catch (e) {
-    return fail(`failed to load ${c.file}: ${(e as Error).message}`);
+    return fail(describeLoadError(c.file, e));
   }
   const Module = ns.Module ?? ns.default;
   if (!isSubclass(Module, MgrModule)) return fail(`${c.file} exports no class Module extending MgrModule`);
@@ -145,12 +151,14 @@ export async function loadModule(c: ModuleCandidate): Promise<LoadedModule> {
   if (Standby !== undefined && !isSubclass(Standby, MgrStandbyModule)) {
     return fail(`${c.file}: StandbyModule does not extend MgrStandbyModule`);
   }
-  const docs = commandDocs(readFileSync(c.file, 'utf8'));
-  return describeModule(
+  const source = readFileSync(c.file, 'utf8');
+  const described = describeModule(
     c.name,
     c.file,
     Module as ModuleClass,
     (Standby as StandbyModuleClass | undefined) ?? null,
-    docs,
+    commandDocs(source),
   );
+  if (described.Module !== null || described.error === '') return described;
+  return { ...described, error: placeClassProblem(c.file, source, described.error) };
 }

@@ -1,6 +1,8 @@
 // Module-resolution hooks (node:module register), registered once per folder of modules:
 // - `import ... from 'mgrkit'` resolves to this installation's public API, so a module outside the project needs no
 //   package install;
+// - `import ... from 'zod'` resolves to the zod mgrkit itself uses: command arguments are zod schemas that mgrkit
+//   reads, so a module outside the project uses the same zod without installing it (as the README's example does);
 // - the folder's files are ES modules even when no package.json there says so: relative imports between them are
 //   resolved here, as ES modules, before the TypeScript loader would guess CommonJS from the missing package.json.
 import { existsSync } from 'node:fs';
@@ -28,6 +30,9 @@ function localFile(specifier, parentURL) {
 
 export async function resolve(specifier, context, nextResolve) {
   if (specifier === 'mgrkit') return nextResolve(indexUrl, context);
+  if ((specifier === 'zod' || specifier.startsWith('zod/')) && context.parentURL && inRoot(context.parentURL)) {
+    return nextResolve(specifier, { ...context, parentURL: indexUrl });
+  }
   const local = localFile(specifier, context.parentURL);
   if (local !== null) return { url: local, format: 'module', shortCircuit: true };
   const r = await nextResolve(specifier, context);

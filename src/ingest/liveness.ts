@@ -30,8 +30,11 @@ export class Liveness {
   private lastT: number | null = null;
   private sessionUp = true;
   private up = false;
+  private over = false;
   private timer: NodeJS.Timeout | undefined;
   readonly changes = new Subject<LivenessChange>();
+  /** Each end of the source. */
+  readonly ends = new Subject<void>();
 
   constructor(options: LivenessOptions) {
     this.opts = options;
@@ -41,8 +44,14 @@ export class Liveness {
     return this.up;
   }
 
+  /** The source ended (until an event comes again): no monitors will answer, however long one waits. */
+  get ended(): boolean {
+    return this.over;
+  }
+
   /** Folds in accepted events, in order. */
   observe(events: readonly JournaledEvent[]): void {
+    if (events.length > 0) this.over = false;
     for (const e of events) {
       if (this.up && this.lastT !== null && e.t - this.lastT > this.timeoutMs()) {
         this.set(false, this.lastT + this.timeoutMs(), 'silence');
@@ -58,12 +67,16 @@ export class Liveness {
   /** The source ended: no more events will come. */
   end(at?: number): void {
     clearTimeout(this.timer);
+    this.over = true;
     this.set(false, at ?? this.lastT ?? 0, 'source ended');
+    // Also when already down (a session lost before the end): those waiting learn that no monitor will come.
+    this.ends.next();
   }
 
   stop(): void {
     clearTimeout(this.timer);
     this.changes.complete();
+    this.ends.complete();
   }
 
   private timeoutMs(): number {

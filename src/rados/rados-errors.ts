@@ -76,6 +76,17 @@ export class TimedOut extends RadosError {
   }
 }
 
+/**
+ * No cluster to reach (ENOTCONN, python-rados's `NotConnected`): the source has ended, so no monitor will ever
+ * answer; the call fails at once instead of waiting.
+ */
+export class NotConnected extends RadosError {
+  constructor(message: string) {
+    super('MGR_ERR_RADOS_NOT_CONNECTED', message);
+    this.name = 'NotConnected';
+  }
+}
+
 /** An argument the cluster (or this client) rejects (EINVAL). */
 export class InvalidArgumentError extends RadosError {
   constructor(message: string) {
@@ -147,6 +158,7 @@ const BY_ERRNO: ReadonlyMap<number, RadosErrorClass> = new Map<number, RadosErro
   [errno.ETIMEDOUT, TimedOut],
   [errno.EACCES, PermissionDeniedError],
   [errno.EINVAL, InvalidArgumentError],
+  [errno.ENOTCONN, NotConnected],
 ]);
 
 /** python-rados's `make_ex`: the error for a return code (`-errno` or `errno`), its class chosen by the errno. */

@@ -2,7 +2,14 @@ import { constants } from 'node:os';
 import { Ioctx, type IoctxClient } from './ioctx.ts';
 import { waitForMonitors } from './monitor-wait.ts';
 import type { CallOptions, RadosBinding } from './rados-binding.ts';
-import { makeRadosError, ObjectExists, ObjectNotFound, RadosStateError, TimedOut } from './rados-errors.ts';
+import {
+  makeRadosError,
+  NotConnected,
+  ObjectExists,
+  ObjectNotFound,
+  RadosStateError,
+  TimedOut,
+} from './rados-errors.ts';
 
 const { EINVAL } = constants.errno;
 
@@ -143,6 +150,9 @@ export class Rados implements IoctxClient {
       throw new RadosStateError(`You cannot perform that operation on a Rados object in state shutdown. (${what})`);
     }
     if (outcome === 'timed-out') throw new TimedOut(`${what}: no monitor connection within ${ms / 1000}s`);
+    if (outcome === 'no-cluster') {
+      throw new NotConnected(`${what}: no monitor connection: the source has ended and no cluster is behind it`);
+    }
   }
 
   /** A command whose text is not a JSON object answers -EINVAL, as the monitors would; otherwise it is sent. */

@@ -30,7 +30,7 @@ class Hanger extends MgrModule {
 }
 
 describe('module isolation', () => {
-  it('a module that throws and one that never returns do not stop a third from getting every cue', async () => {
+  it('a module that throws (counted, not failed) and one that never returns do not stop a third from getting every cue', async () => {
     const solo = await createModuleHarness<Counter>({ module: Counter, name: 'counter' });
     await solo.replay(WHOLE_TRACE, 16);
     await solo.end();
@@ -51,9 +51,8 @@ describe('module isolation', () => {
     const stats = h.host.stats();
     assert.equal(stats.thrower!.errors, expected.length, 'every throw is caught and counted');
     assert.equal(stats.thrower!.status, 'running', 'a module whose notify throws keeps running');
-    const health = h.host.health.all();
-    assert.equal(health.MGR_MODULE_ERROR?.severity, 'HEALTH_ERR');
-    assert.match(health.MGR_MODULE_ERROR!.detail.map((d) => d.message).join('\n'), /Module 'thrower' has failed/);
+    // As Ceph's: an exception in notify is logged and counted, but does not fail the module.
+    assert.equal(h.host.health.all().MGR_MODULE_ERROR, undefined);
 
     const hanger = h.host.instance<Hanger>('hanger')!;
     assert.equal(hanger.calls, 1, 'the hung module is still inside its first notify');
