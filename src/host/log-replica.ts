@@ -178,7 +178,12 @@ export class LogReplica {
   }
 
   private async flush(): Promise<void> {
-    const entries = this.buffer.splice(0).filter((e) => e.streamSeq > this.current.seq);
+    // A delivery given up after a server's loss may finish after the next consumer handed the same messages over:
+    // in seq order, each seq is folded once, those already folded not at all.
+    const entries = this.buffer
+      .splice(0)
+      .filter((e) => e.streamSeq > this.current.seq)
+      .sort((a, b) => a.streamSeq - b.streamSeq);
     if (entries.length === 0) return;
     const inputs: FoldInput<number>[] = [];
     let cursor: LogCursor | null = null;
