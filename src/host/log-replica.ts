@@ -179,7 +179,7 @@ export class LogReplica {
 
   private async flush(): Promise<void> {
     // A delivery given up after a server's loss may finish after the next consumer handed the same messages over:
-    // in seq order, each seq is folded once, those already folded not at all.
+    // what is folded already is skipped, and the rest taken in seq order, each seq once.
     const entries = this.buffer
       .splice(0)
       .filter((e) => e.streamSeq > this.current.seq)
