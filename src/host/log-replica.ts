@@ -105,6 +105,7 @@ export class LogReplica {
           }, IDLE_FLUSH_MS);
         },
         signal,
+        { onRestart: (why, next) => this.opts.logger?.info({ why, next }, 'event log consumer made again') },
       );
     } finally {
       clearTimeout(idle);

@@ -214,8 +214,9 @@ export class JetStreamLog {
     afterSeq: number,
     onEntry: (entry: LogEntry) => Promise<void> | void,
     signal: AbortSignal,
-    timing: FollowTiming = DEFAULT_FOLLOW_TIMING,
+    options: { timing?: FollowTiming; onRestart?: (why: string, next: number) => void } = {},
   ): Promise<void> {
+    const timing = options.timing ?? DEFAULT_FOLLOW_TIMING;
     const place = `nats:${this.stream}`;
     const log: FollowedLog<JsMsg> = {
       consume: async (from) => {
@@ -264,6 +265,7 @@ export class JetStreamLog {
     await followLog(log, afterSeq, deliver, signal, {
       timing,
       fatal: (e) => e instanceof MgrError && e.code === 'MGR_ERR_LOG_MESSAGE',
+      ...(options.onRestart !== undefined ? { onRestart: options.onRestart } : {}),
     });
   }
 
