@@ -116,7 +116,9 @@ export class LogMember {
   async start(): Promise<void> {
     const { host, log } = this.opts;
     const bucket = await this.retrying("the group's bucket", () => log.bucket('mgr', this.ttlMs));
-    this.lease = new LeaderLease(leaseBucket(bucket, this.opts.logger), host.mgrId, { ttlMs: this.ttlMs });
+    // A lease check that takes longer than the TTL is of no use: its requests give up then.
+    const leaseKv = await log.bucketWithin('mgr', this.ttlMs);
+    this.lease = new LeaderLease(leaseBucket(leaseKv, this.opts.logger), host.mgrId, { ttlMs: this.ttlMs });
     const roster = new GroupRoster({
       bucket,
       self: () => this.member(),

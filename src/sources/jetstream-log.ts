@@ -281,6 +281,16 @@ export class JetStreamLog {
     });
   }
 
+  /**
+   * A bucket made by {@link bucket}, opened through a client whose requests give up after `requestTimeoutMs`: the
+   * lease's checks. A request to a bucket just made can go unanswered until it times out (10 s by default), and a
+   * standby whose only check hung that long missed a lease given up meanwhile.
+   */
+  async bucketWithin(name: string, requestTimeoutMs: number): Promise<KV> {
+    const quick = jetstream(this.nc, { timeout: requestTimeoutMs });
+    return new Kvm(quick).open(`${this.stream}_${name}`, { allow_direct: false });
+  }
+
   private large: Promise<ObjectStore> | null = null;
 
   /** The object store of events too large for a message (`<stream>_events`). */
