@@ -29,6 +29,8 @@ export interface GroupRosterOptions {
 export class GroupRoster {
   private readonly opts: GroupRosterOptions;
   private current: GroupView = { active: null, members: {} };
+  /** Every member's admin socket as last announced, kept after its entry expires. */
+  private readonly addrs = new Map<string, string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
 
@@ -38,6 +40,14 @@ export class GroupRoster {
 
   get view(): GroupView {
     return this.current;
+  }
+
+  /**
+   * Where `name` last said it serves commands. An entry expires when a member's writes are late by a TTL (a busy
+   * machine), though the member may be serving still.
+   */
+  lastAddr(name: string): string | undefined {
+    return this.current.members[name]?.addr ?? this.addrs.get(name);
   }
 
   /** Writes this manager's entry, and keeps the roster up to date until `stop`. */
@@ -70,6 +80,7 @@ export class GroupRoster {
   }
 
   private change(view: GroupView): void {
+    for (const m of Object.values(view.members)) this.addrs.set(m.name, m.addr);
     this.current = view;
     this.opts.onChange(view);
   }

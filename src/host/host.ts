@@ -10,7 +10,7 @@ import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
 import { ModuleQueue } from '../bus/module-queue.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
-import { CommandTable } from '../commands/command-table.ts';
+import { type CommandDescription, CommandTable } from '../commands/command-table.ts';
 import type { CommandTuple } from '../commands/result.ts';
 import { type CallerContext, dispatch } from '../commands/router.ts';
 import { MgrError, RemoteError } from '../errors.ts';
@@ -38,7 +38,7 @@ import { ClusterLogWriter } from './cluster-log-writer.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
 import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
 import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
-import { moduleCommands } from './module-commands.ts';
+import { describeModuleCommands, moduleCommands } from './module-commands.ts';
 import type { ModuleServices } from './module-services.ts';
 import { PastState } from './past-state.ts';
 
@@ -324,6 +324,18 @@ export class MgrHost {
   /** Names of every module found on the module path. */
   moduleNames(): string[] {
     return [...this.modules.keys()].sort();
+  }
+
+  /**
+   * The commands of the modules enabled here, as clients list them, whether or not they run as `Module`s now: a
+   * manager of a group that is not the active one lists them and passes them on to the active.
+   */
+  moduleCommandDescriptions(): CommandDescription[] {
+    return [...this.modules]
+      .filter(
+        ([n, m]) => m.loaded.Module !== null && m.loaded.canRun && (this.enabled.has(n) || m.loaded.Module.ALWAYS_ON),
+      )
+      .flatMap(([n, m]) => describeModuleCommands(n, m.loaded.Module!, m.loaded.docs));
   }
 
   /** `mgr module ls`. */

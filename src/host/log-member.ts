@@ -15,6 +15,7 @@ import { stateAt } from '../store/recovery.ts';
 import type { Store } from '../store/store.ts';
 import { type GroupMember, groupMgrMap } from './group-mgr-map.ts';
 import { GroupRoster } from './group-roster.ts';
+import { LISTING, mergeListings, routeDecision } from './group-route.ts';
 import type { MgrHost } from './host.ts';
 import { LeaderLease, type LeaseBucket } from './leader-lease.ts';
 import { replayIntoLog } from './log-replay.ts';
@@ -45,6 +46,8 @@ const KV_WHO = 'mgrkit.config-key';
 const OPEN_RETRY_MS = 60_000;
 /** How long a manager taking over may take to fold the log up to its head before it gives the lease back. */
 const CATCH_UP_MS = 15_000;
+/** How long one check of the lease may take before the next is let run anyway. */
+const TICK_HUNG_MS = 10_000;
 
 export interface LogMemberOptions {
   readonly host: MgrHost;
@@ -86,6 +89,8 @@ export class LogMember {
   /** Writes of the log's settings to the local stores under way: not this manager's own changes. */
   private applying = 0;
   private ticking = false;
+  private tickStarted = 0;
+  private tickGeneration = 0;
   private followed: Promise<void> = Promise.resolve();
   private snapshots: LogSnapshots | null = null;
   private uploading = false;
@@ -111,7 +116,9 @@ export class LogMember {
   async start(): Promise<void> {
     const { host, log } = this.opts;
     const bucket = await this.retrying("the group's bucket", () => log.bucket('mgr', this.ttlMs));
-    this.lease = new LeaderLease(leaseBucket(bucket), host.mgrId, { ttlMs: this.ttlMs });
+    // A lease check that takes longer than the TTL is of no use: its requests give up then.
+    const leaseKv = await log.bucketWithin('mgr', this.ttlMs);
+    this.lease = new LeaderLease(leaseBucket(leaseKv, this.opts.logger), host.mgrId, { ttlMs: this.ttlMs });
     const roster = new GroupRoster({
       bucket,
       self: () => this.member(),
@@ -211,8 +218,15 @@ export class LogMember {
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking || this.lease === null || this.abort.signal.aborted) return;
+    if (this.lease === null || this.abort.signal.aborted) return;
+    if (this.ticking) {
+      // A bucket request that never settles must not stop this manager from ever checking the lease again.
+      if (Date.now() - this.tickStarted < TICK_HUNG_MS) return;
+      this.opts.logger.warn({ ms: Date.now() - this.tickStarted }, 'a lease check has not returned; checking again');
+    }
+    const generation = ++this.tickGeneration;
     this.ticking = true;
+    this.tickStarted = Date.now();
     try {
       if (this.role === 'active' && !this.lease.held) {
         // Renewals did not get through for a whole TTL: another manager may hold the lease by now.
@@ -228,7 +242,7 @@ export class LogMember {
     } catch (e) {
       this.opts.logger.warn({ err: e }, 'lease check failed');
     } finally {
-      this.ticking = false;
+      if (generation === this.tickGeneration) this.ticking = false;
     }
   }
 
@@ -330,18 +344,23 @@ export class LogMember {
    */
   async route(request: AdminRequest, local: (request: AdminRequest) => Promise<CommandTuple>): Promise<CommandTuple> {
     const prefix = commandPrefix(request.cmd);
-    if (this.role === 'active' || prefix === null) return local(request);
-    // The command list a client asks for first is the active one's, which has the modules' commands.
-    const listing = prefix === 'get_command_descriptions';
-    if (!listing && this.host.commands.get(prefix) !== undefined) return local(request);
-    const view = this.roster?.view;
-    const active = view?.active ?? null;
-    const addr = active === null ? undefined : view?.members[active]?.addr;
-    if (active === null || addr === undefined || active === this.host.mgrId) {
-      return listing
-        ? local(request)
-        : [-EAGAIN, '', `no active manager in the group to run "${prefix}" yet; try again`];
+    const decision = routeDecision({
+      prefix,
+      self: this.host.mgrId,
+      active: this.role === 'active',
+      hasLocal: prefix !== null && this.host.commands.get(prefix) !== undefined,
+      view: this.roster?.view ?? { active: null, members: {} },
+      lastAddr: (name) => this.roster?.lastAddr(name),
+    });
+    switch (decision.kind) {
+      case 'local':
+        return local(request);
+      case 'listing':
+        return this.listing(request, local);
+      case 'again':
+        return [-EAGAIN, '', `${decision.why}; try again`];
     }
+    const { active, addr } = decision;
     let client: AdminClient | undefined;
     try {
       client = await AdminClient.connect(addr);
@@ -352,7 +371,7 @@ export class LogMember {
       const r = await within(sent, FORWARD_TIMEOUT_MS, `no answer in ${FORWARD_TIMEOUT_MS} ms`);
       return [r.retval, r.stdout, r.stderr];
     } catch (e) {
-      if (listing) return local(request);
+      if (prefix === LISTING) return this.listing(request, local);
       return [
         -EAGAIN,
         '',
@@ -361,6 +380,16 @@ export class LogMember {
     } finally {
       client?.close();
     }
+  }
+
+  /** The command list answered here: this manager's own commands and its modules', which the active runs. */
+  private async listing(
+    request: AdminRequest,
+    local: (request: AdminRequest) => Promise<CommandTuple>,
+  ): Promise<CommandTuple> {
+    const [retval, stdout, stderr] = await local(request);
+    if (retval !== 0) return [retval, stdout, stderr];
+    return [0, JSON.stringify(mergeListings(JSON.parse(stdout), this.host.moduleCommandDescriptions())), stderr];
   }
 
   private member(): GroupMember {
@@ -409,9 +438,21 @@ export function latestState(store: Store): ClusterState {
 }
 
 /** The lease's view of a JetStream KV bucket. */
-function leaseBucket(kv: KV): LeaseBucket {
+function leaseBucket(kv: KV, logger: Logger): LeaseBucket {
+  // Losing the race for the lease is the lease's business; anything else is worth a line (once in a while: a
+  // standby asks ten times a second).
+  let warnedAt = 0;
+  const unexpected = (e: unknown) => {
+    if (/wrong last sequence/i.test((e as Error).message) || Date.now() - warnedAt < 5000) return;
+    warnedAt = Date.now();
+    logger.warn({ err: e }, 'taking the lease failed');
+  };
   return {
-    create: (key, value) => kv.create(key, value),
+    create: (key, value) =>
+      kv.create(key, value).catch((e: unknown) => {
+        unexpected(e);
+        throw e;
+      }),
     update: (key, value, revision) => kv.update(key, value, revision),
     delete: (key, options) => kv.delete(key, options),
     get: async (key) => {

@@ -105,6 +105,7 @@ export class LogReplica {
           }, IDLE_FLUSH_MS);
         },
         signal,
+        { onRestart: (why, next) => this.opts.logger?.info({ why, next }, 'event log consumer made again') },
       );
     } finally {
       clearTimeout(idle);
@@ -178,7 +179,12 @@ export class LogReplica {
   }
 
   private async flush(): Promise<void> {
-    const entries = this.buffer.splice(0).filter((e) => e.streamSeq > this.current.seq);
+    // A delivery given up after a server's loss may finish after the next consumer handed the same messages over:
+    // what is folded already is skipped, and the rest taken in seq order, each seq once.
+    const entries = this.buffer
+      .splice(0)
+      .filter((e) => e.streamSeq > this.current.seq)
+      .sort((a, b) => a.streamSeq - b.streamSeq);
     if (entries.length === 0) return;
     const inputs: FoldInput<number>[] = [];
     let cursor: LogCursor | null = null;

@@ -1,6 +1,6 @@
-import type { CommandEntry } from '../commands/command-table.ts';
+import type { CommandDescription, CommandEntry } from '../commands/command-table.ts';
 import { decoratedCommands } from '../commands/decorators.ts';
-import { parseDescriptor } from '../commands/descriptor.ts';
+import { formatDescriptor, parseDescriptor, usage } from '../commands/descriptor.ts';
 import { formatObject } from '../commands/object-format.ts';
 import { type CommandTuple, toCommandResult } from '../commands/result.ts';
 import type { ModuleClass } from './loader.ts';
@@ -59,4 +59,35 @@ export function moduleCommands(
     }),
   );
   return [...decorated, ...declared];
+}
+
+/**
+ * A module's commands as clients list them, from its class alone (no instance): what a manager of a group that is
+ * not the active one lists for the modules that run only on the active.
+ */
+export function describeModuleCommands(
+  name: string,
+  Cls: ModuleClass,
+  docs: Readonly<Record<string, string>>,
+): CommandDescription[] {
+  const decorated = decoratedCommands(Cls).map((d) => ({
+    signature: d.signature,
+    desc: d.desc ?? docs[d.signature.prefix.join(' ')] ?? '',
+    perm: d.perm,
+    poll: d.poll,
+  }));
+  const declared = (Cls.COMMANDS ?? []).map((c) => ({
+    signature: parseDescriptor(c.cmd),
+    desc: c.desc ?? '',
+    perm: c.perm ?? 'rw',
+    poll: c.poll ?? false,
+  }));
+  return [...decorated, ...declared].map((e) => ({
+    cmd: formatDescriptor(e.signature),
+    usage: usage(e.signature),
+    desc: e.desc,
+    perm: e.perm,
+    poll: e.poll,
+    module: name,
+  }));
 }

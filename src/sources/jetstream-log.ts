@@ -2,6 +2,7 @@ import {
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
@@ -10,6 +11,14 @@ import { type ObjectStore, Objm } from '@nats-io/obj';
 import { connect, headers, type NatsConnection, nuid } from '@nats-io/transport-node';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
+import {
+  DEFAULT_FOLLOW_TIMING,
+  type FollowedLog,
+  type FollowTiming,
+  followLog,
+  RetryDelivery,
+  withTimeout,
+} from './log-follower.ts';
 import {
   CURSOR_HEADER,
   type DecodedLogEvent,
@@ -20,20 +29,6 @@ import {
 } from './log-message.ts';
 
 /** The stream's name when `--stream` is not given. */
-/** How long a consumer may stay silent while the stream holds messages it has not delivered. */
-const STALL_MS = 3000;
-/** `p`, or null once `ms` have passed without it settling. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
-
-/** The pause before a consumer is made again. */
-const RECONSUME_DELAY_MS = 250;
-
 export const DEFAULT_STREAM = 'MGRKIT';
 
 export interface JetStreamLogOptions {
@@ -211,111 +206,89 @@ export class JetStreamLog {
   /**
    * Reads the stream in order from event `afterSeq + 1`, handing each decoded message to `onEntry` (awaited: a
    * slow reader holds the stream back). Runs until `signal` aborts; survives a server's loss: a consumer that ends,
-   * fails, or stays silent while the stream holds messages it has not delivered is made again after the last one
-   * delivered.
+   * fails, stays silent while the stream holds messages it has not delivered, or whose delivery does not return
+   * (a read from a killed server) is made again from the first message not delivered. A delivery given up may
+   * still finish: `onEntry` may then see that message again, and must skip what it has applied.
    */
   async follow(
     afterSeq: number,
     onEntry: (entry: LogEntry) => Promise<void> | void,
     signal: AbortSignal,
+    options: { timing?: FollowTiming; onRestart?: (why: string, next: number) => void } = {},
   ): Promise<void> {
-    let next = afterSeq + 1;
-    while (!signal.aborted) {
-      try {
-        next = await this.followFrom(next, onEntry, signal);
-      } catch (e) {
-        if (signal.aborted) break;
-        if (e instanceof MgrError && e.code === 'MGR_ERR_LOG_MESSAGE') throw e;
-      }
-      if (!signal.aborted) await new Promise((r) => setTimeout(r, RECONSUME_DELAY_MS));
-    }
-  }
-
-  /** One consumer's run from `first`; resolves with the next seq to read when it ends or is found stuck. */
-  private async followFrom(
-    first: number,
-    onEntry: (entry: LogEntry) => Promise<void> | void,
-    signal: AbortSignal,
-  ): Promise<number> {
-    let next = first;
-    const consumer = await this.js.consumers.get(this.stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: first,
-    });
-    // Pulls that expire every 5 s (heartbeats every 2.5 s): a consumer whose server died is noticed within seconds.
-    const messages = await consumer.consume({ max_messages: 1024, expires: 5000 });
-    const stop = () => void messages.close();
-    signal.addEventListener('abort', stop, { once: true });
-    let lastDelivery = Date.now();
-    let busy = false;
-    let abandoned = false;
-    let abandon = (): void => undefined;
-    const stalled = new Promise<void>((resolve) => {
-      abandon = () => {
-        abandoned = true;
-        stop();
-        resolve();
-      };
-    });
-    // The ordered consumer does not always come back after its server is killed, and closing it does not always end
-    // its iteration: one silent while the stream has more (or silent for long, when the stream cannot be asked) is
-    // left behind, and a new one made from the next seq.
-    const watchdog = setInterval(() => {
-      const silent = Date.now() - lastDelivery;
-      if (busy || silent < STALL_MS) return;
-      withTimeout(this.lastSeq(), STALL_MS)
-        .catch(() => null)
-        .then((last) => {
-          if (Date.now() - lastDelivery < STALL_MS) return;
-          if (last === null ? silent >= 4 * STALL_MS : last >= next) abandon();
-        });
-    }, STALL_MS / 2);
+    const timing = options.timing ?? DEFAULT_FOLLOW_TIMING;
     const place = `nats:${this.stream}`;
-    const reading = (async () => {
-      for await (const m of messages) {
-        if (abandoned) break;
-        busy = true;
-        let body: Uint8Array | null = m.data;
-        let encoding = m.headers?.get(ENCODING_HEADER);
-        if (encoding?.startsWith('object+')) {
-          body = await (await this.largeEvents()).getBlob(new TextDecoder().decode(m.data));
-          encoding = encoding.slice('object+'.length);
+    const log: FollowedLog<JsMsg> = {
+      consume: async (from) => {
+        // The ordered consumer does not always come back after its server is killed, and closing it does not always
+        // end its iteration: the follower leaves such a one behind and makes another.
+        const consumer = await this.js.consumers.get(this.stream, {
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: from,
+        });
+        // Pulls that expire every 5 s (heartbeats every 2.5 s): a consumer whose server died is noticed within seconds.
+        const messages = await consumer.consume({ max_messages: 1024, expires: 5000 });
+        return { messages, close: () => void messages.close().catch(() => undefined) };
+      },
+      lastSeq: () => this.lastSeq(),
+      seqOf: (m) => m.seq,
+    };
+    const deliver = async (m: JsMsg): Promise<void> => {
+      let body: Uint8Array | null = m.data;
+      let encoding = m.headers?.get(ENCODING_HEADER);
+      if (encoding?.startsWith('object+')) {
+        const name = new TextDecoder().decode(m.data);
+        // Boxed, to tell an object that is gone (null) from a read that never answers.
+        const read = this.largeEvents().then(async (store) => ({ blob: await store.getBlob(name) }));
+        const got = await withTimeout(read, timing.hungMs);
+        if (got === null) {
+          read.catch(() => undefined);
+          throw new RetryDelivery(`reading object ${name} of ${this.stream}_events took over ${timing.hungMs} ms`);
         }
-        const entry: DecodedLogEvent =
-          body === null
-            ? {
-                rejection: {
-                  file: place,
-                  line: m.seq,
-                  code: 'MGR_ERR_LOG_MESSAGE',
-                  path: [],
-                  reason: `the object holding event ${m.seq} is gone from ${this.stream}_events`,
-                },
-              }
-            : decodeLogEvent(body, m.seq, place, m.headers?.get(CURSOR_HEADER), encoding);
-        if (abandoned) break;
-        await onEntry({ ...entry, streamSeq: m.seq, pending: m.info.pending });
-        next = Math.max(next, m.seq + 1);
-        lastDelivery = Date.now();
-        busy = false;
-        if (signal.aborted) break;
+        body = got.blob;
+        encoding = encoding.slice('object+'.length);
       }
-    })();
-    try {
-      await Promise.race([reading, stalled]);
-    } finally {
-      abandoned = true;
-      clearInterval(watchdog);
-      signal.removeEventListener('abort', stop);
-      void messages.close();
-      reading.catch(() => undefined);
-    }
-    return next;
+      const entry: DecodedLogEvent =
+        body === null
+          ? {
+              rejection: {
+                file: place,
+                line: m.seq,
+                code: 'MGR_ERR_LOG_MESSAGE',
+                path: [],
+                reason: `the object holding event ${m.seq} is gone from ${this.stream}_events`,
+              },
+            }
+          : decodeLogEvent(body, m.seq, place, m.headers?.get(CURSOR_HEADER), encoding);
+      await onEntry({ ...entry, streamSeq: m.seq, pending: m.info.pending });
+    };
+    await followLog(log, afterSeq, deliver, signal, {
+      timing,
+      fatal: (e) => e instanceof MgrError && e.code === 'MGR_ERR_LOG_MESSAGE',
+      ...(options.onRestart !== undefined ? { onRestart: options.onRestart } : {}),
+    });
   }
 
   /** A KV bucket beside the stream (`<stream>_<name>`), made with `ttlMs` if it does not exist. */
   async bucket(name: string, ttlMs: number): Promise<KV> {
-    return new Kvm(this.js).create(`${this.stream}_${name}`, { ttl: ttlMs, replicas: this.replicas, history: 1 });
+    // Reads go to the stream's leader, not to any replica (a "direct get"): a lagging replica's answer is stale,
+    // and a lease taken or a roster read on a stale answer was seen to keep a standby from taking over.
+    return new Kvm(this.js).create(`${this.stream}_${name}`, {
+      ttl: ttlMs,
+      replicas: this.replicas,
+      history: 1,
+      allow_direct: false,
+    });
+  }
+
+  /**
+   * A bucket made by {@link bucket}, opened through a client whose requests give up after `requestTimeoutMs`: the
+   * lease's checks. A request to a bucket just made can go unanswered until it times out (10 s by default), and a
+   * standby whose only check hung that long missed a lease given up meanwhile.
+   */
+  async bucketWithin(name: string, requestTimeoutMs: number): Promise<KV> {
+    const quick = jetstream(this.nc, { timeout: requestTimeoutMs });
+    return new Kvm(quick).open(`${this.stream}_${name}`, { allow_direct: false });
   }
 
   private large: Promise<ObjectStore> | null = null;

@@ -209,9 +209,17 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     assert.equal(reference.digests.at(-1), stateDigest(state));
   });
 
+  // nats-server writes a stream's meta.inf and meta.sum; none may land in the checkout (they did once).
+  const strays = ['meta.inf', 'meta.sum'].filter((f) => !existsSync(join(ROOT, f)));
+
   after(async () => {
     await Promise.all(hosts.map((h) => stopProcess(h.proc, 'SIGKILL')));
     await cluster?.stop();
+    assert.deepEqual(
+      strays.filter((f) => existsSync(join(ROOT, f))),
+      [],
+      'files the suite left in the checkout',
+    );
   });
 
   function setup(t: { after: (fn: () => void) => void }): string {

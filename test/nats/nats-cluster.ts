@@ -138,7 +138,8 @@ export class NatsCluster {
 
   private spawnNode(n: Node): void {
     const log = openSync(join(this.dir, `${n.name}.log`), 'a');
-    n.proc = spawn(natsServerBinary()!, ['-c', n.config], { stdio: ['ignore', log, log] });
+    // In the cluster's folder: whatever a server writes relative to its working directory stays out of the checkout.
+    n.proc = spawn(natsServerBinary()!, ['-c', n.config], { cwd: this.dir, stdio: ['ignore', log, log] });
   }
 }
 
