@@ -8,6 +8,7 @@ import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store, type WriteStatus } from '../../src/store/store.ts';
 import { PATCH_TRACE, tempDir } from '../helpers.ts';
+import { referenceReplay } from '../store/reference-replay.ts';
 
 /** Makes the store's disk refuse commits (as LMDB reports a full disk: errno 28) while `full()` says so. */
 function fillDisk(store: Store, full: () => boolean): void {
@@ -20,15 +21,6 @@ function fillDisk(store: Store, full: () => boolean): void {
 async function until(what: string, condition: () => boolean): Promise<void> {
   for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(condition(), `timed out waiting until ${what}`);
-}
-
-async function reference(dir: string): Promise<string> {
-  const store = Store.open(join(dir, 'reference'));
-  try {
-    return stateDigest((await replayTrace({ trace: PATCH_TRACE, store })).state);
-  } finally {
-    await store.close();
-  }
 }
 
 describe('a commit the disk refuses', () => {
@@ -55,7 +47,7 @@ describe('a commit the disk refuses', () => {
     assert.equal(again.lastSeq(), kept);
     const { state } = await replayTrace({ trace: PATCH_TRACE, store: again });
     assert.equal(state.seq, 647);
-    assert.equal(stateDigest(state), await reference(dir));
+    assert.equal(stateDigest(state), (await referenceReplay(dir)).digest);
   });
 
   it('in a daemon: held unpublished, raised as MGR_STORE_WRITE_FAILED, committed when space returns, then cleared', async (t) => {
@@ -93,6 +85,6 @@ describe('a commit the disk refuses', () => {
     );
     assert.equal(host.health.all().MGR_STORE_WRITE_FAILED, undefined);
     assert.equal(state.seq, 647);
-    assert.equal(stateDigest(stateAt(store)), await reference(dir), 'nothing lost, nothing twice');
+    assert.equal(stateDigest(stateAt(store)), (await referenceReplay(dir)).digest, 'nothing lost, nothing twice');
   });
 });

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { replayTrace } from '../../src/host/replay.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
 import { BIN, PATCH_TRACE, ROOT, runCli, tempDir } from '../helpers.ts';
+import { referenceReplay } from './reference-replay.ts';
 
 /** A 1 MiB tmpfs: a real full disk. Needs root (CI runs as root); elsewhere the test says why it skips. */
 function smallDisk(t: { after: (fn: () => void) => void }): string | null {
@@ -28,15 +28,6 @@ function smallDisk(t: { after: (fn: () => void) => void }): string | null {
 
 const grow = (dir: string) => execFileSync('mount', ['-o', 'remount,size=64m', dir], { stdio: 'ignore' });
 
-async function reference(dir: string): Promise<string> {
-  const store = Store.open(join(dir, 'reference'));
-  try {
-    return stateDigest((await replayTrace({ trace: PATCH_TRACE, store })).state);
-  } finally {
-    await store.close();
-  }
-}
-
 const SKIP =
   'cannot mount a small tmpfs here (needs root): the full-disk path is covered in-process by test/ingest/commit-failure.test.ts';
 
@@ -54,7 +45,7 @@ describe('a full disk', () => {
     grow(disk);
     const again = await runCli(['replay', PATCH_TRACE, '--db', db, '--json']);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(JSON.parse(again.stdout).digest, await reference(tempDir(t)));
+    assert.equal(JSON.parse(again.stdout).digest, (await referenceReplay(tempDir(t))).digest);
   });
 
   it('run: the host keeps serving, health shows MGR_STORE_WRITE_FAILED, ingest resumes when space returns', async (t) => {
@@ -106,6 +97,6 @@ describe('a full disk', () => {
     const store = Store.open(db, { readOnly: true });
     t.after(() => store.close());
     assert.equal(store.lastSeq(), 647);
-    assert.equal(stateDigest(stateAt(store)), await reference(tempDir(t)));
+    assert.equal(stateDigest(stateAt(store)), (await referenceReplay(tempDir(t))).digest);
   });
 });

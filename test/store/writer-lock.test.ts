@@ -9,22 +9,12 @@ import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
 import { PATCH_TRACE, ROOT, runCli, tempDir } from '../helpers.ts';
+import { referenceReplay } from './reference-replay.ts';
 
 const TRIALS = Number(process.env.MGRKIT_WRITER_TRIALS ?? 2);
 
 function isBusy(e: unknown): boolean {
   return e instanceof MgrError && e.code === 'MGR_ERR_STORE_BUSY';
-}
-
-/** The digest a single replay of the patch trace leaves, from the store's own journal. */
-async function referenceDigest(dir: string): Promise<{ digest: string; events: number }> {
-  const store = Store.open(join(dir, 'reference'));
-  try {
-    const { state } = await replayTrace({ trace: PATCH_TRACE, store });
-    return { digest: stateDigest(state), events: state.seq };
-  } finally {
-    await store.close();
-  }
 }
 
 describe('one writer per store', () => {
@@ -115,7 +105,7 @@ describe('one writer per store', () => {
 
   it(`four staggered replays of one trace on one store: extra writers refused, the digest right (${TRIALS} trials)`, async (t) => {
     const dir = tempDir(t);
-    const reference = await referenceDigest(dir);
+    const reference = await referenceReplay(dir);
     for (let trial = 0; trial < TRIALS; trial++) {
       const db = join(dir, `db-${trial}`);
       const runs = [0, 1, 2, 3].map(async (i) => {
