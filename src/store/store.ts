@@ -149,18 +149,20 @@ export class Store {
 
   /**
    * Writes a commit in one transaction; resolves once LMDB has it durably. The journal only grows: the first event
-   * must follow the journal's last, or nothing of the commit is written (`MGR_ERR_STORE_APPEND`).
+   * must follow the journal's last (or the newest snapshot, where that is further on), or nothing of the commit is
+   * written (`MGR_ERR_STORE_APPEND`).
    */
   commit(c: Commit): Promise<void> {
     return this.write(async () => {
       await this.root.transaction(() => {
         const first = c.events[0];
         if (first !== undefined) {
-          const last = this.lastSeq();
+          // A manager that joined a group from a snapshot keeps no journal before it: the journal goes on after it.
+          const last = Math.max(this.lastSeq(), this.lastSnapshotSeq());
           if (first.seq !== last + 1) {
             throw new MgrError(
               'MGR_ERR_STORE_APPEND',
-              `journal of ${this.dir} ends at seq ${last}: an append must start at ${last + 1}, not ${first.seq}`,
+              `journal of ${this.dir} holds seq ${last}: an append must start at ${last + 1}, not ${first.seq}`,
             );
           }
         }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MgrError } from '../../src/errors.ts';
 import { replayTrace } from '../../src/host/replay.ts';
+import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
@@ -52,6 +53,18 @@ describe('one writer per store', () => {
       [[1, 'heartbeat']],
     );
     assert.equal(store.cursor('trace:x'), undefined, 'the cursor of a refused commit was not written either');
+  });
+
+  it('a store started from a snapshot (a manager joining a group late) appends after the snapshot', async (t) => {
+    const store = Store.open(join(tempDir(t), 'db'));
+    t.after(() => store.close());
+    await store.commit({ events: [], snapshot: { ...createEmptyState(), seq: 100 } });
+    await assert.rejects(
+      store.commit({ events: [{ seq: 1, t: 1, kind: 'heartbeat' }] }),
+      (e: unknown) => e instanceof MgrError && e.code === 'MGR_ERR_STORE_APPEND',
+    );
+    await store.commit({ events: [{ seq: 101, t: 1, kind: 'heartbeat' }] });
+    assert.equal(store.lastSeq(), 101);
   });
 
   it('another process is refused with the holder named, exit 2, and changes nothing (--reset, --set)', async (t) => {
