@@ -676,6 +676,8 @@ export class MgrHost {
       notifyCommand: (tag) => this.notifyCommand(tag),
       setUri: (uri) => {
         this.uris.set(name, uri);
+        // The group's mgr map shows this manager's services: it is built again with them.
+        this.viewed = null;
       },
       pastState: (seq) => this.past().at(seq),
       journalRange: () => this.past().range(),
@@ -786,6 +788,7 @@ export class MgrHost {
     }
     m.running = null;
     this.uris.delete(name);
+    this.viewed = null;
     this.markStopped(m);
     running.abort.abort();
     const ended = (async () => {

@@ -13,7 +13,7 @@ import { LogSnapshots } from '../sources/log-snapshots.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { stateAt } from '../store/recovery.ts';
 import type { Store } from '../store/store.ts';
-import { type GroupMember, groupMgrMap } from './group-mgr-map.ts';
+import { type GroupMember, type GroupView, groupMgrMap } from './group-mgr-map.ts';
 import { GroupRoster } from './group-roster.ts';
 import { LISTING, mergeListings, routeDecision } from './group-route.ts';
 import type { MgrHost } from './host.ts';
@@ -123,7 +123,7 @@ export class LogMember {
       bucket,
       self: () => this.member(),
       ttlMs: this.ttlMs,
-      onChange: (view) => host.setMgrMapView((recorded) => groupMgrMap(recorded, view)),
+      onChange: (view) => host.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(view))),
       onLeaseFree: () => void this.tick(),
       onFailRequest: () => void this.fail(),
       logger: this.opts.logger,
@@ -132,7 +132,7 @@ export class LogMember {
     host.setEventSink({ inject: (event) => this.replica.appendOne(event) });
     host.config.subscribe((key, value) => this.localChange(SETTINGS_WHO, key, value));
     host.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
-    host.setMgrMapView((recorded) => groupMgrMap(recorded, roster.view));
+    host.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(roster.view)));
     this.registerFailCommand(roster);
     // Snapshots in the log only spare a new manager the history: it joins without them while their store is slow.
     const snapshots = this.retrying("the log's snapshot store", () => log.snapshots()).then((store) => {
@@ -390,6 +390,15 @@ export class LogMember {
     const [retval, stdout, stderr] = await local(request);
     if (retval !== 0) return [retval, stdout, stderr];
     return [0, JSON.stringify(mergeListings(JSON.parse(stdout), this.host.moduleCommandDescriptions())), stderr];
+  }
+
+  /**
+   * The group as this manager shows it: its own entry as it is now, not the bucket's copy, which lags its role's
+   * change and its modules' `set_uri`, and lapses when a write is late on a busy machine.
+   */
+  private withSelf(view: GroupView): GroupView {
+    const self = this.member();
+    return { ...view, members: { ...view.members, [self.name]: self } };
   }
 
   private member(): GroupMember {
