@@ -318,7 +318,14 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
       '--speed',
       '20',
     ]);
-    await until('the active past seq 150', async () => ((await journal(active.db)).length > 150 ? true : undefined));
+    await until('the active past seq 150', async () =>
+      (await journal(active.db)).length > 150 ? true : undefined,
+    ).catch((e) => {
+      const logs = [active, standby].map(
+        (x) => `${x.id}:\n${tail(join(x.db, 'mgr.log'))}${tail(join(dir, `${x.id}.stderr`))}`,
+      );
+      throw new Error(`${(e as Error).message}; the logs end:\n${logs.join('')}`);
+    });
     await stopProcess(active.proc, 'SIGKILL');
     const killedAt = performance.now();
     await answeringAsActive(standby, active);
