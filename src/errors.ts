@@ -92,6 +92,8 @@ export const ERRORS = {
   MGR_ERR_COMMAND_FAILED: { errno: errno.EINVAL, message: 'the command raised an exception' },
   MGR_ERR_SOURCE_UNKNOWN: { errno: errno.EINVAL, message: 'not a source mgrkit knows' },
   MGR_ERR_RADOS_NOT_CONNECTED: { errno: errno.ENOTCONN, message: 'no cluster behind the source any more' },
+  MGR_ERR_NO_CRUSH_MAP: { errno: errno.ENOENT, message: 'the OSD map came without a CRUSH map' },
+  MGR_ERR_POOL_NOT_FOUND: { errno: errno.ENOENT, message: 'no such pool' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

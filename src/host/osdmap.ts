@@ -1,4 +1,5 @@
 import type { CrushBucket, CrushMap as CrushDump, CrushRule, OsdMap } from '../../schemas/maps/index.ts';
+import { MgrError } from '../errors.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { own } from '../state/data-key.ts';
 import { takeWeightOsdMap } from '../state/views/crush-weights.ts';
@@ -29,7 +30,7 @@ export class OSDMap {
   /** @internal */
   constructor(state: ClusterState) {
     const entry = state.maps.osd_map;
-    if (entry === undefined) throw new Error('no OSD map has been received yet');
+    if (entry === undefined) throw new MgrError('MGR_ERR_NO_OSD_MAP', 'no OSD map has been received yet');
     this.#state = state;
     this.#map = entry.map;
     this.#crush = entry.crush;
@@ -60,7 +61,8 @@ export class OSDMap {
 
   /** The CRUSH map sent with this OSD map. */
   get_crush(): CRUSHMap {
-    if (this.#crush === null) throw new Error(`OSD map epoch ${this.#map.epoch} came without a CRUSH map`);
+    if (this.#crush === null)
+      throw new MgrError('MGR_ERR_NO_CRUSH_MAP', `OSD map epoch ${this.#map.epoch} came without a CRUSH map`);
     return new CRUSHMap(this.#crush);
   }
 
@@ -94,7 +96,7 @@ export class OSDMap {
   /** The raw bytes a byte stored in the pool takes: its size, or `(k+m)/k` for an erasure-coded pool. */
   pool_raw_used_rate(pool_id: number): number {
     const pool = this.#map.pools.find((p) => p.pool === pool_id);
-    if (pool === undefined) throw new Error(`pool ${pool_id} does not exist`);
+    if (pool === undefined) throw new MgrError('MGR_ERR_POOL_NOT_FOUND', `pool ${pool_id} does not exist`);
     return poolRawUsedRate(this.#map, pool);
   }
 

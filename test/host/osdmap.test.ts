@@ -21,7 +21,11 @@ describe('get_osdmap()', () => {
     assert.equal(m.get_pools()[3]!.pool_name, 'datapool');
     assert.equal(m.pool_raw_used_rate(3), 2);
     assert.deepEqual(m.get_pools_by_take(-1), [1, 3]);
-    assert.throws(() => m.pool_raw_used_rate(7), /pool 7 does not exist/);
+    assert.throws(
+      () => m.pool_raw_used_rate(7),
+      (e: unknown) =>
+        e instanceof MgrError && e.code === 'MGR_ERR_POOL_NOT_FOUND' && /pool 7 does not exist/.test(e.message),
+    );
   });
 
   it('places PGs where the OSDs last reported them', () => {
