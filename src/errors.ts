@@ -94,6 +94,7 @@ export const ERRORS = {
   MGR_ERR_RADOS_NOT_CONNECTED: { errno: errno.ENOTCONN, message: 'no cluster behind the source any more' },
   MGR_ERR_NO_CRUSH_MAP: { errno: errno.ENOENT, message: 'the OSD map came without a CRUSH map' },
   MGR_ERR_POOL_NOT_FOUND: { errno: errno.ENOENT, message: 'no such pool' },
+  MGR_ERR_SOCKET_IN_USE: { errno: errno.EADDRINUSE, message: 'another host serves that admin socket' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
+import { MgrError } from '../errors.ts';
 import { AdminConnection, type AdminHandler } from './admin-connection.ts';
 import { MAX_REQUEST_DEPTH } from './admin-request.ts';
 
@@ -83,7 +84,13 @@ export class AdminSocket {
         });
         probe.once('error', () => resolve(false));
       });
-      if (alive) throw new Error(`another host is serving ${path}`);
+      if (alive) {
+        throw new MgrError(
+          'MGR_ERR_SOCKET_IN_USE',
+          `another host is serving ${path}: stop it, or give this one another --socket`,
+          { file: path },
+        );
+      }
       rmSync(path, { force: true });
     }
     // half-open: a client may send its requests and shut its side, and still get every answer

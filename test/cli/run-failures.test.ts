@@ -88,6 +88,21 @@ describe('mgrkit run: a source that cannot start fails the command', () => {
     assert.match(r.stderr, /^mgrkit: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/);
     assert.equal(existsSync(db), false);
   });
+
+  it('an admin socket another host serves: exit 2 naming it, not an internal error', async (t) => {
+    const dir = tempDir(t);
+    const socket = join(dir, 'mgr.sock');
+    const first = spawnRun(['--db', join(dir, 'a'), '--socket', socket], t);
+    await first.stderrMatches(/serving commands/);
+    const r = await runCli(['run', '--db', join(dir, 'b'), '--socket', socket], { killAfterMs: 60_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^mgrkit: another host is serving ${socket}: stop it, or give this one another --socket\n$`),
+    );
+    first.child.kill('SIGTERM');
+    assert.equal((await first.exited).code, 0);
+  });
 });
 
 describe('mgrkit run: what goes wrong later is in health', () => {
