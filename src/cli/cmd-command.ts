@@ -81,6 +81,22 @@ interface Described {
 }
 
 /** `mgrkit cmd`: sends one command to a running host and prints what it answers, as the `ceph` CLI does. */
+/** `mgrkit cmd`'s own usage: printed for `-h` before the host's commands, so it helps with no host running too. */
+export const CMD_USAGE = `Usage: mgrkit cmd [options] WORDS...
+
+Sends a command to a running host (mgrkit run), as the ceph CLI does: the words are checked against the host's
+command descriptions, stdout and stderr are printed, and the exit status is the errno.
+
+Options:
+  --db DIR               the store whose host to ask (its socket is DIR/mgr.sock; default ./.mgrkit)
+  --socket PATH[,PATH]   the admin socket(s) to ask: the first that takes the connection serves
+  -f, --format FORMAT    json, json-pretty, yaml, plain, ...
+  -i, --in-file FILE     the command's input (as ceph -i)
+  -n, --name ENTITY      who asks (default client.admin): picks the caps from auth/ENTITY
+  --period SECONDS       repeat a polling command every SECONDS
+  -h, --help             this text, then the commands the host serves (those starting with WORDS)
+`;
+
 export async function runCmd(argv: readonly string[]): Promise<number> {
   let flags: CmdFlags;
   try {
@@ -89,6 +105,7 @@ export async function runCmd(argv: readonly string[]): Promise<number> {
     process.stderr.write(`mgrkit cmd: ${(e as Error).message}\n`);
     return 1;
   }
+  if (flags.help && flags.words.length === 0) process.stdout.write(`${CMD_USAGE}\nCommands of the host:\n`);
   // Several sockets (`a.sock,b.sock`: the managers of a group): the first that takes the connection serves.
   const sockets = (flags.socket ?? join(flags.db, 'mgr.sock')).split(',').filter((p) => p !== '');
   let client: AdminClient | undefined;

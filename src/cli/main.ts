@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -34,6 +34,11 @@ import { statusLines } from './status.ts';
 import { watchStdout } from './stdout-pipe.ts';
 
 const DEFAULT_DB = './.mgrkit';
+
+function packageVersion(): string {
+  const text = readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
 
 function parseSeq(value: string): number {
   const n = Number(value);
@@ -168,6 +173,7 @@ function printSummary(s: ReplaySummary, status: string[]): void {
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('mgrkit')
     .description('An event-sourced cluster-state cache and host for ceph-mgr-style modules.')
+    .version(packageVersion(), '-V, --version', "print mgrkit's version")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -369,6 +375,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       }
     });
 
+  // `cmd` parses its own words (every word not its flag belongs to the command): listed here for --help only.
+  program.command('cmd').description('send a command to a running host, as the ceph CLI does (mgrkit cmd -h)');
   registerSimulateCommand(program);
   registerReplCommand(program, setExit);
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, ROOT, runCli, WHOLE_TRACE } from '../helpers.ts';
+import { BIN, ROOT, runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
 
 const STATIC_MODULE = `import { MgrModule, type NotifyType } from 'mgrkit';
 export class Module extends MgrModule {
@@ -179,6 +179,21 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
     assert.match(r.stdout, /^mgr services {28}list service endpoints provided by mgr\n {41}modules$/m);
     const some = await cmd('antigravity', '-h');
     assert.equal(some.stdout.split('\n').filter((l) => l.startsWith('antigravity')).length, 2);
+    assert.match(r.stdout, /^Usage: mgrkit cmd \[options\] WORDS\.\.\.$/m, "the client's own options come first");
+    assert.doesNotMatch(some.stdout, /^Usage: mgrkit cmd/m, 'WORDS -h lists only the matching commands');
+  });
+
+  it('`mgrkit cmd -h` with no host still prints its own usage; `mgrkit --help` lists cmd; --version', async (t) => {
+    const alone = await runCli(['cmd', '-h', '--db', join(tempDir(t), 'none')]);
+    assert.match(alone.stdout, /^Usage: mgrkit cmd \[options\] WORDS\.\.\.\n/);
+    assert.match(alone.stdout, /--socket PATH\[,PATH\]/);
+    assert.match(alone.stderr, /cannot connect to .*mgr\.sock/);
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^ {2}cmd +send a command to a running host/m);
+    const version = await runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
   it('refuses a rw command to an r client with EACCES, and serves it reads', async () => {
