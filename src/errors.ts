@@ -97,6 +97,13 @@ export const ERRORS = {
   MGR_ERR_SOCKET_IN_USE: { errno: errno.EADDRINUSE, message: 'another host serves that admin socket' },
 } as const satisfies Record<string, { errno: number; message: string }>;
 
+const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));
+
+/** `ENOSPC` for 28: the system's name of an errno, or undefined for a number it does not know. */
+export function errnoName(n: number): string | undefined {
+  return ERRNO_NAMES.get(n);
+}
+
 /** A stable error code from {@link ERRORS}. */
 export type ErrorCode = keyof typeof ERRORS;
 

@@ -1,14 +1,11 @@
-import { constants } from 'node:os';
 import { relative, sep } from 'node:path';
-import { MgrError } from '../errors.ts';
+import { errnoName, MgrError } from '../errors.ts';
 
 /**
  * Exit statuses of the command line: 0 success, 1 a usage error, 2 bad input (a file, a store or a seq that is not
  * what it should be), 70 an internal error (sysexits' EX_SOFTWARE). `mgrkit cmd` exits with the errno instead.
  */
 export const EXIT = { ok: 0, usage: 1, badInput: 2, internal: 70 } as const;
-
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
 /** What the failing command was working on, for naming it in the message. */
 export interface FailureContext {
@@ -17,9 +14,9 @@ export interface FailureContext {
 }
 
 /** `EACCES` for a Node error's code, or for the bare errno number LMDB puts in `code`. */
-function errnoName(e: { code?: unknown }): string | undefined {
+function codeName(e: { code?: unknown }): string | undefined {
   if (typeof e.code === 'string') return e.code;
-  if (typeof e.code === 'number') return ERRNO_NAMES.get(e.code);
+  if (typeof e.code === 'number') return errnoName(e.code);
   return undefined;
 }
 
@@ -38,7 +35,7 @@ function storeFailure(e: NodeJS.ErrnoException, db: string): MgrError | undefine
   const fromLmdb = typeof e.code === 'number';
   if (!fromLmdb && (e.path === undefined || !withinDir(e.path, db))) return undefined;
   const what = (why: string) => new MgrError('MGR_ERR_STORE_OPEN', `--db ${db}: ${why}`, { file: db });
-  switch (errnoName(e)) {
+  switch (codeName(e)) {
     case 'EEXIST':
     case 'ENOTDIR':
       return what('is a file, not a directory: give the directory of the store');

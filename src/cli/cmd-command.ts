@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import type { CommandDescription } from '../commands/command-table.ts';
 import { type CommandSignature, parseDescriptor, usage } from '../commands/descriptor.ts';
 import { validateCommand } from '../commands/validate.ts';
+import { errnoName } from '../errors.ts';
 import { AdminClient } from '../server/admin-client.ts';
 import { helpEntry } from './help-format.ts';
 import { stdoutClosed } from './stdout-pipe.ts';
-
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
 interface CmdFlags {
   socket?: string;
@@ -53,7 +52,7 @@ export function parseCmdArgs(argv: readonly string[]): CmdFlags {
 
 /** `EINVAL` for 22, as the `ceph` CLI names an errno. */
 export function errorName(errno: number): string {
-  return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+  return errnoName(errno) ?? `errno ${errno}`;
 }
 
 /** The `-i` file's text (`-` for stdin), or the errno to exit with once a one-line error naming it is printed. */

@@ -1,7 +1,5 @@
 import { constants } from 'node:os';
-import { MgrError } from '../errors.ts';
-
-const ERRNO_NAMES = new Map<number, string>(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+import { errnoName, MgrError } from '../errors.ts';
 
 /** The error under what LMDB threw: lmdb-js wraps a failed commit's cause in a rejected `commitError` promise. */
 async function cause(e: unknown): Promise<unknown> {
@@ -31,7 +29,7 @@ export async function storeWriteError(e: unknown, dir: string): Promise<MgrError
   if (e instanceof MgrError) return e;
   const c = await cause(e);
   const n = errnoOf(c);
-  const name = n === undefined ? undefined : ERRNO_NAMES.get(n);
+  const name = n === undefined ? undefined : errnoName(n);
   const why = `${c instanceof Error ? c.message : String(c)}${name ? ` (${name})` : ''}`;
   return new MgrError(
     n === constants.errno.ENOSPC ? 'MGR_ERR_STORE_NO_SPACE' : 'MGR_ERR_STORE_WRITE',
