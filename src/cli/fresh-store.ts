@@ -22,7 +22,7 @@ function journalIsEmpty(db: string): boolean {
 }
 
 /**
- * Removes the store a failed command created, when it holds no event: a replay that failed at its start leaves
+ * Removes the store a failed command created, when it holds no event: a replay or run that failed at its start leaves
  * nothing behind. A store that was there before, or that took events, is kept whatever happened.
  */
 export function discardEmptyStore(db: string, before: StoreBefore): void {

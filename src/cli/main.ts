@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -406,13 +406,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
   // A source that cannot start fails here, before a store is made or anything served.
   if (o.source !== undefined) await checkSource(o.source);
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
-  const dbExisted = existsSync(o.db);
   const store = Store.open(o.db, { reset: o.reset ?? false });
-  // A start that fails leaves no new store behind: nothing was served from it.
-  const discardStore = async () => {
-    await store.close();
-    if (!dbExisted) rmSync(o.db, { recursive: true, force: true });
-  };
   if (sim && stateAt(store).seq > 0) {
     await store.close();
     throw new MgrError(
@@ -434,7 +428,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     if (o.modules) host.useModules(o.modules);
   } catch (e) {
     await host.stop();
-    await discardStore();
+    await store.close();
     throw e;
   }
   host.setInitialState(stateAt(store));
@@ -470,7 +464,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
       ? await startLiveSource(o.source, store, host, watch, stopRequested.signal).catch(async (e) => {
           await admin.close();
           await host.stop();
-          await discardStore();
+          await store.close();
           throw e;
         })
       : null;
@@ -581,7 +575,9 @@ export async function main(argv: string[]): Promise<number> {
     const o = action.opts() as { db?: unknown };
     if (typeof o.db !== 'string') return;
     db = o.db;
-    if (action.name() === 'replay' && !(action.opts() as { log?: unknown }).log) before = storeBefore(db);
+    // A replay or run that fails at its start leaves no store behind that was not there before it.
+    const starts = action.name() === 'replay' || action.name() === 'run';
+    if (starts && !(action.opts() as { log?: unknown }).log) before = storeBefore(db);
   });
   try {
     await program.parseAsync(argv);
@@ -590,7 +586,6 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? 0 : EXIT.usage;
     }
-    // A replay that failed before committing anything leaves no store behind that was not there before it.
     const busy = e instanceof MgrError && e.code === 'MGR_ERR_STORE_BUSY';
     if (db !== undefined && before !== undefined && !busy) discardEmptyStore(db, before);
     return reportFailure(e, db === undefined ? {} : { db });
