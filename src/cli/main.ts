@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { MgrError } from '../errors.ts';
 import { SourceChecks } from '../health/source-checks.ts';
 import { Accessors } from '../host/accessors.ts';
-import { MgrHost, SHUTDOWN_DEADLINE_MS } from '../host/host.ts';
+import { MgrHost, moduleIsFailed, SHUTDOWN_DEADLINE_MS } from '../host/host.ts';
 import { runLiveSim } from '../host/live-sim.ts';
 import type { LogMember } from '../host/log-member.ts';
 import { type ReplaySummary, replayTrace } from '../host/replay.ts';
@@ -123,12 +123,9 @@ function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('json');
 }
 
-/** A module's states in which it does not do its work. */
-const NOT_RUNNING: readonly string[] = ['failed', 'load-error', 'cannot-run'];
-
 /** One stderr line per named module that did not run, with why; whether there was any. */
 function reportFailedModules(modules: ReplaySummary['modules'], names: readonly string[]): boolean {
-  const failed = names.filter((n) => NOT_RUNNING.includes(modules[n]?.status ?? ''));
+  const failed = names.filter((n) => moduleIsFailed(modules[n]?.status ?? ''));
   for (const n of failed) process.stderr.write(`mgrkit: module '${n}' has failed: ${modules[n]!.error_string}\n`);
   return failed.length > 0;
 }
@@ -159,7 +156,7 @@ function printSummary(s: ReplaySummary, status: string[]): void {
     const got = Object.entries(m.received)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-    const trouble = NOT_RUNNING.includes(m.status)
+    const trouble = moduleIsFailed(m.status)
       ? `; ${m.error_string}`
       : m.errors > 0
         ? `; ${m.errors} errors raised (see the log)`

@@ -88,6 +88,11 @@ const COMMAND_MAP_WAIT_MS = 10_000;
 
 type Status = 'disabled' | 'running' | 'failed' | 'cannot-run' | 'load-error';
 
+/** The states of an enabled module that does not do its work: `mgr module ls`'s failed modules, and the summary's. */
+export function moduleIsFailed(status: string): boolean {
+  return status === 'failed' || status === 'load-error' || status === 'cannot-run';
+}
+
 interface Running {
   instance: MgrModule | MgrStandbyModule;
   abort: AbortController;
@@ -342,7 +347,6 @@ export class MgrHost {
   module_ls(): ModuleList {
     const alwaysOn = [...this.modules.values()].filter((m) => m.loaded.Module?.ALWAYS_ON).map((m) => m.loaded.name);
     const enabled = [...this.enabled].filter((n) => this.modules.has(n) && !alwaysOn.includes(n)).sort();
-    const trouble: Status[] = ['failed', 'load-error', 'cannot-run'];
     const infos = (keep: (m: Record_) => boolean): ModuleInfo[] =>
       [...this.modules.values()]
         .filter(keep)
@@ -352,7 +356,7 @@ export class MgrHost {
       always_on_modules: alwaysOn.sort(),
       enabled_modules: enabled,
       disabled_modules: infos((m) => !this.enabled.has(m.loaded.name) && !alwaysOn.includes(m.loaded.name)),
-      failed_modules: infos((m) => trouble.includes(m.status)),
+      failed_modules: infos((m) => moduleIsFailed(m.status)),
     };
   }
 
