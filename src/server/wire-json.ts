@@ -114,6 +114,18 @@ function parseSpecial(text: string, maxDepth: number): WireJsonResult {
     }
   };
 
+  /** An object's key and the colon after it; `pos` at the key's opening quote, or whitespace before it. */
+  const readKey = (): string | WireJsonError => {
+    skip();
+    if (text[pos] !== '"') return fail('expected a key');
+    const key = readString();
+    if (key === null) return fail('bad string');
+    skip();
+    if (text[pos] !== ':') return fail("expected ':'");
+    pos++;
+    return key;
+  };
+
   let result: unknown;
   // Each turn reads one value (or closes a container) and hands it to the innermost open container.
   for (;;) {
@@ -136,12 +148,8 @@ function parseSpecial(text: string, maxDepth: number): WireJsonResult {
         stack.push(frame);
         skip();
         if (text[pos] === '}') continue;
-        if (text[pos] !== '"') return fail('expected a key');
-        const key = readString();
-        if (key === null) return fail('bad string');
-        skip();
-        if (text[pos] !== ':') return fail("expected ':'");
-        pos++;
+        const key = readKey();
+        if (typeof key !== 'string') return key;
         frame.key = key;
       }
       continue;
@@ -179,13 +187,8 @@ function parseSpecial(text: string, maxDepth: number): WireJsonResult {
     if (sep === ',') {
       pos++;
       if (parent.kind === 'object') {
-        skip();
-        if (text[pos] !== '"') return fail('expected a key');
-        const key = readString();
-        if (key === null) return fail('bad string');
-        skip();
-        if (text[pos] !== ':') return fail("expected ':'");
-        pos++;
+        const key = readKey();
+        if (typeof key !== 'string') return key;
         parent.key = key;
       } else {
         skip();
