@@ -60,7 +60,6 @@ export type {
   PatchOperation,
 } from './patch.ts';
 export {
-  FORBIDDEN_SEGMENTS,
   JsonPatchSchema,
   JsonPointerSchema,
   PatchOperationSchema,

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Path segments that could reach an object's prototype; a patch naming one is rejected. */
-export const FORBIDDEN_SEGMENTS = ['__proto__', 'constructor', 'prototype'] as const;
+import { isForbiddenKey } from './data-key.ts';
 
 /** Splits an RFC 6901 JSON Pointer into its unescaped segments (`""` is the whole document). */
 export function parsePointer(pointer: string): string[] {
@@ -17,7 +15,8 @@ export const JsonPointerSchema = z
   .string()
   .refine((s) => s === '' || s.startsWith('/'), { message: 'a JSON Pointer is empty or starts with "/"' })
   .superRefine((s, ctx) => {
-    const bad = parsePointer(s).find((seg) => (FORBIDDEN_SEGMENTS as readonly string[]).includes(seg));
+    // A path segment that could reach an object's prototype: a patch naming one is rejected.
+    const bad = parsePointer(s).find(isForbiddenKey);
     if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `forbidden path segment "${bad}"` });
   });
 

@@ -1,5 +1,6 @@
 import { isDraft } from 'immer';
-import { FORBIDDEN_SEGMENTS, type JsonPatch, parsePointer } from '../../schemas/patch.ts';
+import { isForbiddenKey } from '../../schemas/data-key.ts';
+import { type JsonPatch, parsePointer } from '../../schemas/patch.ts';
 import { MgrError } from '../errors.ts';
 import { deepEqual } from './deep-equal.ts';
 
@@ -51,7 +52,7 @@ export function applyPatch(doc: unknown, ops: JsonPatch): unknown {
       code: 'MGR_ERR_FOLD_PATCH_PATH' | 'MGR_ERR_FOLD_PATCH_TEST' = 'MGR_ERR_FOLD_PATCH_PATH',
     ) => new MgrError(code, detail, { path: ['patch', n, 'path'] });
     const segs = parsePointer(op.path);
-    const bad = segs.find((s) => (FORBIDDEN_SEGMENTS as readonly string[]).includes(s));
+    const bad = segs.find(isForbiddenKey);
     if (bad !== undefined) {
       throw new MgrError('MGR_ERR_FOLD_PATCH_FORBIDDEN', `forbidden path segment "${bad}"`, {
         path: ['patch', n, 'path'],
