@@ -110,6 +110,19 @@ describe('CLI errors are one line naming the place, with a documented exit statu
       t.skip('needs root and setpriv to run the CLI as nobody against a store it may not write');
       return;
     }
+    // The checkout itself must be open to nobody (a clone under a 0700 folder, as mktemp -d makes, is not).
+    const reach = spawnSync('setpriv', [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      process.execPath,
+      '-e',
+      `require('node:fs').accessSync(${JSON.stringify(BIN)}); require('node:fs').accessSync(${JSON.stringify(WHOLE_TRACE)})`,
+    ]);
+    if (reach.status !== 0) {
+      t.skip(`nobody cannot read this checkout (${ROOT}): clone it where other users may read it to run this case`);
+      return;
+    }
     const dir = tempDir(t);
     chmodSync(dir, 0o755);
     const db = await filledStore(dir);
