@@ -236,7 +236,8 @@ export class MgrHost {
     options.store?.onWriteStatus((s) => {
       if (s.ok) this.log.info({ store: options.store?.dir }, 'the store takes writes again');
       else this.log.error({ err: s.error }, 'a write to the store failed');
-      this.health.set('mgr.store', s.ok ? {} : storeHealthChecks(s.error));
+      // Kept apart from the modules' checks: a module's name (a folder's) has no `/`.
+      this.health.set('mgrkit/store', s.ok ? {} : storeHealthChecks(s.error));
     });
     const host = this;
     registerBuiltins(this.commands, {
