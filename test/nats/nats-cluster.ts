@@ -45,12 +45,24 @@ export class NatsCluster {
     if (bin === null) throw new Error('nats-server is not installed');
     const dir = mkdtempSync(join(tmpdir(), 'mgrkit-nats-'));
     const nodes: Node[] = [];
+    // A port just freed may be handed out again by the next ask: each of the cluster's ports must be its own (two
+    // servers given one client port left a 2-node cluster that never elected a JetStream leader).
+    const taken = new Set<number>();
+    const port = async (): Promise<number> => {
+      for (;;) {
+        const p = await freePort();
+        if (!taken.has(p)) {
+          taken.add(p);
+          return p;
+        }
+      }
+    };
     for (let i = 1; i <= size; i++) {
       nodes.push({
         name: `n${i}`,
-        client: await freePort(),
-        route: await freePort(),
-        http: await freePort(),
+        client: await port(),
+        route: await port(),
+        http: await port(),
         config: join(dir, `n${i}.conf`),
         proc: null,
       });
