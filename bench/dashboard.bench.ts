@@ -1,6 +1,6 @@
 import { Module } from '../modules/dashboard/module.ts';
 import { OsdTable, osdTable } from '../modules/dashboard/osd-table.ts';
-import { SimulatedCluster } from '../src/sources/simulator/simulated-cluster.ts';
+import { SimulatedCluster } from '../src/sim/simulated-cluster.ts';
 import { createEmptyState } from '../src/state/cluster-state.ts';
 import { createModuleHarness } from '../src/testing/module-harness.ts';
 import { foldInBatches } from './harness.ts';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Module } from '../modules/prometheus/module.ts';
 import type { ClusterEvent } from '../schemas/event.ts';
-import { SimulatedCluster } from '../src/sources/simulator/simulated-cluster.ts';
+import { SimulatedCluster } from '../src/sim/simulated-cluster.ts';
 import { createEmptyState } from '../src/state/cluster-state.ts';
 import { createModuleHarness } from '../src/testing/module-harness.ts';
 import { foldInBatches } from './harness.ts';

@@ -35,6 +35,7 @@ export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.t
 export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
 export type { Cue } from './bus/cue.ts';
 export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
+export type { ClusterCommander, ClusterReply, CommandTarget } from './cluster/cluster-commander.ts';
 // Commands
 export {
   CLICommand,
@@ -57,25 +58,17 @@ export { type CommandTuple, HandleCommandResult } from './commands/result.ts';
 export type { CommandDict } from './commands/validate.ts';
 // Errors
 export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
-export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
-export { Accessors } from './host/accessors.ts';
-export type { ClusterCommander, ClusterReply, CommandTarget } from './host/cluster-commander.ts';
-export { CommandResult, MonCommandFailed } from './host/command-result.ts';
-export { EvalMixin, type EvalMixinOptions } from './host/eval-mixin.ts';
 // Several hosts on one event log (NATS JetStream): hot standbys and failover
-export { type GroupMember, type GroupView, groupMgrMap } from './host/group-mgr-map.ts';
+export { type GroupMember, type GroupView, groupMgrMap } from './group/group-mgr-map.ts';
+export { DEFAULT_STREAM, JetStreamLog, type JetStreamLogOptions } from './group/jetstream-log.ts';
+export { LeaderLease, type LeaseBucket } from './group/leader-lease.ts';
+export { LogMember, type LogMemberOptions, latestState } from './group/log-member.ts';
+export { type LogReplayOptions, replayIntoLog } from './group/log-replay.ts';
+export { LogReplica, type LogReplicaOptions } from './group/log-replica.ts';
+export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
 // Running a host
 export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
-export { LeaderLease, type LeaseBucket } from './host/leader-lease.ts';
-export { LogMember, type LogMemberOptions, latestState } from './host/log-member.ts';
-export { type LogReplayOptions, replayIntoLog } from './host/log-replay.ts';
-export { LogReplica, type LogReplicaOptions } from './host/log-replica.ts';
-export type { CommandDeclaration } from './host/mgr-module.ts';
-// Writing modules
-export { MgrModule, MgrStandbyModule, type NotifyId } from './host/mgr-module.ts';
-export { CRUSHMap, OSDMap, type UpActing } from './host/osdmap.ts';
-export { PastState } from './host/past-state.ts';
-export { type ReplayOptions, type ReplaySummary, replayTrace } from './host/replay.ts';
+export type { SourceItem } from './ingest/source-item.ts';
 export {
   type ClogLevel,
   type ClogPriority,
@@ -83,6 +76,14 @@ export {
   type ClusterLogPriority,
   formatClogEntry,
 } from './log/cluster-log.ts';
+export { Accessors } from './module/accessors.ts';
+export { CommandResult, MonCommandFailed } from './module/command-result.ts';
+export { EvalMixin, type EvalMixinOptions } from './module/eval-mixin.ts';
+export type { CommandDeclaration } from './module/mgr-module.ts';
+// Writing modules
+export { MgrModule, MgrStandbyModule, type NotifyId } from './module/mgr-module.ts';
+export { CRUSHMap, OSDMap, type UpActing } from './module/osdmap.ts';
+export { PastState } from './module/past-state.ts';
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
 // Orchestrator: backends subclass Orchestrator; the `orch` commands reach them through remote()
 export {
@@ -148,8 +149,8 @@ export {
   RadosStateError,
   TimedOut,
 } from './rados/rados-errors.ts';
+export { type ReplayOptions, type ReplaySummary, replayTrace } from './run/replay.ts';
 export { type FollowOptions, followSource } from './sources/follow-source.ts';
-export { DEFAULT_STREAM, JetStreamLog, type JetStreamLogOptions } from './sources/jetstream-log.ts';
 export {
   type ListenAddress,
   type ListenOptions,
@@ -157,7 +158,7 @@ export {
   listenSource,
   parseListenAddress,
 } from './sources/listen-source.ts';
-export { type SourceItem, traceSource } from './sources/trace-source.ts';
+export { traceSource } from './sources/trace-source.ts';
 // Cluster state and its events
 export type { ClusterState, CounterSample, DaemonState } from './state/cluster-state.ts';
 export { stateDigest } from './state/digest.ts';

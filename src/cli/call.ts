@@ -1,5 +1,5 @@
 import { MgrError } from '../errors.ts';
-import type { Accessors } from '../host/accessors.ts';
+import type { Accessors } from '../module/accessors.ts';
 
 /** The accessors `mgrkit call` can reach, with how many string arguments each takes. */
 const ARITY = {

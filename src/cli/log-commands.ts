@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
+import { JetStreamLog } from '../group/jetstream-log.ts';
+import { LogMember } from '../group/log-member.ts';
+import { replayIntoLog } from '../group/log-replay.ts';
+import { LogReplica } from '../group/log-replica.ts';
 import type { MgrHost } from '../host/host.ts';
-import { LogMember } from '../host/log-member.ts';
-import { replayIntoLog } from '../host/log-replay.ts';
-import { LogReplica } from '../host/log-replica.ts';
 import { formatRejection } from '../ingest/rejection.ts';
-import { JetStreamLog } from '../sources/jetstream-log.ts';
 import { stateDigest } from '../state/digest.ts';
 import { stateAt } from '../store/recovery.ts';
 import type { Store } from '../store/store.ts';

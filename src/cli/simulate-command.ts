@@ -3,9 +3,9 @@ import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
-import { type SimOptionsInput, SimOptionsSchema } from '../sources/simulator/sim-options.ts';
-import { SimulatedCluster } from '../sources/simulator/simulated-cluster.ts';
-import { writeEvents, writeTraceFile } from '../sources/simulator/write-trace.ts';
+import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
+import { SimulatedCluster } from '../sim/simulated-cluster.ts';
+import { writeEvents, writeTraceFile } from '../sim/write-trace.ts';
 
 function parseCount(value: string): number {
   const n = Number(value);

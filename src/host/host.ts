@@ -9,6 +9,13 @@ import { CuePlanner } from '../bus/cue-planner.ts';
 import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
 import { ModuleQueue } from '../bus/module-queue.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
+import {
+  type ClusterCommander,
+  type ClusterReply,
+  type CommandTarget,
+  NO_CLUSTER,
+} from '../cluster/cluster-commander.ts';
+import { ClusterLogWriter } from '../cluster/cluster-log-writer.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
 import { type CommandDescription, CommandTable } from '../commands/command-table.ts';
 import type { CommandTuple } from '../commands/result.ts';
@@ -21,6 +28,10 @@ import { Liveness } from '../ingest/liveness.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
 import { createModuleLogger, createRootLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
+import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from '../module/accessors.ts';
+import { constructModule, type MgrModule, type MgrStandbyModule } from '../module/mgr-module.ts';
+import type { ModuleServices } from '../module/module-services.ts';
+import { PastState } from '../module/past-state.ts';
 import { Option } from '../options/option.ts';
 import { validateOptionValue } from '../options/option-value.ts';
 import { RadosService } from '../rados/rados-service.ts';
@@ -32,15 +43,9 @@ import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
 import { PastStates } from '../store/past-states.ts';
 import type { Store } from '../store/store.ts';
-import { Accessors, DEFAULT_MON_CONNECTION_TIMEOUT } from './accessors.ts';
-import { type ClusterCommander, type ClusterReply, type CommandTarget, NO_CLUSTER } from './cluster-commander.ts';
-import { ClusterLogWriter } from './cluster-log-writer.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
 import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
-import { constructModule, type MgrModule, type MgrStandbyModule } from './mgr-module.ts';
 import { describeModuleCommands, moduleCommands } from './module-commands.ts';
-import type { ModuleServices } from './module-services.ts';
-import { PastState } from './past-state.ts';
 
 const VERSION = '0.1.0';
 const ENABLED_KEY = 'mgrkit:enabled_modules';

@@ -3,10 +3,10 @@ import { register } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isNotifyType, type NotifyType } from '../bus/notify-types.ts';
+import { type CommandDeclaration, MgrModule, MgrStandbyModule, moduleOptions } from '../module/mgr-module.ts';
 import { OPTION_TYPES, type Option } from '../options/option.ts';
 import type { ModuleCandidate } from './discovery.ts';
 import { describeLoadError, placeClassProblem } from './load-error.ts';
-import { type CommandDeclaration, MgrModule, MgrStandbyModule, moduleOptions } from './mgr-module.ts';
 
 /** A module class as the host sees it. */
 export type ModuleClass = (new () => MgrModule) & {

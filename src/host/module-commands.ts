@@ -3,8 +3,8 @@ import { decoratedCommands } from '../commands/decorators.ts';
 import { formatDescriptor, parseDescriptor, usage } from '../commands/descriptor.ts';
 import { formatObject } from '../commands/object-format.ts';
 import { type CommandTuple, toCommandResult } from '../commands/result.ts';
+import type { MgrModule } from '../module/mgr-module.ts';
 import type { ModuleClass } from './loader.ts';
-import type { MgrModule } from './mgr-module.ts';
 
 type Invoke = (cmd: Record<string, unknown>, inbuf: string) => unknown;
 

@@ -1,7 +1,7 @@
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
-import type { SourceItem } from '../sources/trace-source.ts';
+import type { SourceItem } from '../ingest/source-item.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { type FoldInput, foldBatch } from '../state/fold.ts';
 import type { Commit, SourceCursor, Store } from '../store/store.ts';

@@ -1,4 +1,4 @@
-import { MgrModule } from '../host/mgr-module.ts';
+import { MgrModule } from '../module/mgr-module.ts';
 import type { DaemonDescription, InventoryHost, ServiceDescription } from './descriptions.ts';
 import type { HostSpec } from './host-spec.ts';
 import { type OrchResult, orchFailed } from './orch-result.ts';

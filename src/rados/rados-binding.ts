@@ -1,4 +1,4 @@
-import type { ClientIo, ClusterReply } from '../host/cluster-commander.ts';
+import type { ClientIo, ClusterReply } from '../cluster/cluster-commander.ts';
 import type { MonitorLink } from './monitor-wait.ts';
 import type { ObjectStore } from './object-store.ts';
 

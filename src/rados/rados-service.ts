@@ -1,4 +1,4 @@
-import type { ClusterCommander, ClusterReply, CommandTarget } from '../host/cluster-commander.ts';
+import type { ClusterCommander, ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import type { Store } from '../store/store.ts';
 import type { MonitorLink } from './monitor-wait.ts';

@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Observable } from 'rxjs';
 import { MgrError } from '../errors.ts';
 import type { Rejection } from '../ingest/rejection.ts';
+import type { SourceItem } from '../ingest/source-item.ts';
 import { LineSplitter, lineToItem } from './line-splitter.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './trace-lines.ts';
-import type { SourceItem } from './trace-source.ts';
 
 export interface FollowOptions {
   /** How often the end of the file is looked at for new lines, in ms. */

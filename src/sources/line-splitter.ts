@@ -1,7 +1,7 @@
 import { parseTraceLine } from '../ingest/parse-line.ts';
 import type { Rejection } from '../ingest/rejection.ts';
+import type { SourceItem } from '../ingest/source-item.ts';
 import { DEFAULT_MAX_LINE_BYTES, type TraceLine } from './trace-lines.ts';
-import type { SourceItem } from './trace-source.ts';
 
 /**
  * Cuts a byte stream that arrives in pieces (a file that grows, a socket) into JSONL lines, numbering them on from

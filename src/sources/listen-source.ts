@@ -2,9 +2,9 @@ import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { type Observable, Subject } from 'rxjs';
 import { MgrError } from '../errors.ts';
+import type { SourceItem } from '../ingest/source-item.ts';
 import { LineSplitter, lineToItem } from './line-splitter.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './trace-lines.ts';
-import type { SourceItem } from './trace-source.ts';
 
 /** Where a recorder connects: a Unix socket path, or a TCP host and port. */
 export type ListenAddress = { readonly path: string } | { readonly host: string; readonly port: number };

@@ -1,10 +1,10 @@
 import { Observable } from 'rxjs';
 import type { ClusterEvent } from '../../schemas/event.ts';
+import type { ClusterCommander } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
-import type { ClusterCommander } from '../host/cluster-commander.ts';
-import { type SimOptionsInput, SimOptionsSchema } from './simulator/sim-options.ts';
-import { SimulatedCluster, TICK_MS } from './simulator/simulated-cluster.ts';
-import type { SourceItem } from './trace-source.ts';
+import type { SourceItem } from '../ingest/source-item.ts';
+import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
+import { SimulatedCluster, TICK_MS } from '../sim/simulated-cluster.ts';
 
 /** How often a live simulated cluster is advanced to the wall clock. */
 const PUMP_MS = 200;

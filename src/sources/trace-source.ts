@@ -1,25 +1,9 @@
 import { Observable } from 'rxjs';
-import type { ClusterEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { parseTraceLine } from '../ingest/parse-line.ts';
 import type { Rejection } from '../ingest/rejection.ts';
+import type { SourceItem } from '../ingest/source-item.ts';
 import { DEFAULT_MAX_LINE_BYTES, type ReadLinesOptions, readTraceLines } from './trace-lines.ts';
-
-/** Where an item stands in its trace: the line, and the byte offset after it (uncompressed). */
-export interface LinePlace {
-  readonly line: number;
-  readonly end: number;
-}
-
-/** What a trace source emits: a validated event, or a rejection (a bad line is data, never a stream error). */
-export type SourceItem =
-  | (LinePlace & {
-      readonly kind: 'event';
-      readonly event: ClusterEvent;
-      /** The line the event was parsed from: the journal keeps it as it came, which is cheaper than re-encoding. */
-      readonly text?: string;
-    })
-  | (LinePlace & { readonly kind: 'rejection'; readonly rejection: Rejection });
 
 export interface TraceSourceOptions extends ReadLinesOptions {
   /**

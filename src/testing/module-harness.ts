@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import type { Cue } from '../bus/cue.ts';
+import type { ClusterCommander } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
-import type { ClusterCommander } from '../host/cluster-commander.ts';
 import { MgrHost } from '../host/host.ts';
 import { describeModule, type LoadedModule, type ModuleClass, type StandbyModuleClass } from '../host/loader.ts';
-import type { MgrModule } from '../host/mgr-module.ts';
 import { validateEvent } from '../ingest/parse-line.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { createRootLogger } from '../log/logger.ts';
+import type { MgrModule } from '../module/mgr-module.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
 import { foldBatch } from '../state/fold.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Accessors } from '../../src/host/accessors.ts';
-import { replayTrace } from '../../src/host/replay.ts';
+import { Accessors } from '../../src/module/accessors.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import type { ClusterState } from '../../src/state/cluster-state.ts';
 import { isGetName } from '../../src/state/views/index.ts';
 import { stateAt } from '../../src/store/recovery.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MgrError } from '../../src/errors.ts';
 import { MgrHost } from '../../src/host/host.ts';
-import { replayTrace } from '../../src/host/replay.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store, type WriteStatus } from '../../src/store/store.ts';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { replayTrace } from '../../src/host/replay.ts';
 import { MAX_NESTING } from '../../src/ingest/input-shape.ts';
 import { parseTraceLine } from '../../src/ingest/parse-line.ts';
 import { formatRejection, type Rejection } from '../../src/ingest/rejection.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { Store } from '../../src/store/store.ts';
 import { readJsonl, tempDir, WHOLE_TRACE } from '../helpers.ts';
 

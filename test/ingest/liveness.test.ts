@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrHost } from '../../src/host/host.ts';
-import { replayTrace } from '../../src/host/replay.ts';
 import { Liveness, type LivenessChange } from '../../src/ingest/liveness.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers.ts';
 

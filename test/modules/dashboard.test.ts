@@ -15,7 +15,7 @@ import {
   stateAt,
   stateDigest,
 } from '../../src/index.ts';
-import { simulateEvents } from '../../src/sources/simulator/simulate-events.ts';
+import { simulateEvents } from '../../src/sim/simulate-events.ts';
 import { PastStates } from '../../src/store/past-states.ts';
 import { FIXTURES, PATCH_TRACE, tempDir, waitFor } from '../helpers.ts';
 import { freePort } from './prometheus-helpers.ts';

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JournaledEvent } from '../../schemas/event.ts';
-import { latestState } from '../../src/host/log-member.ts';
-import { replayTrace } from '../../src/host/replay.ts';
+import { latestState } from '../../src/group/log-member.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { AdminClient } from '../../src/server/admin-client.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { stateDigest } from '../../src/state/digest.ts';

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import type { SourceItem } from '../../src/ingest/source-item.ts';
 import { followSource } from '../../src/sources/follow-source.ts';
-import type { SourceItem } from '../../src/sources/trace-source.ts';
 import { PATCH_TRACE, ROOT, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
 // The recorder's file output (recorder/mgrkit_recorder/writers.py, run here outside ceph-mgr: it needs only the

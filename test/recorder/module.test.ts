@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { replayTrace } from '../../src/host/replay.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { Store } from '../../src/store/store.ts';
 import { FIXTURES, ROOT, tempDir } from '../helpers.ts';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { Subscription } from 'rxjs';
+import type { SourceItem } from '../../src/ingest/source-item.ts';
 import { followSource } from '../../src/sources/follow-source.ts';
-import type { SourceItem } from '../../src/sources/trace-source.ts';
 import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
 /** Collects a followed file's items, with waits for a condition and for the follower to have looked again. */

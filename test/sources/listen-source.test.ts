@@ -3,11 +3,11 @@ import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MgrHost } from '../../src/host/host.ts';
-import { ingestLive } from '../../src/host/ingest-live.ts';
+import type { SourceItem } from '../../src/ingest/source-item.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
+import { ingestLive } from '../../src/run/ingest-live.ts';
 import { listenSource, parseListenAddress } from '../../src/sources/listen-source.ts';
-import type { SourceItem } from '../../src/sources/trace-source.ts';
 import { Store } from '../../src/store/store.ts';
 import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
 

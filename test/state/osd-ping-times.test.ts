@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { finalState } from '../../bench/accessors.bench.ts';
 import { OsdStatSchema } from '../../schemas/daemon/index.ts';
-import { Accessors } from '../../src/host/accessors.ts';
 import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { Accessors } from '../../src/module/accessors.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 class Plain extends MgrModule {

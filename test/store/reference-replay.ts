@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { replayTrace } from '../../src/host/replay.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { Store } from '../../src/store/store.ts';
 import { PATCH_TRACE } from '../helpers.ts';

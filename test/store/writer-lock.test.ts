@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MgrError } from '../../src/errors.ts';
-import { replayTrace } from '../../src/host/replay.ts';
+import { replayTrace } from '../../src/run/replay.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';

@@ -1,0 +1,472 @@
+import { constants } from 'node:os';
+import type { KV } from '@nats-io/kv';
+import type { Logger } from 'pino';
+import type { JournaledEvent } from '../../schemas/event.ts';
+import { parseDescriptor } from '../commands/descriptor.ts';
+import type { CommandTuple } from '../commands/result.ts';
+import { MgrError } from '../errors.ts';
+import type { MgrHost } from '../host/host.ts';
+import { formatRejection } from '../ingest/rejection.ts';
+import { AdminClient } from '../server/admin-client.ts';
+import type { AdminRequest } from '../server/admin-socket.ts';
+import type { ClusterState } from '../state/cluster-state.ts';
+import { stateAt } from '../store/recovery.ts';
+import type { Store } from '../store/store.ts';
+import { type GroupMember, type GroupView, groupMgrMap } from './group-mgr-map.ts';
+import { GroupRoster } from './group-roster.ts';
+import { LISTING, mergeListings, routeDecision } from './group-route.ts';
+import type { JetStreamLog } from './jetstream-log.ts';
+import { LeaderLease, type LeaseBucket } from './leader-lease.ts';
+import { replayIntoLog } from './log-replay.ts';
+import { LogReplica } from './log-replica.ts';
+import { LogSnapshots } from './log-snapshots.ts';
+
+/** The command words of a request (`{prefix, ...}`), normalised as the command table keys them, or null. */
+function commandPrefix(cmd: unknown): string | null {
+  const prefix = typeof cmd === 'object' && cmd !== null ? (cmd as { prefix?: unknown }).prefix : undefined;
+  return typeof prefix === 'string' && prefix.trim() !== '' ? prefix.trim().split(/\s+/).join(' ') : null;
+}
+
+/** `p`, or a rejection with `message` if it has not settled in `ms`. */
+async function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Settings and `config-key` entries ride on `config` events under these `who`s, so every manager has them. */
+const SETTINGS_WHO = 'mgr';
+const EAGAIN = constants.errno.EAGAIN;
+/** How long a command passed on to the active manager may take before the client is told to try again. */
+const FORWARD_TIMEOUT_MS = 30_000;
+const KV_WHO = 'mgrkit.config-key';
+/** How long a manager tries to open the group's bucket and snapshot store before it gives up. */
+const OPEN_RETRY_MS = 60_000;
+/** How long a manager taking over may take to fold the log up to its head before it gives the lease back. */
+const CATCH_UP_MS = 15_000;
+/** How long one check of the lease may take before the next is let run anyway. */
+const TICK_HUNG_MS = 10_000;
+
+export interface LogMemberOptions {
+  readonly host: MgrHost;
+  readonly store: Store;
+  readonly log: JetStreamLog;
+  /** Where this manager serves commands: shown as `active_addr` when it is the active one. */
+  readonly addr: string;
+  /** The lease's TTL: a crashed active is replaced this long after its last renewal. */
+  readonly leaseMs?: number;
+  /** A trace the active manager appends to the log (resuming where the previous active stopped). */
+  readonly source?: string;
+  readonly speed?: number;
+  /** A manager this many events (or more) behind the log's newest snapshot starts from that snapshot. */
+  readonly snapshotCatchUp?: number;
+  readonly logger: Logger;
+}
+
+/**
+ * A manager in a group sharing one event log: it folds the log into its own store and snapshots, whatever its
+ * role; it competes for the lease, and runs its modules as `Module`s while it holds it (as `StandbyModule`s
+ * otherwise). The active one appends its own events (cluster log entries, settings, its source's events) to the
+ * log; everyone, itself included, folds them from there.
+ */
+export class LogMember {
+  readonly replica: LogReplica;
+  private readonly opts: LogMemberOptions;
+  private readonly host: MgrHost;
+  private readonly ttlMs: number;
+  private readonly gid = Math.floor(Math.random() * 2 ** 31);
+  private readonly since = new Date().toISOString();
+  private lease: LeaderLease | null = null;
+  private roster: GroupRoster | null = null;
+  private readonly abort = new AbortController();
+  private role: 'standby' | 'active' | 'changing' = 'standby';
+  private sourceAbort: AbortController | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private backoffUntil = 0;
+  private renewedAt = 0;
+  /** Writes of the log's settings to the local stores under way: not this manager's own changes. */
+  private applying = 0;
+  private ticking = false;
+  private tickStarted = 0;
+  private tickGeneration = 0;
+  private followed: Promise<void> = Promise.resolve();
+  private snapshots: LogSnapshots | null = null;
+  private uploading = false;
+
+  constructor(options: LogMemberOptions) {
+    this.opts = options;
+    this.host = options.host;
+    this.ttlMs = options.leaseMs ?? 2000;
+    const initial = latestState(options.store);
+    this.host.setInitialState(initial);
+    this.replica = new LogReplica(options.store, options.log, initial, {
+      onPublish: (state, events) => this.published(state, events),
+      onSnapshot: (state) => this.shareSnapshot(state),
+      logger: options.logger,
+    });
+  }
+
+  get active(): boolean {
+    return this.role === 'active';
+  }
+
+  /** Joins the group: follows the log, announces itself, and competes for the lease. */
+  async start(): Promise<void> {
+    const { host, log } = this.opts;
+    const bucket = await this.retrying("the group's bucket", () => log.bucket('mgr', this.ttlMs));
+    // A lease check that takes longer than the TTL is of no use: its requests give up then.
+    const leaseKv = await log.bucketWithin('mgr', this.ttlMs);
+    this.lease = new LeaderLease(leaseBucket(leaseKv, this.opts.logger), host.mgrId, { ttlMs: this.ttlMs });
+    const roster = new GroupRoster({
+      bucket,
+      self: () => this.member(),
+      ttlMs: this.ttlMs,
+      onChange: (view) => host.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(view))),
+      onLeaseFree: () => void this.tick(),
+      onFailRequest: () => void this.fail(),
+      logger: this.opts.logger,
+    });
+    this.roster = roster;
+    host.setEventSink({ inject: (event) => this.replica.appendOne(event) });
+    host.config.subscribe((key, value) => this.localChange(SETTINGS_WHO, key, value));
+    host.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
+    host.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(roster.view)));
+    this.registerFailCommand(roster);
+    // Snapshots in the log only spare a new manager the history: it joins without them while their store is slow.
+    const snapshots = this.retrying("the log's snapshot store", () => log.snapshots()).then((store) => {
+      this.snapshots = new LogSnapshots(store);
+      return this.snapshots;
+    });
+    snapshots.catch(() => undefined);
+    await this.catchUpFromSnapshot(snapshots);
+    this.followed = this.replica.follow(this.abort.signal).catch((e) => {
+      if (!this.abort.signal.aborted) this.opts.logger.error({ err: e }, 'following the event log stopped');
+    });
+    await roster.start();
+    const poll = Math.max(20, Math.min(100, Math.floor(this.ttlMs / 10)));
+    this.timer = setInterval(() => void this.tick(), poll);
+    await this.tick();
+  }
+
+  /** Leaves the group: gives the lease up at once (a standby takes over without waiting for the TTL). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.sourceAbort?.abort();
+    if (this.role === 'active') {
+      // As for `mgr fail`: its modules stop first, so the next active never runs beside them.
+      this.role = 'changing';
+      await this.host.setStandby(true);
+      await this.lease?.release();
+    }
+    await this.roster?.stop();
+    this.abort.abort();
+    await this.followed;
+  }
+
+  /** `mgr fail`: the active gives the lease up and stays standby for a while, so another takes over. */
+  async fail(): Promise<void> {
+    if (this.role !== 'active') return;
+    this.backoffUntil = Date.now() + 3 * this.ttlMs;
+    await this.demote('mgr fail');
+  }
+
+  /** Far behind the log's newest snapshot (a new manager, say): start from it rather than fold all history. */
+  private async catchUpFromSnapshot(opening: Promise<LogSnapshots>): Promise<void> {
+    const over = this.opts.snapshotCatchUp ?? 10_000;
+    // Right after the object store is made, the servers may not answer for it yet: then fold the stream instead.
+    const seq = await Promise.race([
+      opening.then((store) => store.newestSeq()),
+      new Promise<number>((resolve) => setTimeout(() => resolve(0), 2000).unref()),
+    ]).catch(() => 0);
+    if (seq - this.replica.state.seq < over || this.snapshots === null) return;
+    const t0 = performance.now();
+    const snapshot = await this.snapshots.newest();
+    if (snapshot === null) return;
+    await this.replica.adopt(snapshot);
+    this.opts.logger.info({ seq: snapshot.seq, ms: performance.now() - t0 }, 'started from the log snapshot');
+  }
+
+  /**
+   * `open()` until it succeeds: a stream's buckets and object stores just made can take nats-server many seconds to
+   * answer (its requests time out meanwhile). Gives up after {@link OPEN_RETRY_MS}, or when this manager leaves.
+   */
+  private async retrying<T>(what: string, open: () => Promise<T>): Promise<T> {
+    const until = Date.now() + OPEN_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await open();
+      } catch (e) {
+        if (this.abort.signal.aborted || Date.now() >= until) throw e;
+        this.opts.logger.warn({ err: e, attempt }, `${what} cannot be opened yet; trying again`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
+    }
+  }
+
+  /** The active shares each snapshot it stores (one upload at a time; a busy one skips the next). */
+  private shareSnapshot(state: ClusterState): void {
+    if (this.role !== 'active' || this.uploading || this.snapshots === null) return;
+    this.uploading = true;
+    this.snapshots
+      .put(state)
+      .catch((e) => this.opts.logger.warn({ err: e }, 'log snapshot not stored'))
+      .finally(() => {
+        this.uploading = false;
+      });
+  }
+
+  private async tick(): Promise<void> {
+    if (this.lease === null || this.abort.signal.aborted) return;
+    if (this.ticking) {
+      // A bucket request that never settles must not stop this manager from ever checking the lease again.
+      if (Date.now() - this.tickStarted < TICK_HUNG_MS) return;
+      this.opts.logger.warn({ ms: Date.now() - this.tickStarted }, 'a lease check has not returned; checking again');
+    }
+    const generation = ++this.tickGeneration;
+    this.ticking = true;
+    this.tickStarted = Date.now();
+    try {
+      if (this.role === 'active' && !this.lease.held) {
+        // Renewals did not get through for a whole TTL: another manager may hold the lease by now.
+        await this.demote('lease expired');
+      } else if (this.role !== 'standby') {
+        if (this.lease.held && Date.now() - this.renewedAt >= this.ttlMs / 4) {
+          if (await this.lease.renew()) this.renewedAt = Date.now();
+          else if (this.role === 'active') await this.demote('lease lost');
+        }
+      } else if (Date.now() >= this.backoffUntil && (await this.lease.acquire())) {
+        void this.promote().catch((e) => this.opts.logger.error({ err: e }, 'taking over failed'));
+      }
+    } catch (e) {
+      this.opts.logger.warn({ err: e }, 'lease check failed');
+    } finally {
+      if (generation === this.tickGeneration) this.ticking = false;
+    }
+  }
+
+  private async promote(): Promise<void> {
+    this.role = 'changing';
+    const at = performance.now();
+    this.renewedAt = Date.now();
+    let head = 0;
+    try {
+      // It serves nothing as the active until it has folded everything the previous active wrote.
+      head = await this.opts.log.lastSeq();
+      await within(
+        this.replica.reached(head),
+        CATCH_UP_MS,
+        `the event log's head (seq ${head}) not folded in ${CATCH_UP_MS} ms`,
+      );
+      await this.host.setStandby(false);
+    } catch (e) {
+      // Holding the lease without serving would leave the group with no active manager for as long as this one
+      // renews it: give it back, and let any manager (this one too, after a pause) take it again.
+      this.opts.logger.error({ err: e }, 'taking over failed; the lease is given back');
+      await this.host.setStandby(true).catch(() => undefined);
+      await this.lease?.release().catch(() => undefined);
+      this.backoffUntil = Date.now() + this.ttlMs;
+      this.role = 'standby';
+      return;
+    }
+    this.role = 'active';
+    this.opts.logger.info({ seq: head, ms: performance.now() - at }, 'this manager is now the active one');
+    await this.roster?.announce();
+    if (this.opts.source !== undefined) this.runSource(this.opts.source);
+  }
+
+  private async demote(why: string): Promise<void> {
+    this.role = 'changing';
+    this.sourceAbort?.abort();
+    this.sourceAbort = null;
+    // Its modules stop before the lease goes, so that two managers never serve as the active at once.
+    await this.host.setStandby(true);
+    await this.lease?.release();
+    this.role = 'standby';
+    this.opts.logger.info({ why }, 'this manager is now a standby');
+    await this.roster?.announce();
+  }
+
+  private runSource(trace: string): void {
+    const abort = new AbortController();
+    this.sourceAbort = abort;
+    replayIntoLog({
+      trace,
+      store: this.opts.store,
+      replica: this.replica,
+      ...(this.opts.speed !== undefined ? { speed: this.opts.speed } : {}),
+      signal: abort.signal,
+      onRejection: (r) => this.opts.logger.warn({ rejection: formatRejection(r) }, 'bad line'),
+    })
+      .then((r) => {
+        if (abort.signal.aborted) return;
+        this.opts.logger.info({ accepted: r.accepted, lastSeq: this.replica.state.seq }, 'source ended');
+        this.host.endOfSource();
+      })
+      .catch((e) => {
+        if (!abort.signal.aborted) this.opts.logger.error({ err: e }, 'source failed');
+      });
+  }
+
+  private published(state: ClusterState, events: readonly JournaledEvent[]): void {
+    this.host.publish(state, events);
+    // Settings and config-key entries the active wrote: every manager keeps them in its own stores too.
+    for (const e of events) {
+      if (e.kind !== 'config') continue;
+      for (const c of e.changes) {
+        const target = c.who === SETTINGS_WHO ? this.host.config : c.who === KV_WHO ? this.host.kv : null;
+        if (target === null || (target === this.host.config && !c.name.includes('/'))) continue;
+        const value = c.value === null ? null : String(c.value);
+        if ((target.get(c.name) ?? null) === value) continue;
+        this.applying++;
+        void target.set(c.name, value).finally(() => {
+          this.applying--;
+        });
+      }
+    }
+  }
+
+  /** A setting or config-key written here: the active puts it in the log, so the next active has it. */
+  private localChange(who: string, name: string, value: string | null): void {
+    if (this.applying > 0 || this.role !== 'active') return;
+    const t = Math.max(this.replica.state.stamp, Date.now());
+    this.replica
+      .appendOne({ v: 1, t, kind: 'config', changes: [{ who, name, value }] })
+      .catch((e) => this.opts.logger.error({ err: e, key: name }, 'setting not written to the event log'));
+  }
+
+  /**
+   * Runs a command sent to this manager's admin socket: here when this manager is the active one or has the command
+   * itself (settings, `mgr dump`, `mgr fail`, ...), else passed on to the active one's socket (module commands run
+   * only where the modules run as `Module`s), so a client may use any manager's socket. With no active manager to
+   * pass it to, `-EAGAIN`: the client tries again.
+   */
+  async route(request: AdminRequest, local: (request: AdminRequest) => Promise<CommandTuple>): Promise<CommandTuple> {
+    const prefix = commandPrefix(request.cmd);
+    const decision = routeDecision({
+      prefix,
+      self: this.host.mgrId,
+      active: this.role === 'active',
+      hasLocal: prefix !== null && this.host.commands.get(prefix) !== undefined,
+      view: this.roster?.view ?? { active: null, members: {} },
+      lastAddr: (name) => this.roster?.lastAddr(name),
+    });
+    switch (decision.kind) {
+      case 'local':
+        return local(request);
+      case 'listing':
+        return this.listing(request, local);
+      case 'again':
+        return [-EAGAIN, '', `${decision.why}; try again`];
+    }
+    const { active, addr } = decision;
+    let client: AdminClient | undefined;
+    try {
+      client = await AdminClient.connect(addr);
+      const sent = client.send(request.cmd as Record<string, unknown>, {
+        inbuf: request.inbuf,
+        entity: request.entity,
+      });
+      const r = await within(sent, FORWARD_TIMEOUT_MS, `no answer in ${FORWARD_TIMEOUT_MS} ms`);
+      return [r.retval, r.stdout, r.stderr];
+    } catch (e) {
+      if (prefix === LISTING) return this.listing(request, local);
+      return [
+        -EAGAIN,
+        '',
+        `the active manager mgr.${active} (${addr}) did not answer: ${(e as Error).message}; try again`,
+      ];
+    } finally {
+      client?.close();
+    }
+  }
+
+  /** The command list answered here: this manager's own commands and its modules', which the active runs. */
+  private async listing(
+    request: AdminRequest,
+    local: (request: AdminRequest) => Promise<CommandTuple>,
+  ): Promise<CommandTuple> {
+    const [retval, stdout, stderr] = await local(request);
+    if (retval !== 0) return [retval, stdout, stderr];
+    return [0, JSON.stringify(mergeListings(JSON.parse(stdout), this.host.moduleCommandDescriptions())), stderr];
+  }
+
+  /**
+   * The group as this manager shows it: its own entry as it is now, not the bucket's copy, which lags its role's
+   * change and its modules' `set_uri`, and lapses when a write is late on a busy machine.
+   */
+  private withSelf(view: GroupView): GroupView {
+    const self = this.member();
+    return { ...view, members: { ...view.members, [self.name]: self } };
+  }
+
+  private member(): GroupMember {
+    return {
+      name: this.host.mgrId,
+      gid: this.gid,
+      addr: this.opts.addr,
+      services: this.role === 'active' ? this.host.serviceUris() : {},
+      since: this.since,
+    };
+  }
+
+  private registerFailCommand(roster: GroupRoster): void {
+    this.host.commands.add({
+      signature: parseDescriptor('mgr fail name=who,type=CephString,req=false'),
+      desc: 'treat the named manager daemon as failed',
+      perm: 'rw',
+      poll: false,
+      module: null,
+      run: async (cmd) => {
+        const who = (cmd.who as string | undefined) ?? roster.view.active ?? this.host.mgrId;
+        if (who === this.host.mgrId) {
+          if (this.role !== 'active') return [0, '', `mgr.${who} is not active`];
+          await this.fail();
+          return [0, '', ''];
+        }
+        if (roster.view.members[who] === undefined) {
+          const e = new MgrError('MGR_ERR_LOG_NOT_ACTIVE', `no manager named '${who}' in the group`);
+          return [-e.errno, '', e.message];
+        }
+        await roster.requestFail(who);
+        return [0, '', ''];
+      },
+    });
+  }
+}
+
+/**
+ * The state a manager of a group resumes from: the journal's, or a snapshot adopted from the log that is ahead of
+ * the journal (a manager that joined far behind and has journaled nothing after it yet).
+ */
+export function latestState(store: Store): ClusterState {
+  const journaled = stateAt(store);
+  const newest = store.snapshotAtOrBefore(0xfffffffe);
+  return newest !== undefined && newest.seq > journaled.seq ? newest : journaled;
+}
+
+/** The lease's view of a JetStream KV bucket. */
+function leaseBucket(kv: KV, logger: Logger): LeaseBucket {
+  // Losing the race for the lease is the lease's business; anything else is worth a line (once in a while: a
+  // standby asks ten times a second).
+  let warnedAt = 0;
+  const unexpected = (e: unknown) => {
+    if (/wrong last sequence/i.test((e as Error).message) || Date.now() - warnedAt < 5000) return;
+    warnedAt = Date.now();
+    logger.warn({ err: e }, 'taking the lease failed');
+  };
+  return {
+    create: (key, value) =>
+      kv.create(key, value).catch((e: unknown) => {
+        unexpected(e);
+        throw e;
+      }),
+    update: (key, value, revision) => kv.update(key, value, revision),
+    delete: (key, options) => kv.delete(key, options),
+    get: async (key) => {
+      const e = await kv.get(key);
+      return e === null ? null : { value: e.string(), revision: e.revision, deleted: e.operation !== 'PUT' };
+    },
+  };
+}

@@ -1,0 +1,501 @@
+import type { Logger } from 'pino';
+import type { ClogEntry } from '../../schemas/daemon/index.ts';
+import type { NotifyType } from '../bus/notify-types.ts';
+import type { CommandTarget } from '../cluster/cluster-commander.ts';
+import { type CommandTuple, HandleCommandResult } from '../commands/result.ts';
+import type { CommandDict } from '../commands/validate.ts';
+import { MgrError } from '../errors.ts';
+import type { ModuleHealthCheck } from '../health/health-checks.ts';
+import { ClusterLogPrio, type ClusterLogPriority } from '../log/cluster-log.ts';
+import { COMMON_OPTIONS, type Option, parseOptionValue, typedDefault } from '../options/option.ts';
+import { validateOptionValue } from '../options/option-value.ts';
+import type { Rados } from '../rados/rados.ts';
+import type { CounterSample } from '../state/cluster-state.ts';
+import type { GetName, GetResult } from '../state/views/index.ts';
+import type { Accessors } from './accessors.ts';
+import { CommandResult, MonCommandFailed } from './command-result.ts';
+import type { ModuleBoot, ModuleServices } from './module-services.ts';
+import type { OSDMap } from './osdmap.ts';
+import type { PastState } from './past-state.ts';
+
+/** One entry of `static COMMANDS`, as Ceph's modules write them. */
+export interface CommandDeclaration {
+  readonly cmd: string;
+  readonly desc?: string;
+  readonly perm?: 'r' | 'w' | 'rw';
+  readonly poll?: boolean;
+}
+
+let booting: ModuleBoot | null = null;
+
+/** Constructs a module class the way the host does: the constructor gets its name and logger, not cluster data. */
+export function constructModule<T>(Cls: new () => T, boot: ModuleBoot): T {
+  booting = boot;
+  try {
+    return new Cls();
+  } finally {
+    booting = null;
+  }
+}
+
+function takeBoot(kind: string): ModuleBoot {
+  if (booting === null) {
+    throw new MgrError(
+      'MGR_ERR_MODULE_CONTEXT',
+      `a ${kind} is constructed by the host (or by createModuleHarness in tests), not with "new"`,
+    );
+  }
+  return booting;
+}
+
+/** The `notify` id: `""`, or the log entry for `clog`. */
+export type NotifyId = string | ClogEntry;
+
+/**
+ * What Ceph modules and mgrkit modules share with a standby: name, logger, options, the shutdown signal.
+ */
+abstract class ModuleBase {
+  /** Options this module declares; Ceph's `log_level`, `log_to_file`, `log_to_cluster` come with every module. */
+  static MODULE_OPTIONS: readonly Option[] = [];
+
+  /** The module's name (its folder's name). */
+  readonly module_name: string;
+  /** The module's own logger (pino), carrying its name. */
+  readonly log: Logger;
+  protected readonly services: ModuleServices;
+  private attached = false;
+
+  constructor(kind: string) {
+    const boot = takeBoot(kind);
+    this.module_name = boot.name;
+    this.log = boot.log;
+    this.services = boot.services;
+  }
+
+  /** @internal Called by the host once the constructor has returned: cluster access starts here. */
+  __attach(): void {
+    this.attached = true;
+  }
+
+  protected ready(what: string): ModuleServices {
+    if (!this.attached) {
+      throw new MgrError(
+        'MGR_ERR_MODULE_CONTEXT',
+        `${this.module_name}: ${what}() called from the constructor; cluster access starts in serve() and notify()`,
+      );
+    }
+    return this.services;
+  }
+
+  /** Aborted when the host asks the module to stop (on disable and at host stop). */
+  get signal(): AbortSignal {
+    return this.services.signal;
+  }
+
+  /** Waits `seconds` or until shutdown, whichever is first; resolves true if shutdown was asked. */
+  sleep(seconds: number): Promise<boolean> {
+    const signal = this.services.signal;
+    if (signal.aborted) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      }, seconds * 1000);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Long-running work; should return soon after `shutdown()` (watch `signal`). */
+  serve(): void | Promise<void> {}
+
+  /** The host is stopping this module; the default does nothing beyond aborting `signal`, which the host does. */
+  shutdown(): void | Promise<void> {}
+
+  /** This manager's id. */
+  get_mgr_id(): string {
+    return this.ready('get_mgr_id').mgrId;
+  }
+
+  /** The declared option `key`, or a typed error naming the module (Ceph raises for undeclared options too). */
+  protected declared(key: string): Option {
+    const option = this.ready('get_module_option').options.find((o) => o.name === key);
+    if (option === undefined) {
+      throw new MgrError(
+        'MGR_ERR_OPTION_UNDECLARED',
+        `${this.module_name}: option "${key}" is not declared in MODULE_OPTIONS`,
+      );
+    }
+    return option;
+  }
+
+  /**
+   * The value of a declared option, typed: the set value, else the declared default (which, as in Ceph, wins over
+   * `defaultValue`), else `defaultValue`, else null. An undeclared option throws.
+   */
+  get_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const option = this.declared(key);
+    const set = this.services.getOption(key);
+    if (set !== undefined) return parseOptionValue(option, set) as T;
+    return (typedDefault(option) ?? defaultValue ?? null) as T;
+  }
+
+  /** Like `get_module_option`, but this manager's own value (`mgr/<module>/<mgr_id>/<key>`) first. */
+  get_localized_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const option = this.declared(key);
+    const local = this.services.getOption(`${this.services.mgrId}/${key}`);
+    if (local !== undefined) return parseOptionValue(option, local) as T;
+    return this.get_module_option(key, defaultValue);
+  }
+
+  /** Sets a declared option after checking its type, range and allowed values; null (or undefined) removes it. */
+  async set_module_option(key: string, value: string | number | boolean | null | undefined): Promise<void> {
+    const option = this.declared(key);
+    await this.services.setOption(
+      key,
+      value === null || value === undefined ? null : validateOptionValue(option, value),
+    );
+  }
+
+  /** Sets this manager's own value of a declared option (`mgr/<module>/<mgr_id>/<key>`). */
+  async set_localized_module_option(key: string, value: string | number | boolean | null | undefined): Promise<void> {
+    const option = this.declared(key);
+    const text = value === null || value === undefined ? null : validateOptionValue(option, value);
+    await this.services.setOption(`${this.services.mgrId}/${key}`, text);
+  }
+
+  /**
+   * A value of this module's KV store (`mgr/<module>/<key>`), or `defaultValue`. The module sees what the store held
+   * when it started plus its own writes; a value written from outside meanwhile shows after a restart.
+   */
+  get_store<D = null>(key: string, defaultValue?: D): string | D {
+    return this.ready('get_store').getStore(key) ?? ((defaultValue ?? null) as D);
+  }
+
+  /** Stores a string (null removes the key); resolves once committed. A non-string is a typed error. */
+  set_store(key: string, value: string | null): Promise<void> {
+    return this.ready('set_store').setStore(key, value);
+  }
+
+  /** Every key of this module's store starting with `prefix`, with its value. */
+  get_store_prefix(prefix: string): Record<string, string> {
+    return this.ready('get_store_prefix').storePrefix(prefix);
+  }
+
+  /** This manager's own value (`mgr/<module>/<mgr_id>/<key>`), else the module-wide one, else `defaultValue`. */
+  get_localized_store<D = null>(key: string, defaultValue?: D): string | D {
+    const services = this.ready('get_localized_store');
+    return services.getStore(`${services.mgrId}/${key}`) ?? services.getStore(key) ?? ((defaultValue ?? null) as D);
+  }
+
+  /** Stores this manager's own value of a key. */
+  set_localized_store(key: string, value: string | null): Promise<void> {
+    const services = this.ready('set_localized_store');
+    return services.setStore(`${services.mgrId}/${key}`, value);
+  }
+}
+
+/**
+ * The base of every module: subclass it as `export class Module extends MgrModule` in `modules/<name>/module.ts`.
+ * Method names are Ceph's, so a ceph-mgr module author finds what they know.
+ *
+ * @example
+ * ```ts
+ * import { MgrModule, type NotifyType } from 'mgrkit';
+ * export class Module extends MgrModule {
+ *   static NOTIFY_TYPES: NotifyType[] = ['osd_map'];
+ *   notify(type: NotifyType) {
+ *     this.log.info({ epoch: this.get('osd_map')?.epoch }, 'new osd map');
+ *   }
+ * }
+ * ```
+ */
+export abstract class MgrModule extends ModuleBase {
+  /** The notifications this module wants; without it, none (and the host warns, as Ceph does). */
+  static NOTIFY_TYPES?: readonly NotifyType[];
+
+  /** Ceph's cluster log priorities, for `cluster_log` (`MgrModule.ClusterLogPrio.WARN`). */
+  static readonly ClusterLogPrio = ClusterLogPrio;
+
+  /**
+   * Commands declared Ceph's older way: descriptor strings (`"foobar name=myarg,type=CephString"`), answered by
+   * `handle_command`. Decorated methods (`@CLICommand`) are the other way.
+   */
+  static COMMANDS?: readonly CommandDeclaration[];
+
+  /** Whether the module can run here, and why not: a module that cannot is listed and never started. */
+  static can_run(): [boolean, string] {
+    return [true, ''];
+  }
+
+  constructor() {
+    super('module');
+  }
+
+  /** A cue that state of `type` changed; read what you need through the accessors. */
+  notify(_type: NotifyType, _id: NotifyId): void | Promise<void> {}
+
+  /** One of this module's options changed. */
+  config_notify(): void | Promise<void> {}
+
+  /** Answers a command of `static COMMANDS`: `cmd` holds `prefix` and the validated arguments. */
+  handle_command(
+    _inbuf: string,
+    cmd: CommandDict,
+  ): CommandTuple | HandleCommandResult | Promise<CommandTuple | HandleCommandResult> {
+    return [-22, '', `${this.module_name} has no handle_command for "${cmd.prefix}"`];
+  }
+
+  /** Cluster data by name, as ceph-mgr's `get()` returns it: the current snapshot's own frozen object. */
+  get<N extends GetName>(name: N): GetResult<N> {
+    return this.ready('get').accessors.get(name);
+  }
+
+  /** A daemon's metadata, or `defaultValue` (null if none) when the manager has none. */
+  get_metadata<D = null>(svc_type: string, svc_id: string, defaultValue?: D): Readonly<Record<string, string>> | D {
+    return this.ready('get_metadata').accessors.get_metadata(svc_type, svc_id, defaultValue);
+  }
+
+  /** A daemon's status strings. */
+  get_daemon_status(svc_type: string, svc_id: string): Readonly<Record<string, string>> | null {
+    return this.ready('get_daemon_status').accessors.get_daemon_status(svc_type, svc_id);
+  }
+
+  /**
+   * Sends a command to a daemon of the cluster (Ceph's `send_command`): `svc_type` `mon` (id ignored), `osd` (a
+   * numeric id), `mds` (a name) or `pg` (a PG id); `command` is the command's JSON text. It returns at once; `result`
+   * completes when the cluster answers (after the OSD map it made, if any, is readable), then every module that
+   * takes `command` notifications gets `notify('command', tag)`.
+   */
+  send_command(
+    result: CommandResult,
+    svc_type: string,
+    svc_id: string,
+    command: string,
+    tag: string,
+    inbuf: string | null = null,
+  ): void {
+    const services = this.ready('send_command');
+    const target = commandTarget(svc_type, svc_id);
+    let cmd: Record<string, unknown>;
+    try {
+      cmd = JSON.parse(command) as Record<string, unknown>;
+    } catch (e) {
+      throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `command is not JSON: ${(e as Error).message}`);
+    }
+    if (cmd === null || typeof cmd !== 'object' || Array.isArray(cmd)) {
+      throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', 'command is not a JSON object');
+    }
+    void services.sendCommand(target, cmd, inbuf ?? '').then((reply) => {
+      result.complete(reply.retval, reply.outb, reply.outs);
+      services.notifyCommand(tag);
+    });
+  }
+
+  /** Sends a command to the monitors and resolves to `[retval, outb, outs]` (Ceph's `mon_command`). */
+  async mon_command(cmd_dict: Record<string, unknown>, inbuf: string | null = null): Promise<[number, string, string]> {
+    const result = new CommandResult('');
+    this.send_command(result, 'mon', '', JSON.stringify(cmd_dict), '', inbuf);
+    return result.wait();
+  }
+
+  /** `mon_command` that throws `MonCommandFailed` unless the monitors answered 0 (Ceph's `check_mon_command`). */
+  async check_mon_command(
+    cmd_dict: Record<string, unknown>,
+    inbuf: string | null = null,
+  ): Promise<HandleCommandResult> {
+    const [r, outb, outs] = await this.mon_command(cmd_dict, inbuf);
+    if (r !== 0) throw new MonCommandFailed(String(cmd_dict.prefix ?? ''), r, outb, outs);
+    return new HandleCommandResult(r, outb, outs);
+  }
+
+  /**
+   * A RADOS client bound to this manager's cluster (Ceph's `self.rados`): pools of the current OSD map, objects with
+   * data, xattrs and omap kept in the host's store, mon and mgr commands. Made on first use; the host shuts it down
+   * when the module stops. Its calls wait while the monitors are unreachable (then fail with `TimedOut`), so, as the
+   * guide says, do not assume they return promptly.
+   *
+   * @example
+   * ```ts
+   * const ioctx = await this.rados.open_ioctx('rbd');
+   * await ioctx.write_full('state', JSON.stringify({ epoch: this.get('osd_map')?.epoch }));
+   * ```
+   */
+  get rados(): Rados {
+    return this.ready('rados').rados();
+  }
+
+  /** A read-only handle on the current OSD map, with Ceph's `OSDMap` methods. */
+  get_osdmap(): OSDMap {
+    return this.ready('get_osdmap').accessors.get_osdmap();
+  }
+
+  /** What each daemon last reported of its health (`{"osd.0": [{value, type}], ...}`), as Ceph's. */
+  get_daemon_health_metrics(): ReturnType<Accessors['get_daemon_health_metrics']> {
+    return this.ready('get_daemon_health_metrics').accessors.get_daemon_health_metrics();
+  }
+
+  /** `{path: [[t, v], ...]}` (or `[t, sum, count]` samples for averages). */
+  get_counter(svc_type: string, svc_id: string, path: string): Record<string, readonly CounterSample[]> {
+    return this.ready('get_counter').accessors.get_counter(svc_type, svc_id, path);
+  }
+
+  /** `{path: [t, v]}` (or `[t, sum, count]`), or `{path: []}`. */
+  get_latest_counter(svc_type: string, svc_id: string, path: string): Record<string, CounterSample | readonly []> {
+    return this.ready('get_latest_counter').accessors.get_latest_counter(svc_type, svc_id, path);
+  }
+
+  /** Every host with the daemons on it. */
+  list_servers(): ReturnType<Accessors['list_servers']> {
+    return this.ready('list_servers').accessors.list_servers();
+  }
+
+  /** One host and its daemons, or null. */
+  get_server(hostname: string): ReturnType<Accessors['get_server']> {
+    return this.ready('get_server').accessors.get_server(hostname);
+  }
+
+  /** `{"<type>.<id>": {path: {description, nick, priority, type, units}}}`. */
+  get_perf_schema(svc_type: string, svc_id: string): ReturnType<Accessors['get_perf_schema']> {
+    return this.ready('get_perf_schema').accessors.get_perf_schema(svc_type, svc_id);
+  }
+
+  /** Every counter at or above `prio_limit` of the daemons of `services`, with its schema and latest value. */
+  get_all_perf_counters(prio_limit = 5, services?: readonly string[]): ReturnType<Accessors['get_all_perf_counters']> {
+    return this.ready('get_all_perf_counters').accessors.get_all_perf_counters(prio_limit, services);
+  }
+
+  /**
+   * The manager's value of one of Ceph's own options (not a module option), typed by the option's type: a number,
+   * a bool or text. An unknown option throws a `MgrError` with code `MGR_ERR_CONFIG_UNKNOWN_OPTION` (ENOENT).
+   *
+   * @example
+   * ```ts
+   * const maxPgs = this.get_ceph_option('mon_max_pg_per_osd') as number; // 250 unless set
+   * ```
+   */
+  get_ceph_option(key: string): string | number | boolean {
+    return this.ready('get_ceph_option').accessors.get_ceph_option(key);
+  }
+
+  /** Whether the manager is connected to the monitors: follows the stream's liveness. */
+  have_mon_connection(): boolean {
+    return this.ready('have_mon_connection').haveMonConnection();
+  }
+
+  /** The cluster's Ceph version string, as the daemons report it. */
+  get version(): string {
+    return this.ready('version').version();
+  }
+
+  /** The cluster's Ceph release name (`pacific`, ...). */
+  get release_name(): string {
+    return this.ready('release_name').releaseName();
+  }
+
+  /**
+   * The cluster as it was after event `seq` of the host's journal, with the same read accessors as the current state
+   * (`get`, `get_metadata`, `get_osdmap`, ...) and its cluster log: what no ceph-mgr module can see. The last few
+   * states read are kept, so going back and forth over a few points is cheap; a state is folded from the nearest
+   * snapshot (or from a kept state), never from the start. Throws `MgrError` `MGR_ERR_STORE_NO_STATE` (ENOENT) for a
+   * seq outside `get_journal_range()`, and `MGR_ERR_STORE_NONE` (EOPNOTSUPP) on a host without a store.
+   *
+   * @example
+   * ```ts
+   * const { first, last } = this.get_journal_range();
+   * const before = this.get_at(Math.max(first, last - 100));
+   * this.log.info({ seq: before.seq, epoch: before.get('osd_map')?.epoch }, 'a hundred events ago');
+   * ```
+   */
+  get_at(seq: number): PastState {
+    return this.ready('get_at').pastState(seq);
+  }
+
+  /**
+   * The seq of the first event of the host's journal and the seq of the current snapshot (what `get` reads), both 0
+   * when empty: the range of `get_at`. Throws `MGR_ERR_STORE_NONE` on a host without a store.
+   */
+  get_journal_range(): { first: number; last: number } {
+    return this.ready('get_journal_range').journalRange();
+  }
+
+  /**
+   * Publishes where this module serves (Ceph's `set_uri`), e.g. `http://host:8080/`: the host keeps it while the
+   * module runs (`MgrHost.serviceUris()`), for the mgr map's `services` that standbys redirect to.
+   */
+  set_uri(uri: string): void {
+    this.ready('set_uri').setUri(uri);
+  }
+
+  /** Replaces this module's health checks; `{}` clears them. */
+  set_health_checks(checks: Record<string, ModuleHealthCheck>): void {
+    this.ready('set_health_checks').setHealthChecks(checks);
+  }
+
+  /**
+   * Calls `method` of another enabled module with copies of `args`, and returns a copy of its result. A module
+   * that is not enabled, or a method it lacks, is a typed error; an exception inside comes back as `RemoteError`.
+   */
+  remote<T = unknown>(module: string, method: string, ...args: unknown[]): Promise<T> {
+    return this.ready('remote').remote(module, method, args) as Promise<T>;
+  }
+
+  /**
+   * Writes to the cluster log, as Ceph's `cluster_log`: the entry (from `mgr.<id>`) goes into the stream as a `clog`
+   * event, so `log last` shows it and modules that take `clog` notifications get it. `priority` is a
+   * `ClusterLogPrio` number or name (`'WARN'`), a `log last` level (`'warn'`) or the printed form (`'[WRN]'`); a bad
+   * one throws at once. Resolves once the entry is journaled; a failure to journal it is logged, not thrown.
+   *
+   * @example
+   * ```ts
+   * await this.cluster_log('cluster', MgrModule.ClusterLogPrio.WARN, 'pool "rbd" is 85% full');
+   * ```
+   */
+  cluster_log(channel: string, priority: ClusterLogPriority, message: string): Promise<void> {
+    return this.ready('cluster_log')
+      .clusterLog(channel, priority, message)
+      .then(
+        () => undefined,
+        (e) => this.log.error({ err: e, channel, message }, 'cluster log entry not journaled'),
+      );
+  }
+}
+
+/** What runs instead of `Module` while the host is a standby: no cluster data, only the way to the active. */
+export abstract class MgrStandbyModule extends ModuleBase {
+  constructor() {
+    super('standby module');
+  }
+
+  /** The URI the active manager's instance of this module serves, from the mgr map, or null. */
+  get_active_uri(): string | null {
+    return this.ready('get_active_uri').activeUri();
+  }
+}
+
+/** Every module's options: its own plus the common ones Ceph adds. */
+export function moduleOptions(Cls: { MODULE_OPTIONS?: readonly Option[] }): readonly Option[] {
+  const own = Cls.MODULE_OPTIONS ?? [];
+  return [...own, ...COMMON_OPTIONS.filter((c) => !own.some((o) => o.name === c.name))];
+}
+
+/** Checks a `send_command` target as ceph-mgr does, with its messages. */
+function commandTarget(type: string, id: string): CommandTarget {
+  switch (type) {
+    case 'mon':
+      return { type, id: '' };
+    case 'osd':
+      if (!/^\d+$/.test(id)) throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `invalid osd_id: "${id}"`);
+      return { type, id };
+    case 'mds':
+      return { type, id };
+    case 'pg':
+      if (!/^\d+\.[0-9a-f]+$/.test(id)) throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `invalid pgid: "${id}"`);
+      return { type, id };
+    default:
+      throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `unknown service type: ${type}`);
+  }
+}

@@ -1,0 +1,529 @@
+import type { ClusterEvent } from '../../schemas/event.ts';
+import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
+import { type ClogPriority, ClusterLog } from './cluster-log.ts';
+import { buildCrushMap } from './crush-map.ts';
+import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
+import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
+import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
+import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
+import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
+import { OsdMapDoc, type PoolSpec, uuidOf } from './osd-map-doc.ts';
+import { OsdReporter } from './osd-reporter.ts';
+import { PgEngine, type PgTiming } from './pg-engine.ts';
+import { PoolPgs } from './pg-table.ts';
+import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
+import { fillPool } from './pool-fill.ts';
+import { readCommand } from './read-commands.ts';
+import { hash32 } from './rng.ts';
+import type { MonCommand } from './scenario.ts';
+import { buildMgrMap, buildMonMap, MGR_NAME, monAddrs } from './service-maps.ts';
+import type { SimConfig } from './sim-options.ts';
+import { addOsd, crushLocation, driveOfOsd, type Topology } from './topology.ts';
+
+/** How full the cluster starts, as a share of raw capacity. */
+const INITIAL_FILL = 0.3;
+
+/** How long an OSD marked down while running takes to notice and boot again, in ms. */
+const REBOOT_MS = 5000;
+
+/** Runs `run` at stream time `at` (the simulation's scheduler). */
+export type Schedule = (at: number, run: (now: number) => void) => void;
+
+/**
+ * The cluster as its monitors keep it: the OSD map and its epochs, pools and their PGs' peering, OSD failures and
+ * boots as the monitors see them, mon commands, the central config, health and the cluster log. Whatever it
+ * changes it writes down as events (maps as JSON Patches, health, clog lines, daemon sessions), taken by the
+ * simulation's clock with {@link take}.
+ */
+export class ClusterModel {
+  readonly doc: OsdMapDoc;
+  readonly pools = new Map<number, PoolPgs>();
+  readonly engine: PgEngine;
+  readonly reporter: OsdReporter;
+  readonly counters: OsdCounters;
+  private readonly fsid: string;
+  private readonly createdMs: number;
+  private crush: CrushMap;
+  /** Set when the CRUSH map changed: the next OSD map epoch carries it whole. */
+  private crushDue = false;
+  private readonly monMap: MonMap;
+  private readonly mgrMap: MgrMap;
+  private readonly log: ClusterLog;
+  private health: HealthMap;
+  private healthKey: string;
+  /** Set by changes the monitors re-check health for at once (OSD up/down/in/out, flags, pools). */
+  private healthDue = false;
+  private pgTempVersion = 0;
+  /** Whether each OSD's process runs (it may be down in the map while it does, or up while it does not). */
+  private readonly alive: Uint8Array;
+  private readonly nonceNext: Int32Array;
+  private readonly downSince: Float64Array;
+  private readonly down = new Set<number>();
+  /** When OSDs created while the cluster runs were made (their metadata's `created_at`). */
+  private readonly createdAt = new Map<number, number>();
+  private readonly settings = new Map<string, Map<string, string>>();
+  private out: ClusterEvent[] = [];
+
+  constructor(
+    readonly config: SimConfig,
+    readonly topo: Topology,
+    private readonly startMs: number,
+    private readonly periodMs: number,
+    private readonly schedule: Schedule,
+  ) {
+    const n = topo.osds;
+    this.fsid = uuidOf(config.seed, 0xf51d);
+    this.createdMs = startMs - 30 * 86_400_000 - (hash32(config.seed, 0xc7) % 86_400_000);
+    const epoch = Math.min(100_000, 20 + 3 * n);
+    const specs: PoolSpec[] = config.pgNums.map((pgNum, i) => ({
+      id: i + 1,
+      name: poolKind(i).name,
+      size: config.poolSize,
+      minSize: config.poolMinSize,
+      pgNum,
+      application: poolKind(i).application,
+      epoch: 10 + i,
+      createdMs: this.createdMs + 600_000 + i * 60_000,
+    }));
+    this.doc = new OsdMapDoc({
+      topo,
+      fsid: this.fsid,
+      seed: config.seed,
+      epoch,
+      createdMs: this.createdMs,
+      nowMs: startMs,
+      pools: specs,
+    });
+    this.crush = buildCrushMap(topo);
+    this.monMap = buildMonMap(topo, this.fsid, this.createdMs);
+    this.mgrMap = buildMgrMap(topo, startMs - 3_600_000, epoch, 1000 + (hash32(config.seed, 0x3a) % 9000));
+    this.log = new ClusterLog(monAddrs(topo, 0), 1000 + (hash32(config.seed, 0xc109) % 100_000));
+    this.counters = new OsdCounters(topo.capacity);
+    this.alive = new Uint8Array(topo.capacity).fill(1, 0, n);
+    this.nonceNext = new Int32Array(topo.capacity);
+    this.downSince = new Float64Array(topo.capacity);
+    // Recovery is paced to the duration so that the scenario's steps each play out before the next.
+    const slot = Math.max(config.duration * 1000 * 0.08, 2 * periodMs);
+    const timing: PgTiming = { peerMs: [1000, 3000], waitMs: [0, slot * 0.25], workMs: [slot * 0.2, slot * 0.7] };
+    this.engine = new PgEngine(topo, this.doc, config.seed, timing, this.counters);
+    this.reporter = new OsdReporter(topo, this.doc, this.pools, this.engine, this.counters, config.fullStats);
+    for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
+    // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
+    this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
+    this.health = this.evaluateHealth();
+    this.healthKey = JSON.stringify(this.health);
+  }
+
+  /** Whether OSD `o` sends reports: its process runs and the map has it up. */
+  reporting(o: number): boolean {
+    return this.alive[o] === 1 && this.doc.up[o] === 1;
+  }
+
+  /** The events written down since the last call. */
+  take(): ClusterEvent[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private emit(e: ClusterEvent): void {
+    this.out.push(e);
+  }
+
+  private clog(now: number, priority: ClogPriority, message: string): void {
+    this.emit({ v: 1, t: now, kind: 'clog', entry: this.log.cluster(now, priority, message) });
+  }
+
+  /** What a manager learns first: the maps as they are, the health, the config, and every OSD's session. */
+  emitInitial(now: number): void {
+    this.emit({ v: 1, t: now, kind: 'mon_map', epoch: this.monMap.epoch, map: structuredClone(this.monMap) });
+    this.emit({ v: 1, t: now, kind: 'mgr_map', epoch: this.mgrMap.epoch, map: structuredClone(this.mgrMap) });
+    this.emit({
+      v: 1,
+      t: now,
+      kind: 'osd_map',
+      epoch: this.doc.epoch,
+      map: this.doc.snapshot(),
+      crush: structuredClone(this.crush),
+    });
+    this.emit({ v: 1, t: now, kind: 'health', map: structuredClone(this.health) });
+    const changes = [...this.settings].flatMap(([who, m]) => [...m].map(([name, value]) => ({ who, name, value })));
+    this.emit({ v: 1, t: now, kind: 'config', changes });
+    for (let o = 0; o < this.topo.osds; o++) this.emitDaemonOpen(o, now);
+  }
+
+  private emitDaemonOpen(o: number, now: number): void {
+    this.emit({
+      v: 1,
+      t: now,
+      kind: 'daemon_open',
+      daemon: `osd.${o}`,
+      hostname: this.topo.hostNames[this.topo.osdHost[o]!]!,
+      metadata: osdMetadata(
+        this.topo,
+        o,
+        this.nonceNext[o] || this.doc.nonce[o]!,
+        this.config.seed,
+        this.createdAt.get(o) ?? this.createdMs,
+      ),
+      perf_schema: structuredClone(OSD_PERF_SCHEMA),
+    });
+  }
+
+  /** Publishes the pending OSD map epoch, and the health when the map changed or on the stats period. */
+  publish(now: number, periodic: boolean): void {
+    if (this.engine.pgTempVersion !== this.pgTempVersion) {
+      this.pgTempVersion = this.engine.pgTempVersion;
+      const entries = [...this.engine.pgTemp]
+        .sort((a, b) => a[0] - b[0])
+        .map(([key, osds]) => ({ pgid: `${Math.floor(key / 0x100000)}.${(key % 0x100000).toString(16)}`, osds }));
+      this.doc.setPgTemp(entries);
+    }
+    const committed = this.doc.commit(now);
+    if (committed !== null) {
+      const crush = this.crushDue ? { crush: structuredClone(this.crush) } : {};
+      this.crushDue = false;
+      this.emit({ v: 1, t: now, kind: 'osd_map', epoch: committed.epoch, patch: committed.patch, ...crush });
+    }
+    if (!periodic && !this.healthDue) return;
+    this.healthDue = false;
+    const next = this.evaluateHealth();
+    const key = JSON.stringify(next);
+    if (key === this.healthKey) return;
+    for (const [priority, message] of healthChangeLog(this.health, next)) this.clog(now, priority, message);
+    this.health = next;
+    this.healthKey = key;
+    this.emit({ v: 1, t: now, kind: 'health', map: structuredClone(next) });
+  }
+
+  private evaluateHealth(): HealthMap {
+    return evaluateHealth({
+      topo: this.topo,
+      doc: this.doc,
+      unclean: this.engine.activities.values(),
+      totalCopies: this.reporter.usage().totalCopies,
+    });
+  }
+
+  // ---- OSD lifecycle, as the monitors see it ----
+
+  private remapAll(now: number): void {
+    for (const p of this.pools.values()) this.engine.remap(p, now);
+    this.reporter.placementChanged();
+  }
+
+  /** An OSD process dies: its peers report it, and the monitors mark it down (unless `nodown`). */
+  failOsd(o: number, now: number): void {
+    if (this.alive[o] === 0) return;
+    this.alive[o] = 0;
+    this.emit({ v: 1, t: now, kind: 'daemon_close', daemon: `osd.${o}` });
+    if (this.doc.up[o] === 0 || this.doc.flags.has('nodown')) return;
+    const by = (o + 1 + (hash32(this.config.seed, o, now) % Math.max(1, this.topo.osds - 1))) % this.topo.osds;
+    this.clog(
+      now,
+      '[INF]',
+      `osd.${o} failed (${crushLocation(this.topo, o)}) (connection refused reported by osd.${by})`,
+    );
+    this.markDownNow(o, now);
+  }
+
+  private markDownNow(o: number, now: number): void {
+    this.healthDue = true;
+    this.doc.markDown(o, now);
+    this.down.add(o);
+    this.downSince[o] = now;
+    this.engine.osdChanged(this.pools.values(), o, now);
+  }
+
+  /** An OSD process starts: it reconnects to the manager and, unless `noup`, the monitors mark it up. */
+  bootOsd(o: number, now: number): void {
+    if (this.alive[o] === 1 && this.doc.up[o] === 1) return;
+    this.alive[o] = 1;
+    this.nonceNext[o] = 1000 + (hash32(this.config.seed, o, now) % 60_000);
+    this.emitDaemonOpen(o, now);
+    if (!this.doc.flags.has('noup')) this.markUpNow(o, now);
+  }
+
+  private markUpNow(o: number, now: number): void {
+    const nonce = this.nonceNext[o] || this.doc.nonce[o]! + 1;
+    this.healthDue = true;
+    this.doc.markUp(o, now, nonce);
+    this.down.delete(o);
+    this.reporter.booted(o);
+    const ip = this.topo.hostAddrs[this.topo.osdHost[o]!]!;
+    const k = driveOfOsd(this.topo, o);
+    const port = 6800 + 8 * k;
+    this.clog(now, '[INF]', `osd.${o} [v2:${ip}:${port}/${nonce},v1:${ip}:${port + 1}/${nonce}] boot`);
+    this.engine.osdChanged(this.pools.values(), o, now);
+    if (this.doc.isAutoOut(o) && !this.doc.flags.has('noin')) {
+      this.doc.markIn(o, now);
+      this.remapAll(now);
+    }
+  }
+
+  /**
+   * An orchestrator deploys an OSD on the next free drive of host `h`: the new id joins the CRUSH map under its host
+   * and the OSD map up and in, its daemon connects, and PGs CRUSH now maps to it backfill onto it. Returns the id, or
+   * -1 when the host has no free drive.
+   */
+  createOsd(h: number, now: number): number {
+    const o = addOsd(this.topo, h);
+    if (o < 0) return -1;
+    this.crush = buildCrushMap(this.topo);
+    this.crushDue = true;
+    this.createdAt.set(o, now - o);
+    this.alive[o] = 1;
+    const nonce = 1000 + (hash32(this.config.seed, o, now) % 60_000);
+    this.nonceNext[o] = nonce;
+    this.doc.addOsd(o, now, nonce);
+    this.healthDue = true;
+    this.reporter.booted(o);
+    this.emitDaemonOpen(o, now);
+    const ip = this.topo.hostAddrs[h]!;
+    const port = 6800 + 8 * driveOfOsd(this.topo, o);
+    this.clog(now, '[INF]', `osd.${o} [v2:${ip}:${port}/${nonce},v1:${ip}:${port + 1}/${nonce}] boot`);
+    this.remapAll(now);
+    this.reporter.dataChanged();
+    return o;
+  }
+
+  /** Whether OSD `o`'s process runs. */
+  running(o: number): boolean {
+    return this.alive[o] === 1;
+  }
+
+  /** `mon_osd_down_out_interval`: a down OSD is marked out after the interval, unless `noout`. */
+  markDownOsdsOut(now: number): void {
+    if (this.doc.flags.has('noout')) return;
+    const limit = this.config.downOutInterval * 1000;
+    for (const o of [...this.down]) {
+      if (this.doc.in[o] === 0 || now - this.downSince[o]! < limit) continue;
+      this.clog(
+        now,
+        '[INF]',
+        `Marking osd.${o} out (has been down for ${Math.floor((now - this.downSince[o]!) / 1000)} seconds)`,
+      );
+      this.doc.markOut(o, now, true);
+      this.healthDue = true;
+      for (const p of this.pools.values()) this.engine.remap(p, now, o);
+      this.reporter.placementChanged();
+    }
+  }
+
+  // ---- pools ----
+
+  private addPool(spec: PoolSpec, kind: PoolKind, creating: boolean, epoch: number): PoolPgs {
+    const pool = new PoolPgs({
+      id: spec.id,
+      name: spec.name,
+      kind,
+      size: spec.size,
+      minSize: spec.minSize,
+      pgNum: spec.pgNum,
+      pgpNum: spec.pgNum,
+      createdEpoch: spec.epoch,
+    });
+    this.pools.set(spec.id, pool);
+    if (!creating) {
+      const weights = this.config.pgNums.map((n, i) => n * poolKind(i).dataShare);
+      const share = (pool.pgNum * pool.kind.dataShare) / weights.reduce((a, b) => a + b, 0);
+      const rawBytes = this.topo.osdBytes.reduce((a, b) => a + b, 0);
+      fillPool(pool, { seed: this.config.seed, bytes: rawBytes * INITIAL_FILL * share, startMs: this.startMs, epoch });
+    } else {
+      const c = pool.cols;
+      c.created.fill(spec.epoch);
+      c.versionEpoch.fill(spec.epoch);
+      c.lastChange.fill(spec.createdMs);
+      c.scrubStamp.fill(spec.createdMs);
+      c.deepScrubStamp.fill(spec.createdMs);
+    }
+    this.engine.placeNew(pool, 0, creating ? spec.createdMs : this.startMs, creating);
+    if (!creating) pool.cols.mappingEpoch.fill(Math.max(1, epoch - 3));
+    this.reporter.placementChanged();
+    return pool;
+  }
+
+  private nextPoolId(): number {
+    return (this.doc.map.pool_max ?? 0) + 1;
+  }
+
+  // ---- commands ----
+
+  /** Applies a mon command at `now` from `entity`, with the audit log lines Ceph writes for a change. */
+  runCommand(cmd: MonCommand, now: number, entity: string): CommandResult {
+    const write = WRITE_PREFIXES.has(cmd.prefix);
+    const mgr = entity === 'mgr' || entity.startsWith('mgr.');
+    const name = entity === 'mgr' ? `mgr.${MGR_NAME}` : entity;
+    const from = mgr
+      ? `mgr.${this.mgrMap.active_gid} ${this.topo.hostAddrs[0]}:0/${this.mgrMap.active_addrs?.addrvec[0]?.nonce ?? 0}`
+      : `client.? ${this.topo.hostAddrs[0]}:0/${hash32(this.config.seed, now, 0xc1) % 4_000_000_000}`;
+    const [dispatch, finished] = this.log.audit(now, from, name, cmd);
+    if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
+    const result = runHostAgentCommand(this.hostAgent(now), cmd) ?? runMonCommand(this.target(now), cmd);
+    if (write && result.retval === 0) this.healthDue = true;
+    if (write && result.retval === 0) this.emit({ v: 1, t: now, kind: 'clog', entry: finished });
+    return result;
+  }
+
+  private hostAgent(now: number): HostAgentTarget {
+    return {
+      topo: this.topo,
+      createOsd: (h) => this.createOsd(h, now),
+      running: (o) => this.running(o),
+      stopOsd: (o) => this.failOsd(o, now),
+      startOsd: (o) => this.bootOsd(o, now),
+    };
+  }
+
+  private target(now: number): MonCommandTarget {
+    return {
+      osdCount: () => this.topo.osds,
+      isUp: (o) => this.doc.up[o] === 1,
+      isIn: (o) => this.doc.in[o] === 1,
+      markOut: (o) => {
+        const wasUp = this.doc.up[o] === 1;
+        const since = Math.floor((now - this.downSince[o]!) / 1000);
+        this.doc.markOut(o, now, false);
+        this.clog(
+          now,
+          '[INF]',
+          `Client client.admin marked osd.${o} out, ${wasUp ? 'while it was still marked up' : `after it was down for ${since} seconds`}`,
+        );
+        for (const p of this.pools.values()) this.engine.remap(p, now, o);
+        this.reporter.placementChanged();
+      },
+      markIn: (o) => {
+        this.doc.markIn(o, now);
+        this.remapAll(now);
+      },
+      markDown: (o) => {
+        this.markDownNow(o, now);
+        // The daemon is still running: it sees itself marked down and boots again.
+        if (this.alive[o] === 1) this.schedule(now + REBOOT_MS, (t) => this.bootAgain(o, t));
+      },
+      reweight: (o, w16) => {
+        const lower = w16 <= this.doc.reweight[o]!;
+        this.doc.setReweight(o, w16, now);
+        if (lower) for (const p of this.pools.values()) this.engine.remap(p, now, o);
+        else this.remapAll(now);
+        this.reporter.placementChanged();
+      },
+      setFlag: (key, on) => this.setFlag(key, on, now),
+      pool: (name) => {
+        const p = [...this.pools.values()].find((x) => x.name === name);
+        return p && { id: p.id, size: p.size, minSize: p.minSize, pgNum: p.pgNum, pgpNum: p.pgpNum };
+      },
+      createPool: (name, pgNum) => {
+        const spec: PoolSpec = {
+          id: this.nextPoolId(),
+          name,
+          size: this.config.poolSize,
+          minSize: this.config.poolMinSize,
+          pgNum,
+          application: 'rbd',
+          epoch: this.doc.next,
+          createdMs: now,
+        };
+        this.doc.addPool(spec);
+        this.addPool(spec, createdPoolKind(name), true, this.doc.next);
+      },
+      removePool: (id) => {
+        this.doc.removePool(id);
+        this.pools.delete(id);
+        this.engine.dropPool(id);
+        this.reporter.dataChanged();
+        this.reporter.placementChanged();
+      },
+      setPoolVar: (id, v, value) => this.setPoolVar(this.pools.get(id)!, v, value, now),
+      config: (who, name) => this.settings.get(who)?.get(name),
+      setConfig: (who, name, value) => {
+        let m = this.settings.get(who);
+        if (m === undefined) {
+          m = new Map();
+          this.settings.set(who, m);
+        }
+        if (value === null) m.delete(name);
+        else m.set(name, value);
+        this.emit({ v: 1, t: now, kind: 'config', changes: [{ who, name, value }] });
+      },
+      read: (cmd) =>
+        readCommand(
+          {
+            now,
+            fsid: this.fsid,
+            osdMap: () => this.doc.map,
+            crush: this.crush,
+            health: this.health,
+            monMap: this.monMap,
+            mgrMap: this.mgrMap,
+            pools: [...this.pools.values()],
+            usage: () => this.reporter.usage(),
+            osdStat: (o) => this.reporter.osdStat(o),
+            settings: this.settings,
+          },
+          cmd,
+        ),
+    };
+  }
+
+  private bootAgain(o: number, now: number): void {
+    if (this.alive[o] === 1 && this.doc.up[o] === 0 && !this.doc.flags.has('noup')) {
+      this.nonceNext[o] = 1000 + (hash32(this.config.seed, o, now) % 60_000);
+      this.markUpNow(o, now);
+    }
+  }
+
+  private setFlag(key: SettableFlag, on: boolean, now: number): boolean {
+    const flags = flagsOfKey(key);
+    if (flags.every((f) => this.doc.flags.has(f) === on)) return false;
+    for (const f of flags) this.doc.setFlag(f, on);
+    if (!on && key === 'noup') {
+      for (let o = 0; o < this.topo.osds; o++) if (this.alive[o] === 1 && this.doc.up[o] === 0) this.markUpNow(o, now);
+    }
+    return true;
+  }
+
+  private setPoolVar(pool: PoolPgs, v: string, n: number, now: number): void {
+    const id = pool.id;
+    if (v === 'size') {
+      if (n > pool.stride) pool.resize(pool.pgNum, n);
+      pool.size = n;
+      this.doc.setPool(id, { size: n });
+      this.engine.remap(pool, now);
+    } else if (v === 'min_size') {
+      pool.minSize = n;
+      this.doc.setPool(id, { min_size: n });
+      this.engine.remap(pool, now);
+    } else if (v === 'pgp_num') {
+      pool.pgpNum = n;
+      this.doc.setPool(id, { pg_placement_num: n, pg_placement_num_target: n });
+      this.engine.remap(pool, now);
+    } else if (n > pool.pgNum) {
+      const old = pool.pgNum;
+      pool.resize(n);
+      this.doc.setPool(id, { pg_num: n, pg_num_target: n, pg_num_pending: n, pg_placement_num_target: n });
+      this.engine.split(pool, old, now);
+      // The manager then walks pgp_num up to match, and the new PGs move to their own OSDs.
+      this.schedule(now + 2 * this.periodMs, (t) => {
+        if (this.pools.get(id) !== pool || pool.pgpNum >= pool.pgNum) return;
+        pool.pgpNum = pool.pgNum;
+        this.doc.setPool(id, { pg_placement_num: pool.pgNum });
+        this.engine.remap(pool, t);
+        this.reporter.placementChanged();
+      });
+    } else if (n < pool.pgNum) {
+      pool.pgpNum = Math.min(pool.pgpNum, n);
+      this.engine.merge(pool, n, now);
+      this.doc.setPool(id, {
+        pg_num: n,
+        pg_num_target: n,
+        pg_num_pending: n,
+        pg_placement_num: pool.pgpNum,
+        pg_placement_num_target: pool.pgpNum,
+      });
+      this.engine.remap(pool, now);
+    }
+    this.reporter.dataChanged();
+    this.reporter.placementChanged();
+  }
+}

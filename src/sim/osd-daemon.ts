@@ -1,0 +1,181 @@
+import type { CounterValue, DaemonMetadata, PerfSchema } from '../../schemas/daemon/perf.ts';
+import { cephStampZ } from '../cluster/ceph-time.ts';
+import { osdAddrs, uuidOf } from './osd-map-doc.ts';
+import { driveOfOsd, type Topology } from './topology.ts';
+
+/**
+ * The OSD perf counters the simulator reports: a compact subset of a Pacific OSD's schema, each entry copied from a
+ * real one (description, nick, priority, type bits, units). Type 10 is a counter (U64|COUNTER), 2 a gauge, 5 a time
+ * average (TIME|LONGRUNAVG) whose sum is in nanoseconds.
+ */
+export const OSD_PERF_SCHEMA: PerfSchema = {
+  'objecter.op_active': { description: 'Operations active', nick: 'actv', priority: 7, type: 2, units: 1 },
+  'osd.numpg': { description: 'Placement groups', nick: 'pgs', priority: 5, type: 2, units: 1 },
+  'osd.numpg_removing': {
+    description: 'Placement groups queued for local deletion',
+    nick: 'pgsr',
+    priority: 5,
+    type: 2,
+    units: 1,
+  },
+  'osd.op': { description: 'Client operations', nick: 'ops', priority: 10, type: 10, units: 1 },
+  'osd.op_in_bytes': { description: 'Client operations total write size', nick: 'wr', priority: 8, type: 10, units: 0 },
+  'osd.op_latency': {
+    description: 'Latency of client operations (including queue time)',
+    nick: 'l',
+    priority: 9,
+    type: 5,
+    units: 1,
+  },
+  'osd.op_out_bytes': { description: 'Client operations total read size', nick: 'rd', priority: 8, type: 10, units: 0 },
+  'osd.op_process_latency': {
+    description: 'Latency of client operations (excluding queue time)',
+    priority: 5,
+    type: 5,
+    units: 1,
+  },
+  'osd.op_r': { description: 'Client read operations', priority: 5, type: 10, units: 1 },
+  'osd.op_r_latency': {
+    description: 'Latency of read operation (including queue time)',
+    priority: 5,
+    type: 5,
+    units: 1,
+  },
+  'osd.op_r_out_bytes': { description: 'Client data read', priority: 5, type: 10, units: 0 },
+  'osd.op_rw': { description: 'Client read-modify-write operations', priority: 5, type: 10, units: 1 },
+  'osd.op_w': { description: 'Client write operations', priority: 5, type: 10, units: 1 },
+  'osd.op_w_in_bytes': { description: 'Client data written', priority: 5, type: 10, units: 1 },
+  'osd.op_w_latency': {
+    description: 'Latency of write operation (including queue time)',
+    priority: 5,
+    type: 5,
+    units: 1,
+  },
+  'osd.op_wip': {
+    description: 'Replication operations currently being processed (primary)',
+    priority: 5,
+    type: 2,
+    units: 1,
+  },
+  'osd.recovery_bytes': { description: 'recovery bytes', nick: 'rbt', priority: 8, type: 10, units: 1 },
+  'osd.recovery_ops': { description: 'Started recovery operations', nick: 'rop', priority: 8, type: 10, units: 1 },
+  'osd.stat_bytes': { description: 'OSD size', nick: 'size', priority: 5, type: 2, units: 0 },
+  'osd.stat_bytes_used': { description: 'Used space', nick: 'used', priority: 5, type: 2, units: 0 },
+};
+
+/** An OSD's cumulative client and recovery counters, one element per OSD. */
+export class OsdCounters {
+  readonly opR: Float64Array;
+  readonly opW: Float64Array;
+  readonly inBytes: Float64Array;
+  readonly outBytes: Float64Array;
+  /** Sums of op latencies, in ns. */
+  readonly rLatNs: Float64Array;
+  readonly wLatNs: Float64Array;
+  readonly recoveryOps: Float64Array;
+  readonly recoveryBytes: Float64Array;
+  /** Operations in flight at the last report (a gauge). */
+  readonly wip: Float64Array;
+
+  constructor(osds: number) {
+    this.opR = new Float64Array(osds);
+    this.opW = new Float64Array(osds);
+    this.inBytes = new Float64Array(osds);
+    this.outBytes = new Float64Array(osds);
+    this.rLatNs = new Float64Array(osds);
+    this.wLatNs = new Float64Array(osds);
+    this.recoveryOps = new Float64Array(osds);
+    this.recoveryBytes = new Float64Array(osds);
+    this.wip = new Float64Array(osds);
+  }
+
+  /** The `daemon_report` counters of one OSD, with its PG count and space figures. */
+  report(
+    o: number,
+    numPgs: number,
+    removing: number,
+    statBytes: number,
+    usedBytes: number,
+  ): Record<string, CounterValue> {
+    const r = this.opR[o]!;
+    const w = this.opW[o]!;
+    const avg = (count: number, sumNs: number) => ({ avgcount: count, sum: Math.round(sumNs) });
+    return {
+      'objecter.op_active': 0,
+      'osd.numpg': numPgs,
+      'osd.numpg_removing': removing,
+      'osd.op': r + w,
+      'osd.op_in_bytes': this.inBytes[o]!,
+      'osd.op_latency': avg(r + w, this.rLatNs[o]! + this.wLatNs[o]!),
+      'osd.op_out_bytes': this.outBytes[o]!,
+      'osd.op_process_latency': avg(r + w, (this.rLatNs[o]! + this.wLatNs[o]!) * 0.8),
+      'osd.op_r': r,
+      'osd.op_r_latency': avg(r, this.rLatNs[o]!),
+      'osd.op_r_out_bytes': this.outBytes[o]!,
+      'osd.op_rw': 0,
+      'osd.op_w': w,
+      'osd.op_w_in_bytes': this.inBytes[o]!,
+      'osd.op_w_latency': avg(w, this.wLatNs[o]!),
+      'osd.op_wip': this.wip[o]!,
+      'osd.recovery_bytes': this.recoveryBytes[o]!,
+      'osd.recovery_ops': this.recoveryOps[o]!,
+      'osd.stat_bytes': statBytes,
+      'osd.stat_bytes_used': usedBytes,
+    };
+  }
+}
+
+const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)';
+
+/** `ceph osd metadata` for one OSD (all strings), shaped like a real BlueStore OSD on its host. */
+export function osdMetadata(topo: Topology, o: number, nonce: number, seed: number, createdMs: number): DaemonMetadata {
+  const host = topo.hostNames[topo.osdHost[o]!]!;
+  const a = osdAddrs(topo, o, nonce).meta;
+  const k = driveOfOsd(topo, o);
+  const dev = `sd${String.fromCharCode(98 + (k % 24))}`;
+  return {
+    arch: 'x86_64',
+    back_addr: a.back,
+    back_iface: 'eth1',
+    bluefs: '1',
+    bluefs_dedicated_db: '0',
+    bluefs_dedicated_wal: '0',
+    bluefs_single_shared_device: '1',
+    bluestore_bdev_access_mode: 'blk',
+    bluestore_bdev_dev_node: `/dev/dm-${k}`,
+    bluestore_bdev_rotational: '1',
+    bluestore_bdev_size: String(topo.osdBytes[o]!),
+    bluestore_bdev_type: 'hdd',
+    ceph_release: 'pacific',
+    ceph_version: CEPH_VERSION,
+    ceph_version_short: '16.2.15',
+    ceph_version_when_created: CEPH_VERSION,
+    container_name: '',
+    cpu: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
+    created_at: cephStampZ(createdMs + o),
+    default_device_class: 'hdd',
+    device_ids: `${dev}=ST${Math.round(topo.osdBytes[o]! / 1e12)}000NM0008_${uuidOf(seed, o, 31).slice(0, 8).toUpperCase()}`,
+    device_paths: `${dev}=/dev/disk/by-path/pci-0000:3b:00.0-scsi-0:0:${k}:0`,
+    devices: dev,
+    distro: 'rhel',
+    distro_description: 'Red Hat Enterprise Linux 8.8 (Ootpa)',
+    distro_version: '8.8',
+    front_addr: a.front,
+    front_iface: 'eth0',
+    hb_back_addr: a.hbBack,
+    hb_front_addr: a.hbFront,
+    hostname: host,
+    journal_rotational: '1',
+    kernel_description: '#1 SMP Thu Jun 8 19:27:49 EDT 2023',
+    kernel_version: '4.18.0-477.13.1.el8_8.x86_64',
+    mem_swap_kb: '0',
+    mem_total_kb: '196438024',
+    network_numa_unknown_ifaces: 'back_iface,front_iface',
+    objectstore_numa_unknown_devices: dev,
+    os: 'Linux',
+    osd_data: `/var/lib/ceph/osd/ceph-${o}`,
+    osd_objectstore: 'bluestore',
+    osdspec_affinity: '',
+    rotational: '1',
+  };
+}
