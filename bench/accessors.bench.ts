@@ -69,10 +69,10 @@ export async function readerOn(state: ClusterState): Promise<{ module: Reader; h
     builtinModules: false,
     logger: createRootLogger({ file: '/dev/null' }),
   });
-  host.useModules(['reader']);
+  host.modules.use(['reader']);
   host.start();
   host.setInitialState(state);
-  return { module: host.instance<Reader>('reader')!, host };
+  return { module: host.modules.instance<Reader>('reader')!, host };
 }
 
 /**

@@ -27,7 +27,7 @@ export async function benchCommands(calls = 2000): Promise<CommandBench> {
   const host = await MgrHost.create({ builtinModules: false, logger: createRootLogger({ file: '/dev/null' }) });
   host.start();
   const caller = { entity: 'client.admin', caps: 'rw', inbuf: '' };
-  const socket = await AdminSocket.listen(join(dir, 'mgr.sock'), (req) => host.command(req.cmd, caller));
+  const socket = await AdminSocket.listen(join(dir, 'mgr.sock'), (req) => host.commands.run(req.cmd, caller));
   const client = await AdminClient.connect(join(dir, 'mgr.sock'));
   const request = { prefix: 'mgr module ls', format: 'json' };
   const trip: number[] = [];
@@ -36,7 +36,7 @@ export async function benchCommands(calls = 2000): Promise<CommandBench> {
     const t0 = process.hrtime.bigint();
     await client.send(request);
     const t1 = process.hrtime.bigint();
-    await host.command(request, caller);
+    await host.commands.run(request, caller);
     const t2 = process.hrtime.bigint();
     if (i >= 200) {
       trip.push(Number(t1 - t0));

@@ -64,7 +64,7 @@ export async function benchDashboard(
   try {
     let uri: string | undefined;
     for (let i = 0; i < 500 && uri === undefined; i++) {
-      uri = h.host.serviceUris().dashboard;
+      uri = h.host.modules.serviceUris().dashboard;
       if (uri === undefined) await new Promise((r) => setTimeout(r, 10));
     }
     if (uri === undefined) throw new Error('the dashboard published no URI');

@@ -64,7 +64,7 @@ export async function benchNotify(tracePath: string, counts = [1, 10, 50], round
       builtinModules: false,
       logger: createRootLogger({ file: '/dev/null' }),
     });
-    host.useModules(preloaded.map((p) => p.name));
+    host.modules.use(preloaded.map((p) => p.name));
     host.start();
     const samples: number[] = [];
     for (let round = 0; round < rounds; round++) {

@@ -80,7 +80,7 @@ export async function benchRados(objects = 1000, payloadBytes = 4096): Promise<R
     logger: createRootLogger({ file: '/dev/null' }),
     store,
   });
-  host.useModules(['bencher']);
+  host.modules.use(['bencher']);
   host.start();
   // A simulated cluster's first events bring an OSD map with pools and the monitors' connection.
   const sim = new SimulatedCluster({ osds: 3, scenario: false });
@@ -92,7 +92,7 @@ export async function benchRados(objects = 1000, payloadBytes = 4096): Promise<R
     folded.state,
     folded.accepted.map((a) => a.event),
   );
-  const ioctx = await host.instance<Bencher>('bencher')!.rados.open_ioctx('rbd');
+  const ioctx = await host.modules.instance<Bencher>('bencher')!.rados.open_ioctx('rbd');
   const ioctxRate = await rates(
     { put: (key, data) => ioctx.write_full(key, data), get: (key) => ioctx.read(key, payloadBytes) },
     payloads,

@@ -67,7 +67,8 @@ export { type LogReplayOptions, replayIntoLog } from './group/log-replay.ts';
 export { LogReplica, type LogReplicaOptions } from './group/log-replica.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
 // Running a host
-export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
+export { type HostOptions, MgrHost } from './host/host.ts';
+export type { ModuleList, ModuleStats } from './host/module-registry.ts';
 export type { SourceItem } from './ingest/source-item.ts';
 export {
   type ClogLevel,
@@ -81,7 +82,8 @@ export { CommandResult, MonCommandFailed } from './module/command-result.ts';
 export { EvalMixin, type EvalMixinOptions } from './module/eval-mixin.ts';
 export type { CommandDeclaration } from './module/mgr-module.ts';
 // Writing modules
-export { MgrModule, MgrStandbyModule, type NotifyId } from './module/mgr-module.ts';
+export { MgrModule, type NotifyId } from './module/mgr-module.ts';
+export { MgrStandbyModule } from './module/mgr-standby-module.ts';
 export { CRUSHMap, OSDMap, type UpActing } from './module/osdmap.ts';
 export { PastState } from './module/past-state.ts';
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';

@@ -6,7 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { MgrError } from '../errors.ts';
 import type { LogMember } from '../group/log-member.ts';
 import { SourceChecks } from '../health/source-checks.ts';
-import { MgrHost, moduleIsFailed, SHUTDOWN_DEADLINE_MS } from '../host/host.ts';
+import { MgrHost } from '../host/host.ts';
+import { SHUTDOWN_DEADLINE_MS } from '../host/module-lifecycle.ts';
+import { moduleIsFailed } from '../host/module-registry.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
 import { Accessors } from '../module/accessors.ts';
@@ -114,7 +116,7 @@ async function createHost(store: Store, o: HostFlags): Promise<MgrHost | null> {
     logFile,
     clock: new StreamClock(o.speed),
   });
-  host.useModules(o.modules);
+  host.modules.use(o.modules);
   host.start();
   return host;
 }
@@ -422,7 +424,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     ...(sim ? { commander: sim.commander } : {}),
   });
   try {
-    if (o.modules) host.useModules(o.modules);
+    if (o.modules) host.modules.use(o.modules);
   } catch (e) {
     await host.stop();
     await store.close();
@@ -430,10 +432,10 @@ async function runDaemon(o: RunFlags): Promise<void> {
   }
   host.setInitialState(stateAt(store));
   host.start();
-  reportFailedModules(host.stats(), Object.keys(host.stats()));
+  reportFailedModules(host.modules.stats(), Object.keys(host.modules.stats()));
   const socketPath = o.socket ?? join(o.db, 'mgr.sock');
   const local = (req: AdminRequest) =>
-    host.command(req.cmd, { entity: req.entity, caps: host.capsFor(req.entity), inbuf: req.inbuf });
+    host.commands.run(req.cmd, { entity: req.entity, caps: host.commands.caps(req.entity), inbuf: req.inbuf });
   // In a group, a standby passes module commands on to the active manager: any manager's socket serves them.
   let member: LogMember | null = null;
   const admin = await AdminSocket.listen(socketPath, (req) =>

@@ -123,16 +123,16 @@ export class LogMember {
       bucket,
       self: () => this.member(),
       ttlMs: this.ttlMs,
-      onChange: (view) => host.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(view))),
+      onChange: (view) => host.role.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(view))),
       onLeaseFree: () => void this.tick(),
       onFailRequest: () => void this.fail(),
       logger: this.opts.logger,
     });
     this.roster = roster;
     host.setEventSink({ inject: (event) => this.replica.appendOne(event) });
-    host.config.subscribe((key, value) => this.localChange(SETTINGS_WHO, key, value));
-    host.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
-    host.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(roster.view)));
+    host.settings.config.subscribe((key, value) => this.localChange(SETTINGS_WHO, key, value));
+    host.settings.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
+    host.role.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(roster.view)));
     this.registerFailCommand(roster);
     // Snapshots in the log only spare a new manager the history: it joins without them while their store is slow.
     const snapshots = this.retrying("the log's snapshot store", () => log.snapshots()).then((store) => {
@@ -157,7 +157,7 @@ export class LogMember {
     if (this.role === 'active') {
       // As for `mgr fail`: its modules stop first, so the next active never runs beside them.
       this.role = 'changing';
-      await this.host.setStandby(true);
+      await this.host.role.setStandby(true);
       await this.lease?.release();
     }
     await this.roster?.stop();
@@ -259,12 +259,12 @@ export class LogMember {
         CATCH_UP_MS,
         `the event log's head (seq ${head}) not folded in ${CATCH_UP_MS} ms`,
       );
-      await this.host.setStandby(false);
+      await this.host.role.setStandby(false);
     } catch (e) {
       // Holding the lease without serving would leave the group with no active manager for as long as this one
       // renews it: give it back, and let any manager (this one too, after a pause) take it again.
       this.opts.logger.error({ err: e }, 'taking over failed; the lease is given back');
-      await this.host.setStandby(true).catch(() => undefined);
+      await this.host.role.setStandby(true).catch(() => undefined);
       await this.lease?.release().catch(() => undefined);
       this.backoffUntil = Date.now() + this.ttlMs;
       this.role = 'standby';
@@ -281,7 +281,7 @@ export class LogMember {
     this.sourceAbort?.abort();
     this.sourceAbort = null;
     // Its modules stop before the lease goes, so that two managers never serve as the active at once.
-    await this.host.setStandby(true);
+    await this.host.role.setStandby(true);
     await this.lease?.release();
     this.role = 'standby';
     this.opts.logger.info({ why }, 'this manager is now a standby');
@@ -315,8 +315,9 @@ export class LogMember {
     for (const e of events) {
       if (e.kind !== 'config') continue;
       for (const c of e.changes) {
-        const target = c.who === SETTINGS_WHO ? this.host.config : c.who === KV_WHO ? this.host.kv : null;
-        if (target === null || (target === this.host.config && !c.name.includes('/'))) continue;
+        const target =
+          c.who === SETTINGS_WHO ? this.host.settings.config : c.who === KV_WHO ? this.host.settings.kv : null;
+        if (target === null || (target === this.host.settings.config && !c.name.includes('/'))) continue;
         const value = c.value === null ? null : String(c.value);
         if ((target.get(c.name) ?? null) === value) continue;
         this.applying++;
@@ -348,7 +349,7 @@ export class LogMember {
       prefix,
       self: this.host.mgrId,
       active: this.role === 'active',
-      hasLocal: prefix !== null && this.host.commands.get(prefix) !== undefined,
+      hasLocal: prefix !== null && this.host.commands.table.get(prefix) !== undefined,
       view: this.roster?.view ?? { active: null, members: {} },
       lastAddr: (name) => this.roster?.lastAddr(name),
     });
@@ -389,7 +390,7 @@ export class LogMember {
   ): Promise<CommandTuple> {
     const [retval, stdout, stderr] = await local(request);
     if (retval !== 0) return [retval, stdout, stderr];
-    return [0, JSON.stringify(mergeListings(JSON.parse(stdout), this.host.moduleCommandDescriptions())), stderr];
+    return [0, JSON.stringify(mergeListings(JSON.parse(stdout), this.host.modules.commandDescriptions())), stderr];
   }
 
   /**
@@ -406,13 +407,13 @@ export class LogMember {
       name: this.host.mgrId,
       gid: this.gid,
       addr: this.opts.addr,
-      services: this.role === 'active' ? this.host.serviceUris() : {},
+      services: this.role === 'active' ? this.host.modules.serviceUris() : {},
       since: this.since,
     };
   }
 
   private registerFailCommand(roster: GroupRoster): void {
-    this.host.commands.add({
+    this.host.commands.table.add({
       signature: parseDescriptor('mgr fail name=who,type=CephString,req=false'),
       desc: 'treat the named manager daemon as failed',
       perm: 'rw',

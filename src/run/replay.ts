@@ -1,5 +1,6 @@
 import type { JournaledEvent } from '../../schemas/event.ts';
-import type { MgrHost, ModuleStats } from '../host/host.ts';
+import type { MgrHost } from '../host/host.ts';
+import type { ModuleStats } from '../host/module-registry.ts';
 import { Ingestor, type IngestReport } from '../ingest/ingestor.ts';
 import { createPacer } from '../ingest/pace.ts';
 import { formatRejection, type Rejection } from '../ingest/rejection.ts';
@@ -133,7 +134,7 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     stoppedAt: report.stoppedAt ? formatRejection(report.stoppedAt) : null,
     readError,
     total: { lines: report.cursor.line, accepted: report.cursor.accepted, rejected: report.cursor.rejected },
-    modules: host?.stats() ?? {},
+    modules: host?.modules.stats() ?? {},
   };
   return { summary, state };
 }

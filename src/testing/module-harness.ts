@@ -110,7 +110,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     ...(options.standby !== undefined ? { standby: options.standby } : {}),
     ...(options.commander !== undefined ? { commander: options.commander } : {}),
   });
-  for (const [k, v] of Object.entries(options.config ?? {})) await host.config.set(k, v);
+  for (const [k, v] of Object.entries(options.config ?? {})) await host.settings.config.set(k, v);
   let state = createEmptyState();
   let pushed = 0;
   const fold = (events: readonly ClusterEvent[]): JournaledEvent[] => {
@@ -127,11 +127,11 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
   // The modules' own events (cluster_log) join the pushed ones in the one stream, without waiting for the modules:
   // a module may log from inside notify.
   host.setEventSink({ inject: async (event) => fold([event])[0]! });
-  host.useModules([name, ...otherNames]);
+  host.modules.use([name, ...otherNames]);
   host.start();
-  const instance = host.instance<M>(name);
+  const instance = host.modules.instance<M>(name);
   if (instance === undefined) {
-    const ls = host.stats()[name];
+    const ls = host.modules.stats()[name];
     throw new MgrError(
       'MGR_ERR_MODULE_LOAD',
       `module "${name}" did not start: ${ls?.status} ${ls?.error_string ?? ''}`,

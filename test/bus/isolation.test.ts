@@ -48,13 +48,13 @@ describe('module isolation', () => {
     await h.end();
     assert.deepEqual(h.module.got, expected, 'the third module got every cue, in order');
 
-    const stats = h.host.stats();
+    const stats = h.host.modules.stats();
     assert.equal(stats.thrower!.errors, expected.length, 'every throw is caught and counted');
     assert.equal(stats.thrower!.status, 'running', 'a module whose notify throws keeps running');
     // As Ceph's: an exception in notify is logged and counted, but does not fail the module.
     assert.equal(h.host.health.all().MGR_MODULE_ERROR, undefined);
 
-    const hanger = h.host.instance<Hanger>('hanger')!;
+    const hanger = h.host.modules.instance<Hanger>('hanger')!;
     assert.equal(hanger.calls, 1, 'the hung module is still inside its first notify');
     assert.ok(stats.hanger!.coalesced + stats.hanger!.dropped > 0, 'its queue coalesced');
     assert.ok(stats.hanger!.received.osd_map! > 0);
@@ -69,7 +69,7 @@ describe('module isolation', () => {
       queueCapacity: 8,
     });
     await h.replay(WHOLE_TRACE, 64);
-    const s = h.host.stats().hanger!;
+    const s = h.host.modules.stats().hanger!;
     const received = Object.values(s.received).reduce((a, b) => a + (b ?? 0), 0);
     // Everything beyond the one cue being delivered and the 8 the queue may hold was coalesced or dropped.
     assert.equal(received - 1 - s.coalesced - s.dropped <= 8, true);
@@ -85,9 +85,9 @@ describe('module isolation', () => {
       }
     }
     const h = await createModuleHarness<Counter>({ module: Counter, name: 'counter', others: { badserve: BadServe } });
-    await waitFor('serve() to fail', () => h.host.stats().badserve?.status === 'failed');
+    await waitFor('serve() to fail', () => h.host.modules.stats().badserve?.status === 'failed');
     await h.replay(WHOLE_TRACE, 64);
-    const s = h.host.stats();
+    const s = h.host.modules.stats();
     assert.equal(s.badserve!.status, 'failed');
     assert.equal(s.badserve!.error_string, 'serve exploded');
     assert.equal(h.host.health.all().MGR_MODULE_ERROR?.summary.message, "Module 'badserve' has failed: serve exploded");

@@ -41,7 +41,10 @@ class EarlyLogger extends MgrModule {
 const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000$/;
 
 const logLast = (host: MgrHost, ...words: Array<[string, unknown]>) =>
-  host.command({ prefix: 'log last', ...Object.fromEntries(words) }, { entity: 'client.admin', caps: 'r', inbuf: '' });
+  host.commands.run(
+    { prefix: 'log last', ...Object.fromEntries(words) },
+    { entity: 'client.admin', caps: 'r', inbuf: '' },
+  );
 
 describe('cluster_log', () => {
   it('puts a clog entry of mgr.<id> into the stream: modules taking clog get it as notify_id, log last shows it', async () => {
@@ -138,10 +141,10 @@ describe('cluster_log', () => {
       store,
     });
     try {
-      host.useModules(['maplogger']);
+      host.modules.use(['maplogger']);
       host.start();
       const { summary } = await replayTrace({ trace: WHOLE_TRACE, store, host });
-      const mod = host.instance<MapLogger>('maplogger')!;
+      const mod = host.modules.instance<MapLogger>('maplogger')!;
       await Promise.all(mod.logged);
       assert.equal(mod.logged.length, 33);
       assert.equal(summary.events.accepted, 647, 'the trace lines alone');
@@ -182,9 +185,9 @@ describe('cluster_log', () => {
       store,
     });
     try {
-      host.useModules(['early']);
+      host.modules.use(['early']);
       host.start();
-      const mod = host.instance<EarlyLogger>('early')!;
+      const mod = host.modules.instance<EarlyLogger>('early')!;
       assert.notEqual(mod.early, undefined);
       await new Promise((r) => setImmediate(r));
       assert.equal(store.lastSeq(), 0, 'nothing is written before the stream is there');

@@ -38,7 +38,7 @@ describe('health checks', () => {
       RAISER_ONE: { severity: 'warning', summary: 'one thing is off', count: 2, detail: ['first', 'second'] },
       RAISER_TWO: { severity: 'error', summary: 'another thing is broken', detail: ['only'] },
     });
-    const [rc, out] = await h.host.command({ prefix: 'health', detail: 'detail', format: 'json' }, admin);
+    const [rc, out] = await h.host.commands.run({ prefix: 'health', detail: 'detail', format: 'json' }, admin);
     assert.equal(rc, 0);
     const health = JSON.parse(out);
     const real = JSON.parse(readFileSync(join(FIXTURES, 'cli-health_detail.json'), 'utf8'));
@@ -54,26 +54,26 @@ describe('health checks', () => {
     assert.deepEqual(health.checks.RAISER_TWO.summary, { message: 'another thing is broken', count: 1 });
     assert.equal(health.status, 'HEALTH_ERR');
     // Another module reading get('health') sees them too, as a Ceph module does once the monitors have them.
-    const seen = JSON.parse(h.host.instance<Reader>('reader')!.get('health')!.json);
+    const seen = JSON.parse(h.host.modules.instance<Reader>('reader')!.get('health')!.json);
     assert.deepEqual(
       Object.keys(seen.checks).sort(),
       [...Object.keys(firstHealth.map!.checks), 'RAISER_ONE', 'RAISER_TWO'].sort(),
     );
     h.module.set_health_checks({});
-    const [, after] = await h.host.command({ prefix: 'health', format: 'json' }, admin);
+    const [, after] = await h.host.commands.run({ prefix: 'health', format: 'json' }, admin);
     assert.equal(JSON.parse(after).checks.RAISER_ONE, undefined);
     await h.stop();
   });
 
   it("a module's checks go when it is disabled", async () => {
     const h = await createModuleHarness<Reader>({ module: Reader, name: 'reader', others: { raiser: Raiser } });
-    h.host
+    h.host.modules
       .instance<Raiser>('raiser')!
       .set_health_checks({ RAISER_ONE: { severity: 'warning', summary: 's', detail: [] } });
     assert.ok('RAISER_ONE' in h.host.health.all());
-    await h.host.disable('raiser', { persist: false });
+    await h.host.modules.disable('raiser', { persist: false });
     assert.equal('RAISER_ONE' in h.host.health.all(), false);
-    const [, text] = await h.host.command({ prefix: 'health' }, admin);
+    const [, text] = await h.host.commands.run({ prefix: 'health' }, admin);
     assert.equal(text, 'HEALTH_OK');
     await h.stop();
   });

@@ -28,7 +28,7 @@ describe('module lifecycle', () => {
       }
     }
     const h = await createModuleHarness({ module: Quiet, name: 'quiet', others: { eager: Eager } });
-    const s = h.host.stats().eager!;
+    const s = h.host.modules.stats().eager!;
     assert.equal(s.status, 'failed');
     assert.match(s.error_string, /get\(\) called from the constructor/);
     await h.stop();
@@ -47,14 +47,14 @@ describe('module lifecycle', () => {
     }
     const h = await createModuleHarness({ module: Quiet, name: 'quiet', others: { missing: Missing } });
     assert.equal(constructed, 0);
-    assert.equal(h.host.stats().missing!.status, 'cannot-run');
+    assert.equal(h.host.modules.stats().missing!.status, 'cannot-run');
     assert.equal(
       h.host.health.all().MGR_MODULE_DEPENDENCY?.summary.message,
       "Module 'missing' has failed dependency: needs libfoo",
     );
-    await h.host.disable('missing', { persist: false });
+    await h.host.modules.disable('missing', { persist: false });
     assert.deepEqual(
-      h.host.module_ls().disabled_modules.find((m) => m.name === 'missing'),
+      h.host.modules.ls().disabled_modules.find((m) => m.name === 'missing'),
       { name: 'missing', can_run: false, error_string: 'needs libfoo' },
     );
     await h.stop();
@@ -109,10 +109,10 @@ describe('module lifecycle', () => {
       logFile,
     });
     await waitFor('serve to run', () => h.module.ticks > 0);
-    await h.host.disable('server', { persist: false });
+    await h.host.modules.disable('server', { persist: false });
     assert.equal(h.module.stopped, true);
     // Resolves: the host gave up on serve() after its deadline, and says so.
-    await h.host.disable('stubborn', { persist: false });
+    await h.host.modules.disable('stubborn', { persist: false });
     assert.match(readFileSync(logFile, 'utf8'), /"module":"stubborn".*did not return after shutdown/);
     await h.stop();
   });
@@ -128,7 +128,7 @@ describe('module lifecycle', () => {
     }
     const h = await createModuleHarness<Configured>({ module: Configured, name: 'configured' });
     assert.equal(h.module.get_module_option('interval'), 60);
-    await h.host.config.set('mgr/configured/interval', '5');
+    await h.host.settings.config.set('mgr/configured/interval', '5');
     await waitFor('config_notify', () => h.module.seen.length > 0);
     assert.deepEqual(h.module.seen, [5]);
     assert.throws(
@@ -168,12 +168,15 @@ export class Module extends MgrModule {
     const logger = createRootLogger({ file: '/dev/null' });
     const store = Store.open(dir);
     const a = await MgrHost.create({ store, logger });
-    await a.enable('notifylog');
-    await a.enable('selftest');
-    await a.disable('selftest');
-    await assert.rejects(a.enable('nosuch'), (e: unknown) => (e as MgrError).code === 'MGR_ERR_MODULE_NOT_FOUND');
+    await a.modules.enable('notifylog');
+    await a.modules.enable('selftest');
+    await a.modules.disable('selftest');
+    await assert.rejects(
+      a.modules.enable('nosuch'),
+      (e: unknown) => (e as MgrError).code === 'MGR_ERR_MODULE_NOT_FOUND',
+    );
     const b = await MgrHost.create({ store, logger });
-    const ls = b.module_ls();
+    const ls = b.modules.ls();
     assert.deepEqual(ls.enabled_modules, ['notifylog']);
     assert.ok(ls.disabled_modules.some((m) => m.name === 'selftest' && m.can_run));
     assert.deepEqual(ls.always_on_modules, ['status']);
@@ -190,19 +193,22 @@ describe('enabling and disabling while a replay runs', () => {
       await h.push(...events.slice(i, i + 10));
       if (i === 200 || i === 400) {
         const t0 = performance.now();
-        if (i === 200) await h.host.enable('selftest', { persist: false });
-        else await h.host.disable('selftest', { persist: false });
+        if (i === 200) await h.host.modules.enable('selftest', { persist: false });
+        else await h.host.modules.disable('selftest', { persist: false });
         timings.push(performance.now() - t0);
-        assert.equal(h.host.instance('selftest') !== undefined, i === 200);
+        assert.equal(h.host.modules.instance('selftest') !== undefined, i === 200);
       }
     }
     await h.end();
     assert.equal(h.module.cues().length, 299, 'notifylog missed nothing');
     // How long it took is reported, not asserted: a loaded machine may take any time; what holds is the order.
     t.diagnostic(`enable and disable took ${timings.map((ms) => ms.toFixed(1)).join(', ')} ms`);
-    const selftest = h.host.stats().selftest!;
+    const selftest = h.host.modules.stats().selftest!;
     assert.ok(selftest.delivered > 0 && selftest.delivered < 299, 'selftest got cues only while enabled');
-    await assert.rejects(h.host.disable('status'), (e: unknown) => (e as MgrError).code === 'MGR_ERR_MODULE_ALWAYS_ON');
+    await assert.rejects(
+      h.host.modules.disable('status'),
+      (e: unknown) => (e as MgrError).code === 'MGR_ERR_MODULE_ALWAYS_ON',
+    );
     await h.stop();
   });
 });

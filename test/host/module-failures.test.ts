@@ -25,7 +25,7 @@ async function hostOn(dir: string, modules: string[], t: { after: (fn: () => Pro
     builtinModules: false,
     logFile: join(dir, 'mgr.log'),
   });
-  host.useModules(modules);
+  host.modules.use(modules);
   host.start();
   t.after(() => host.stop());
   return host;
@@ -38,7 +38,7 @@ interface Check {
 }
 
 async function healthDetail(host: MgrHost): Promise<{ status: string; checks: Record<string, Check | undefined> }> {
-  const [rc, out] = await host.command({ prefix: 'health', detail: 'detail', format: 'json' }, admin);
+  const [rc, out] = await host.commands.run({ prefix: 'health', detail: 'detail', format: 'json' }, admin);
   assert.equal(rc, 0);
   return JSON.parse(out);
 }
@@ -77,7 +77,7 @@ describe('module load failures are health checks', () => {
     assert.match(detail[2], /^Module 'syn' has failed: .*syn\/module\.ts:5:1: Expected "\)" but found end of file$/);
 
     // `mgr module ls`: Ceph's fields kept; the failed ones listed with why, and not `on` in the table.
-    const ls = host.module_ls();
+    const ls = host.modules.ls();
     assert.deepEqual(ls.enabled_modules, ['badn', 'nopkg', 'syn']);
     assert.deepEqual(
       ls.failed_modules.map((m) => [m.name, m.can_run]),
@@ -88,10 +88,10 @@ describe('module load failures are health checks', () => {
       ],
     );
     assert.match(ls.failed_modules[2]!.error_string, /Expected "\)"/);
-    const [, table] = await host.command({ prefix: 'mgr module ls' }, admin);
+    const [, table] = await host.commands.run({ prefix: 'mgr module ls' }, admin);
     assert.match(table, /^syn +failed: .*syn\/module\.ts:\d+:\d+: Expected/m);
     assert.doesNotMatch(table, /^syn +on$/m);
-    assert.equal(host.stats().syn!.status, 'load-error');
+    assert.equal(host.modules.stats().syn!.status, 'load-error');
   });
 
   it('an exception while the file runs names the line it came from', async (t) => {
@@ -103,7 +103,7 @@ describe('module load failures are health checks', () => {
     );
     const host = await hostOn(dir, ['thrower'], t);
     assert.match(
-      host.stats().thrower!.error_string,
+      host.modules.stats().thrower!.error_string,
       /thrower\/module\.ts:3:\d+: TypeError: Cannot read properties of undefined \(reading 'y'\)$/,
     );
   });
@@ -116,7 +116,7 @@ describe('module load failures are health checks', () => {
       "import { MgrModule } from 'mgrkit';\nimport { z } from 'zod';\nexport class Module extends MgrModule {\n  static NOTIFY_TYPES = ['osd_map'];\n  static ARGS = z.object({ oid: z.string() });\n}\n",
     );
     const host = await hostOn(dir, ['withzod'], t);
-    assert.equal(host.stats().withzod!.status, 'running', host.stats().withzod!.error_string);
+    assert.equal(host.modules.stats().withzod!.status, 'running', host.modules.stats().withzod!.error_string);
     assert.equal((await healthDetail(host)).checks.MGR_MODULE_ERROR, undefined);
   });
 
@@ -131,14 +131,14 @@ export class Module extends MgrModule {
     writeModule(dir, 'dupa', dup);
     writeModule(dir, 'dupb', dup);
     const host = await hostOn(dir, ['dupa', 'dupb'], t);
-    assert.equal(host.stats().dupa!.status, 'running');
-    assert.equal(host.stats().dupb!.status, 'failed');
+    assert.equal(host.modules.stats().dupa!.status, 'running');
+    assert.equal(host.modules.stats().dupb!.status, 'failed');
     const check = (await healthDetail(host)).checks.MGR_MODULE_ERROR!;
     assert.equal(
       check.summary.message,
       `Module 'dupb' has failed: command "dup hello" of dupb is already served by dupa`,
     );
-    const [rc, out] = await host.command({ prefix: 'dup hello' }, admin);
+    const [rc, out] = await host.commands.run({ prefix: 'dup hello' }, admin);
     assert.deepEqual([rc, out], [0, 'hello from dupa']);
   });
 });
@@ -152,20 +152,20 @@ describe('MGR_MODULE_ERROR clears when the cause is gone', () => {
       "import { MgrModule } from 'mgrkit';\nexport class Module extends MgrModule {\n  oops(\n}\n",
     );
     const host = await hostOn(dir, ['fixme'], t);
-    assert.equal(host.stats().fixme!.status, 'load-error');
+    assert.equal(host.modules.stats().fixme!.status, 'load-error');
     assert.ok((await healthDetail(host)).checks.MGR_MODULE_ERROR);
 
-    await host.disable('fixme', { persist: false });
+    await host.modules.disable('fixme', { persist: false });
     assert.equal((await healthDetail(host)).checks.MGR_MODULE_ERROR, undefined, 'a disabled module is not reported');
-    assert.match(host.module_ls().disabled_modules.find((m) => m.name === 'fixme')!.error_string, /fixme\/module\.ts/);
+    assert.match(host.modules.ls().disabled_modules.find((m) => m.name === 'fixme')!.error_string, /fixme\/module\.ts/);
 
     writeModule(dir, 'fixme', GOOD);
-    await host.enable('fixme', { persist: false });
-    assert.equal(host.stats().fixme!.status, 'running');
+    await host.modules.enable('fixme', { persist: false });
+    assert.equal(host.modules.stats().fixme!.status, 'running');
     const health = await healthDetail(host);
     assert.equal(health.checks.MGR_MODULE_ERROR, undefined);
     assert.equal(health.status, 'HEALTH_OK');
-    assert.deepEqual(host.module_ls().failed_modules, []);
+    assert.deepEqual(host.modules.ls().failed_modules, []);
   });
 
   it('a module whose serve() raised is reported until disabled, and runs cleanly once enabled again', async (t) => {
@@ -184,17 +184,18 @@ export class Module extends MgrModule {
 `,
     );
     const host = await hostOn(dir, ['flaky'], t);
-    for (let i = 0; i < 100 && host.stats().flaky!.status !== 'failed'; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 100 && host.modules.stats().flaky!.status !== 'failed'; i++)
+      await new Promise((r) => setImmediate(r));
     assert.equal(
       (await healthDetail(host)).checks.MGR_MODULE_ERROR?.summary.message,
       "Module 'flaky' has failed: broken by configuration",
     );
-    await host.config.set('mgr/flaky/broken', 'false');
-    await host.disable('flaky', { persist: false });
+    await host.settings.config.set('mgr/flaky/broken', 'false');
+    await host.modules.disable('flaky', { persist: false });
     assert.equal((await healthDetail(host)).checks.MGR_MODULE_ERROR, undefined);
-    await host.enable('flaky', { persist: false });
+    await host.modules.enable('flaky', { persist: false });
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-    assert.equal(host.stats().flaky!.status, 'running');
+    assert.equal(host.modules.stats().flaky!.status, 'running');
     assert.equal((await healthDetail(host)).status, 'HEALTH_OK');
   });
 
@@ -211,12 +212,12 @@ export class Module extends MgrModule {
 `,
     );
     const host = await hostOn(dir, ['boom'], t);
-    const [rc, out, err] = await host.command({ prefix: 'boom now' }, admin);
+    const [rc, out, err] = await host.commands.run({ prefix: 'boom now' }, admin);
     assert.equal(rc, -22);
     assert.equal(out, '');
     assert.match(err, /handler blew up/);
-    assert.equal(host.stats().boom!.errors, 1);
-    assert.equal(host.stats().boom!.status, 'running');
+    assert.equal(host.modules.stats().boom!.errors, 1);
+    assert.equal(host.modules.stats().boom!.status, 'running');
     const health = await healthDetail(host);
     assert.equal(health.checks.MGR_MODULE_ERROR, undefined);
     assert.equal(health.status, 'HEALTH_OK');
@@ -242,7 +243,7 @@ export class Module extends MgrModule {
       logFile: join(dir, 'mgr.log'),
       shutdownDeadlineMs: 50,
     });
-    host.useModules(['stuck']);
+    host.modules.use(['stuck']);
     host.start();
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<'hung'>((resolve) => {

@@ -29,7 +29,7 @@ class Target extends MgrModule {
 describe('remote()', () => {
   it('calls another enabled module, sync or async, with copies both ways: no shared mutation', async () => {
     const h = await createModuleHarness({ module: Caller, name: 'caller', others: { target: Target } });
-    const target = h.host.instance<Target>('target')!;
+    const target = h.host.modules.instance<Target>('target')!;
     assert.equal(await h.module.remote('target', 'later', 21), 42);
     const arg = { list: [1, 2, 3] };
     const back = await h.module.remote<{ list: number[] }>('target', 'keep', arg);
@@ -51,7 +51,7 @@ describe('remote()', () => {
       h.module.remote('target', 'nothing'),
       (e: unknown) => e instanceof MgrError && e.code === 'MGR_ERR_REMOTE_NO_METHOD',
     );
-    await h.host.disable('target', { persist: false });
+    await h.host.modules.disable('target', { persist: false });
     await assert.rejects(
       h.module.remote('target', 'echo', 1),
       (e: unknown) => (e as MgrError).code === 'MGR_ERR_REMOTE_NOT_ENABLED',

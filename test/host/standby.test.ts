@@ -28,7 +28,7 @@ describe('standby', () => {
   it('runs only StandbyModule classes on a standby host, which reach the active through the mgr map', async () => {
     activeConstructed = 0;
     const h = await createModuleHarness({ module: Active, name: 'dash', StandbyModule: Standby, standby: true });
-    const standby = h.host.instance<Standby>('dash')!;
+    const standby = h.host.modules.instance<Standby>('dash')!;
     assert.ok(standby instanceof Standby);
     assert.equal(activeConstructed, 0);
     await h.push({
@@ -49,14 +49,14 @@ describe('standby', () => {
     assert.equal(activeConstructed, 1);
     const withStandby = { ...mgrMap, active_name: 'x', standbys: [{ gid: 4242, name: 'y', available_modules: [] }] };
     await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: withStandby });
-    await waitFor('the standby instance', () => h.host.instance('dash') instanceof Standby);
+    await waitFor('the standby instance', () => h.host.modules.instance('dash') instanceof Standby);
     await h.push({
       kind: 'mgr_map',
       t: 2,
       epoch: mgrMap.epoch + 1,
       map: { ...withStandby, epoch: mgrMap.epoch + 1, active_name: 'y', standbys: [] },
     });
-    await waitFor('the active instance', () => h.host.instance('dash') instanceof Active);
+    await waitFor('the active instance', () => h.host.modules.instance('dash') instanceof Active);
     assert.equal(activeConstructed, 2);
     await h.stop();
   });

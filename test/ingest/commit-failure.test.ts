@@ -73,7 +73,7 @@ describe('a commit the disk refuses', () => {
     assert.match(check.summary.message, /No space left on device \(ENOSPC\)/);
     const journaled = store.lastSeq();
     assert.equal(host.state.seq, journaled, 'modules see only what the journal holds');
-    const [ok] = await host.command({ prefix: 'health' }, { entity: 'client.admin', caps: 'rw', inbuf: '' });
+    const [ok] = await host.commands.run({ prefix: 'health' }, { entity: 'client.admin', caps: 'rw', inbuf: '' });
     assert.equal(ok, 0, 'the host goes on serving commands');
 
     full = false;

@@ -41,7 +41,7 @@ async function changesAt(speed: number, dir: string, trace: string): Promise<Liv
     clock: new StreamClock(speed),
     logger: createRootLogger({ file: '/dev/null' }),
   });
-  await host.config.set('mon_connection_timeout', '2');
+  await host.settings.config.set('mon_connection_timeout', '2');
   const seen: LivenessChange[] = [];
   host.liveness.changes.subscribe((c) => seen.push(c));
   host.start();

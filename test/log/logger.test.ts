@@ -51,8 +51,8 @@ describe('module logging', () => {
     const log = readFileSync(logFile, 'utf8');
     assert.doesNotMatch(log, /a-info/, 'debug_mgr 1 means warning and up');
     assert.match(log, /"module":"chatty".*a-warning/);
-    assert.equal(h.host.instance('other')!.log.level, 'debug');
-    await h.host.config.set('mgr/chatty/log_level', 'debug');
+    assert.equal(h.host.modules.instance('other')!.log.level, 'debug');
+    await h.host.settings.config.set('mgr/chatty/log_level', 'debug');
     h.module.speak('b');
     assert.match(readFileSync(logFile, 'utf8'), /b-debug/);
     await h.stop();
@@ -69,7 +69,7 @@ describe('module logging', () => {
       config: { 'mgr/chatty/log_to_file': 'true' },
     });
     h.module.speak('c');
-    h.host.instance<Other>('other')!.speak('c');
+    h.host.modules.instance<Other>('other')!.speak('c');
     const own = join(dir, 'mgr.log.chatty.log');
     assert.ok(existsSync(own));
     assert.match(readFileSync(own, 'utf8'), /c-warning/);

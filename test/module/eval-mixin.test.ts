@@ -13,7 +13,7 @@ class Probe extends EvalMixin(MgrModule, 'mgr probe eval', { timeoutMs: 300 }) {
 describe('EvalMixin: a module evaluates JavaScript with `mgr` bound to it', () => {
   let h: ModuleHarness<Probe>;
   const evaluate = (source: string, extra: Record<string, unknown> = {}, caps = 'rw') =>
-    h.host.command({ prefix: 'mgr probe eval', ...extra }, { entity: 'client.admin', caps, inbuf: source });
+    h.host.commands.run({ prefix: 'mgr probe eval', ...extra }, { entity: 'client.admin', caps, inbuf: source });
 
   before(async () => {
     h = await createModuleHarness<Probe>({ module: Probe, name: 'probe' });
@@ -54,8 +54,8 @@ describe('EvalMixin: a module evaluates JavaScript with `mgr` bound to it', () =
       'before\n',
       "Uncaught TypeError: Cannot read properties of null (reading 'x')",
     ]);
-    assert.equal(h.host.stats().probe?.errors, 0);
-    assert.equal(h.host.stats().probe?.status, 'running');
+    assert.equal(h.host.modules.stats().probe?.errors, 0);
+    assert.equal(h.host.modules.stats().probe?.status, 'running');
     assert.equal(h.host.health.all().MGR_MODULE_ERROR, undefined);
     assert.deepEqual(await evaluate('mgr.get_mgr_id()'), [0, "'x'\n", '']);
   });

@@ -26,9 +26,9 @@ type TestContext = { after: (fn: () => void | Promise<void>) => void };
 async function hostWithTrace(dir: string, trace: string): Promise<{ host: MgrHost; store: Store; base: string }> {
   const store = Store.open(join(dir, 'db'));
   const host = await MgrHost.create({ store, builtinModules: true, logFile: join(dir, 'mgr.log') });
-  await host.config.set('mgr/dashboard/server_addr', '127.0.0.1');
-  await host.config.set('mgr/dashboard/server_port', '0');
-  host.useModules(['dashboard']);
+  await host.settings.config.set('mgr/dashboard/server_addr', '127.0.0.1');
+  await host.settings.config.set('mgr/dashboard/server_port', '0');
+  host.modules.use(['dashboard']);
   host.start();
   await replayTrace({ trace, store, host });
   return { host, store, base: await uriOf(host) };
@@ -36,7 +36,7 @@ async function hostWithTrace(dir: string, trace: string): Promise<{ host: MgrHos
 
 /** Where the dashboard serves, once it has published it with `set_uri`. */
 async function uriOf(host: MgrHost, name = 'dashboard'): Promise<string> {
-  const uri = await waitFor(`${name} to publish its URI`, () => host.serviceUris()[name]);
+  const uri = await waitFor(`${name} to publish its URI`, () => host.modules.serviceUris()[name]);
   return uri.replace(/\/$/, '');
 }
 
@@ -72,13 +72,13 @@ describe('dashboard on the recorded cluster (a host with a store)', () => {
     await store.close();
   });
 
-  it('publishes its URI with set_uri while it runs (host.serviceUris), the port actually bound', () => {
-    assert.match(host.serviceUris().dashboard ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
-    assert.notEqual(host.serviceUris().dashboard, 'http://127.0.0.1:0/');
+  it('publishes its URI with set_uri while it runs (host.modules.serviceUris), the port actually bound', () => {
+    assert.match(host.modules.serviceUris().dashboard ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.notEqual(host.modules.serviceUris().dashboard, 'http://127.0.0.1:0/');
   });
 
   it('serves health with its checks, OSD counts, PG states, pools, the log and client IO as the accessors give them', async () => {
-    const m = host.instance<Module>('dashboard')!;
+    const m = host.modules.instance<Module>('dashboard')!;
     const health = JSON.parse(m.get('health')!.json) as { status: string; checks: Record<string, unknown> };
     const h = (await getJson(`${base}/api/health`)).body;
     assert.equal(h.status, health.status);
@@ -150,7 +150,7 @@ describe('dashboard on the recorded cluster (a host with a store)', () => {
   });
 
   it('get_at keeps the last few past states and get_journal_range spans the journal', () => {
-    const m = host.instance<Module>('dashboard')!;
+    const m = host.modules.instance<Module>('dashboard')!;
     assert.deepEqual(m.get_journal_range(), { first: 1, last: store.lastSeq() });
     const a = m.get_at(200);
     assert.equal(a.seq, 200);
@@ -318,9 +318,9 @@ describe('dashboard OSD table on a simulated cluster of 300 OSDs', () => {
 
   it('moves to a new port when server_port changes, and publishes the new URI', async () => {
     const port = await freePort();
-    await h.host.config.set('mgr/dashboard/server_port', String(port));
+    await h.host.settings.config.set('mgr/dashboard/server_port', String(port));
     const uri = await waitFor('the new URI', () => {
-      const u = h.host.serviceUris().dashboard;
+      const u = h.host.modules.serviceUris().dashboard;
       return u === `http://127.0.0.1:${port}/` ? u : undefined;
     });
     assert.equal((await getJson(`${uri}api/osd?limit=1`)).body.total, OSDS);
@@ -400,7 +400,7 @@ describe('dashboard standby', () => {
     const { h, url } = await standby(t, 'http://127.0.0.1:1/', { 'mgr/dashboard/standby_behaviour': 'error' });
     const r = await fetch(`${url}/`, { redirect: 'manual' });
     assert.deepEqual([r.status, await r.text()], [500, 'Keep on looking']);
-    await h.host.config.set('mgr/dashboard/standby_error_status_code', '503');
+    await h.host.settings.config.set('mgr/dashboard/standby_error_status_code', '503');
     assert.equal((await fetch(`${url}/api/summary`, { redirect: 'manual' })).status, 503);
   });
 });
@@ -416,6 +416,6 @@ describe('set_uri', () => {
     assert.match(uri, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal((await fetch(`${uri}/metrics`)).status, 200);
     await h.stop();
-    assert.deepEqual(h.host.serviceUris(), {});
+    assert.deepEqual(h.host.modules.serviceUris(), {});
   });
 });

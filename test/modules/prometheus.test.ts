@@ -217,11 +217,11 @@ describe('prometheus module', () => {
     assert.equal(sampleValue(p, 'ceph_health_detail', { name: code }), 0);
     assert.equal(sampleValue(p, 'ceph_health_status'), 0);
     const admin = { entity: 'client.admin', caps: 'rw', inbuf: '' };
-    const [rc, out] = await h.host.command({ prefix: 'healthcheck history ls', format: 'json' }, admin);
+    const [rc, out] = await h.host.commands.run({ prefix: 'healthcheck history ls', format: 'json' }, admin);
     assert.equal(rc, 0);
     assert.equal(JSON.parse(out)[code].active, false);
     assert.match(JSON.parse(h.module.get_store('health_history') as string)[code].name, new RegExp(code));
-    const [rc2] = await h.host.command({ prefix: 'healthcheck history clear' }, admin);
+    const [rc2] = await h.host.commands.run({ prefix: 'healthcheck history clear' }, admin);
     assert.equal(rc2, 0);
     assert.equal(
       sampleValue(parseExposition(h.module.metrics().toString()), 'ceph_health_detail', { name: code }),
@@ -285,7 +285,7 @@ describe('prometheus module', () => {
   it('moves to a new port when server_port changes, as Ceph restarts its server on an option change', async (t) => {
     const { h, port } = await started(t);
     const next = await freePort();
-    await h.host.config.set('mgr/prometheus/server_port', String(next));
+    await h.host.settings.config.set('mgr/prometheus/server_port', String(next));
     await waitListening(next);
     await assert.rejects(get(port, '/'), /ECONNREFUSED/);
     assert.equal((await get(next, '/metrics')).status, 200);
@@ -300,9 +300,9 @@ describe('prometheus module', () => {
       config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
     });
     t.after(() => h.stop());
-    await waitFor('the module to fail', () => h.host.stats().prometheus?.status === 'failed');
-    assert.match(h.host.stats().prometheus?.error_string ?? '', /EADDRINUSE/);
-    assert.equal(h.host.stats().status?.status, 'running');
+    await waitFor('the module to fail', () => h.host.modules.stats().prometheus?.status === 'failed');
+    assert.match(h.host.modules.stats().prometheus?.error_string ?? '', /EADDRINUSE/);
+    assert.equal(h.host.modules.stats().status?.status, 'running');
     await h.stop();
     await first.stop();
   });
@@ -387,7 +387,7 @@ describe('prometheus standby', () => {
       /<p>Keep on looking<\/p>/,
     );
     assert.deepEqual([(await get(port, '/metrics')).status, (await get(port, '/metrics')).body], [200, '']);
-    await h.host.config.set('mgr/prometheus/standby_error_status_code', '503');
+    await h.host.settings.config.set('mgr/prometheus/standby_error_status_code', '503');
     assert.equal((await get(port, '/')).status, 503);
     await h.stop();
   });

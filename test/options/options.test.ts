@@ -106,7 +106,7 @@ describe('module options', () => {
     await m.set_localized_module_option('count', 9);
     assert.equal(m.get_localized_module_option('count'), 9);
     assert.equal(m.get_module_option('count'), 4);
-    assert.equal(h.host.config.get('mgr/opts/a/count'), '9');
+    assert.equal(h.host.settings.config.get('mgr/opts/a/count'), '9');
     await h.stop();
   });
 
@@ -114,24 +114,24 @@ describe('module options', () => {
     const h = await createModuleHarness<Opts>({ module: Opts, name: 'opts' });
     await h.module.set_module_option('count', 2);
     await waitFor('config_notify', () => h.module.notified === 1);
-    const r = await h.host.command(
+    const r = await h.host.commands.run(
       { prefix: 'config set', who: 'mgr', name: 'mgr/opts/count', value: '6' },
       { entity: 'client.admin', caps: 'rw', inbuf: '' },
     );
     assert.deepEqual(r, [0, '', '']);
     await waitFor('config_notify', () => h.module.notified >= 2);
     assert.equal(h.module.get_module_option('count'), 6);
-    const badSet = await h.host.command(
+    const badSet = await h.host.commands.run(
       { prefix: 'config set', who: 'mgr', name: 'mgr/opts/count', value: '60' },
       { entity: 'client.admin', caps: 'rw', inbuf: '' },
     );
     assert.equal(badSet[0], -22);
-    const unknown = await h.host.command(
+    const unknown = await h.host.commands.run(
       { prefix: 'config set', who: 'mgr', name: 'mgr/opts/nosuch', value: '1' },
       { entity: 'client.admin', caps: 'rw', inbuf: '' },
     );
     assert.deepEqual(unknown, [-22, '', "unrecognized config option 'mgr/opts/nosuch'"]);
-    await h.host.config.set('mgr/opts/count', null);
+    await h.host.settings.config.set('mgr/opts/count', null);
     await h.push({ kind: 'config', t: 1, changes: [{ who: 'mgr', name: 'mgr/opts/interval', value: '15' }] });
     await waitFor('config_notify', () => h.module.notified >= 4);
     assert.equal(h.module.get_module_option('interval'), 15);
@@ -154,7 +154,7 @@ describe('the KV store', () => {
     assert.equal(m.get_store('missing'), null);
     assert.equal(m.get_store('missing', 'dflt'), 'dflt');
     assert.deepEqual(m.get_store_prefix('pool/'), { 'pool/a': '1', 'pool/b': '2' });
-    assert.equal(h.host.kv.get('mgr/kv/pool/a'), '1', 'kept under mgr/<module>/');
+    assert.equal(h.host.settings.kv.get('mgr/kv/pool/a'), '1', 'kept under mgr/<module>/');
     await m.set_localized_store('other', 'mine');
     assert.equal(m.get_localized_store('other'), 'mine');
     assert.equal(m.get_localized_store('pool/a'), '1');
@@ -166,15 +166,15 @@ describe('the KV store', () => {
 
   it('a value written from outside shows to the module only after it restarts', async () => {
     const h = await createModuleHarness<Kv>({ module: Kv, name: 'kv' });
-    const r = await h.host.command(
+    const r = await h.host.commands.run(
       { prefix: 'config-key set', key: 'mgr/kv/x', val: 'outside' },
       { entity: 'client.admin', caps: 'rw', inbuf: '' },
     );
     assert.deepEqual(r, [0, '', 'set mgr/kv/x']);
     assert.equal(h.module.get_store('x'), null);
-    await h.host.disable('kv', { persist: false });
-    await h.host.enable('kv', { persist: false });
-    assert.equal(h.host.instance<Kv>('kv')!.get_store('x'), 'outside');
+    await h.host.modules.disable('kv', { persist: false });
+    await h.host.modules.enable('kv', { persist: false });
+    assert.equal(h.host.modules.instance<Kv>('kv')!.get_store('x'), 'outside');
     await h.stop();
   });
 });

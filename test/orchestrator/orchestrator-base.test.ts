@@ -90,24 +90,24 @@ describe('the Orchestrator base class', () => {
   it('makes the orch commands answer as Ceph: not configured, unsupported, and errors with their errno', async () => {
     const h = await createModuleHarness({ module: 'orchestrator', others: { bare: Bare, onehost: OneHost } });
     try {
-      const [rc, , err] = await h.host.command({ prefix: 'orch ls' }, admin);
+      const [rc, , err] = await h.host.commands.run({ prefix: 'orch ls' }, admin);
       assert.equal(rc, -ENOENT);
       assert.equal(err, 'No orchestrator configured (try `ceph orch set backend`)');
 
-      assert.equal((await h.host.command({ prefix: 'orch set backend', module_name: 'nope' }, admin))[0], -EINVAL);
-      assert.equal((await h.host.command({ prefix: 'orch set backend', module_name: 'bare' }, admin))[0], 0);
-      const [rc2, , err2] = await h.host.command({ prefix: 'orch host ls' }, admin);
+      assert.equal((await h.host.commands.run({ prefix: 'orch set backend', module_name: 'nope' }, admin))[0], -EINVAL);
+      assert.equal((await h.host.commands.run({ prefix: 'orch set backend', module_name: 'bare' }, admin))[0], 0);
+      const [rc2, , err2] = await h.host.commands.run({ prefix: 'orch host ls' }, admin);
       assert.equal(rc2, -ENOENT);
       assert.equal(err2, 'This Orchestrator does not support `orch host ls`');
 
-      assert.equal((await h.host.command({ prefix: 'orch set backend', module_name: 'onehost' }, admin))[0], 0);
-      const [rc3, out3] = await h.host.command({ prefix: 'orch host ls' }, admin);
+      assert.equal((await h.host.commands.run({ prefix: 'orch set backend', module_name: 'onehost' }, admin))[0], 0);
+      const [rc3, out3] = await h.host.commands.run({ prefix: 'orch host ls' }, admin);
       assert.equal(rc3, 0);
       assert.match(out3, /^HOST\s+ADDR\s+LABELS\s+STATUS\nh1\s+10\.0\.0\.1\s+x/);
-      const [rc4, out4] = await h.host.command({ prefix: 'orch host ls', format: 'json' }, admin);
+      const [rc4, out4] = await h.host.commands.run({ prefix: 'orch host ls', format: 'json' }, admin);
       assert.equal(rc4, 0);
       assert.equal(JSON.parse(out4)[0].hostname, 'h1');
-      const [rc5, , err5] = await h.host.command({ prefix: 'orch host rm', hostname: 'h1' }, admin);
+      const [rc5, , err5] = await h.host.commands.run({ prefix: 'orch host rm', hostname: 'h1' }, admin);
       assert.equal(rc5, -ENOENT);
       assert.equal(err5, 'Cannot remove host h1');
     } finally {

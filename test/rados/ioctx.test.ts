@@ -77,13 +77,13 @@ async function liveHost(store: Store) {
     commander: sim.commander,
     store,
   });
-  host.useModules(['archivist']);
+  host.modules.use(['archivist']);
   host.start();
   const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
   await waitFor('the first OSD map', () => host.state.maps.osd_map !== undefined);
   return {
     host,
-    module: host.instance<Archivist>('archivist')!,
+    module: host.modules.instance<Archivist>('archivist')!,
     async stop() {
       sim.stop();
       await run.done;
@@ -142,7 +142,7 @@ describe('Ioctx', () => {
     });
     const initial = stateAt(again);
     host.setInitialState(initial);
-    host.useModules(['archivist']);
+    host.modules.use(['archivist']);
     host.start();
     const ingest = new Ingestor(again, initial, { onPublish: (s, e) => host.publish(s, e) });
     const heartbeat = { v: 1 as const, t: initial.stamp + 1000, kind: 'heartbeat' as const };
@@ -154,7 +154,7 @@ describe('Ioctx', () => {
       rejected: 0,
     });
     try {
-      assert.deepEqual(await host.instance<Archivist>('archivist')!.recall('rbd'), {
+      assert.deepEqual(await host.modules.instance<Archivist>('archivist')!.recall('rbd'), {
         report: 'HELLO world!',
         owner: 'archivist',
         index: ['osd.0=up', 'pool.1=rbd', 'pool.2=cephfs'],

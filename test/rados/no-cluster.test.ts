@@ -81,11 +81,11 @@ describe('RADOS with no cluster behind the source', () => {
       builtinModules: false,
       logger: createRootLogger({ file: '/dev/null' }),
     });
-    host.useModules(['client']);
+    host.modules.use(['client']);
     host.start();
     host.ingestOwnEvents();
     try {
-      assert.ok(isNotConnected(await standing(host.instance<Client>('client')!.rados.list_pools())));
+      assert.ok(isNotConnected(await standing(host.modules.instance<Client>('client')!.rados.list_pools())));
     } finally {
       await host.stop();
     }

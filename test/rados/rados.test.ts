@@ -141,11 +141,11 @@ describe('Rados', () => {
       commander: sim.commander,
       store,
     });
-    host.useModules(['client']);
+    host.modules.use(['client']);
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=3', store, host });
     try {
-      const mod = host.instance<Client>('client')!;
+      const mod = host.modules.instance<Client>('client')!;
       await mod.rados.create_pool('fresh');
       assert.ok(mod.get('osd_map')!.pools.some((p) => p.pool_name === 'fresh'));
       assert.ok((await mod.rados.list_pools()).includes('fresh'));

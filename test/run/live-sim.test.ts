@@ -39,12 +39,12 @@ describe('a live simulated cluster', () => {
       commander: sim.commander,
       store,
     });
-    host.useModules(['operator']);
+    host.modules.use(['operator']);
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
     try {
       await waitFor('the first OSD map', () => host.state.maps.osd_map !== undefined);
-      const op = host.instance<Operator>('operator')!;
+      const op = host.modules.instance<Operator>('operator')!;
       const before = op.get('osd_map')!.epoch;
       const result = new CommandResult('out-3');
       op.send_command(result, 'mon', '', JSON.stringify({ prefix: 'osd out', ids: ['3'] }), 'out-3');
@@ -85,13 +85,13 @@ describe('a live simulated cluster', () => {
       clock: new StreamClock(Number.POSITIVE_INFINITY),
       store,
     });
-    host.useModules(['operator']);
+    host.modules.use(['operator']);
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=30', store, host });
     try {
       await waitFor('two minutes of stream time', () => host.state.stamp >= sim.cluster.startMs + 120_000);
       assert.ok(Number.isFinite(sim.cluster.now));
-      const op = host.instance<Operator>('operator')!;
+      const op = host.modules.instance<Operator>('operator')!;
       const [r, , outs] = await op.mon_command({ prefix: 'osd out', ids: ['3'] });
       assert.equal(r, 0, outs);
       assert.equal(op.get('osd_map')!.osds.find((o) => o.osd === 3)!.in, 0);

@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import type { ClogEntry } from '../../schemas/daemon/index.ts';
+import type { MgrMap } from '../../schemas/maps/index.ts';
+import type { ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
+import type { HealthChecks, ModuleHealthCheck } from '../health/health-checks.ts';
+import type { ClusterLogPriority } from '../log/cluster-log.ts';
+import { Accessors } from '../module/accessors.ts';
+import type { ModuleServices } from '../module/module-services.ts';
+import type { PastState } from '../module/past-state.ts';
+import type { Option } from '../options/option.ts';
+import type { Rados } from '../rados/rados.ts';
+import type { ClusterState } from '../state/cluster-state.ts';
+import { own } from '../state/data-key.ts';
+import { once } from '../state/views/memo.ts';
+import type { PastStates } from '../store/past-states.ts';
+
+const VERSION = '0.1.0';
+
+/** The host's stores as a module reaches them: its settings, and its KV store under `mgr/<module>/`. */
+export interface ContextStores {
+  /** A setting as in force (the host's, else the stream's central config). */
+  configValue(key: string): string | undefined;
+  setConfig(key: string, value: string | null): Promise<void>;
+  kvEntries(prefix: string): Array<[string, string]>;
+  setKv(key: string, value: unknown): Promise<void>;
+}
+
+/** The cluster as a module reaches it: the state, the monitors, commands, the cluster log, RADOS. */
+export interface ContextCluster {
+  /** The current snapshot as modules read it (with the group's mgr map, in a group). */
+  visibleState(): ClusterState;
+  readonly liveness: { readonly connected: boolean };
+  sendCommand(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
+  clusterLog(channel: string, priority: ClusterLogPriority, message: string): Promise<ClogEntry>;
+  notifyCommand(tag: string): void;
+  rados(module: string): Rados;
+  /** The past states of the host's journal; throws `MGR_ERR_STORE_NONE` when it has none. */
+  past(): PastStates<PastState>;
+}
+
+/** The other modules and the host's own parts a module reaches. */
+export interface ContextPeers {
+  readonly mgrId: string;
+  readonly health: HealthChecks;
+  remote(caller: string, module: string, method: string, args: unknown[]): Promise<unknown>;
+  setUri(module: string, uri: string): void;
+}
+
+/** What a module context is made of. */
+export interface ModuleContextHost {
+  readonly stores: ContextStores;
+  readonly cluster: ContextCluster;
+  readonly peers: ContextPeers;
+}
+
+// Both scan the daemons: once per daemons table, not per call (10,000 daemons are read at every scrape).
+function clusterVersion(state: ClusterState): string {
+  return once('cluster_version', state.daemons, () => {
+    const daemons = Object.values(state.daemons);
+    const pick = ['mgr', 'mon', 'osd'].map((t) => daemons.find((d) => d.type === t && d.metadata.ceph_version));
+    return pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
+  });
+}
+
+function releaseName(state: ClusterState): string {
+  const recorded = once(
+    'release_name',
+    state.daemons,
+    () => Object.values(state.daemons).find((x) => x.metadata.ceph_release)?.metadata.ceph_release ?? null,
+  );
+  return recorded ?? state.maps.osd_map?.map.require_osd_release ?? 'unknown';
+}
+
+/**
+ * One module's context: what its `MgrModule` methods reach, each scoped to the module (its options, its KV store,
+ * its health checks, its RADOS client). A module never holds the host; it reaches other modules only by `remote`.
+ */
+export function createModuleContext(
+  host: ModuleContextHost,
+  name: string,
+  log: Logger,
+  signal: AbortSignal,
+  options: readonly Option[],
+): ModuleServices {
+  const { stores, cluster, peers } = host;
+  const prefix = `mgr/${name}/`;
+  // The module's store as it was when the module started, plus its own writes (as Ceph's guide says).
+  const store = new Map(stores.kvEntries(prefix).map(([k, v]) => [k.slice(prefix.length), v]));
+  return {
+    getStore: (key) => store.get(key),
+    setStore: async (key, value) => {
+      await stores.setKv(`${prefix}${key}`, value);
+      if (value === null || value === undefined) store.delete(key);
+      else store.set(key, value as string);
+    },
+    storePrefix: (p) =>
+      Object.fromEntries([...store].filter(([k]) => k.startsWith(p)).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    name,
+    mgrId: peers.mgrId,
+    log,
+    accessors: new Accessors(() => cluster.visibleState(), { mgrHealth: peers.health }),
+    options,
+    signal,
+    haveMonConnection: () => cluster.liveness.connected,
+    version: () => clusterVersion(cluster.visibleState()),
+    releaseName: () => releaseName(cluster.visibleState()),
+    getOption: (key) => stores.configValue(`mgr/${name}/${key}`),
+    setOption: (key, value) => stores.setConfig(`mgr/${name}/${key}`, value),
+    setHealthChecks: (checks: Record<string, ModuleHealthCheck>) => {
+      peers.health.set(name, checks);
+    },
+    remote: (module, method, args) => peers.remote(name, module, method, args),
+    clusterLog: (channel, priority, message) => cluster.clusterLog(channel, priority, message),
+    sendCommand: (target, cmd, inbuf) => cluster.sendCommand(target, cmd, inbuf),
+    rados: () => cluster.rados(name),
+    notifyCommand: (tag) => cluster.notifyCommand(tag),
+    setUri: (uri) => peers.setUri(name, uri),
+    pastState: (seq) => cluster.past().at(seq),
+    journalRange: () => cluster.past().range(),
+    activeUri: () => {
+      const services = (cluster.visibleState().maps.mgr_map?.map as MgrMap | undefined)?.services as
+        | Record<string, string>
+        | undefined;
+      return (services === undefined ? undefined : own(services, name)) ?? null;
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type { Logger } from 'pino';
+import { MgrError } from '../errors.ts';
+import { COMMON_OPTIONS, type Option, parseOptionValue, typedDefault } from '../options/option.ts';
+import { validateOptionValue } from '../options/option-value.ts';
+import type { ModuleBoot, ModuleServices } from './module-services.ts';
+
+let booting: ModuleBoot | null = null;
+
+/** Constructs a module class the way the host does: the constructor gets its name and logger, not cluster data. */
+export function constructModule<T>(Cls: new () => T, boot: ModuleBoot): T {
+  booting = boot;
+  try {
+    return new Cls();
+  } finally {
+    booting = null;
+  }
+}
+
+function takeBoot(kind: string): ModuleBoot {
+  if (booting === null) {
+    throw new MgrError(
+      'MGR_ERR_MODULE_CONTEXT',
+      `a ${kind} is constructed by the host (or by createModuleHarness in tests), not with "new"`,
+    );
+  }
+  return booting;
+}
+
+/**
+ * What Ceph modules and mgrkit modules share with a standby: name, logger, options, the shutdown signal.
+ */
+export abstract class ModuleBase {
+  /** Options this module declares; Ceph's `log_level`, `log_to_file`, `log_to_cluster` come with every module. */
+  static MODULE_OPTIONS: readonly Option[] = [];
+
+  /** The module's name (its folder's name). */
+  readonly module_name: string;
+  /** The module's own logger (pino), carrying its name. */
+  readonly log: Logger;
+  protected readonly services: ModuleServices;
+  private attached = false;
+
+  constructor(kind: string) {
+    const boot = takeBoot(kind);
+    this.module_name = boot.name;
+    this.log = boot.log;
+    this.services = boot.services;
+  }
+
+  /** @internal Called by the host once the constructor has returned: cluster access starts here. */
+  __attach(): void {
+    this.attached = true;
+  }
+
+  protected ready(what: string): ModuleServices {
+    if (!this.attached) {
+      throw new MgrError(
+        'MGR_ERR_MODULE_CONTEXT',
+        `${this.module_name}: ${what}() called from the constructor; cluster access starts in serve() and notify()`,
+      );
+    }
+    return this.services;
+  }
+
+  /** Aborted when the host asks the module to stop (on disable and at host stop). */
+  get signal(): AbortSignal {
+    return this.services.signal;
+  }
+
+  /** Waits `seconds` or until shutdown, whichever is first; resolves true if shutdown was asked. */
+  sleep(seconds: number): Promise<boolean> {
+    const signal = this.services.signal;
+    if (signal.aborted) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      }, seconds * 1000);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Long-running work; should return soon after `shutdown()` (watch `signal`). */
+  serve(): void | Promise<void> {}
+
+  /** The host is stopping this module; the default does nothing beyond aborting `signal`, which the host does. */
+  shutdown(): void | Promise<void> {}
+
+  /** This manager's id. */
+  get_mgr_id(): string {
+    return this.ready('get_mgr_id').mgrId;
+  }
+
+  /** The declared option `key`, or a typed error naming the module (Ceph raises for undeclared options too). */
+  protected declared(key: string): Option {
+    const option = this.ready('get_module_option').options.find((o) => o.name === key);
+    if (option === undefined) {
+      throw new MgrError(
+        'MGR_ERR_OPTION_UNDECLARED',
+        `${this.module_name}: option "${key}" is not declared in MODULE_OPTIONS`,
+      );
+    }
+    return option;
+  }
+
+  /**
+   * The value of a declared option, typed: the set value, else the declared default (which, as in Ceph, wins over
+   * `defaultValue`), else `defaultValue`, else null. An undeclared option throws.
+   */
+  get_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const option = this.declared(key);
+    const set = this.services.getOption(key);
+    if (set !== undefined) return parseOptionValue(option, set) as T;
+    return (typedDefault(option) ?? defaultValue ?? null) as T;
+  }
+
+  /** Like `get_module_option`, but this manager's own value (`mgr/<module>/<mgr_id>/<key>`) first. */
+  get_localized_module_option<T = string | number | boolean | null>(key: string, defaultValue?: T): T {
+    const option = this.declared(key);
+    const local = this.services.getOption(`${this.services.mgrId}/${key}`);
+    if (local !== undefined) return parseOptionValue(option, local) as T;
+    return this.get_module_option(key, defaultValue);
+  }
+
+  /** Sets a declared option after checking its type, range and allowed values; null (or undefined) removes it. */
+  async set_module_option(key: string, value: string | number | boolean | null | undefined): Promise<void> {
+    const option = this.declared(key);
+    await this.services.setOption(
+      key,
+      value === null || value === undefined ? null : validateOptionValue(option, value),
+    );
+  }
+
+  /** Sets this manager's own value of a declared option (`mgr/<module>/<mgr_id>/<key>`). */
+  async set_localized_module_option(key: string, value: string | number | boolean | null | undefined): Promise<void> {
+    const option = this.declared(key);
+    const text = value === null || value === undefined ? null : validateOptionValue(option, value);
+    await this.services.setOption(`${this.services.mgrId}/${key}`, text);
+  }
+
+  /**
+   * A value of this module's KV store (`mgr/<module>/<key>`), or `defaultValue`. The module sees what the store held
+   * when it started plus its own writes; a value written from outside meanwhile shows after a restart.
+   */
+  get_store<D = null>(key: string, defaultValue?: D): string | D {
+    return this.ready('get_store').getStore(key) ?? ((defaultValue ?? null) as D);
+  }
+
+  /** Stores a string (null removes the key); resolves once committed. A non-string is a typed error. */
+  set_store(key: string, value: string | null): Promise<void> {
+    return this.ready('set_store').setStore(key, value);
+  }
+
+  /** Every key of this module's store starting with `prefix`, with its value. */
+  get_store_prefix(prefix: string): Record<string, string> {
+    return this.ready('get_store_prefix').storePrefix(prefix);
+  }
+
+  /** This manager's own value (`mgr/<module>/<mgr_id>/<key>`), else the module-wide one, else `defaultValue`. */
+  get_localized_store<D = null>(key: string, defaultValue?: D): string | D {
+    const services = this.ready('get_localized_store');
+    return services.getStore(`${services.mgrId}/${key}`) ?? services.getStore(key) ?? ((defaultValue ?? null) as D);
+  }
+
+  /** Stores this manager's own value of a key. */
+  set_localized_store(key: string, value: string | null): Promise<void> {
+    const services = this.ready('set_localized_store');
+    return services.setStore(`${services.mgrId}/${key}`, value);
+  }
+}
+
+/** Every module's options: its own plus the common ones Ceph adds. */
+export function moduleOptions(Cls: { MODULE_OPTIONS?: readonly Option[] }): readonly Option[] {
+  const own = Cls.MODULE_OPTIONS ?? [];
+  return [...own, ...COMMON_OPTIONS.filter((c) => !own.some((o) => o.name === c.name))];
+}
