@@ -67,7 +67,8 @@ export { type LogReplayOptions, replayIntoLog } from './group/log-replay.ts';
 export { LogReplica, type LogReplicaOptions } from './group/log-replica.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
 // Running a host
-export { type HostOptions, MgrHost } from './host/host.ts';
+export { MgrHost } from './host/host.ts';
+export type { HostOptions } from './host/host-options.ts';
 export type { ModuleList, ModuleStats } from './host/module-registry.ts';
 export type { SourceItem } from './ingest/source-item.ts';
 export {

@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
@@ -7,19 +6,12 @@ import type { Cue } from '../bus/cue.ts';
 import { CuePlanner } from '../bus/cue-planner.ts';
 import { Dispatcher } from '../bus/dispatcher.ts';
 import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
-import {
-  type ClusterCommander,
-  type ClusterReply,
-  type CommandTarget,
-  NO_CLUSTER,
-} from '../cluster/cluster-commander.ts';
 import { ClusterLogWriter } from '../cluster/cluster-log-writer.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
 import { MgrError } from '../errors.ts';
-import { HealthChecks, type ModuleHealthCheck } from '../health/health-checks.ts';
+import { HealthChecks } from '../health/health-checks.ts';
 import { Ingestor } from '../ingest/ingestor.ts';
 import { Liveness } from '../ingest/liveness.ts';
-import type { StreamClock } from '../ingest/stream-clock.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
 import { createRootLogger } from '../log/logger.ts';
 import { DEFAULT_MON_CONNECTION_TIMEOUT } from '../module/accessors.ts';
@@ -30,59 +22,21 @@ import { foldBatch } from '../state/fold.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
 import { PastStates } from '../store/past-states.ts';
-import type { Store } from '../store/store.ts';
+import { ClusterCommands } from './cluster-commands.ts';
 import { BUILTIN_MODULE_DIR, discoverModules } from './discovery.ts';
 import { HostCommands } from './host-commands.ts';
+import type { HostOptions } from './host-options.ts';
 import { HostRole } from './host-role.ts';
 import { HostSettings } from './host-settings.ts';
 import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.ts';
 import { createModuleContext, type ModuleContextHost } from './module-context-factory.ts';
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
-
-export interface HostOptions {
-  /** Where the enabled set and settings persist; without one they live in memory. */
-  readonly store?: Store;
-  readonly mgrId?: string;
-  /** Extra module folders, searched before the built-in ones. */
-  readonly modulePaths?: readonly string[];
-  /** Whether mgrkit's own `modules/` is on the module path (default true). */
-  readonly builtinModules?: boolean;
-  /** Modules already in hand, as if found on the module path (tests, embedding). */
-  readonly preloaded?: readonly LoadedModule[];
-  readonly logger?: Logger;
-  /** The daemon log file; `log_to_file` writes a module's lines to `<file>.<module>.log`. */
-  readonly logFile?: string;
-  readonly standby?: boolean;
-  /** How long `serve()` gets to return after `shutdown()`. */
-  readonly shutdownDeadlineMs?: number;
-  readonly queueCapacity?: number;
-  /** The stream clock when it runs on its own (paced replay, live). */
-  readonly clock?: StreamClock;
-  /** The cluster behind the source, which `send_command` and `mon_command` reach (none for a recording). */
-  readonly commander?: ClusterCommander;
-}
+import { storeHealthChecks } from './store-health.ts';
 
 /** Where events that originate in the manager itself enter the stream: the ingest that writes the journal. */
 export interface EventSink {
   inject(event: ClusterEvent): Promise<JournaledEvent>;
-}
-
-/** How long a command that changed the OSD map waits for that map to be published. */
-const COMMAND_MAP_WAIT_MS = 10_000;
-
-/** `MGR_STORE_WRITE_FAILED`: the store refuses writes; the daemon holds new events and tries again. */
-function storeHealthChecks(error: MgrError): Record<string, ModuleHealthCheck> {
-  return {
-    MGR_STORE_WRITE_FAILED: {
-      severity: 'error',
-      summary: `mgr ${error.message}`,
-      detail: [
-        'new events are held and committed again every few seconds; commands that write (config set, config-key set) fail',
-        'modules and commands go on reading the last committed state',
-      ],
-    },
-  };
 }
 
 /**
@@ -104,6 +58,8 @@ export class MgrHost {
   readonly role: HostRole;
   private readonly bus: NotifyBus = createNotifyBus();
   private readonly lifecycle: ModuleLifecycle;
+  /** The cluster behind the source, as `send_command` and `mon_command` reach it. */
+  private readonly cluster: ClusterCommands;
   /** The modules' `this.rados` clients, over one object store. */
   private readonly rados: RadosService;
   private readonly opts: HostOptions;
@@ -141,6 +97,7 @@ export class MgrHost {
       (module) => this.modules.get(module)?.loaded.options,
     );
     this.commands = new HostCommands(config);
+    this.cluster = new ClusterCommands(options.commander, () => this.current.maps.osd_map?.epoch ?? -1);
     this.rados = new RadosService(
       {
         mgrId: this.mgrId,
@@ -150,7 +107,7 @@ export class MgrHost {
         get liveness() {
           return host.liveness;
         },
-        sendCommand: (target, cmd, inbuf) => this.sendCommand(target, cmd, inbuf),
+        sendCommand: (target, cmd, inbuf) => this.cluster.send(target, cmd, inbuf),
         command: (request, caller) => this.commands.run(request, caller),
         configValue: (key) => this.settings.value(key),
       },
@@ -369,53 +326,13 @@ export class MgrHost {
     this.liveness.stop();
   }
 
-  /**
-   * Sends a command to the cluster behind the source. When it changed the OSD map, the answer is held until that
-   * epoch is published, so that the caller's next `get('osd_map')` shows the change (as ceph-mgr does).
-   */
-  private async sendCommand(
-    target: CommandTarget,
-    cmd: Readonly<Record<string, unknown>>,
-    inbuf: string,
-  ): Promise<ClusterReply> {
-    let reply: ClusterReply;
-    try {
-      reply = await (this.opts.commander ?? NO_CLUSTER).command(target, cmd, inbuf);
-    } catch (e) {
-      reply = { retval: -constants.errno.EIO, outb: '', outs: (e as Error).message ?? String(e) };
-    }
-    if (reply.osdEpoch !== undefined) await this.osdEpochPublished(reply.osdEpoch, COMMAND_MAP_WAIT_MS);
-    return reply;
-  }
-
   /** Tells the modules that take `command` notifications that the command tagged `tag` completed. */
   private notifyCommand(tag: string): void {
     this.emit([{ type: 'command', id: tag, seq: this.current.seq }]);
   }
 
-  private osdEpochPublished(epoch: number, timeoutMs: number): Promise<boolean> {
-    if ((this.current.maps.osd_map?.epoch ?? -1) >= epoch) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = { epoch, resolve: (ok: boolean) => resolve(ok) };
-      this.epochWaiters.push(waiter);
-      setTimeout(() => {
-        this.epochWaiters = this.epochWaiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs).unref();
-    });
-  }
-
-  private epochWaiters: Array<{ epoch: number; resolve: (ok: boolean) => void }> = [];
-
   private wakeEpochWaiters(): void {
-    if (this.epochWaiters.length === 0) return;
-    const epoch = this.current.maps.osd_map?.epoch ?? -1;
-    const [ready, waiting] = [
-      this.epochWaiters.filter((w) => w.epoch <= epoch),
-      this.epochWaiters.filter((w) => w.epoch > epoch),
-    ];
-    this.epochWaiters = waiting;
-    for (const w of ready) w.resolve(true);
+    this.cluster.published();
   }
 
   private emit(cues: readonly Cue[]): void {
@@ -437,7 +354,7 @@ export class MgrHost {
         get liveness() {
           return host.liveness;
         },
-        sendCommand: (target, cmd, inbuf) => this.sendCommand(target, cmd, inbuf),
+        sendCommand: (target, cmd, inbuf) => this.cluster.send(target, cmd, inbuf),
         clusterLog: (channel, priority, message) => this.clusterLog(channel, priority, message),
         notifyCommand: (tag) => this.notifyCommand(tag),
         rados: (module) => this.rados.clientFor(module),
