@@ -71,7 +71,7 @@ export async function readerOn(state: ClusterState): Promise<{ module: Reader; h
   });
   host.useModules(['reader']);
   host.start();
-  host.setInitialState(state);
+  host.feed.adopt(state);
   return { module: host.instance<Reader>('reader')!, host };
 }
 
