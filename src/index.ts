@@ -68,7 +68,8 @@ export { LogReplica, type LogReplicaOptions } from './group/log-replica.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
 // Running a host
 export { type HostOptions, MgrHost, type ModuleList, type ModuleStats } from './host/host.ts';
-export type { SourceItem } from './ingest/source-item.ts';
+export { inputStage, parseItems } from './ingest/input-stage.ts';
+export type { IngestItem, Source, SourceItem } from './ingest/source-item.ts';
 export {
   type ClogLevel,
   type ClogPriority,
