@@ -38,6 +38,14 @@ module.exports = {
       to: { path: LAYERS.slice(i + 1).map(pattern) },
     })),
     {
+      name: 'sources-parse-nothing',
+      comment:
+        "a source yields raw lines or events; parse + validate is ingest's job: from src/ingest a source imports only source-item.ts (and types)",
+      severity: 'error',
+      from: { path: '^src/sources/' },
+      to: { path: '^src/ingest/', pathNot: '^src/ingest/source-item\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'src-imports-outside',
       comment: 'src/ and schemas/ never import modules/, bench/, test/ or scripts/',
       severity: 'error',

@@ -71,7 +71,7 @@ export async function readerOn(state: ClusterState): Promise<{ module: Reader; h
   });
   host.modules.use(['reader']);
   host.start();
-  host.setInitialState(state);
+  host.feed.adopt(state);
   return { module: host.modules.instance<Reader>('reader')!, host };
 }
 

@@ -69,12 +69,12 @@ export async function benchDashboard(
     }
     if (uri === undefined) throw new Error('the dashboard published no URI');
     const page = `${uri}api/osd?${PAGE_QUERY}`;
-    h.host.publish(state, accepted);
+    h.host.feed.publish(state, accepted);
     await h.host.idle();
     await timed(page);
     const nextSnapshot = async () => {
       ({ state, accepted } = foldInBatches(state, sim.advanceTo(sim.now + 100)));
-      h.host.publish(state, accepted);
+      h.host.feed.publish(state, accepted);
       await h.host.idle();
     };
     log('first page after a new snapshot');

@@ -68,11 +68,11 @@ export async function benchNotify(tracePath: string, counts = [1, 10, 50], round
     host.start();
     const samples: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      host.setInitialState(createEmptyState());
+      host.feed.adopt(createEmptyState());
       for (const { state, events } of all) {
         entered.length = 0;
         const t0 = performance.now();
-        host.publish(state, events);
+        host.feed.publish(state, events);
         await host.idle();
         for (const t of entered) samples.push((t - t0) * 1e6);
       }

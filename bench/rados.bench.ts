@@ -88,7 +88,7 @@ export async function benchRados(objects = 1000, payloadBytes = 4096): Promise<R
     createEmptyState(),
     sim.advanceTo(sim.startMs).map((event, ref) => ({ event, ref })),
   );
-  host.publish(
+  host.feed.publish(
     folded.state,
     folded.accepted.map((a) => a.event),
   );

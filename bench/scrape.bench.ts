@@ -177,13 +177,13 @@ export async function benchScrapeAt(size: ScrapeSize, log: (s: string) => void =
         await new Promise((r) => setTimeout(r, 10));
       }
     }
-    h.host.publish(state, accepted);
+    h.host.feed.publish(state, accepted);
     await h.host.idle();
     log('cold scrape');
     const cold = await scrape(port);
     const nextSnapshot = async () => {
       ({ state, accepted } = foldInBatches(state, advance(sim.now + 100)));
-      h.host.publish(state, accepted);
+      h.host.feed.publish(state, accepted);
       await h.host.idle();
     };
     log('fresh scrapes');

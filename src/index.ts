@@ -70,7 +70,8 @@ export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-chec
 export { MgrHost } from './host/host.ts';
 export type { HostOptions } from './host/host-options.ts';
 export type { ModuleList, ModuleStats } from './host/module-registry.ts';
-export type { SourceItem } from './ingest/source-item.ts';
+export { inputStage, parseItems } from './ingest/input-stage.ts';
+export type { IngestItem, Source, SourceItem } from './ingest/source-item.ts';
 export {
   type ClogLevel,
   type ClogPriority,

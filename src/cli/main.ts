@@ -12,6 +12,7 @@ import { moduleIsFailed } from '../host/module-registry.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
 import { Accessors } from '../module/accessors.ts';
+import { connectSource } from '../run/connect-source.ts';
 import { runLiveSim } from '../run/live-sim.ts';
 import { isLiveSourceSpec, type LiveSourceRun, type SourceWatch, startLiveSource } from '../run/live-source.ts';
 import { type ReplaySummary, replayTrace } from '../run/replay.ts';
@@ -430,7 +431,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     await store.close();
     throw e;
   }
-  host.setInitialState(stateAt(store));
+  host.feed.adopt(stateAt(store));
   host.start();
   reportFailedModules(host.modules.stats(), Object.keys(host.modules.stats()));
   const socketPath = o.socket ?? join(o.db, 'mgr.sock');
@@ -538,7 +539,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
       })
       .catch(watch.failed);
   } else {
-    host.ingestOwnEvents();
+    void connectSource({ store, host });
   }
   await signalled;
   // Each module gets SHUTDOWN_DEADLINE_MS; should the shutdown as a whole hang past twice that, the process ends.

@@ -100,9 +100,9 @@ export class LogMember {
     this.host = options.host;
     this.ttlMs = options.leaseMs ?? 2000;
     const initial = latestState(options.store);
-    this.host.setInitialState(initial);
+    this.host.feed.adopt(initial);
     this.replica = new LogReplica(options.store, options.log, initial, {
-      onPublish: (state, events) => this.published(state, events),
+      publisher: { publish: (state, events) => this.published(state, events) },
       onSnapshot: (state) => this.shareSnapshot(state),
       logger: options.logger,
     });
@@ -129,7 +129,7 @@ export class LogMember {
       logger: this.opts.logger,
     });
     this.roster = roster;
-    host.setEventSink({ inject: (event) => this.replica.appendOne(event) });
+    host.feed.sink({ inject: (event) => this.replica.appendOne(event) });
     host.settings.config.subscribe((key, value) => this.localChange(SETTINGS_WHO, key, value));
     host.settings.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
     host.role.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(roster.view)));
@@ -302,7 +302,7 @@ export class LogMember {
       .then((r) => {
         if (abort.signal.aborted) return;
         this.opts.logger.info({ accepted: r.accepted, lastSeq: this.replica.state.seq }, 'source ended');
-        this.host.endOfSource();
+        this.host.feed.end();
       })
       .catch((e) => {
         if (!abort.signal.aborted) this.opts.logger.error({ err: e }, 'source failed');
@@ -310,7 +310,7 @@ export class LogMember {
   }
 
   private published(state: ClusterState, events: readonly JournaledEvent[]): void {
-    this.host.publish(state, events);
+    this.host.feed.publish(state, events);
     // Settings and config-key entries the active wrote: every manager keeps them in its own stores too.
     for (const e of events) {
       if (e.kind !== 'config') continue;

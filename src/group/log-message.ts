@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { JournaledEvent } from '../../schemas/event.ts';
-import { validateEvent } from '../ingest/parse-line.ts';
+import { parseItem } from '../ingest/input-stage.ts';
 import type { Rejection } from '../ingest/rejection.ts';
 import type { SourceCursor } from '../store/store.ts';
 
@@ -65,9 +65,9 @@ export function decodeLogEvent(
   cursorHeader?: string,
   encoding?: string,
 ): DecodedLogEvent {
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(decoder.decode(encoding === 'gzip' ? gunzipSync(body) : body));
+    text = decoder.decode(encoding === 'gzip' ? gunzipSync(body) : body);
   } catch (e) {
     return {
       rejection: {
@@ -79,8 +79,12 @@ export function decodeLogEvent(
       },
     };
   }
-  const checked = validateEvent(value, place, streamSeq);
-  if ('rejection' in checked) return { rejection: { ...checked.rejection, code: 'MGR_ERR_LOG_MESSAGE' } };
+  // The body is a line like a trace's, parsed and validated by ingest as any source's.
+  const checked = parseItem({ kind: 'line', file: place, line: streamSeq, end: 0, text }) ?? {
+    kind: 'rejection',
+    rejection: { file: place, line: streamSeq, code: 'MGR_ERR_LOG_MESSAGE', path: [], reason: 'not JSON: no event' },
+  };
+  if (checked.kind === 'rejection') return { rejection: { ...checked.rejection, code: 'MGR_ERR_LOG_MESSAGE' } };
   const seq = (checked.event as { seq?: unknown }).seq;
   if (seq !== streamSeq) {
     return {

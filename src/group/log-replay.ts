@@ -1,8 +1,9 @@
 import type { Subscription } from 'rxjs';
 import type { EventKind } from '../../schemas/event.ts';
+import { inputStage } from '../ingest/input-stage.ts';
 import { createPacer } from '../ingest/pace.ts';
 import { type Rejection, rejectionFromError } from '../ingest/rejection.ts';
-import type { SourceItem } from '../ingest/source-item.ts';
+import type { IngestItem } from '../ingest/source-item.ts';
 import { traceIdentity } from '../sources/trace-identity.ts';
 import { traceSource } from '../sources/trace-source.ts';
 import type { SourceCursor, Store } from '../store/store.ts';
@@ -47,23 +48,17 @@ export async function replayIntoLog(options: LogReplayOptions): Promise<LogRepla
     cursor: { ...start, source: trace },
   };
   const maxBatch = options.maxBatch ?? 1024;
-  const pace = createPacer(options.speed ?? Number.POSITIVE_INFINITY);
-  const queue: SourceItem[] = [];
+  const queue: IngestItem[] = [];
   let wake: (() => void) | undefined;
   let more: (() => void) | undefined;
   let done = false;
   let failure: unknown;
   let sub: Subscription | undefined;
-  const source = traceSource(trace, {
-    afterLine: start.line,
-    afterOffset: start.offset,
-    gate: (item) => {
-      const paced = item.kind === 'event' ? pace(item.event.t) : undefined;
-      const room = (): Promise<void> | undefined =>
-        queue.length < maxBatch * 2 ? undefined : new Promise((r) => (wake = r));
-      return paced === undefined ? room() : paced.then(room);
-    },
-  });
+  const read = inputStage(
+    (gate) => traceSource(trace, { afterLine: start.line, afterOffset: start.offset, gate }),
+    createPacer(options.speed ?? Number.POSITIVE_INFINITY),
+  );
+  const source = read(() => (queue.length < maxBatch * 2 ? undefined : new Promise((r) => (wake = r))));
   sub = source.subscribe({
     next: (item) => {
       queue.push(item);

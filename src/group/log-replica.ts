@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
+import { Engine, type Publisher } from '../ingest/engine.ts';
 import { formatRejection } from '../ingest/rejection.ts';
-import { SnapshotPolicy } from '../ingest/snapshot-policy.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
-import { type FoldInput, foldBatch } from '../state/fold.ts';
+import type { FoldInput } from '../state/fold.ts';
 import type { Store } from '../store/store.ts';
 import type { JetStreamLog, LogEntry } from './jetstream-log.ts';
 import type { LogCursor } from './log-message.ts';
@@ -18,8 +18,8 @@ const APPEND_RETRY_MS = 30_000;
 const IDLE_FLUSH_MS = 100;
 
 export interface LogReplicaOptions {
-  /** Told of each published snapshot, with the events it added, after they are committed. */
-  readonly onPublish?: (state: ClusterState, events: readonly JournaledEvent[]) => void;
+  /** Shown each snapshot, with the events it added, after they are committed. */
+  readonly publisher?: Publisher;
   readonly snapshotEvery?: number;
   /** Most messages folded in one step while following. */
   readonly maxBatch?: number;
@@ -36,16 +36,15 @@ export interface AppendResult<R> {
 
 /**
  * One manager's copy of the event log: its own LMDB journal and snapshots, folded from the JetStream stream in
- * order. Following and appending take turns, so the state is always the fold of the stream's first `state.seq`
- * events. An append folds first (only valid events reach the stream), is taken by the stream, and only then is
- * committed and published here: an event is never visible before the log has it.
+ * order, through the same engine as any source. Following and appending take turns, so the state is always the fold
+ * of the stream's first `state.seq` events. An append folds first (only valid events reach the stream), is taken by
+ * the stream, and only then is committed and published here: an event is never visible before the log has it.
  */
 export class LogReplica {
   private readonly store: Store;
   private readonly log: JetStreamLog;
   private readonly opts: LogReplicaOptions;
-  private readonly policy: SnapshotPolicy;
-  private current: ClusterState;
+  private readonly engine: Engine;
   private turn: Promise<unknown> = Promise.resolve();
   private buffer: LogEntry[] = [];
   private waiters: Array<{ seq: number; resolve: () => void }> = [];
@@ -54,17 +53,20 @@ export class LogReplica {
     this.store = store;
     this.log = log;
     this.opts = options;
-    this.current = initial;
-    this.policy = new SnapshotPolicy(options.snapshotEvery ?? 500, initial.seq - store.lastSnapshotSeq());
+    this.engine = new Engine(store, initial, {
+      ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
+      ...(options.onSnapshot ? { onSnapshot: options.onSnapshot } : {}),
+      publisher: { publish: (state, events) => this.published(state, events) },
+    });
   }
 
   get state(): ClusterState {
-    return this.current;
+    return this.engine.state;
   }
 
   /** Resolves once this copy has folded event `seq` (at once if it has). */
   reached(seq: number): Promise<void> {
-    if (this.current.seq >= seq) return Promise.resolve();
+    if (this.engine.state.seq >= seq) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
 
@@ -74,11 +76,8 @@ export class LogReplica {
    */
   async adopt(snapshot: ClusterState): Promise<void> {
     await this.exclusive(async () => {
-      if (snapshot.seq <= this.current.seq) return;
-      await this.store.commit({ events: [], snapshot });
-      this.policy.taken(0);
-      this.current = snapshot;
-      this.opts.onPublish?.(snapshot, []);
+      if (snapshot.seq <= this.engine.state.seq) return;
+      await this.engine.adopt(snapshot);
     });
   }
 
@@ -88,7 +87,7 @@ export class LogReplica {
     let idle: NodeJS.Timeout | undefined;
     try {
       await this.log.follow(
-        this.current.seq,
+        this.engine.state.seq,
         async (entry) => {
           this.buffer.push(entry);
           clearTimeout(idle);
@@ -119,11 +118,11 @@ export class LogReplica {
    */
   append<R>(inputs: ReadonlyArray<FoldInput<R>>, cursor: LogCursor | null = null): Promise<AppendResult<R>> {
     return this.exclusive(async () => {
-      const folded = foldBatch(this.current, inputs);
+      const folded = this.engine.fold(inputs);
       const events = folded.accepted.map((a) => a.event);
       if (events.length > 0) {
         await this.appendSame(events, cursor);
-        await this.commit(folded.state, events, cursor);
+        await this.engine.commit(folded, { cursor });
       } else if (cursor !== null) {
         await this.store.commit({ events: [], cursor });
       }
@@ -183,47 +182,37 @@ export class LogReplica {
     // what is folded already is skipped, and the rest taken in seq order, each seq once.
     const entries = this.buffer
       .splice(0)
-      .filter((e) => e.streamSeq > this.current.seq)
+      .filter((e) => e.streamSeq > this.engine.state.seq)
       .sort((a, b) => a.streamSeq - b.streamSeq);
     if (entries.length === 0) return;
     const inputs: FoldInput<number>[] = [];
     let cursor: LogCursor | null = null;
+    const seq = this.engine.state.seq;
     for (const e of entries) {
       // A consumer made again after a server's loss may hand over a message twice.
-      if (e.streamSeq <= this.current.seq + inputs.length) continue;
+      if (e.streamSeq <= seq + inputs.length) continue;
       if ('rejection' in e) {
         throw new MgrError('MGR_ERR_LOG_MESSAGE', formatRejection(e.rejection));
       }
-      if (e.streamSeq !== this.current.seq + inputs.length + 1) {
+      if (e.streamSeq !== seq + inputs.length + 1) {
         throw new MgrError(
           'MGR_ERR_LOG_MESSAGE',
-          `nats:${this.log.stream}: expected event ${this.current.seq + inputs.length + 1}, the stream gave ${e.streamSeq}`,
+          `nats:${this.log.stream}: expected event ${seq + inputs.length + 1}, the stream gave ${e.streamSeq}`,
         );
       }
       inputs.push({ event: e.event, ref: e.streamSeq });
       if (e.cursor !== null) cursor = e.cursor;
     }
-    const folded = foldBatch(this.current, inputs);
+    const folded = this.engine.fold(inputs);
     const bad = folded.rejected[0];
     if (bad !== undefined) {
       throw new MgrError('MGR_ERR_LOG_MESSAGE', `nats:${this.log.stream}:${bad.ref}: ${bad.error.message}`);
     }
-    await this.commit(
-      folded.state,
-      folded.accepted.map((a) => a.event),
-      cursor,
-    );
+    await this.engine.commit(folded, { cursor });
   }
 
-  private async commit(state: ClusterState, events: JournaledEvent[], cursor: LogCursor | null): Promise<void> {
-    this.policy.add(events.length);
-    const due = this.policy.due;
-    const t0 = performance.now();
-    await this.store.commit({ events, ...(cursor !== null ? { cursor } : {}), ...(due ? { snapshot: state } : {}) });
-    if (due) this.policy.taken(performance.now() - t0);
-    this.current = state;
-    if (due) this.opts.onSnapshot?.(state);
-    this.opts.onPublish?.(state, events);
+  private published(state: ClusterState, events: readonly JournaledEvent[]): void {
+    this.opts.publisher?.publish(state, events);
     if (this.waiters.length > 0) {
       const ready = this.waiters.filter((w) => w.seq <= state.seq);
       this.waiters = this.waiters.filter((w) => w.seq > state.seq);

@@ -10,7 +10,7 @@ import { ClusterLogWriter } from '../cluster/cluster-log-writer.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
 import { MgrError } from '../errors.ts';
 import { HealthChecks } from '../health/health-checks.ts';
-import { Ingestor } from '../ingest/ingestor.ts';
+import type { Publisher } from '../ingest/engine.ts';
 import { Liveness } from '../ingest/liveness.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
 import { createRootLogger } from '../log/logger.ts';
@@ -18,7 +18,6 @@ import { DEFAULT_MON_CONNECTION_TIMEOUT } from '../module/accessors.ts';
 import { PastState } from '../module/past-state.ts';
 import { RadosService } from '../rados/rados-service.ts';
 import { type ClusterState, createEmptyState } from '../state/cluster-state.ts';
-import { foldBatch } from '../state/fold.ts';
 import { ConfigStore } from '../store/config-store.ts';
 import { KvStore } from '../store/kv-store.ts';
 import { PastStates } from '../store/past-states.ts';
@@ -37,6 +36,19 @@ import { storeHealthChecks } from './store-health.ts';
 /** Where events that originate in the manager itself enter the stream: the ingest that writes the journal. */
 export interface EventSink {
   inject(event: ClusterEvent): Promise<JournaledEvent>;
+}
+
+/**
+ * How whatever feeds a host (a source's runner, the group's replica, the test harness) reaches it: the engine
+ * publishes through it, and the runner starts and ends the stream with it.
+ */
+export interface HostFeed extends Publisher {
+  /** Adopts a snapshot recovered from the store, before any module runs. */
+  adopt(state: ClusterState): void;
+  /** Where this host's own events go from now on; those that came before any sink follow, in order. */
+  sink(sink: EventSink | null): void;
+  /** The source ended: the last stats period is over and the monitors are gone. */
+  end(): void;
 }
 
 /**
@@ -219,17 +231,23 @@ export class MgrHost {
     return this.pastStates;
   }
 
-  /** Adopts a snapshot recovered from the store, before any module runs. */
-  setInitialState(state: ClusterState): void {
-    this.current = state;
-  }
+  /** How a source's runner and the engine feed this host: each published snapshot, the host's own events' way in. */
+  readonly feed: HostFeed = {
+    adopt: (state) => {
+      this.current = state;
+    },
+    publish: (state, events) => this.publishSnapshot(state, events),
+    sink: (sink) => this.sinkTo(sink),
+    end: () => this.sourceEnded(),
+  };
+
   /** Starts every enabled module (and the always-on ones). */
   start(): void {
     this.lifecycle.startAll();
   }
 
   /** Publishes a snapshot and the events it added: liveness, then one cue per change, in event order. */
-  publish(state: ClusterState, events: readonly JournaledEvent[]): void {
+  private publishSnapshot(state: ClusterState, events: readonly JournaledEvent[]): void {
     this.current = state;
     this.wakeEpochWaiters();
     this.opts.clock?.observe(state.stamp);
@@ -250,32 +268,10 @@ export class MgrHost {
    * Where this host's own events go from now on (the ingest that writes the journal calls this); events that came
    * before any sink follow, in order.
    */
-  setEventSink(sink: EventSink | null): void {
+  private sinkTo(sink: EventSink | null): void {
     this.sink = sink;
     if (sink === null) return;
     for (const p of this.pendingLocal.splice(0)) sink.inject(p.event).then(p.resolve, p.reject);
-  }
-
-  /**
-   * No source feeds this host: it folds and journals its own events (in its store, if it has one) itself. No
-   * monitors stand behind it, so RADOS calls fail at once (ENOTCONN) rather than wait for them.
-   */
-  ingestOwnEvents(): void {
-    this.liveness.end(this.current.stamp);
-    const store = this.opts.store;
-    if (store !== undefined) {
-      this.setEventSink(new Ingestor(store, this.current, { onPublish: (s, e) => this.publish(s, e) }));
-      return;
-    }
-    this.setEventSink({
-      inject: async (event) => {
-        const folded = foldBatch(this.current, [{ event, ref: null }]);
-        if (folded.rejected[0] !== undefined) throw folded.rejected[0].error;
-        const events = folded.accepted.map((a) => a.event);
-        this.publish(folded.state, events);
-        return events[0]!;
-      },
-    });
   }
 
   /**
@@ -297,7 +293,7 @@ export class MgrHost {
   }
 
   /** The source ended: the last stats period is over and the monitors are gone. */
-  endOfSource(): void {
+  private sourceEnded(): void {
     clearTimeout(this.flushTimer);
     this.emit(this.planner.flush());
     this.liveness.end();

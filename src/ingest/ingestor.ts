@@ -1,19 +1,16 @@
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/event.ts';
-import { MgrError } from '../errors.ts';
-import type { SourceItem } from '../ingest/source-item.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
-import { type FoldInput, foldBatch } from '../state/fold.ts';
-import type { Commit, SourceCursor, Store } from '../store/store.ts';
+import type { FoldInput } from '../state/fold.ts';
+import type { SourceCursor, Store } from '../store/store.ts';
+import { Engine, type Publisher } from './engine.ts';
+import { inputStage } from './input-stage.ts';
 import { type Rejection, rejectionFromError } from './rejection.ts';
-import { SnapshotPolicy } from './snapshot-policy.ts';
+import type { IngestItem, Source } from './source-item.ts';
 
 /** A batch waits for more events at most this long, and not at all after steps quicker than the minimum. */
 const MAX_GATHER_MS = 100;
 const MIN_GATHER_MS = 2;
-/** A commit the disk refused is tried again after this long, doubling up to the maximum. */
-const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 5000;
 
 export interface IngestorOptions {
   /** Stop at the first rejected line; everything accepted before it is committed. */
@@ -27,10 +24,12 @@ export interface IngestorOptions {
    * more often than keeps snapshots under a tenth of the ingest's time).
    */
   readonly snapshotEvery?: number;
+  /** Holds each event back until the stream's pace lets it through (a replay at `--speed`); unpaced without. */
+  readonly pace?: (t: number) => Promise<void> | undefined;
   /** Told of each rejected line, in line order, as soon as its batch is folded. */
   readonly onRejection?: (r: Rejection) => void;
-  /** Told of each published snapshot, with the events it added, after they are committed. */
-  readonly onPublish?: (state: ClusterState, events: readonly JournaledEvent[]) => void;
+  /** Shown each snapshot, with the events it added, after they are committed. */
+  readonly publisher?: Publisher;
   /**
    * A daemon's ingest: a batch whose commit the store refused (a full disk, an I/O error) is held, unpublished, and
    * committed again until it goes through, while the source waits; until this signal aborts, when the failure ends
@@ -57,7 +56,7 @@ export interface IngestReport {
 }
 
 interface Queued {
-  item: SourceItem;
+  item: IngestItem;
 }
 
 /** An event of the manager's own (a module's `cluster_log`), waiting to be folded, and who waits for it. */
@@ -68,16 +67,15 @@ interface Local {
 }
 
 /**
- * Drives events from a source through fold → commit → publish. Items that arrive together are folded in one step;
- * a batch is committed to the journal before its snapshot is published ("durable before visible"), and the
- * source's cursor is committed in the same transaction, so a re-run never applies a line twice.
+ * Drives a source through the engine (fold → commit → publish): parses what it yields, gathers items that arrive
+ * together into one step, holds the source back while the fold is behind, and retries commits the disk refused.
+ * The source's cursor is committed with each batch, so a re-run never applies a line twice. Without a store (a host
+ * that keeps no journal) nothing is committed.
  */
 export class Ingestor {
-  private readonly store: Store;
-  private readonly opts: Required<Omit<IngestorOptions, 'onRejection' | 'onPublish' | 'retryCommitsUntil'>> &
-    IngestorOptions;
+  private readonly engine: Engine;
+  private readonly opts: Required<Pick<IngestorOptions, 'strict' | 'maxBatch' | 'highWater'>> & IngestorOptions;
   private readonly subject: BehaviorSubject<ClusterState>;
-  private readonly snapshotPolicy: SnapshotPolicy;
   /** While an ingest runs: hands a local event to it, to be folded between the source's batches. */
   private live: ((local: Local) => void) | null = null;
   /** Local events folded while no ingest runs, one after another. */
@@ -85,11 +83,20 @@ export class Ingestor {
   /** How long the last step (fold and commit) took: how long the next one may wait for its batch to fill. */
   private lastStepMs = 0;
 
-  constructor(store: Store, initial: ClusterState, options: IngestorOptions = {}) {
-    this.store = store;
-    this.opts = { strict: false, maxBatch: 2048, highWater: 8192, snapshotEvery: 500, ...options };
+  constructor(store: Store | null, initial: ClusterState, options: IngestorOptions = {}) {
+    this.opts = { strict: false, maxBatch: 2048, highWater: 8192, ...options };
     this.subject = new BehaviorSubject(initial);
-    this.snapshotPolicy = new SnapshotPolicy(this.opts.snapshotEvery, initial.seq - store.lastSnapshotSeq());
+    const publisher = options.publisher;
+    this.engine = new Engine(store, initial, {
+      ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
+      ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
+      publisher: {
+        publish: (state, events) => {
+          this.subject.next(state);
+          publisher?.publish(state, events);
+        },
+      },
+    });
   }
 
   /** The published snapshots; the current one is `state`. */
@@ -115,15 +122,14 @@ export class Ingestor {
   }
 
   /**
-   * Folds everything `source` emits, then stores a final snapshot. `gate` is what the source should call before
-   * each item so that reading waits while the queue is full. Resolves when the source completes or (strict) at the
-   * first rejection.
+   * Folds everything `source` yields, then stores a final snapshot. Reading waits while the queue is full (and, with
+   * `pace`, until each event's time). Resolves when the source completes or (strict) at the first rejection.
    */
-  ingest(
-    subscribe: (gate: () => Promise<void> | undefined) => Observable<SourceItem>,
-    cursorKey: string,
-    start: SourceCursor,
-  ): Promise<IngestReport> {
+  ingest(source: Source, cursorKey: string, start: SourceCursor): Promise<IngestReport> {
+    const subscribe: (gate: () => Promise<void> | undefined) => Observable<IngestItem> = inputStage(
+      source,
+      this.opts.pace,
+    );
     const report: IngestReport = {
       accepted: 0,
       rejected: 0,
@@ -175,18 +181,12 @@ export class Ingestor {
         this.live = null;
         const leftover = locals.splice(0);
         // The end of a replay gets a snapshot of its own, unless the last batch already stored one.
-        const snapshotDue = this.state.seq > this.store.lastSnapshotSeq();
-        const committed = this.commitDurably({
-          events: [],
-          cursor: { key: cursorKey, value: report.cursor },
-          ...(snapshotDue ? { snapshot: this.state } : {}),
-        });
+        const committed = this.engine.checkpoint({ key: cursorKey, value: report.cursor });
         this.tail = committed.then(
           () => (leftover.length > 0 ? this.stepLocal(leftover) : undefined),
           () => undefined,
         );
         await committed;
-        if (snapshotDue) this.snapshotPolicy.taken(0);
         resolve(report);
       };
       const drain = async (): Promise<void> => {
@@ -241,47 +241,10 @@ export class Ingestor {
     });
   }
 
-  /** Commits, trying again while the store refuses the write and the daemon runs (see `retryCommitsUntil`). */
-  private async commitDurably(c: Commit): Promise<void> {
-    const until = this.opts.retryCommitsUntil;
-    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
-      try {
-        await this.store.commit(c);
-        return;
-      } catch (e) {
-        const diskFailure =
-          e instanceof MgrError && (e.code === 'MGR_ERR_STORE_NO_SPACE' || e.code === 'MGR_ERR_STORE_WRITE');
-        if (until === undefined || until.aborted || !diskFailure) throw e;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, wait);
-          function done(): void {
-            clearTimeout(timer);
-            until?.removeEventListener('abort', done);
-            resolve();
-          }
-          until.addEventListener('abort', done);
-        });
-      }
-    }
-  }
-
   /** Folds local events as one batch, commits them (the source's cursor stays where it is), then publishes. */
   private async stepLocal(locals: Local[]): Promise<void> {
     try {
-      const folded = foldBatch(
-        this.state,
-        locals.map((l) => ({ event: l.event, ref: l })),
-      );
-      const events = folded.accepted.map((a) => a.event);
-      this.snapshotPolicy.add(events.length);
-      const snapshotDue = this.snapshotPolicy.due;
-      const t0 = performance.now();
-      await this.commitDurably({ events, ...(snapshotDue ? { snapshot: folded.state } : {}) });
-      if (snapshotDue) this.snapshotPolicy.taken(performance.now() - t0);
-      if (folded.state !== this.state) {
-        this.subject.next(folded.state);
-        this.opts.onPublish?.(folded.state, events);
-      }
+      const folded = await this.engine.step(locals.map((l) => ({ event: l.event, ref: l })));
       for (const a of folded.accepted) a.ref.resolve(a.event);
       for (const r of folded.rejected) r.ref.reject(r.error);
     } catch (e) {
@@ -292,7 +255,7 @@ export class Ingestor {
   /** Folds one batch, commits it with the cursor (and a snapshot when due), then publishes. */
   private async step(items: Queued[], cursorKey: string, report: IngestReport, stop: () => void): Promise<void> {
     const started = performance.now();
-    const inputs: FoldInput<SourceItem>[] = [];
+    const inputs: FoldInput<IngestItem>[] = [];
     const rejections: Rejection[] = [];
     let cut = items.length;
     for (let i = 0; i < items.length; i++) {
@@ -307,14 +270,14 @@ export class Ingestor {
       }
     }
     const t0 = performance.now();
-    const folded = foldBatch(this.state, inputs, { stopOnReject: this.opts.strict });
+    const folded = this.engine.fold(inputs, { stopOnReject: this.opts.strict });
     report.foldMs += performance.now() - t0;
     for (const { error, ref } of folded.rejected) {
       const kind = ref.kind === 'event' ? ref.event.kind : '';
       rejections.push(rejectionFromError(error, report.cursor.source, ref.line, kind));
     }
     rejections.sort((a, b) => a.line - b.line);
-    let last: SourceItem | undefined;
+    let last: IngestItem | undefined;
     let stopLine: Rejection | undefined;
     if (this.opts.strict && rejections.length > 0) {
       stopLine = rejections[0]!;
@@ -347,25 +310,14 @@ export class Ingestor {
         rejected: c.rejected + rejections.length,
       };
     }
-    this.snapshotPolicy.add(folded.accepted.length);
-    const snapshotDue = this.snapshotPolicy.due;
     const t1 = performance.now();
-    await this.commitDurably({
-      events: folded.accepted.map((a) => a.event),
+    const commitMs = await this.engine.commit(folded, {
       texts: folded.accepted.map((a) => (a.ref.kind === 'event' ? a.ref.text : undefined)),
       cursor: { key: cursorKey, value: report.cursor },
-      ...(snapshotDue ? { snapshot: folded.state } : {}),
     });
-    report.commitMs += performance.now() - t1;
-    this.lastStepMs = performance.now() - started;
-    if (snapshotDue) this.snapshotPolicy.taken(performance.now() - t1);
-    if (folded.state !== this.state) {
-      this.subject.next(folded.state);
-      this.opts.onPublish?.(
-        folded.state,
-        folded.accepted.map((a) => a.event),
-      );
-    }
+    report.commitMs += commitMs;
+    // The step's own time, not the publishing after it.
+    this.lastStepMs = t1 - started + commitMs;
     for (const r of rejections) this.opts.onRejection?.(r);
     if (stopLine !== undefined) {
       report.stoppedAt = stopLine;

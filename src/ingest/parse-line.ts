@@ -3,6 +3,7 @@ import { FORBIDDEN_KEY_PARAMS } from '../../schemas/data-key.ts';
 import { type ClusterEvent, ClusterEventSchema, EVENT_KINDS } from '../../schemas/event.ts';
 import { checkInputShape } from './input-shape.ts';
 import type { Rejection } from './rejection.ts';
+import { isBlankLine } from './source-item.ts';
 
 /** The outcome of one trace line: an event, a rejection, or nothing (blank lines and `#` comments). */
 export type ParsedLine = { event: ClusterEvent } | { rejection: Rejection } | null;
@@ -47,8 +48,8 @@ function firstIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
  * the maps keep Ceph's key order and unknown fields.
  */
 export function parseTraceLine(text: string, file: string, line: number): ParsedLine {
+  if (isBlankLine(text)) return null;
   const trimmed = text.trim();
-  if (trimmed === '' || trimmed.startsWith('#')) return null;
   let value: unknown;
   try {
     value = JSON.parse(trimmed);

@@ -1,12 +1,11 @@
-import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import type { MgrHost } from '../host/host.ts';
-import { Ingestor, type IngestReport } from '../ingest/ingestor.ts';
+import type { IngestReport } from '../ingest/ingestor.ts';
 import type { Rejection } from '../ingest/rejection.ts';
 import type { LiveSim } from '../sources/sim-source.ts';
-import type { ClusterState } from '../state/cluster-state.ts';
 import { stateAt } from '../store/recovery.ts';
 import type { Store } from '../store/store.ts';
+import { connectSource } from './connect-source.ts';
 
 export interface LiveSimRun {
   /** Resolves when the source has been stopped and what it emitted is committed. */
@@ -34,14 +33,18 @@ export function runLiveSim(options: {
       `the store at ${store.dir} already holds ${initial.seq} events; a simulated cluster starts from scratch: use a new --db or --reset`,
     );
   }
-  host.setInitialState(initial);
-  const ingestor = new Ingestor(store, initial, {
+  const done = connectSource({
+    store,
+    host,
     ...(options.onRejection ? { onRejection: options.onRejection } : {}),
     ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
-    onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events),
-  });
-  host.setEventSink(ingestor);
-  const start = { source: options.spec, line: 0, offset: 0, accepted: 0, rejected: 0 };
-  const done = ingestor.ingest((gate) => sim.source(gate), `sim:${sim.cluster.startMs}`, start);
+    source: {
+      read: sim.source,
+      cursorKey: `sim:${sim.cluster.startMs}`,
+      start: { source: options.spec, line: 0, offset: 0, accepted: 0, rejected: 0 },
+      // It is stopped with the daemon, whose modules stop next.
+      announceEnd: false,
+    },
+  }).then((end) => end.report);
   return { done };
 }

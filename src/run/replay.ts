@@ -1,16 +1,13 @@
-import type { JournaledEvent } from '../../schemas/event.ts';
 import type { MgrHost } from '../host/host.ts';
 import type { ModuleStats } from '../host/module-registry.ts';
-import { Ingestor, type IngestReport } from '../ingest/ingestor.ts';
-import { createPacer } from '../ingest/pace.ts';
 import { formatRejection, type Rejection } from '../ingest/rejection.ts';
 import { traceIdentity } from '../sources/trace-identity.ts';
 import { checkTraceFile } from '../sources/trace-lines.ts';
 import { traceSource } from '../sources/trace-source.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { stateDigest } from '../state/digest.ts';
-import { stateAt } from '../store/recovery.ts';
 import type { SourceCursor, Store } from '../store/store.ts';
+import { connectSource } from './connect-source.ts';
 
 export interface ReplayOptions {
   readonly trace: string;
@@ -76,12 +73,12 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     accepted: 0,
     rejected: 0,
   };
-  const initial = stateAt(store);
   const host = options.host;
-  host?.setInitialState(initial);
   const kept: string[] = [];
   let readError: string | null = null;
-  const ingestor = new Ingestor(store, initial, {
+  const { report, state } = await connectSource({
+    store,
+    ...(host ? { host } : {}),
     strict: options.strict ?? false,
     ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
@@ -90,33 +87,20 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
       if (kept.length < KEPT_REJECTIONS) kept.push(formatRejection(r));
       options.onRejection?.(r);
     },
-    ...(host
-      ? { onPublish: (state: ClusterState, events: readonly JournaledEvent[]) => host.publish(state, events) }
-      : {}),
+    source: {
+      read: (gate) =>
+        traceSource(trace, {
+          afterLine: start.line,
+          afterOffset: start.offset,
+          ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
+          onProgress: (read) => options.onProgress?.(read, size),
+          gate,
+        }),
+      cursorKey,
+      start: { ...start, source: trace },
+      speed: options.speed ?? Number.POSITIVE_INFINITY,
+    },
   });
-  host?.setEventSink(ingestor);
-  const pace = createPacer(options.speed ?? Number.POSITIVE_INFINITY);
-  const report: IngestReport = await ingestor.ingest(
-    (gate) =>
-      traceSource(trace, {
-        afterLine: start.line,
-        afterOffset: start.offset,
-        ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
-        onProgress: (read) => options.onProgress?.(read, size),
-        gate: (item) => {
-          const paced = item.kind === 'event' ? pace(item.event.t) : undefined;
-          if (paced === undefined) return gate();
-          return paced.then(() => gate());
-        },
-      }),
-    cursorKey,
-    { ...start, source: trace },
-  );
-  const state = ingestor.state;
-  if (host) {
-    host.endOfSource();
-    await host.idle();
-  }
   const summary: ReplaySummary = {
     trace,
     db: store.dir,

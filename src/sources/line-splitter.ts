@@ -1,6 +1,5 @@
-import { parseTraceLine } from '../ingest/parse-line.ts';
 import type { Rejection } from '../ingest/rejection.ts';
-import type { SourceItem } from '../ingest/source-item.ts';
+import { isBlankLine, type SourceItem } from '../ingest/source-item.ts';
 import { DEFAULT_MAX_LINE_BYTES, type TraceLine } from './trace-lines.ts';
 
 /**
@@ -90,7 +89,10 @@ export class LineSplitter {
   }
 }
 
-/** A line as a source item: a validated event, a rejection, or nothing for a blank or comment line. */
+/**
+ * A line as a source item: its text for ingest to parse, the rejection of a line too long to keep, or nothing for
+ * a blank or comment line.
+ */
 export function lineToItem(l: TraceLine, file: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES): SourceItem | null {
   if ('oversized' in l) {
     const rejection: Rejection = {
@@ -102,8 +104,6 @@ export function lineToItem(l: TraceLine, file: string, maxLineBytes = DEFAULT_MA
     };
     return { kind: 'rejection', rejection, line: l.line, end: l.end };
   }
-  const parsed = parseTraceLine(l.text, file, l.line);
-  if (parsed === null) return null;
-  if ('event' in parsed) return { kind: 'event', event: parsed.event, line: l.line, end: l.end };
-  return { kind: 'rejection', rejection: parsed.rejection, line: l.line, end: l.end };
+  if (isBlankLine(l.text)) return null;
+  return { kind: 'line', file, text: l.text, line: l.line, end: l.end };
 }

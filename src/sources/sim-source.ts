@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { ClusterCommander } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
-import type { SourceItem } from '../ingest/source-item.ts';
+import type { Source, SourceItem } from '../ingest/source-item.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { SimulatedCluster, TICK_MS } from '../sim/simulated-cluster.ts';
 
@@ -46,8 +46,8 @@ export function parseSimSpec(spec: string): SimOptionsInput {
 export interface LiveSim {
   readonly cluster: SimulatedCluster;
   readonly commander: ClusterCommander;
-  /** The events as the clock reaches them; `gate` applies the consumer's back-pressure. */
-  source(gate: () => Promise<void> | undefined): Observable<SourceItem>;
+  /** The events as the clock reaches them, already typed; `gate` applies the consumer's back-pressure. */
+  readonly source: Source;
   /** Ends the source: what was emitted is folded and the consumer completes. */
   stop(): void;
 }
@@ -83,17 +83,18 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
     },
     clientIo: (io) => cluster.clientWrite(io),
   };
-  const source = (gate: () => Promise<void> | undefined) =>
+  const source: Source = (gate) =>
     new Observable<SourceItem>((subscriber) => {
       let stopped = false;
       let busy = false;
       const emitAll = async (events: ClusterEvent[]) => {
         for (const event of events) {
-          const wait = gate();
+          const item: SourceItem = { kind: 'event', event, line: line + 1, end: line + 1 };
+          const wait = gate(item);
           if (wait !== undefined) await wait;
           if (stopped) return;
           line++;
-          subscriber.next({ kind: 'event', event, line, end: line });
+          subscriber.next(item);
         }
       };
       const pending: ClusterEvent[][] = [];

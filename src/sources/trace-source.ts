@@ -1,8 +1,7 @@
 import { Observable } from 'rxjs';
 import { MgrError } from '../errors.ts';
-import { parseTraceLine } from '../ingest/parse-line.ts';
 import type { Rejection } from '../ingest/rejection.ts';
-import type { SourceItem } from '../ingest/source-item.ts';
+import { isBlankLine, type SourceItem } from '../ingest/source-item.ts';
 import { DEFAULT_MAX_LINE_BYTES, type ReadLinesOptions, readTraceLines } from './trace-lines.ts';
 
 export interface TraceSourceOptions extends ReadLinesOptions {
@@ -14,9 +13,9 @@ export interface TraceSourceOptions extends ReadLinesOptions {
 }
 
 /**
- * A trace file (JSONL or gzip'd JSONL) as an `Observable` of validated events, streamed: a 1 GB trace is never
- * held in memory, and reading goes only as fast as the `gate` lets it. A file that cannot be read, or breaks
- * part-way (a truncated gzip), ends the stream with a rejection naming the place.
+ * A trace file (JSONL or gzip'd JSONL) as an `Observable` of its lines, unparsed (ingest parses them), streamed: a
+ * 1 GB trace is never held in memory, and reading goes only as fast as the `gate` lets it. A file that cannot be
+ * read, or breaks part-way (a truncated gzip), ends the stream with a rejection naming the place.
  */
 export function traceSource(path: string, options: TraceSourceOptions = {}): Observable<SourceItem> {
   return new Observable<SourceItem>((subscriber) => {
@@ -46,11 +45,8 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
               await emit({ kind: 'rejection', rejection, line: l.line, end: l.end });
               continue;
             }
-            const parsed = parseTraceLine(l.text, path, l.line);
-            if (parsed === null) continue;
-            if ('event' in parsed)
-              await emit({ kind: 'event', event: parsed.event, text: l.text, line: l.line, end: l.end });
-            else await emit({ kind: 'rejection', rejection: parsed.rejection, line: l.line, end: l.end });
+            if (isBlankLine(l.text)) continue;
+            await emit({ kind: 'line', file: path, text: l.text, line: l.line, end: l.end });
           }
         }
       } catch (e) {

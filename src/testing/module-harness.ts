@@ -121,12 +121,12 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     if (r.rejected.length > 0) throw r.rejected[0]!.error;
     state = r.state;
     const accepted = r.accepted.map((a) => a.event);
-    host.publish(state, accepted);
+    host.feed.publish(state, accepted);
     return accepted;
   };
   // The modules' own events (cluster_log) join the pushed ones in the one stream, without waiting for the modules:
   // a module may log from inside notify.
-  host.setEventSink({ inject: async (event) => fold([event])[0]! });
+  host.feed.sink({ inject: async (event) => fold([event])[0]! });
   host.modules.use([name, ...otherNames]);
   host.start();
   const instance = host.modules.instance<M>(name);
@@ -166,7 +166,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
         await push(...lines.slice(i, i + batch).map((l) => JSON.parse(l) as object));
     },
     async end() {
-      host.endOfSource();
+      host.feed.end();
       await host.idle(10_000, [name]);
     },
     stop: () => host.stop(),

@@ -13,6 +13,7 @@ import {
   stateDigest,
 } from '../../src/index.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
+import { connectSource } from '../../src/run/connect-source.ts';
 import { replayTrace } from '../../src/run/replay.ts';
 import { tempDir, WHOLE_TRACE } from '../helpers.ts';
 
@@ -191,7 +192,7 @@ describe('cluster_log', () => {
       assert.notEqual(mod.early, undefined);
       await new Promise((r) => setImmediate(r));
       assert.equal(store.lastSeq(), 0, 'nothing is written before the stream is there');
-      host.ingestOwnEvents();
+      void connectSource({ store, host });
       await mod.early;
       assert.equal(store.lastSeq(), 1);
       const e = stateAt(store).clog[0]!;

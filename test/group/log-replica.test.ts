@@ -49,7 +49,7 @@ it('folds each event once when the log hands some over again, late or twice', as
   } as unknown as JetStreamLog;
   const published: number[] = [];
   const replica = new LogReplica(store, log, createEmptyState(), {
-    onPublish: (_state, events) => published.push(...events.map((e) => e.seq)),
+    publisher: { publish: (_state, events) => published.push(...events.map((e) => e.seq)) },
   });
   const following = replica.follow(abort.signal);
   await replica.reached(5);

@@ -141,10 +141,10 @@ describe('Ioctx', () => {
       store: again,
     });
     const initial = stateAt(again);
-    host.setInitialState(initial);
+    host.feed.adopt(initial);
     host.modules.use(['archivist']);
     host.start();
-    const ingest = new Ingestor(again, initial, { onPublish: (s, e) => host.publish(s, e) });
+    const ingest = new Ingestor(again, initial, { publisher: host.feed });
     const heartbeat = { v: 1 as const, t: initial.stamp + 1000, kind: 'heartbeat' as const };
     await ingest.ingest(() => of({ kind: 'event' as const, event: heartbeat, line: 1, end: 1 }), 'restart', {
       source: 'restart',

@@ -7,6 +7,7 @@ import { describeModule } from '../../src/host/loader.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { MgrModule } from '../../src/module/mgr-module.ts';
 import { NotConnected, RadosError } from '../../src/rados/rados-errors.ts';
+import { connectSource } from '../../src/run/connect-source.ts';
 import { createModuleHarness } from '../../src/testing/module-harness.ts';
 import { readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
@@ -83,7 +84,7 @@ describe('RADOS with no cluster behind the source', () => {
     });
     host.modules.use(['client']);
     host.start();
-    host.ingestOwnEvents();
+    void connectSource({ store: null, host });
     try {
       assert.ok(isNotConnected(await standing(host.modules.instance<Client>('client')!.rados.list_pools())));
     } finally {

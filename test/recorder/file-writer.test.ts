@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { SourceItem } from '../../src/ingest/source-item.ts';
+import { parseItems } from '../../src/ingest/input-stage.ts';
+import type { IngestItem } from '../../src/ingest/source-item.ts';
 import { followSource } from '../../src/sources/follow-source.ts';
 import { PATCH_TRACE, ROOT, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
@@ -47,8 +48,10 @@ describe("the recorder's file output", { skip: python() ? false : 'python3 is no
     const file = join(dir, 'cluster.jsonl');
     const abort = new AbortController();
     t.after(() => abort.abort());
-    const items: SourceItem[] = [];
-    followSource(file, { pollMs: 10, signal: abort.signal }).subscribe((i) => items.push(i));
+    const items: IngestItem[] = [];
+    followSource(file, { pollMs: 10, signal: abort.signal })
+      .pipe(parseItems())
+      .subscribe((i) => items.push(i));
 
     const writer = spawn('python3', ['-c', WRITE, RECORDER, file, String(128 * 1024), '50', '5'], {
       stdio: ['pipe', 'pipe', 'inherit'],

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { Subscription } from 'rxjs';
-import type { SourceItem } from '../../src/ingest/source-item.ts';
+import { parseItems } from '../../src/ingest/input-stage.ts';
+import type { IngestItem } from '../../src/ingest/source-item.ts';
 import { followSource } from '../../src/sources/follow-source.ts';
 import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
 /** Collects a followed file's items, with waits for a condition and for the follower to have looked again. */
 function follow(path: string, signal: AbortSignal) {
-  const items: SourceItem[] = [];
+  const items: IngestItem[] = [];
   let completed = false;
   let idle = 0;
   const sub: Subscription = followSource(path, {
@@ -19,12 +20,14 @@ function follow(path: string, signal: AbortSignal) {
     onIdle: () => {
       idle++;
     },
-  }).subscribe({
-    next: (i) => items.push(i),
-    complete: () => {
-      completed = true;
-    },
-  });
+  })
+    .pipe(parseItems())
+    .subscribe({
+      next: (i) => items.push(i),
+      complete: () => {
+        completed = true;
+      },
+    });
   const until = (check: () => boolean) => waitFor(`${items.length} items so far`, check);
   /** Resolves once the follower has found nothing new in a look that began after this call. */
   const lookedAgain = async () => {

@@ -3,10 +3,11 @@ import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MgrHost } from '../../src/host/host.ts';
-import type { SourceItem } from '../../src/ingest/source-item.ts';
+import { parseItems } from '../../src/ingest/input-stage.ts';
+import type { IngestItem, SourceItem } from '../../src/ingest/source-item.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
-import { ingestLive } from '../../src/run/ingest-live.ts';
+import { ingestLive } from '../../src/run/live-source.ts';
 import { listenSource, parseListenAddress } from '../../src/sources/listen-source.ts';
 import { Store } from '../../src/store/store.ts';
 import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
@@ -47,9 +48,9 @@ describe('listening for a recorder', () => {
     const dir = tempDir(t);
     const src = await listenSource(join(dir, 'rec.sock'));
     t.after(() => src.close());
-    const items: SourceItem[] = [];
+    const items: IngestItem[] = [];
     let completed = false;
-    src.items.subscribe({ next: (i) => items.push(i), complete: () => (completed = true) });
+    src.items.pipe(parseItems()).subscribe({ next: (i) => items.push(i), complete: () => (completed = true) });
 
     const first = await open(src.address);
     await sendInPieces(first, lines.slice(0, 200).join(''), 4093);
@@ -78,8 +79,8 @@ describe('listening for a recorder', () => {
     t.after(() => src.close());
     const port = Number(/:(\d+)$/.exec(src.address)![1]);
     assert.ok(port > 0);
-    const items: SourceItem[] = [];
-    src.items.subscribe((i) => items.push(i));
+    const items: IngestItem[] = [];
+    src.items.pipe(parseItems()).subscribe((i) => items.push(i));
     const s = await open(src.address);
     s.write(`${lines[0]}{"kind":"nope","t":1}\n`);
     await waitFor('two items', () => items.length === 2);

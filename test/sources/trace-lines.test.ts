@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { lastValueFrom, toArray } from 'rxjs';
+import { parseItems } from '../../src/ingest/input-stage.ts';
 import { readTraceLines, type TraceLine } from '../../src/sources/trace-lines.ts';
 import { traceSource } from '../../src/sources/trace-source.ts';
 import { tempDir, WHOLE_TRACE } from '../helpers.ts';
@@ -59,7 +60,12 @@ describe('reading trace lines', () => {
   });
 
   it('emits the validated events of a real trace as an Observable, in order', async () => {
-    const items = await lastValueFrom(traceSource(WHOLE_TRACE).pipe(toArray()));
+    const lines = await lastValueFrom(traceSource(WHOLE_TRACE).pipe(toArray()));
+    assert.ok(
+      lines.every((i) => i.kind === 'line'),
+      'a source yields lines; ingest parses them',
+    );
+    const items = await lastValueFrom(traceSource(WHOLE_TRACE).pipe(parseItems(), toArray()));
     assert.equal(items.length, 647);
     assert.ok(items.every((i, n) => i.kind === 'event' && i.line === n + 1));
   });
@@ -69,7 +75,7 @@ describe('reading trace lines', () => {
     const f = join(dir, 'cut.jsonl.gz');
     const whole = gzipSync(`${'{"kind":"heartbeat","t":1}\n'.repeat(2000)}`);
     writeFileSync(f, whole.subarray(0, whole.length - 30));
-    const items = await lastValueFrom(traceSource(f).pipe(toArray()));
+    const items = await lastValueFrom(traceSource(f).pipe(parseItems(), toArray()));
     const last = items.at(-1)!;
     assert.equal(last.kind, 'rejection');
     assert.ok(items.length > 1);
