@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import * as mgrkit from 'mgrkit';
 import { MgrModule, type NotifyType } from 'mgrkit';
 import * as host from 'mgrkit/host';
@@ -9,6 +10,7 @@ import { Accessors, MgrHost, replayTrace, Store, stateAt, stateDigest } from 'mg
 import * as schemas from 'mgrkit/schemas';
 import * as testing from 'mgrkit/testing';
 import { createModuleHarness } from 'mgrkit/testing';
+import ts from 'typescript';
 import { tempDir, WHOLE_TRACE } from '../helpers.ts';
 
 /** Each entry's audience, by a few of the names it looks for there. */
@@ -149,4 +151,30 @@ export class Module extends MgrModule {
       await h.stop();
     }
   });
+});
+
+it('every name of every entry has TSDoc, at its declaration or where the entry exports it', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const files = ['src/index.ts', 'src/entry/testing.ts', 'src/entry/host.ts', 'schemas/index.ts'].map((f) =>
+    join(root, f),
+  );
+  const program = ts.createProgram(files, {
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const undocumented: string[] = [];
+  for (const file of files) {
+    const entry = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+    for (const name of checker.getExportsOfModule(entry)) {
+      const declared = name.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(name) : name;
+      const doc = [name, declared].map((s) => ts.displayPartsToString(s.getDocumentationComment(checker)).trim());
+      if (doc.every((d) => d === '')) undocumented.push(`${file.slice(root.length)}: ${name.name}`);
+    }
+  }
+  assert.deepEqual(undocumented, []);
 });
