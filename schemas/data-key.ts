@@ -11,6 +11,7 @@ export function isForbiddenKey(key: string): boolean {
 /** Marks the zod issue of a forbidden key, so that the rejection carries its own code. */
 export const FORBIDDEN_KEY_PARAMS = { forbiddenKey: true } as const;
 
+/** What a rejection says of a forbidden key (`__proto__`, `constructor`, `prototype`). */
 export function forbiddenKeyMessage(key: string): string {
   return `forbidden key "${key}" (reaches an object's prototype)`;
 }

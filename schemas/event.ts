@@ -41,8 +41,11 @@ export const OTHER_KINDS = [
 /** Every event kind of a trace, in the contract's order. */
 export const EVENT_KINDS = [...MAP_KINDS, ...OTHER_KINDS] as const;
 
+/** A map kind that carries an epoch (one of {@link EPOCH_MAP_KINDS}). */
 export type EpochMapKind = (typeof EPOCH_MAP_KINDS)[number];
+/** A map kind (one of {@link MAP_KINDS}). */
 export type MapKind = (typeof MAP_KINDS)[number];
+/** An event kind of a trace (one of {@link EVENT_KINDS}). */
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Fields every event has: format version, observation time (ms since the epoch), and the journal's seq. */
@@ -154,6 +157,7 @@ export const ConfigChangeSchema = z.looseObject({
   name: DataKeySchema.min(1),
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
 });
+/** What {@link ConfigChangeSchema} parses to. */
 export type ConfigChange = z.infer<typeof ConfigChangeSchema>;
 /** Changes to the cluster's central config. */
 export const ConfigEventSchema = z.looseObject({
@@ -188,6 +192,7 @@ export const ClusterEventSchema = z.discriminatedUnion('kind', [
   MonSessionEventSchema,
   HeartbeatEventSchema,
 ]);
+/** What {@link ClusterEventSchema} parses to. */
 export type ClusterEvent = z.infer<typeof ClusterEventSchema>;
 /** The event of a given kind. */
 export type EventOf<K extends EventKind> = Extract<ClusterEvent, { kind: K }>;

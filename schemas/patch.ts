@@ -29,8 +29,10 @@ export const PatchOperationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('replace'), ...withValue }),
   z.object({ op: z.literal('test'), ...withValue }),
 ]);
+/** What {@link PatchOperationSchema} parses to. */
 export type PatchOperation = z.infer<typeof PatchOperationSchema>;
 
 /** A JSON Patch (RFC 6902) against the previous map of the same kind. */
 export const JsonPatchSchema = z.array(PatchOperationSchema);
+/** What {@link JsonPatchSchema} parses to. */
 export type JsonPatch = z.infer<typeof JsonPatchSchema>;

@@ -1,5 +1,9 @@
 /**
- * mgrkit's public API: what modules and embedding programs import as `from 'mgrkit'`.
+ * mgrkit's API for module authors (`from 'mgrkit'`): the module base classes, commands and their results, options,
+ * notify types, the errors a module sees, health checks, `this.rados`, the orchestrator interface and the types of
+ * what `get()` returns. The other audiences have entries of their own: `mgrkit/testing` (the module harness),
+ * `mgrkit/host` (embedding a host: the host, sources, the store, the event log) and `mgrkit/schemas` (the shapes of
+ * what mgrkit ingests).
  *
  * @example A module, in `modules/hello/module.ts`:
  * ```ts
@@ -31,11 +35,7 @@ export {
   PERFCOUNTER_TIME,
   PERFCOUNTER_U64,
 } from '../schemas/daemon/perf.ts';
-export type { ClusterEvent, EventKind, JournaledEvent } from '../schemas/event.ts';
-export { ClusterEventSchema, EVENT_KINDS } from '../schemas/event.ts';
-export type { Cue } from './bus/cue.ts';
 export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
-export type { ClusterCommander, ClusterReply, CommandTarget } from './cluster/cluster-commander.ts';
 // Commands
 export {
   CLICommand,
@@ -58,20 +58,7 @@ export { type CommandTuple, HandleCommandResult } from './commands/result.ts';
 export type { CommandDict } from './commands/validate.ts';
 // Errors
 export { ERRORS, type ErrorCode, MgrError, RemoteError } from './errors.ts';
-// Several hosts on one event log (NATS JetStream): hot standbys and failover
-export { type GroupMember, type GroupView, groupMgrMap } from './group/group-mgr-map.ts';
-export { DEFAULT_STREAM, JetStreamLog, type JetStreamLogOptions } from './group/jetstream-log.ts';
-export { LeaderLease, type LeaseBucket } from './group/leader-lease.ts';
-export { LogMember, type LogMemberOptions, latestState } from './group/log-member.ts';
-export { type LogReplayOptions, replayIntoLog } from './group/log-replay.ts';
-export { LogReplica, type LogReplicaOptions } from './group/log-replica.ts';
 export type { ClusterHealthCheck, ModuleHealthCheck } from './health/health-checks.ts';
-// Running a host
-export { MgrHost } from './host/host.ts';
-export type { HostOptions } from './host/host-options.ts';
-export type { ModuleList, ModuleStats } from './host/module-registry.ts';
-export { inputStage, parseItems } from './ingest/input-stage.ts';
-export type { IngestItem, Source, SourceItem } from './ingest/source-item.ts';
 export {
   type ClogLevel,
   type ClogPriority,
@@ -79,7 +66,6 @@ export {
   type ClusterLogPriority,
   formatClogEntry,
 } from './log/cluster-log.ts';
-export { Accessors } from './module/accessors.ts';
 export { CommandResult, MonCommandFailed } from './module/command-result.ts';
 export { EvalMixin, type EvalMixinOptions } from './module/eval-mixin.ts';
 export type { CommandDeclaration } from './module/mgr-module.ts';
@@ -153,27 +139,6 @@ export {
   RadosStateError,
   TimedOut,
 } from './rados/rados-errors.ts';
-export { type ReplayOptions, type ReplaySummary, replayTrace } from './run/replay.ts';
-export { type FollowOptions, followSource } from './sources/follow-source.ts';
-export {
-  type ListenAddress,
-  type ListenOptions,
-  type ListenSource,
-  listenSource,
-  parseListenAddress,
-} from './sources/listen-source.ts';
-export { traceSource } from './sources/trace-source.ts';
-// Cluster state and its events
+// The cluster state, as `get()` returns it
 export type { ClusterState, CounterSample, DaemonState } from './state/cluster-state.ts';
-export { stateDigest } from './state/digest.ts';
 export type { GetName, GetResult, JsonText } from './state/views/index.ts';
-export { stateAt } from './store/recovery.ts';
-export { Store } from './store/store.ts';
-
-// Testing modules
-export {
-  createModuleHarness,
-  type DeliveredCue,
-  type HarnessOptions,
-  type ModuleHarness,
-} from './testing/module-harness.ts';

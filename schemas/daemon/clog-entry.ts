@@ -16,4 +16,5 @@ export const ClogEntrySchema = z.looseObject({
   message: z.string(),
   addrs: EntityAddrVecSchema.optional(),
 });
+/** What {@link ClogEntrySchema} parses to. */
 export type ClogEntry = z.infer<typeof ClogEntrySchema>;

@@ -49,6 +49,7 @@ export const ObjectStatSumSchema = z.looseObject({
   num_omap_keys: Int.optional(),
   num_objects_repaired: Int.optional(),
 });
+/** What {@link ObjectStatSumSchema} parses to. */
 export type ObjectStatSum = z.infer<typeof ObjectStatSumSchema>;
 
 /** One element of `ceph pg dump -f json`'s `pg_stats` (also what an OSD reports in a `pg_stats` event). */
@@ -105,6 +106,7 @@ export const PgStatSchema = z.looseObject({
   blocked_by: z.array(Int).optional(),
   purged_snaps: z.array(z.unknown()).optional(),
 });
+/** What {@link PgStatSchema} parses to. */
 export type PgStat = z.infer<typeof PgStatSchema>;
 
 /** An object store's space accounting, in bytes (`statfs` of an osd_stats element). */
@@ -120,6 +122,7 @@ export const StoreStatfsSchema = z.looseObject({
   omap_allocated: Int.optional(),
   internal_metadata: Int.optional(),
 });
+/** What {@link StoreStatfsSchema} parses to. */
 export type StoreStatfs = z.infer<typeof StoreStatfsSchema>;
 
 /** One element of `ceph pg dump -f json`'s `osd_stats` (the `osd_stat` of a `pg_stats` event). */
@@ -155,6 +158,7 @@ export const OsdStatSchema = z.looseObject({
   /** Heartbeat round-trip times to peers; note the key `"last update"` with a space in each element. */
   network_ping_times: z.array(z.looseObject({ osd: Int, interfaces: z.array(z.looseObject({})) })).optional(),
 });
+/** What {@link OsdStatSchema} parses to. */
 export type OsdStat = z.infer<typeof OsdStatSchema>;
 
 /** One element of `ceph pg dump`'s `pool_statfs`: one pool's space on one OSD, in bytes. All fields optional. */
@@ -172,8 +176,10 @@ export const PoolStatfsEntrySchema = z.looseObject({
   omap_allocated: Int.optional(),
   internal_metadata: Int.optional(),
 });
+/** What {@link PoolStatfsEntrySchema} parses to. */
 export type PoolStatfsEntry = z.infer<typeof PoolStatfsEntrySchema>;
 
 /** Per-pool space OSDs report (loose): a list as `ceph pg dump`'s `pool_statfs` prints it, or keyed by pool id. */
 export const PoolStatfsSchema = z.union([z.array(PoolStatfsEntrySchema), z.record(z.string(), PoolStatfsEntrySchema)]);
+/** What {@link PoolStatfsSchema} parses to. */
 export type PoolStatfs = z.infer<typeof PoolStatfsSchema>;

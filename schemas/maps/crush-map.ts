@@ -9,6 +9,7 @@ export const CrushDeviceSchema = z.looseObject({
   /** The device class (`hdd`, `ssd`, ...); absent when the device has none. */
   class: z.string().optional(),
 });
+/** What {@link CrushDeviceSchema} parses to. */
 export type CrushDevice = z.infer<typeof CrushDeviceSchema>;
 
 /** One bucket type of `ceph osd crush dump`'s `types` (`osd`, `host`, ..., `root`). */
@@ -16,6 +17,7 @@ export const CrushTypeSchema = z.looseObject({
   type_id: Int,
   name: z.string(),
 });
+/** What {@link CrushTypeSchema} parses to. */
 export type CrushType = z.infer<typeof CrushTypeSchema>;
 
 /** One item of a CRUSH bucket; `weight` is 16.16 fixed point (0x10000 = 1.0). */
@@ -24,6 +26,7 @@ export const CrushBucketItemSchema = z.looseObject({
   weight: Int,
   pos: Int,
 });
+/** What {@link CrushBucketItemSchema} parses to. */
 export type CrushBucketItem = z.infer<typeof CrushBucketItemSchema>;
 
 /** One bucket of `ceph osd crush dump`'s `buckets` (ids are negative; `name~class` are shadow buckets). */
@@ -38,6 +41,7 @@ export const CrushBucketSchema = z.looseObject({
   hash: z.string(),
   items: z.array(CrushBucketItemSchema),
 });
+/** What {@link CrushBucketSchema} parses to. */
 export type CrushBucket = z.infer<typeof CrushBucketSchema>;
 
 /** One step of a CRUSH rule (`take`, `chooseleaf_firstn`, `emit`, ...); the other fields depend on `op`. */
@@ -48,6 +52,7 @@ export const CrushRuleStepSchema = z.looseObject({
   num: Int.optional(),
   type: z.string().optional(),
 });
+/** What {@link CrushRuleStepSchema} parses to. */
 export type CrushRuleStep = z.infer<typeof CrushRuleStepSchema>;
 
 /** One rule of `ceph osd crush dump`'s `rules`. */
@@ -62,6 +67,7 @@ export const CrushRuleSchema = z.looseObject({
   min_size: Int.optional(),
   max_size: Int.optional(),
 });
+/** What {@link CrushRuleSchema} parses to. */
 export type CrushRule = z.infer<typeof CrushRuleSchema>;
 
 /** `ceph osd crush dump`'s `tunables`. */
@@ -87,6 +93,7 @@ export const CrushTunablesSchema = z.looseObject({
   require_feature_tunables5: Int,
   has_v5_rules: Int,
 });
+/** What {@link CrushTunablesSchema} parses to. */
 export type CrushTunables = z.infer<typeof CrushTunablesSchema>;
 
 /** The CRUSH map as `ceph osd crush dump -f json` prints it (ceph-mgr's `get('osd_map_crush')`). */
@@ -99,4 +106,5 @@ export const CrushMapSchema = z.looseObject({
   /** Weight-set name (or pool id) -> per-bucket weight sets. */
   choose_args: z.record(z.string(), z.unknown()).optional(),
 });
+/** What {@link CrushMapSchema} parses to. */
 export type CrushMap = z.infer<typeof CrushMapSchema>;

@@ -10,6 +10,7 @@ export const CompatSetSchema = z.looseObject({
   ro_compat: z.record(z.string(), z.string()),
   incompat: z.record(z.string(), z.string()),
 });
+/** What {@link CompatSetSchema} parses to. */
 export type CompatSet = z.infer<typeof CompatSetSchema>;
 
 /** One MDS daemon as `ceph fs dump` prints it, in `standbys` and in a file system's `mdsmap.info`. */
@@ -32,6 +33,7 @@ export const MdsInfoSchema = z.looseObject({
   /** Printed for standbys only: the FSMap epoch the standby joined at. */
   epoch: Epoch.optional(),
 });
+/** What {@link MdsInfoSchema} parses to. */
 export type MdsInfo = z.infer<typeof MdsInfoSchema>;
 
 /** One file system's MDS map (`filesystems[].mdsmap` of `ceph fs dump`). */
@@ -68,6 +70,7 @@ export const MdsMapSchema = z.looseObject({
   balancer: z.string().optional(),
   standby_count_wanted: Int.optional(),
 });
+/** What {@link MdsMapSchema} parses to. */
 export type MdsMap = z.infer<typeof MdsMapSchema>;
 
 /** One element of `ceph fs dump`'s `filesystems`. */
@@ -76,6 +79,7 @@ export const FilesystemSchema = z.looseObject({
   id: Int,
   mdsmap: MdsMapSchema,
 });
+/** What {@link FilesystemSchema} parses to. */
 export type Filesystem = z.infer<typeof FilesystemSchema>;
 
 /** The file system map as `ceph fs dump -f json` prints it (ceph-mgr's `get('fs_map')`). */
@@ -93,4 +97,5 @@ export const FsMapSchema = z.looseObject({
     })
     .optional(),
 });
+/** What {@link FsMapSchema} parses to. */
 export type FsMap = z.infer<typeof FsMapSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** A health status or a check's severity, as Ceph prints it. */
 export const HealthStatusSchema = z.enum(['HEALTH_OK', 'HEALTH_WARN', 'HEALTH_ERR']);
+/** What {@link HealthStatusSchema} parses to. */
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 /** The health statuses by name: `HealthStatus.HEALTH_WARN === 'HEALTH_WARN'`. */
 export const HealthStatus = HealthStatusSchema.enum;
@@ -19,6 +20,7 @@ export const HealthCheckSchema = z.looseObject({
   /** Octopus+: whether `ceph health mute` silenced this check. */
   muted: z.boolean().optional(),
 });
+/** What {@link HealthCheckSchema} parses to. */
 export type HealthCheck = z.infer<typeof HealthCheckSchema>;
 
 /** One health mute (`ceph health mute CODE [TTL] [--sticky]`). */
@@ -29,6 +31,7 @@ export const HealthMuteSchema = z.looseObject({
   summary: z.string().optional(),
   count: z.number().int().optional(),
 });
+/** What {@link HealthMuteSchema} parses to. */
 export type HealthMute = z.infer<typeof HealthMuteSchema>;
 
 /** The monitors' health as `ceph health detail -f json` prints it (the JSON text in ceph-mgr's `get('health')`). */
@@ -39,4 +42,5 @@ export const HealthMapSchema = z.looseObject({
   /** Octopus+. */
   mutes: z.array(HealthMuteSchema).optional(),
 });
+/** What {@link HealthMapSchema} parses to. */
 export type HealthMap = z.infer<typeof HealthMapSchema>;

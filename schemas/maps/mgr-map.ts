@@ -18,6 +18,7 @@ export const MgrModuleOptionSchema = z.looseObject({
   tags: z.array(z.string()).optional(),
   see_also: z.array(z.string()).optional(),
 });
+/** What {@link MgrModuleOptionSchema} parses to. */
 export type MgrModuleOption = z.infer<typeof MgrModuleOptionSchema>;
 
 /** One module a mgr can run, as Nautilus and later print it in `available_modules`. */
@@ -27,10 +28,12 @@ export const MgrModuleInfoSchema = z.looseObject({
   error_string: z.string().optional(),
   module_options: z.record(z.string(), MgrModuleOptionSchema).optional(),
 });
+/** What {@link MgrModuleInfoSchema} parses to. */
 export type MgrModuleInfo = z.infer<typeof MgrModuleInfoSchema>;
 
 /** An `available_modules` element: a module object (Nautilus+) or just its name (Luminous, Mimic). */
 export const MgrAvailableModuleSchema = z.union([MgrModuleInfoSchema, z.string()]);
+/** What {@link MgrAvailableModuleSchema} parses to. */
 export type MgrAvailableModule = z.infer<typeof MgrAvailableModuleSchema>;
 
 /** One standby mgr of `ceph mgr dump`'s `standbys`. */
@@ -41,6 +44,7 @@ export const MgrStandbySchema = z.looseObject({
   mgr_features: z.number().optional(),
   available_modules: z.array(MgrAvailableModuleSchema).optional(),
 });
+/** What {@link MgrStandbySchema} parses to. */
 export type MgrStandby = z.infer<typeof MgrStandbySchema>;
 
 /** The manager map as `ceph mgr dump -f json` prints it (ceph-mgr's `get('mgr_map')`). */
@@ -73,4 +77,5 @@ export const MgrMapSchema = z.looseObject({
     )
     .optional(),
 });
+/** What {@link MgrMapSchema} parses to. */
 export type MgrMap = z.infer<typeof MgrMapSchema>;

@@ -6,12 +6,14 @@ export const EntityAddrSchema = z.looseObject({
   addr: z.string(),
   nonce: z.number().int(),
 });
+/** What {@link EntityAddrSchema} parses to. */
 export type EntityAddr = z.infer<typeof EntityAddrSchema>;
 
 /** An address vector (`{addrvec: [...]}`), as Nautilus and later print daemons' addresses. */
 export const EntityAddrVecSchema = z.looseObject({
   addrvec: z.array(EntityAddrSchema),
 });
+/** What {@link EntityAddrVecSchema} parses to. */
 export type EntityAddrVec = z.infer<typeof EntityAddrVecSchema>;
 
 /** One monitor of `ceph mon dump`'s `mons`. */
@@ -26,6 +28,7 @@ export const MonInfoSchema = z.looseObject({
   /** Pacific prints the CRUSH location as a string (`"{}"`), not as an object. */
   crush_location: z.string().optional(),
 });
+/** What {@link MonInfoSchema} parses to. */
 export type MonInfo = z.infer<typeof MonInfoSchema>;
 
 /** The monitor map as `ceph mon dump -f json` prints it (`get('mon_map')` is the same without `quorum`). */
@@ -52,4 +55,5 @@ export const MonMapSchema = z.looseObject({
   stretch_mode: z.boolean().optional(),
   tiebreaker_mon: z.string().optional(),
 });
+/** What {@link MonMapSchema} parses to. */
 export type MonMap = z.infer<typeof MonMapSchema>;

@@ -8,6 +8,7 @@ export const FeatureMapEntrySchema = z.looseObject({
   release: z.string(),
   num: z.number().int().nonnegative(),
 });
+/** What {@link FeatureMapEntrySchema} parses to. */
 export type FeatureMapEntry = z.infer<typeof FeatureMapEntrySchema>;
 
 /** A monitor's status as `ceph mon_status -f json` prints it (the JSON text in ceph-mgr's `get('mon_status')`). */
@@ -37,4 +38,5 @@ export const MonStatusSchema = z.looseObject({
   feature_map: z.record(z.string(), z.array(FeatureMapEntrySchema)).optional(),
   stretch_mode: z.boolean().optional(),
 });
+/** What {@link MonStatusSchema} parses to. */
 export type MonStatus = z.infer<typeof MonStatusSchema>;

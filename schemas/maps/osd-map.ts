@@ -84,6 +84,7 @@ export const PoolSchema = z.looseObject({
   expected_num_objects: Int.optional(),
   fast_read: z.boolean().optional(),
 });
+/** What {@link PoolSchema} parses to. */
 export type Pool = z.infer<typeof PoolSchema>;
 
 /** One OSD of `ceph osd dump`'s `osds`. */
@@ -114,6 +115,7 @@ export const OsdSchema = z.looseObject({
   heartbeat_back_addrs: EntityAddrVecSchema.optional(),
   heartbeat_front_addrs: EntityAddrVecSchema.optional(),
 });
+/** What {@link OsdSchema} parses to. */
 export type Osd = z.infer<typeof OsdSchema>;
 
 /** One element of `ceph osd dump`'s `osd_xinfo`. */
@@ -128,6 +130,7 @@ export const OsdXinfoSchema = z.looseObject({
   last_purged_snaps_scrub: z.string().optional(),
   dead_epoch: Epoch.optional(),
 });
+/** What {@link OsdXinfoSchema} parses to. */
 export type OsdXinfo = z.infer<typeof OsdXinfoSchema>;
 
 /** One element of `ceph osd dump`'s `pg_temp` (and the shape of `pg_upmap`'s elements). */
@@ -135,6 +138,7 @@ export const PgTempSchema = z.looseObject({
   pgid: z.string(),
   osds: z.array(Int),
 });
+/** What {@link PgTempSchema} parses to. */
 export type PgTemp = z.infer<typeof PgTempSchema>;
 
 /** One element of `ceph osd dump`'s `pg_upmap_items`. */
@@ -142,6 +146,7 @@ export const PgUpmapItemsSchema = z.looseObject({
   pgid: z.string(),
   mappings: z.array(z.looseObject({ from: Int, to: Int })),
 });
+/** What {@link PgUpmapItemsSchema} parses to. */
 export type PgUpmapItems = z.infer<typeof PgUpmapItemsSchema>;
 
 /** One pool's snap intervals in `removed_snaps_queue`, `new_removed_snaps`, `new_purged_snaps`. */
@@ -149,6 +154,7 @@ export const PoolSnapIntervalsSchema = z.looseObject({
   pool: Int,
   snaps: z.array(z.looseObject({ begin: Int, length: Int })),
 });
+/** What {@link PoolSnapIntervalsSchema} parses to. */
 export type PoolSnapIntervals = z.infer<typeof PoolSnapIntervalsSchema>;
 
 /** The OSD map as `ceph osd dump -f json` prints it (and as ceph-mgr's `get('osd_map')` returns it). */
@@ -205,4 +211,5 @@ export const OsdMapSchema = z.looseObject({
     })
     .optional(),
 });
+/** What {@link OsdMapSchema} parses to. */
 export type OsdMap = z.infer<typeof OsdMapSchema>;

@@ -12,12 +12,14 @@ export const ServiceDaemonSchema = z.looseObject({
   /** Running tasks' status strings (Octopus+). */
   task_status: z.record(z.string(), z.string()).optional(),
 });
+/** What {@link ServiceDaemonSchema} parses to. */
 export type ServiceDaemon = z.infer<typeof ServiceDaemonSchema>;
 
 /** One service of `ceph service dump`; Ceph prints its `summary` string inside `daemons`, beside the daemons. */
 export const ServiceSchema = z.looseObject({
   daemons: z.object({ summary: z.string().optional() }).catchall(ServiceDaemonSchema),
 });
+/** What {@link ServiceSchema} parses to. */
 export type Service = z.infer<typeof ServiceSchema>;
 
 /** The service map as `ceph service dump -f json` prints it (ceph-mgr's `get('service_map')`). */
@@ -27,4 +29,5 @@ export const ServiceMapSchema = z.looseObject({
   /** Service name (`rgw`, `rbd-mirror`, ...) -> service. */
   services: z.record(z.string(), ServiceSchema),
 });
+/** What {@link ServiceMapSchema} parses to. */
 export type ServiceMap = z.infer<typeof ServiceMapSchema>;

@@ -7,6 +7,7 @@ import { argsFromZod } from './zod-args.ts';
 /** Who may run a command: read (`r`), write (`w`) or both (`rw`), as Ceph's perms. */
 export type CommandPerm = 'r' | 'w' | 'rw';
 
+/** What a command decorator takes besides its prefix: permission, arguments, polling, help text. */
 export interface CLICommandOptions {
   /** Default `rw`. */
   readonly perm?: CommandPerm;

@@ -5,6 +5,7 @@
 import { type ArgScalar, ArgumentError, type ArgValue, pyListRepr, validateWord, wordOf } from './arg-types.ts';
 import { type ArgDesc, type CommandSignature, describeArg } from './descriptor.ts';
 
+/** A command as the `ceph` CLI sends it: its `prefix` and its arguments by name. */
 export type CommandDict = { prefix: string } & Record<string, unknown>;
 export type ValidateResult =
   | { ok: true; cmd: CommandDict; signature: CommandSignature }

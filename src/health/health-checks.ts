@@ -7,6 +7,7 @@ export const ModuleHealthCheckSchema = z.object({
   count: z.number().int().nonnegative().optional(),
   detail: z.array(z.string()).default([]),
 });
+/** A health check as a module passes it to `set_health_checks` (`count` and `detail` may be left out). */
 export type ModuleHealthCheck = z.input<typeof ModuleHealthCheckSchema>;
 
 /** A health check as cluster health shows it (`ceph health detail -f json`). */

@@ -53,9 +53,17 @@ export function commandDocs(source: string): Record<string, string> {
 
 const hookedRoots = new Set<string>();
 
+/** The entries a module imports by package name, as package.json's `exports` lists them; `mgrkit/host` is for embedding. */
+const MODULE_ENTRIES: Readonly<Record<string, string>> = {
+  mgrkit: new URL('../index.ts', import.meta.url).href,
+  'mgrkit/testing': new URL('../entry/testing.ts', import.meta.url).href,
+  'mgrkit/schemas': new URL('../../schemas/index.ts', import.meta.url).href,
+};
+
 /**
- * Makes `from 'mgrkit'` resolve in a folder of modules, and its files load as ES modules (once per folder and
- * process; `register` returns once the hooks are in place, so the import that follows sees them).
+ * Makes `from 'mgrkit'` (and `mgrkit/testing`, `mgrkit/schemas`) resolve in a folder of modules, and its files load
+ * as ES modules (once per folder and process; `register` returns once the hooks are in place, so the import that
+ * follows sees them).
  */
 export function ensureMgrkitResolvable(folder: string): void {
   const root = pathToFileURL(folder.endsWith(sep) ? folder : `${folder}${sep}`).href;
@@ -63,7 +71,7 @@ export function ensureMgrkitResolvable(folder: string): void {
   hookedRoots.add(root);
   // A query of its own per folder: each registration gets its own instance of the hooks module and its own root.
   register(new URL(`./mgrkit-resolve-hooks.mjs?root=${encodeURIComponent(root)}`, import.meta.url), {
-    data: { indexUrl: new URL('../index.ts', import.meta.url).href, root },
+    data: { indexUrl: MODULE_ENTRIES.mgrkit, entries: MODULE_ENTRIES, root },
   });
 }
 

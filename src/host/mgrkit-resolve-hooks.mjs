@@ -1,6 +1,6 @@
 // Module-resolution hooks (node:module register), registered once per folder of modules:
-// - `import ... from 'mgrkit'` resolves to this installation's public API, so a module outside the project needs no
-//   package install;
+// - `import ... from 'mgrkit'` (and `mgrkit/testing`, `mgrkit/schemas`) resolves to this installation's public
+//   entries, so a module outside the project needs no package install;
 // - `import ... from 'zod'` resolves to the zod mgrkit itself uses: command arguments are zod schemas that mgrkit
 //   reads, so a module outside the project uses the same zod without installing it (as the README's example does);
 // - the folder's files are ES modules even when no package.json there says so: relative imports between them are
@@ -9,10 +9,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 let indexUrl = '';
+let entries = {};
 let root = '';
 
 export async function initialize(data) {
   indexUrl = data.indexUrl;
+  entries = data.entries;
   root = data.root;
 }
 
@@ -29,7 +31,7 @@ function localFile(specifier, parentURL) {
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier === 'mgrkit') return nextResolve(indexUrl, context);
+  if (Object.hasOwn(entries, specifier)) return nextResolve(entries[specifier], context);
   if ((specifier === 'zod' || specifier.startsWith('zod/')) && context.parentURL && inRoot(context.parentURL)) {
     return nextResolve(specifier, { ...context, parentURL: indexUrl });
   }

@@ -15,10 +15,12 @@ export type ClusterLogPrioName = keyof typeof ClusterLogPrio;
 
 /** How each priority prints in a log entry, by `ClusterLogPrio` number. */
 export const CLOG_PRIORITIES = ['[DBG]', '[INF]', '[SEC]', '[WRN]', '[ERR]'] as const;
+/** A priority as a log entry prints it (`[WRN]`). */
 export type ClogPriority = (typeof CLOG_PRIORITIES)[number];
 
 /** The level names of `log last [<level>]`, by `ClusterLogPrio` number. */
 export const CLOG_LEVELS = ['debug', 'info', 'sec', 'warn', 'error'] as const;
+/** A level name of `log last [<level>]` (`warn`). */
 export type ClogLevel = (typeof CLOG_LEVELS)[number];
 
 /** What `cluster_log` takes as a priority: Ceph's number or name, a `log last` level, or the printed form. */

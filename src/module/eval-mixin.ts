@@ -8,6 +8,7 @@ import { ModuleEvaluator } from './module-evaluator.ts';
 // biome-ignore lint/suspicious/noExplicitAny: a mixin's base must take any constructor arguments (TypeScript's rule)
 type ModuleConstructor = abstract new (...args: any[]) => MgrModule;
 
+/** What {@link EvalMixin} takes besides the base class and prefix. */
 export interface EvalMixinOptions {
   /** How long an input may run, and then how long its promise may take (default 10 s). */
   readonly timeoutMs?: number;

@@ -1,5 +1,6 @@
 /** The option types Ceph's `Option` declares. */
 export const OPTION_TYPES = ['str', 'int', 'uint', 'float', 'bool', 'secs', 'size', 'addr', 'uuid'] as const;
+/** One of {@link OPTION_TYPES}: how an option's value is checked and converted. */
 export type OptionType = (typeof OPTION_TYPES)[number];
 
 /** A module option, with Ceph's fields. */

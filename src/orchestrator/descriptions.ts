@@ -2,6 +2,7 @@ import type { ServiceSpec } from './service-spec.ts';
 
 /** A daemon's state as Ceph's `DaemonDescriptionStatus`: running 1, stopped 0, error -1, unknown -2. */
 export const DaemonStatus = { error: -1, stopped: 0, running: 1, unknown: -2 } as const;
+/** One of the {@link DaemonStatus} numbers. */
 export type DaemonStatusValue = (typeof DaemonStatus)[keyof typeof DaemonStatus];
 
 /** One daemon, as Ceph's `DaemonDescription` (`orch ps`): what it is, where, and whether it runs. */

@@ -9,4 +9,5 @@ export const HostSpecSchema = z.object({
   /** `''` when reachable, else why not (`Offline`, `maintenance`). */
   status: z.string().default(''),
 });
+/** What {@link HostSpecSchema} parses to. */
 export type HostSpec = z.output<typeof HostSpecSchema>;

@@ -7,6 +7,7 @@ import type { ServiceSpec } from './service-spec.ts';
 
 /** `orch daemon <action>` and `orch <action> <service>`, as Ceph's. */
 export const DAEMON_ACTIONS = ['start', 'stop', 'restart', 'reconfig', 'redeploy'] as const;
+/** One of {@link DAEMON_ACTIONS}. */
 export type DaemonAction = (typeof DAEMON_ACTIONS)[number];
 
 /** Which hosts `get_inventory` covers: all, or those named. */

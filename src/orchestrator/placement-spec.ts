@@ -8,6 +8,7 @@ export const PlacementSpecSchema = z.object({
   host_pattern: z.string().min(1).optional(),
   count: z.number().int().positive().optional(),
 });
+/** What {@link PlacementSpecSchema} parses to. */
 export type PlacementSpec = z.output<typeof PlacementSpecSchema>;
 
 /**

@@ -17,6 +17,7 @@ export const SERVICE_TYPES = [
   'grafana',
   'alertmanager',
 ] as const;
+/** One of {@link SERVICE_TYPES}. */
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 /** Which devices an OSD service consumes, as the `data_devices` of Ceph's `DriveGroupSpec`. */
@@ -25,6 +26,7 @@ export const DeviceSelectionSchema = z.object({
   paths: z.array(z.string().min(1)).optional(),
   limit: z.number().int().positive().optional(),
 });
+/** What {@link DeviceSelectionSchema} parses to. */
 export type DeviceSelection = z.output<typeof DeviceSelectionSchema>;
 
 /**
@@ -38,6 +40,7 @@ export const ServiceSpecSchema = z.object({
   unmanaged: z.boolean().default(false),
   data_devices: DeviceSelectionSchema.optional(),
 });
+/** What {@link ServiceSpecSchema} parses to. */
 export type ServiceSpec = z.output<typeof ServiceSpecSchema>;
 
 /** The service's name as Ceph forms it: `<type>` or `<type>.<id>` (`osd.all-available-devices`). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 const ALL: NotifyType[] = ['osd_map', 'health', 'pg_summary', 'clog'];

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { type Expectation, FIXTURES, PATCH_TRACE, readJsonl } from '../helpers.ts';
 
 /** Records, inside each notify, what get(type) returns right then. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { ClusterCommander, CommandTarget } from '../../src/cluster/cluster-commander.ts';
-import { createModuleHarness, MgrError, MgrModule, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrError, MgrModule, type NotifyType } from '../../src/index.ts';
 import { CommandResult, MonCommandFailed } from '../../src/module/command-result.ts';
 import { readJsonl, WHOLE_TRACE } from '../helpers.ts';
 

@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  createModuleHarness,
-  type MgrError,
-  MgrHost,
-  MgrModule,
-  type NotifyType,
-  Option,
-  Store,
-} from '../../src/index.ts';
+import { MgrHost, Store } from '../../src/entry/host.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { type MgrError, MgrModule, type NotifyType, Option } from '../../src/index.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { readJsonl, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 

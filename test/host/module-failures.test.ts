@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MgrHost } from '../../src/index.ts';
+import { MgrHost } from '../../src/entry/host.ts';
 import { tempDir } from '../helpers.ts';
 
 const admin = { entity: 'client.admin', caps: 'rw', inbuf: '' };

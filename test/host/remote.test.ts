@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createModuleHarness, MgrError, MgrModule, RemoteError } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrError, MgrModule, RemoteError } from '../../src/index.ts';
 
 class Caller extends MgrModule {
   static NOTIFY_TYPES = [];

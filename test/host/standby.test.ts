@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createModuleHarness, MgrModule, MgrStandbyModule, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrModule, MgrStandbyModule, type NotifyType } from '../../src/index.ts';
 import { FIXTURES, waitFor } from '../helpers.ts';
 
 let activeConstructed = 0;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
-import { createModuleHarness } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
 import { BIN, FIXTURES, ROOT, runCli } from '../helpers.ts';
 import { freePort } from '../modules/prometheus-helpers.ts';
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { levelForDebug } from '../../src/log/logger.ts';
 import { tempDir } from '../helpers.ts';
 

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { finalState } from '../../bench/accessors.bench.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
 import { MgrError } from '../../src/errors.ts';
-import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 

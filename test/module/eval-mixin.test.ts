@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createModuleHarness, EvalMixin, MgrModule, type ModuleHarness, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
+import { EvalMixin, MgrModule, type NotifyType } from '../../src/index.ts';
 import { WHOLE_TRACE } from '../helpers.ts';
 
 class Probe extends EvalMixin(MgrModule, 'mgr probe eval', { timeoutMs: 300 }) {

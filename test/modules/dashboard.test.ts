@@ -5,16 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
 import { OSD_SORT_KEYS, type OsdRow, osdTable } from '../../modules/dashboard/osd-table.ts';
 import { Module as Prometheus } from '../../modules/prometheus/module.ts';
-import {
-  createModuleHarness,
-  type MgrError,
-  MgrHost,
-  type ModuleHarness,
-  replayTrace,
-  Store,
-  stateAt,
-  stateDigest,
-} from '../../src/index.ts';
+import { MgrHost, replayTrace, Store, stateAt, stateDigest } from '../../src/entry/host.ts';
+import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
+import type { MgrError } from '../../src/index.ts';
 import { simulateEvents } from '../../src/sim/simulate-events.ts';
 import { PastStates } from '../../src/store/past-states.ts';
 import { FIXTURES, PATCH_TRACE, tempDir, waitFor } from '../helpers.ts';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Module } from '../../modules/prometheus/module.ts';
-import { createModuleHarness } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
 import { freePort, PROM_FIXTURES, promBinary, realFamilies, recordedClusterEvents } from './prometheus-helpers.ts';
 
 const PROMTOOL = promBinary('promtool');

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { Collector } from '../../modules/prometheus/collector.ts';
 import { HealthHistory } from '../../modules/prometheus/health-history.ts';
 import { Module, StandbyModule } from '../../modules/prometheus/module.ts';
-import { createModuleHarness, type ModuleHarness } from '../../src/index.ts';
+import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE, waitFor } from '../helpers.ts';
 import {

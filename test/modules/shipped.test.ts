@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CheckResult } from '../../modules/selftest/module.ts';
 import type { ClusterStatus } from '../../modules/status/module.ts';
-import { createModuleHarness, type MgrModule } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import type { MgrModule } from '../../src/index.ts';
 import { FIXTURES, WHOLE_TRACE } from '../helpers.ts';
 
 describe('modules that ship with mgrkit', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createModuleHarness, type MgrError, MgrModule, type NotifyType, Option } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { type MgrError, MgrModule, type NotifyType, Option } from '../../src/index.ts';
 import { waitFor } from '../helpers.ts';
 
 class Opts extends MgrModule {

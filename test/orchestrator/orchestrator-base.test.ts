@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { constants } from 'node:os';
 import { describe, it } from 'node:test';
+import { createModuleHarness } from '../../src/entry/testing.ts';
 import {
-  createModuleHarness,
   type HostSpec,
   handleOrchError,
   MgrError,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { finalState } from '../../bench/accessors.bench.ts';
 import { OsdStatSchema } from '../../schemas/daemon/index.ts';
-import { createModuleHarness, MgrModule, type NotifyType } from '../../src/index.ts';
+import { createModuleHarness } from '../../src/entry/testing.ts';
+import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
