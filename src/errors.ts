@@ -3,8 +3,9 @@ import { constants } from 'node:os';
 const { errno } = constants;
 
 /**
- * Every error mgrkit raises, by stable code. A code is never reused once published; the errno is what a command
- * returns (negated) when the error crosses the command boundary.
+ * Every error mgrkit raises, by stable code. A code is never removed or reused once published; one mgrkit does not
+ * raise (yet, or any more) says why in `reserved`. The errno is what a command returns (negated, by `errorResult`)
+ * when the error crosses the command boundary.
  */
 export const ERRORS = {
   MGR_ERR_TRACE_NOT_JSON: { errno: errno.EINVAL, message: 'not valid JSON' },
@@ -39,7 +40,12 @@ export const ERRORS = {
   MGR_ERR_MODULE_NOT_FOUND: { errno: errno.ENOENT, message: 'no such module' },
   MGR_ERR_MODULE_LOAD: { errno: errno.ENOEXEC, message: 'the module could not be loaded' },
   MGR_ERR_MODULE_ALWAYS_ON: { errno: errno.EINVAL, message: 'the module is always on' },
-  MGR_ERR_MODULE_CANNOT_RUN: { errno: errno.EOPNOTSUPP, message: 'the module cannot run here' },
+  MGR_ERR_MODULE_CANNOT_RUN: {
+    errno: errno.EOPNOTSUPP,
+    message: 'the module cannot run here',
+    reserved:
+      'for refusing to enable a module whose can_run() is false; the host enables it and reports MGR_MODULE_DEPENDENCY',
+  },
   MGR_ERR_OPTION_UNDECLARED: { errno: errno.ENOENT, message: 'option not declared' },
   MGR_ERR_OPTION_INVALID: { errno: errno.EINVAL, message: 'invalid option value' },
   MGR_ERR_STORE_NOT_STRING: { errno: errno.EINVAL, message: 'store values are strings' },
@@ -95,7 +101,8 @@ export const ERRORS = {
   MGR_ERR_NO_CRUSH_MAP: { errno: errno.ENOENT, message: 'the OSD map came without a CRUSH map' },
   MGR_ERR_POOL_NOT_FOUND: { errno: errno.ENOENT, message: 'no such pool' },
   MGR_ERR_SOCKET_IN_USE: { errno: errno.EADDRINUSE, message: 'another host serves that admin socket' },
-} as const satisfies Record<string, { errno: number; message: string }>;
+  MGR_ERR_CONFIG_KEY_NOT_FOUND: { errno: errno.ENOENT, message: 'no such config-key entry' },
+} as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));
 

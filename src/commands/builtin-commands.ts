@@ -1,4 +1,5 @@
 import type { HealthMap } from '../../schemas/maps/index.ts';
+import { MgrError } from '../errors.ts';
 import type { ClusterHealthCheck } from '../health/health-checks.ts';
 import { type MergedHealth, mergeHealth } from '../health/merged-health.ts';
 import { type ClogLevel, formatClogEntry, lastClogEntries } from '../log/cluster-log.ts';
@@ -10,7 +11,7 @@ import type { CommandEntry, CommandTable } from './command-table.ts';
 import type { CommandPerm } from './decorators.ts';
 import { parseDescriptor } from './descriptor.ts';
 import { formatObject } from './object-format.ts';
-import type { CommandTuple } from './result.ts';
+import { type CommandTuple, errorResult } from './result.ts';
 import type { CommandDict } from './validate.ts';
 
 /** What the host's own commands need of it. */
@@ -51,8 +52,6 @@ function healthText(h: MergedHealth, detail: boolean): string {
   return lines.join('\n');
 }
 
-const ENOENT = 2;
-
 /** Settings the host keeps for itself (`mgrkit:...`, such as the enabled modules) are not shown as config. */
 function visible(entries: Array<[string, string]>): Array<[string, string]> {
   return entries.filter(([k]) => !k.startsWith('mgrkit:'));
@@ -85,7 +84,8 @@ function registerConfigCommands(add: Adder, host: BuiltinHost): void {
     async (cmd) => {
       if (cmd.key !== undefined) {
         const v = host.config.get(cmd.key as string);
-        if (v === undefined) return [-ENOENT, '', `unrecognized key '${cmd.key}'`];
+        if (v === undefined)
+          return errorResult(new MgrError('MGR_ERR_CONFIG_UNKNOWN_OPTION', `unrecognized key '${cmd.key}'`));
         return answer(v, cmd, () => v);
       }
       const all = Object.fromEntries(visible(host.config.entries()));
@@ -111,7 +111,11 @@ function registerConfigCommands(add: Adder, host: BuiltinHost): void {
   });
   add('config-key get name=key,type=CephString', 'get <key>', 'r', async (cmd) => {
     const v = host.kv.get(cmd.key as string);
-    if (v === undefined) return [-ENOENT, '', `error obtaining '${cmd.key}': (2) No such file or directory`];
+    if (v === undefined) {
+      return errorResult(
+        new MgrError('MGR_ERR_CONFIG_KEY_NOT_FOUND', `error obtaining '${cmd.key}': (2) No such file or directory`),
+      );
+    }
     return [0, v, `obtained '${cmd.key}'`];
   });
   add(
@@ -131,7 +135,7 @@ function registerConfigCommands(add: Adder, host: BuiltinHost): void {
   add('config-key exists name=key,type=CephString', "check for <key>'s existence", 'r', async (cmd) => {
     return host.kv.has(cmd.key as string)
       ? [0, '', `key '${cmd.key}' exists`]
-      : [-ENOENT, '', `key '${cmd.key}' doesn't exist`];
+      : errorResult(new MgrError('MGR_ERR_CONFIG_KEY_NOT_FOUND', `key '${cmd.key}' doesn't exist`));
   });
   add('config-key ls', 'list keys', 'r', async () => [
     0,

@@ -3,28 +3,10 @@
  * formatting back in Ceph's key order, and the concise usage line the `ceph` CLI prints.
  */
 import { MgrError } from '../errors.ts';
-import { boundText, compileGoodchars, pyParseFloat, pyParseInt, typeString } from './arg-types.ts';
-
-export const CEPH_ARG_TYPES = [
-  'CephString',
-  'CephInt',
-  'CephFloat',
-  'CephBool',
-  'CephChoices',
-  'CephPoolname',
-  'CephObjectname',
-  'CephOsdName',
-  'CephEntityAddr',
-  'CephIPAddr',
-  'CephUUID',
-  'CephPgid',
-  'CephFilepath',
-  'CephFragment',
-  'CephName',
-  'CephPrefix',
-  'CephSocketpath',
-] as const;
-export type CephArgType = (typeof CEPH_ARG_TYPES)[number];
+import { compileGoodchars } from './arg-types.ts';
+import { CEPH_ARG_TYPES, type CephArgType } from './ceph-arg-type.ts';
+import { pyParseFloat, pyParseInt } from './python-text.ts';
+import { boundText, typeString } from './type-string.ts';
 
 export interface ArgDesc {
   name: string;

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { stringify as toYaml } from 'yaml';
+import { MgrError } from '../errors.ts';
 import { type CommandTuple, HandleCommandResult } from './result.ts';
 
 const EINVAL = constants.errno.EINVAL;
@@ -11,7 +12,7 @@ export type Format = (typeof FORMATS)[number];
 /** The base of every error a command can raise to answer with a result instead of a traceback. */
 export class ErrorResponseBase extends Error {
   format_response(): CommandTuple {
-    throw new Error('ErrorResponseBase.format_response is abstract');
+    throw new MgrError('MGR_ERR_COMMAND_FAILED', 'ErrorResponseBase.format_response is abstract');
   }
 }
 
@@ -197,7 +198,8 @@ export function EmptyResponder() {
         if (e instanceof ErrorResponseBase) return new HandleCommandResult(...e.format_response());
         throw e;
       }
-      if (r !== undefined && r !== null) throw new TypeError('EmptyResponder expects nothing from wrapped functions');
+      if (r !== undefined && r !== null)
+        throw new MgrError('MGR_ERR_COMMAND_FAILED', 'EmptyResponder expects nothing from wrapped functions');
       return new HandleCommandResult(0, '', '');
     };
     return wrapped as unknown as F;

@@ -32,7 +32,10 @@ export function toCommandResult(value: unknown): CommandTuple | null {
   return null;
 }
 
-/** An error from the registry as a result: `-errno`, and the message as status text. */
-export function errorResult(e: MgrError): CommandTuple {
-  return [-e.errno, '', e.message];
+/**
+ * An error from the registry as a result: `-errno`, and the message as status text (after what the command printed,
+ * if anything). The one place a registry error becomes a command's `-errno`.
+ */
+export function errorResult(e: MgrError, stdout = ''): CommandTuple {
+  return [-e.errno, stdout, e.message];
 }

@@ -2,8 +2,10 @@
  * Matching input against command signatures, as Ceph's `ceph_argparse` does it: `validateCommand` is
  * `validate_command` (what the `ceph` CLI does with its argv words), `validateDict` checks a JSON command dict.
  */
-import { type ArgScalar, ArgumentError, type ArgValue, pyListRepr, validateWord, wordOf } from './arg-types.ts';
+import { type ArgScalar, type ArgValue, validateWord, wordOf } from './arg-types.ts';
+import { ArgumentError } from './argument-error.ts';
 import { type ArgDesc, type CommandSignature, describeArg } from './descriptor.ts';
+import { pyListRepr } from './python-text.ts';
 
 /** A command as the `ceph` CLI sends it: its `prefix` and its arguments by name. */
 export type CommandDict = { prefix: string } & Record<string, unknown>;

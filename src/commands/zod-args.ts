@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MgrError } from '../errors.ts';
-import type { ArgDesc, CephArgType } from './descriptor.ts';
+import type { CephArgType } from './ceph-arg-type.ts';
+import type { ArgDesc } from './descriptor.ts';
 
 interface Unwrapped {
   schema: z.ZodType;

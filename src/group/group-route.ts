@@ -72,3 +72,9 @@ export function mergeListings(
   const known = new Set(own.map(words));
   return [...own, ...more.filter((d) => !known.has(words(d)))].sort((a, b) => words(a).localeCompare(words(b)));
 }
+
+/** The command words of a request (`{prefix, ...}`), normalised as the command table keys them, or null. */
+export function commandPrefix(cmd: unknown): string | null {
+  const prefix = typeof cmd === 'object' && cmd !== null ? (cmd as { prefix?: unknown }).prefix : undefined;
+  return typeof prefix === 'string' && prefix.trim() !== '' ? prefix.trim().split(/\s+/).join(' ') : null;
+}

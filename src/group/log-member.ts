@@ -1,46 +1,34 @@
-import { constants } from 'node:os';
-import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { JournaledEvent } from '../../schemas/event.ts';
-import { parseDescriptor } from '../commands/descriptor.ts';
-import type { CommandTuple } from '../commands/result.ts';
+import { type CommandTuple, errorResult } from '../commands/result.ts';
 import { MgrError } from '../errors.ts';
 import type { MgrHost } from '../host/host.ts';
 import { formatRejection } from '../ingest/rejection.ts';
-import { AdminClient } from '../server/admin-client.ts';
 import type { AdminRequest } from '../server/admin-socket.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
-import { stateAt } from '../store/recovery.ts';
 import type { Store } from '../store/store.ts';
+import { forwardCommand } from './forward-command.ts';
 import { type GroupMember, type GroupView, groupMgrMap } from './group-mgr-map.ts';
 import { GroupRoster } from './group-roster.ts';
-import { LISTING, mergeListings, routeDecision } from './group-route.ts';
+import { commandPrefix, LISTING, mergeListings, routeDecision } from './group-route.ts';
 import type { JetStreamLog } from './jetstream-log.ts';
-import { LeaderLease, type LeaseBucket } from './leader-lease.ts';
+import { leaseBucket } from './kv-lease-bucket.ts';
+import { latestState } from './latest-state.ts';
+import { LeaderLease } from './leader-lease.ts';
 import { replayIntoLog } from './log-replay.ts';
 import { LogReplica } from './log-replica.ts';
 import { LogSnapshots } from './log-snapshots.ts';
+import { mgrFailCommand } from './mgr-fail-command.ts';
+import { within } from './within.ts';
 
-/** The command words of a request (`{prefix, ...}`), normalised as the command table keys them, or null. */
-function commandPrefix(cmd: unknown): string | null {
-  const prefix = typeof cmd === 'object' && cmd !== null ? (cmd as { prefix?: unknown }).prefix : undefined;
-  return typeof prefix === 'string' && prefix.trim() !== '' ? prefix.trim().split(/\s+/).join(' ') : null;
-}
-
-/** `p`, or a rejection with `message` if it has not settled in `ms`. */
-async function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
+export { latestState } from './latest-state.ts';
 
 /** Settings and `config-key` entries ride on `config` events under these `who`s, so every manager has them. */
 const SETTINGS_WHO = 'mgr';
-const EAGAIN = constants.errno.EAGAIN;
 /** How long a command passed on to the active manager may take before the client is told to try again. */
 const FORWARD_TIMEOUT_MS = 30_000;
+/** No active manager to run the command: `-EAGAIN`, the client tries again. */
+const tryAgain = (why: string): CommandTuple => errorResult(new MgrError('MGR_ERR_LOG_NOT_ACTIVE', why));
 const KV_WHO = 'mgrkit.config-key';
 /** How long a manager tries to open the group's bucket and snapshot store before it gives up. */
 const OPEN_RETRY_MS = 60_000;
@@ -133,7 +121,14 @@ export class LogMember {
     host.settings.config.subscribe((key, value) => this.localChange(SETTINGS_WHO, key, value));
     host.settings.kv.subscribe((key, value) => this.localChange(KV_WHO, key, value));
     host.role.setMgrMapView((recorded) => groupMgrMap(recorded, this.withSelf(roster.view)));
-    this.registerFailCommand(roster);
+    this.host.commands.table.add(
+      mgrFailCommand({
+        self: this.host.mgrId,
+        roster,
+        active: () => this.role === 'active',
+        fail: () => this.fail(),
+      }),
+    );
     // Snapshots in the log only spare a new manager the history: it joins without them while their store is slow.
     const snapshots = this.retrying("the log's snapshot store", () => log.snapshots()).then((store) => {
       this.snapshots = new LogSnapshots(store);
@@ -359,27 +354,14 @@ export class LogMember {
       case 'listing':
         return this.listing(request, local);
       case 'again':
-        return [-EAGAIN, '', `${decision.why}; try again`];
+        return tryAgain(`${decision.why}; try again`);
     }
     const { active, addr } = decision;
-    let client: AdminClient | undefined;
     try {
-      client = await AdminClient.connect(addr);
-      const sent = client.send(request.cmd as Record<string, unknown>, {
-        inbuf: request.inbuf,
-        entity: request.entity,
-      });
-      const r = await within(sent, FORWARD_TIMEOUT_MS, `no answer in ${FORWARD_TIMEOUT_MS} ms`);
-      return [r.retval, r.stdout, r.stderr];
+      return await forwardCommand(addr, request, FORWARD_TIMEOUT_MS);
     } catch (e) {
       if (prefix === LISTING) return this.listing(request, local);
-      return [
-        -EAGAIN,
-        '',
-        `the active manager mgr.${active} (${addr}) did not answer: ${(e as Error).message}; try again`,
-      ];
-    } finally {
-      client?.close();
+      return tryAgain(`the active manager mgr.${active} (${addr}) did not answer: ${(e as Error).message}; try again`);
     }
   }
 
@@ -411,63 +393,4 @@ export class LogMember {
       since: this.since,
     };
   }
-
-  private registerFailCommand(roster: GroupRoster): void {
-    this.host.commands.table.add({
-      signature: parseDescriptor('mgr fail name=who,type=CephString,req=false'),
-      desc: 'treat the named manager daemon as failed',
-      perm: 'rw',
-      poll: false,
-      module: null,
-      run: async (cmd) => {
-        const who = (cmd.who as string | undefined) ?? roster.view.active ?? this.host.mgrId;
-        if (who === this.host.mgrId) {
-          if (this.role !== 'active') return [0, '', `mgr.${who} is not active`];
-          await this.fail();
-          return [0, '', ''];
-        }
-        if (roster.view.members[who] === undefined) {
-          const e = new MgrError('MGR_ERR_LOG_NOT_ACTIVE', `no manager named '${who}' in the group`);
-          return [-e.errno, '', e.message];
-        }
-        await roster.requestFail(who);
-        return [0, '', ''];
-      },
-    });
-  }
-}
-
-/**
- * The state a manager of a group resumes from: the journal's, or a snapshot adopted from the log that is ahead of
- * the journal (a manager that joined far behind and has journaled nothing after it yet).
- */
-export function latestState(store: Store): ClusterState {
-  const journaled = stateAt(store);
-  const newest = store.snapshotAtOrBefore(0xfffffffe);
-  return newest !== undefined && newest.seq > journaled.seq ? newest : journaled;
-}
-
-/** The lease's view of a JetStream KV bucket. */
-function leaseBucket(kv: KV, logger: Logger): LeaseBucket {
-  // Losing the race for the lease is the lease's business; anything else is worth a line (once in a while: a
-  // standby asks ten times a second).
-  let warnedAt = 0;
-  const unexpected = (e: unknown) => {
-    if (/wrong last sequence/i.test((e as Error).message) || Date.now() - warnedAt < 5000) return;
-    warnedAt = Date.now();
-    logger.warn({ err: e }, 'taking the lease failed');
-  };
-  return {
-    create: (key, value) =>
-      kv.create(key, value).catch((e: unknown) => {
-        unexpected(e);
-        throw e;
-      }),
-    update: (key, value, revision) => kv.update(key, value, revision),
-    delete: (key, options) => kv.delete(key, options),
-    get: async (key) => {
-      const e = await kv.get(key);
-      return e === null ? null : { value: e.string(), revision: e.revision, deleted: e.operation !== 'PUT' };
-    },
-  };
 }

@@ -1,7 +1,7 @@
-import { constants } from 'node:os';
 import { z } from 'zod';
 import { CLICommand } from '../commands/decorators.ts';
-import type { CommandTuple } from '../commands/result.ts';
+import { type CommandTuple, errorResult } from '../commands/result.ts';
+import { MgrError } from '../errors.ts';
 import type { MgrModule } from './mgr-module.ts';
 import { ModuleEvaluator } from './module-evaluator.ts';
 
@@ -39,7 +39,9 @@ export function EvalMixin<B extends ModuleConstructor>(Base: B, prefix: string, 
     })
     eval({ s, format }: { s?: string; format?: string }, inbuf?: string): Promise<CommandTuple> {
       const source = s ?? (inbuf || undefined);
-      if (source === undefined) return Promise.resolve([-constants.errno.EINVAL, '', 'source is not specified']);
+      if (source === undefined) {
+        return Promise.resolve(errorResult(new MgrError('MGR_ERR_COMMAND_INVALID', 'source is not specified')));
+      }
       let evaluator = evaluators.get(this);
       if (evaluator === undefined) {
         evaluator = new ModuleEvaluator(this, { log: this.log, ...options });

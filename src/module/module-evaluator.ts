@@ -1,16 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Console } from 'node:console';
 import { createRequire } from 'node:module';
-import { constants } from 'node:os';
 import { Writable } from 'node:stream';
 import { inspect, types } from 'node:util';
 import { promiseHooks } from 'node:v8';
 import vm from 'node:vm';
 import type { Logger } from 'pino';
 import { formatObject } from '../commands/object-format.ts';
-import type { CommandTuple } from '../commands/result.ts';
-
-const { EINVAL } = constants.errno;
+import { type CommandTuple, errorResult } from '../commands/result.ts';
+import { MgrError } from '../errors.ts';
 
 export interface ModuleEvaluatorOptions {
   /** How long code may run before it returns, and then how long its promise may take to settle (ms). */
@@ -198,7 +196,7 @@ export class ModuleEvaluator {
       const text = format === undefined || format === 'plain' ? inspect(value, INSPECT) : formatObject(value, format);
       return [0, `${out.join('')}${text}\n`, ''];
     } catch (e) {
-      return [-EINVAL, out.join(''), uncaught(e)];
+      return errorResult(new MgrError('MGR_ERR_COMMAND_FAILED', uncaught(e)), out.join(''));
     }
   }
 }

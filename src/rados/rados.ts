@@ -1,4 +1,5 @@
-import { constants } from 'node:os';
+import { errorResult } from '../commands/result.ts';
+import { MgrError } from '../errors.ts';
 import { Ioctx, type IoctxClient } from './ioctx.ts';
 import { waitForMonitors } from './monitor-wait.ts';
 import type { CallOptions, RadosBinding } from './rados-binding.ts';
@@ -10,8 +11,6 @@ import {
   RadosStateError,
   TimedOut,
 } from './rados-errors.ts';
-
-const { EINVAL } = constants.errno;
 
 /** A command as python-rados takes it (JSON text, or a list of JSON texts of which the first counts) or as a dict. */
 export type RadosCommand = string | readonly string[] | Readonly<Record<string, unknown>>;
@@ -164,7 +163,7 @@ export class Rados implements IoctxClient {
     send: (cmd: Record<string, unknown>, inbuf: string) => Promise<RadosCommandResult>,
   ): Promise<RadosCommandResult> {
     const parsed = parseCommand(cmd);
-    if (typeof parsed === 'string') return [-EINVAL, '', parsed];
+    if (typeof parsed === 'string') return errorResult(new MgrError('MGR_ERR_RADOS_INVALID', parsed));
     return this.deadline(`error calling ${name}`, options, () => send(parsed, inbufText(inbuf)));
   }
 

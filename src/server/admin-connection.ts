@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { CommandTuple } from '../commands/result.ts';
 import { type AdminReply, type AdminRequest, errorReply, parseRequest } from './admin-request.ts';
-import type { AdminSocketLimits } from './admin-socket.ts';
+import type { AdminSocketLimits } from './admin-socket-limits.ts';
 
 export type AdminHandler = (req: AdminRequest) => Promise<CommandTuple>;
 

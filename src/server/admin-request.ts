@@ -1,4 +1,5 @@
 import { isEntityName } from '../commands/entity-name.ts';
+import { errorResult } from '../commands/result.ts';
 import { type ErrorCode, MgrError } from '../errors.ts';
 import { parseWireJson } from './wire-json.ts';
 
@@ -21,8 +22,8 @@ export interface AdminReply {
 
 /** A registry error as a reply. */
 export function errorReply(code: ErrorCode, detail: string): AdminReply {
-  const e = new MgrError(code, detail);
-  return { retval: -e.errno, stdout: '', stderr: e.message };
+  const [retval, stdout, stderr] = errorResult(new MgrError(code, detail));
+  return { retval, stdout, stderr };
 }
 
 /**

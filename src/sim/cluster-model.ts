@@ -1,3 +1,4 @@
+// Over 400 lines: one class, and its command target (runCommand) reaches most of its private state.
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
@@ -7,11 +8,12 @@ import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXE
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
-import { OsdMapDoc, type PoolSpec, uuidOf } from './osd-map-doc.ts';
+import { OsdMapDoc } from './osd-map-doc.ts';
 import { OsdReporter } from './osd-reporter.ts';
 import { PgEngine, type PgTiming } from './pg-engine.ts';
 import { PoolPgs } from './pg-table.ts';
 import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
+import type { PoolSpec } from './pool-entry.ts';
 import { fillPool } from './pool-fill.ts';
 import { readCommand } from './read-commands.ts';
 import { hash32 } from './rng.ts';
@@ -19,6 +21,7 @@ import type { MonCommand } from './scenario.ts';
 import { buildMgrMap, buildMonMap, MGR_NAME, monAddrs } from './service-maps.ts';
 import type { SimConfig } from './sim-options.ts';
 import { addOsd, crushLocation, driveOfOsd, type Topology } from './topology.ts';
+import { uuidOf } from './uuid-of.ts';
 
 /** How full the cluster starts, as a share of raw capacity. */
 const INITIAL_FILL = 0.3;

@@ -1,7 +1,8 @@
 import type { CounterValue, DaemonMetadata, PerfSchema } from '../../schemas/daemon/perf.ts';
 import { cephStampZ } from '../cluster/ceph-time.ts';
-import { osdAddrs, uuidOf } from './osd-map-doc.ts';
+import { osdAddrs } from './osd-addrs.ts';
 import { driveOfOsd, type Topology } from './topology.ts';
+import { uuidOf } from './uuid-of.ts';
 
 /**
  * The OSD perf counters the simulator reports: a compact subset of a Pacific OSD's schema, each entry copied from a

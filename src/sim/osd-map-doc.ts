@@ -2,147 +2,16 @@ import type { Osd, OsdMap, OsdXinfo, PgTemp, Pool } from '../../schemas/maps/osd
 import type { PatchOperation } from '../../schemas/patch.ts';
 import { cephStamp } from '../cluster/ceph-time.ts';
 import { MapEditor } from './map-editor.ts';
+import { ADDR_FIELDS, osdAddrs } from './osd-addrs.ts';
 import { DEFAULT_FLAGS, flagFields, type OsdMapFlag } from './osd-flags.ts';
-import { pgKey, sameList } from './pg-engine.ts';
+import { pgTempEdits } from './pg-temp-edits.ts';
+import { type PoolSpec, poolEntry } from './pool-entry.ts';
 import { hash32 } from './rng.ts';
-import { driveOfOsd, type Topology, WEIGHT_ONE } from './topology.ts';
+import { type Topology, WEIGHT_ONE } from './topology.ts';
+import { uuidOf } from './uuid-of.ts';
 
 /** The feature bits a Pacific OSD announces (a 64-bit mask, rounded by JSON as Ceph's own JSON is). */
 const OSD_FEATURES = Number('4540138314316775423');
-
-/** A UUID made of keyed hashes: the same for the same key, and shaped like a version-4 UUID. */
-export function uuidOf(...key: number[]): string {
-  const hex = (i: number) =>
-    hash32(key[0] ?? 0, key[1] ?? 0, key[2] ?? 0, i)
-      .toString(16)
-      .padStart(8, '0');
-  const a = hex(1) + hex(2) + hex(3) + hex(4);
-  return `${a.slice(0, 8)}-${a.slice(8, 12)}-4${a.slice(13, 16)}-a${a.slice(17, 20)}-${a.slice(20, 32)}`;
-}
-
-/** The four addresses of an OSD (public, cluster, heartbeat back and front), each a v2 and a v1 port. */
-export function osdAddrs(topo: Topology, osd: number, nonce: number) {
-  const host = topo.osdHost[osd]!;
-  const ip = topo.hostAddrs[host]!;
-  const k = driveOfOsd(topo, osd);
-  const port = 6800 + 8 * k;
-  const vec = (p: number) => ({
-    addrvec: [
-      { type: 'v2', addr: `${ip}:${p}`, nonce },
-      { type: 'v1', addr: `${ip}:${p + 1}`, nonce },
-    ],
-  });
-  const legacy = (p: number) => `${ip}:${p + 1}/${nonce}`;
-  const brackets = (p: number) => `[v2:${ip}:${p}/${nonce},v1:${ip}:${p + 1}/${nonce}]`;
-  return {
-    public_addrs: vec(port),
-    cluster_addrs: vec(port + 2),
-    heartbeat_back_addrs: vec(port + 4),
-    heartbeat_front_addrs: vec(port + 6),
-    public_addr: legacy(port),
-    cluster_addr: legacy(port + 2),
-    heartbeat_back_addr: legacy(port + 4),
-    heartbeat_front_addr: legacy(port + 6),
-    /** The `[v2:...,v1:...]` forms the OSD's metadata uses. */
-    meta: { front: brackets(port), back: brackets(port + 2), hbBack: brackets(port + 4), hbFront: brackets(port + 6) },
-  };
-}
-
-const ADDR_FIELDS = [
-  'public_addrs',
-  'cluster_addrs',
-  'heartbeat_back_addrs',
-  'heartbeat_front_addrs',
-  'public_addr',
-  'cluster_addr',
-  'heartbeat_back_addr',
-  'heartbeat_front_addr',
-] as const;
-
-/** What a pool is created with. */
-export interface PoolSpec {
-  readonly id: number;
-  readonly name: string;
-  readonly size: number;
-  readonly minSize: number;
-  readonly pgNum: number;
-  readonly application: string;
-  readonly epoch: number;
-  readonly createdMs: number;
-}
-
-/** One pool as `ceph osd dump` prints it (every field, in Ceph's order). */
-export function poolEntry(p: PoolSpec): Pool {
-  return {
-    pool: p.id,
-    pool_name: p.name,
-    create_time: cephStamp(p.createdMs),
-    flags: 1,
-    flags_names: 'hashpspool',
-    type: 1,
-    size: p.size,
-    min_size: p.minSize,
-    crush_rule: 0,
-    peering_crush_bucket_count: 0,
-    peering_crush_bucket_target: 0,
-    peering_crush_bucket_barrier: 0,
-    peering_crush_bucket_mandatory_member: 2147483647,
-    object_hash: 2,
-    pg_autoscale_mode: 'on',
-    pg_num: p.pgNum,
-    pg_placement_num: p.pgNum,
-    pg_placement_num_target: p.pgNum,
-    pg_num_target: p.pgNum,
-    pg_num_pending: p.pgNum,
-    last_pg_merge_meta: {
-      source_pgid: '0.0',
-      ready_epoch: 0,
-      last_epoch_started: 0,
-      last_epoch_clean: 0,
-      source_version: "0'0",
-      target_version: "0'0",
-    },
-    last_change: String(p.epoch),
-    last_force_op_resend: '0',
-    last_force_op_resend_prenautilus: '0',
-    last_force_op_resend_preluminous: '0',
-    auid: 0,
-    snap_mode: 'selfmanaged',
-    snap_seq: 0,
-    snap_epoch: 0,
-    pool_snaps: [],
-    removed_snaps: '[]',
-    quota_max_bytes: 0,
-    quota_max_objects: 0,
-    tiers: [],
-    tier_of: -1,
-    read_tier: -1,
-    write_tier: -1,
-    cache_mode: 'none',
-    target_max_bytes: 0,
-    target_max_objects: 0,
-    cache_target_dirty_ratio_micro: 400000,
-    cache_target_dirty_high_ratio_micro: 600000,
-    cache_target_full_ratio_micro: 800000,
-    cache_min_flush_age: 0,
-    cache_min_evict_age: 0,
-    erasure_code_profile: '',
-    hit_set_params: { type: 'none' },
-    hit_set_period: 0,
-    hit_set_count: 0,
-    use_gmt_hitset: true,
-    min_read_recency_for_promote: 0,
-    min_write_recency_for_promote: 0,
-    hit_set_grade_decay_rate: 0,
-    hit_set_search_last_n: 0,
-    grade_table: [],
-    stripe_width: 0,
-    expected_num_objects: 0,
-    fast_read: false,
-    options: {},
-    application_metadata: { [p.application]: {} },
-  };
-}
 
 /** What the cluster model starts the OSD map from. */
 export interface OsdMapSeed {
@@ -459,37 +328,4 @@ export class OsdMapDoc {
   snapshot(): OsdMap {
     return structuredClone(this.editor.map);
   }
-}
-
-/** A PG id's place in the pg_temp table: by pool, then by seed. */
-function pgOrder(pgid: string): number {
-  const dot = pgid.indexOf('.');
-  return pgKey(Number(pgid.slice(0, dot)), Number.parseInt(pgid.slice(dot + 1), 16));
-}
-
-type PgTempEdit = { op: 'remove'; at: number } | { op: 'add' | 'replace'; at: number; entry: PgTemp };
-
-/** The edits, in the order to apply them (indexes as the table stands after the edits before), from `from` to `to`. */
-function pgTempEdits(from: readonly PgTemp[], to: readonly PgTemp[]): PgTempEdit[] {
-  const edits: PgTempEdit[] = [];
-  let at = 0;
-  let i = 0;
-  let j = 0;
-  while (i < from.length || j < to.length) {
-    const a = i < from.length ? pgOrder(from[i]!.pgid) : Number.POSITIVE_INFINITY;
-    const b = j < to.length ? pgOrder(to[j]!.pgid) : Number.POSITIVE_INFINITY;
-    if (a === b) {
-      const x = from[i++]!.osds;
-      const y = to[j++]!.osds;
-      if (!sameList(x, y)) edits.push({ op: 'replace', at, entry: to[j - 1]! });
-      at++;
-    } else if (a < b) {
-      edits.push({ op: 'remove', at });
-      i++;
-    } else {
-      edits.push({ op: 'add', at, entry: to[j++]! });
-      at++;
-    }
-  }
-  return edits;
 }

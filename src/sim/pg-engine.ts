@@ -1,8 +1,11 @@
+import { sameList } from './osd-list.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
+import { pgKey } from './pg-key.ts';
 import { ACTIVE_CLEAN, PG } from './pg-state.ts';
 import type { PoolPgs } from './pg-table.ts';
 import { mapPg, placementSeed, stableMod } from './placement.ts';
 import { hashUnit } from './rng.ts';
+import { setState } from './set-state.ts';
 import type { Topology } from './topology.ts';
 
 /** How long the phases of a PG's way back to clean take, in ms of stream time: `[shortest, longest]`. */
@@ -39,15 +42,6 @@ interface Activity {
   total: number;
   done: number;
   targets: number[];
-}
-
-/** Whether two OSD lists are the same, in the same order. */
-export const sameList = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** A key for one PG across pools (pg_num never exceeds 2^20). */
-export function pgKey(pool: number, ps: number): number {
-  return pool * 0x100000 + ps;
 }
 
 /**
@@ -402,25 +396,4 @@ export class PgEngine {
       this.evaluate(this.activity(pool, ps), now, true);
     }
   }
-}
-
-/**
- * Sets a PG's state bits, keeping Ceph's `last_*` stamps: each records when the PG last was (or became) active,
- * clean, undegraded, full-sized, as of the change.
- */
-export function setState(pool: PoolPgs, ps: number, bits: number, now: number, epoch: number): void {
-  const c = pool.cols;
-  const old = c.state[ps]!;
-  if (old === bits) return;
-  const was = (b: number) => (old & b) !== 0;
-  const is = (b: number) => (bits & b) !== 0;
-  if (was(PG.ACTIVE) && !is(PG.ACTIVE)) c.lastActive[ps] = now;
-  if (!was(PG.ACTIVE) && is(PG.ACTIVE)) c.lastBecameActive[ps] = now;
-  if (was(PG.CLEAN) && !is(PG.CLEAN)) c.lastClean[ps] = now;
-  if (!was(PG.DEGRADED) && is(PG.DEGRADED)) c.lastUndegraded[ps] = now;
-  if (!was(PG.UNDERSIZED) && is(PG.UNDERSIZED)) c.lastFullsized[ps] = now;
-  if (is(PG.CLEAN)) c.lastEpochClean[ps] = epoch;
-  c.state[ps] = bits;
-  c.lastChange[ps] = now;
-  c.dirty[ps] = 1;
 }

@@ -93,7 +93,11 @@ describe('object_format', () => {
     assert.deepEqual(tuple(await f.empty({ name: 'zucchini' })), [0, '', '']);
     assert.deepEqual(tuple(await f.empty({ name: 'pow' })), [-5, '', 'pow']);
     assert.deepEqual(tuple(await f.empty({ name: 'pow', retval: 0 })), [0, '', 'pow']);
-    await assert.rejects(async () => f.empty_bad(), TypeError);
+    await assert.rejects(async () => f.empty_bad(), {
+      name: 'MgrError',
+      code: 'MGR_ERR_COMMAND_FAILED',
+      message: 'EmptyResponder expects nothing from wrapped functions',
+    });
     await assert.rejects(async () => f.boom(), /not an ErrorResponse/);
   });
 
