@@ -49,7 +49,7 @@ export function runCli(
   args: string[],
   options: {
     killAfterMs?: number;
-    /** Polled every 25 ms with the output so far: the process is killed once it says so. */
+    /** Polled with the output so far: the process is killed once it says so. */
     killWhen?: (output: { stdout: string; stderr: string }) => Promise<boolean> | boolean;
   } = {},
 ): Promise<CliResult> {
@@ -67,16 +67,12 @@ export function runCli(
       options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     let done = false;
     if (options.killWhen !== undefined) {
-      const poll = async () => {
-        while (!done) {
-          if (await options.killWhen!({ stdout, stderr })) {
-            child.kill('SIGKILL');
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      };
-      void poll();
+      const killWhen = options.killWhen;
+      void waitFor('the kill condition', async () => done || (await killWhen({ stdout, stderr })), Infinity).then(
+        () => {
+          if (!done) child.kill('SIGKILL');
+        },
+      );
     }
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -119,7 +115,8 @@ export async function waitFor<T>(
       lastError = e;
     }
     if (Date.now() > end) {
-      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`, { cause: lastError });
+      const last = lastError === undefined ? '' : `: ${(lastError as Error).message ?? String(lastError)}`;
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${last}`, { cause: lastError });
     }
     await new Promise((r) => setTimeout(r, 10));
   }
