@@ -98,12 +98,14 @@ export function freePort(): Promise<number> {
 /**
  * Waits until `check` gives a truthy value (it may be async, and may throw while not ready yet), and returns it.
  * Tests wait for the condition this way instead of sleeping a fixed time; the deadline is only there so that a
- * broken test fails, and is generous enough for a loaded machine.
+ * broken test fails, and is generous enough for a loaded machine. `pollMs` spaces out a check that is costly itself
+ * (a command run against a real cluster).
  */
 export async function waitFor<T>(
   what: string,
   check: () => T | Promise<T>,
   deadlineMs = 60_000,
+  pollMs = 10,
 ): Promise<NonNullable<T>> {
   const end = Date.now() + deadlineMs;
   let lastError: unknown;
@@ -118,6 +120,6 @@ export async function waitFor<T>(
       const last = lastError === undefined ? '' : `: ${(lastError as Error).message ?? String(lastError)}`;
       throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${last}`, { cause: lastError });
     }
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
