@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { produce } from 'immer';
-import type { ClusterEvent, JournaledEvent } from '../schemas/event.ts';
 import type { NotifyType } from '../src/bus/notify-types.ts';
 import { MgrHost } from '../src/host/host.ts';
 import { describeModule } from '../src/host/loader.ts';
 import { createRootLogger } from '../src/log/logger.ts';
 import { MgrModule } from '../src/module/mgr-module.ts';
-import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
-import { foldBatch } from '../src/state/fold.ts';
+import type { ClusterState } from '../src/state/cluster-state.ts';
+import { finalState } from '../test/fixtures/final-state.ts';
 import { formatNs, type Measurement, measure } from './harness.ts';
 
 /** Real ceph-mgr 16.2.15's figures for the same calls from a Python module (µs, recorded on a 2-core machine). */
@@ -23,29 +21,6 @@ export interface AccessorRow extends Measurement {
   /** How many times faster than the baseline (a structuredClone of the same value, as a copying accessor does). */
   speedup: number;
   cephUs: number | null;
-}
-
-/** The first `upTo` events of a trace (all of them by default) folded in memory: the events as journaled, the state. */
-export function finalEvents(
-  tracePath: string,
-  upTo = Number.POSITIVE_INFINITY,
-): { accepted: JournaledEvent[]; state: ClusterState } {
-  const events = gunzipSync(readFileSync(tracePath))
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(0, upTo)
-    .map((l) => JSON.parse(l) as ClusterEvent);
-  const r = foldBatch(
-    createEmptyState(),
-    events.map((event, ref) => ({ event, ref })),
-  );
-  return { accepted: r.accepted.map((a) => a.event), state: r.state };
-}
-
-/** The state after the first `upTo` events of a trace (all of them by default), folded in memory. */
-export function finalState(tracePath: string, upTo = Number.POSITIVE_INFINITY): ClusterState {
-  return finalEvents(tracePath, upTo).state;
 }
 
 /** The real map with its OSD entry repeated to 1003 OSDs: the size of the recorded 1003-OSD cluster. */

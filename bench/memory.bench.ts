@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../src/store/store.ts';
-import { finalEvents, scaledTo1003 } from './accessors.bench.ts';
+import { finalEvents } from '../test/fixtures/final-state.ts';
+import { scaledTo1003 } from './accessors.bench.ts';
 import { recoverInChild } from './scale.bench.ts';
 
 /** Real ceph-mgr 16.2.15's resident memory with 1003 OSDs in its map, recorded on the same kind of machine. */

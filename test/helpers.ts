@@ -49,7 +49,7 @@ export function runCli(
   args: string[],
   options: {
     killAfterMs?: number;
-    /** Polled every 25 ms with the output so far: the process is killed once it says so. */
+    /** Polled with the output so far: the process is killed once it says so. */
     killWhen?: (output: { stdout: string; stderr: string }) => Promise<boolean> | boolean;
   } = {},
 ): Promise<CliResult> {
@@ -67,16 +67,12 @@ export function runCli(
       options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     let done = false;
     if (options.killWhen !== undefined) {
-      const poll = async () => {
-        while (!done) {
-          if (await options.killWhen!({ stdout, stderr })) {
-            child.kill('SIGKILL');
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      };
-      void poll();
+      const killWhen = options.killWhen;
+      void waitFor('the kill condition', async () => done || (await killWhen({ stdout, stderr })), Infinity).then(
+        () => {
+          if (!done) child.kill('SIGKILL');
+        },
+      );
     }
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -102,12 +98,14 @@ export function freePort(): Promise<number> {
 /**
  * Waits until `check` gives a truthy value (it may be async, and may throw while not ready yet), and returns it.
  * Tests wait for the condition this way instead of sleeping a fixed time; the deadline is only there so that a
- * broken test fails, and is generous enough for a loaded machine.
+ * broken test fails, and is generous enough for a loaded machine. `pollMs` spaces out a check that is costly itself
+ * (a command run against a real cluster).
  */
 export async function waitFor<T>(
   what: string,
   check: () => T | Promise<T>,
   deadlineMs = 60_000,
+  pollMs = 10,
 ): Promise<NonNullable<T>> {
   const end = Date.now() + deadlineMs;
   let lastError: unknown;
@@ -119,8 +117,9 @@ export async function waitFor<T>(
       lastError = e;
     }
     if (Date.now() > end) {
-      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`, { cause: lastError });
+      const last = lastError === undefined ? '' : `: ${(lastError as Error).message ?? String(lastError)}`;
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${last}`, { cause: lastError });
     }
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

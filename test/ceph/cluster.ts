@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT } from '../helpers.ts';
+import { ROOT, waitFor } from '../helpers.ts';
 
 const run = promisify(execFile);
 const SCRIPT = join(ROOT, 'test', 'ceph', 'start-cluster.sh');
@@ -105,23 +105,12 @@ export class CephCluster {
   }
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` naming `what`. */
-export async function waitUntil<T>(
+/** Polls `check` every `everyMs` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export function waitUntil<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 60_000,
   everyMs = 500,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+): Promise<NonNullable<T>> {
+  return waitFor(what, check, timeoutMs, everyMs);
 }

@@ -60,6 +60,7 @@ async function settled(c: CephCluster, gapMs = 3000) {
     async () => {
       const a = await cliView(c);
       if (Object.keys(a.pgs).some((s) => s !== 'active+clean')) return undefined;
+      // A real cluster has no clock of ours to drive: settled means no change over a wall-clock gap.
       await new Promise((r) => setTimeout(r, gapMs));
       const b = await cliView(c);
       return JSON.stringify(a) === JSON.stringify(b) ? b : undefined;
@@ -116,9 +117,13 @@ describe('the recorder in a real ceph-mgr', { skip: missing ?? false }, () => {
     await cluster.ceph('osd', 'set', 'noout');
     await cluster.ceph('osd', 'unset', 'noout');
 
+    const statsPeriods = async () => ((await recorderStatus(cluster)).per_stats_period as { count: number }).count;
     const view = await settled(cluster);
     // The recorder writes PG stats every stats period: two periods after a quiet view, that view is in the file.
-    await new Promise((r) => setTimeout(r, 2500 * Number(STATS_PERIOD)));
+    const periodsBefore = await statsPeriods();
+    await waitUntil('two stats periods after the quiet view', async () =>
+      (await statsPeriods()) >= periodsBefore + 2 ? true : undefined,
+    );
     const status = await recorderStatus(cluster);
     console.log(`# recorder status: ${JSON.stringify(status)}`);
     assert.equal(status.drops, 0);
@@ -243,6 +248,7 @@ describe('the recorder in a real ceph-mgr', { skip: missing ?? false }, () => {
       const falseAt = read().find((e) => e.kind === 'mon' && e.connected === false && (e.at as number) >= stoppedAt)!
         .at as number;
       console.log(`# have_mon_connection() false ${falseAt - stoppedAt} ms after the mon stopped`);
+      // What is under test is a real monitor staying away for 30 s: only the wall clock can measure that out.
       await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - stoppedAt))));
       const during = read().filter((e) => e.kind === 'mon' && (e.at as number) >= falseAt);
       assert.deepEqual(

@@ -9,8 +9,8 @@ import { runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
 const KILLS = 12;
 const EVENTS = 647;
 
-/** Deterministic pseudo-random delays, so a failure can be reproduced. */
-function delays(seed: number, n: number, min: number, max: number): number[] {
+/** Deterministic pseudo-random numbers in [min, max], so a failure can be reproduced. */
+function randoms(seed: number, n: number, min: number, max: number): number[] {
   let x = seed;
   return Array.from({ length: n }, () => {
     x = (x * 1103515245 + 12345) % 2 ** 31;
@@ -40,18 +40,13 @@ it('a replay killed with SIGKILL at random points resumes to the same digest, no
 
   const db = join(dir, 'killed');
   const ends: number[] = [];
-  // Paced at 25x the trace's clock, the 235 s recording takes ~9 s to replay. Each run is killed a random while
-  // after it has committed its first batch (however long the process took to start), so the kills land all across
-  // the trace and every run but the first resumes.
-  for (const ms of delays(20261125, KILLS, 0, 600)) {
+  // Paced at 25x the trace's clock, the 235 s recording takes ~9 s to replay. Each run is killed once it has
+  // committed a random number of events (1 to 40) past where it started, so the kills land all across the trace, at
+  // whatever point of a commit the run is in, and every run but the first resumes.
+  for (const grown of randoms(20261125, KILLS, 1, 40)) {
     const before = ends[ends.length - 1] ?? 0;
-    let sawProgress: number | null = null;
-    const killWhen = async () => {
-      // While the first run creates the store its databases may not be there yet: that is no progress.
-      const end = await journalEnd(db).catch(() => 0);
-      if (sawProgress === null && end > before) sawProgress = Date.now();
-      return sawProgress !== null && Date.now() - sawProgress >= ms;
-    };
+    // While the first run creates the store its databases may not be there yet: that is no progress.
+    const killWhen = async () => (await journalEnd(db).catch(() => 0)) >= before + grown;
     const r = await runCli(['replay', WHOLE_TRACE, '--db', db, '--speed', '25', '--json'], { killWhen });
     if (r.signal !== 'SIGKILL') assert.equal(r.code, 0, r.stderr);
     const end = await journalEnd(db);

@@ -200,27 +200,19 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
     let out = '';
     let err = '';
     let exited: number | null | undefined;
-    let wake = () => {};
     child.stdout.on('data', (d) => {
       out += d;
-      wake();
     });
     child.stderr.on('data', (d) => {
       err += d;
     });
     child.once('exit', (code) => {
       exited = code;
-      wake();
     });
     // The shell's first prompt waits for a process start, slow while other test files load the machine: the
     // deadline is generous, and a miss says what the terminal and stderr showed.
     const seen = async (what: RegExp, ms = 30_000) => {
-      const deadline = Date.now() + ms;
-      while (!what.test(out) && exited === undefined && Date.now() < deadline)
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 250);
-        });
+      await waitFor(`the terminal to show ${what}`, () => what.test(out) || exited !== undefined, ms).catch(() => {});
       assert.match(out, what, `terminal showed ${JSON.stringify(out)}; stderr ${JSON.stringify(err)}; exit ${exited}`);
     };
     const type = (text: string) => child.stdin.write(text);

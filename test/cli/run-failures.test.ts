@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { BIN, ROOT, runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
+import { BIN, ROOT, runCli, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 /** `mgrkit run ARGS...` in its own process, with its stderr so far and a way to wait for a line of it. */
 function spawnRun(args: string[], t: { after: (fn: () => void) => void }) {
@@ -25,11 +25,10 @@ function spawnRun(args: string[], t: { after: (fn: () => void) => void }) {
   });
   /** Resolves once stderr matches, failing after a generous deadline (the machine may be loaded). */
   const stderrMatches = async (re: RegExp, deadlineMs = 60_000) => {
-    const until = Date.now() + deadlineMs;
-    while (!re.test(stderr)) {
-      if (Date.now() > until || child.exitCode !== null) assert.fail(`stderr never matched ${re}: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(`stderr to match ${re}`, () => re.test(stderr) || child.exitCode !== null, deadlineMs).catch(
+      () => {},
+    );
+    if (!re.test(stderr)) assert.fail(`stderr never matched ${re}: ${stderr}`);
   };
   return { child, exited, stderrMatches, stderr: () => stderr };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, ROOT, runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
+import { BIN, ROOT, runCli, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 const STATIC_MODULE = `import { MgrModule, type NotifyType } from 'mgrkit';
 export class Module extends MgrModule {
@@ -67,14 +67,11 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const socket = join(db, 'mgr.sock');
-    for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(existsSync(socket), 'the host did not open its socket');
-    // Wait for the trace to be in.
-    for (let i = 0; i < 100; i++) {
+    await waitFor('the host to open its socket', () => existsSync(socket));
+    await waitFor('the trace to be in', async () => {
       const r = await cmd('status', '--format', 'json');
-      if (r.code === 0 && JSON.parse(r.stdout).osdmap?.epoch === 46) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return r.code === 0 && JSON.parse(r.stdout).osdmap?.epoch === 46;
+    });
   });
 
   after(async () => {

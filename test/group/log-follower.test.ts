@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type FollowedLog, type FollowTiming, followLog, type LogConsumer } from '../../src/group/log-follower.ts';
+import { waitFor } from '../helpers.ts';
 
 const TIMING: FollowTiming = { stallMs: 40, hungMs: 150, reconsumeMs: 5 };
 
@@ -38,14 +39,6 @@ function fakeLog(size: number): FollowedLog<number> & { consumedFrom: number[]; 
   return log;
 }
 
-async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('following a log', () => {
   it('gives up a delivery that never returns and goes on from its seq', async () => {
     const log = fakeLog(5);
@@ -65,7 +58,7 @@ describe('following a log', () => {
       abort.signal,
       { timing: TIMING },
     );
-    await until('all five applied', () => applied.length >= 5);
+    await waitFor('all five applied', () => applied.length >= 5);
     abort.abort();
     await following;
     assert.deepEqual(applied, [1, 2, 3, 4, 5]);
@@ -87,6 +80,7 @@ describe('following a log', () => {
     let release = (): void => undefined;
     const late = new Promise<void>((r) => (release = r));
     let calls = 0;
+    let lateReturned = false;
     const abort = new AbortController();
     const following = followLog(
       log,
@@ -95,7 +89,11 @@ describe('following a log', () => {
         calls++;
         if (seq === 2 && calls === 2) {
           await late; // returns, but only once the next consumer has delivered the rest
-          apply(seq);
+          try {
+            apply(seq);
+          } finally {
+            lateReturned = true;
+          }
           return;
         }
         apply(seq);
@@ -103,9 +101,9 @@ describe('following a log', () => {
       abort.signal,
       { timing: TIMING },
     );
-    await until('all six applied', () => applied.length >= 6);
+    await waitFor('all six applied', () => applied.length >= 6);
     release();
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor('the late delivery to return', () => lateReturned);
     abort.abort();
     await following;
     assert.deepEqual(applied, [1, 2, 3, 4, 5, 6]);
@@ -138,7 +136,7 @@ describe('following a log', () => {
     const applied: number[] = [];
     const abort = new AbortController();
     const following = followLog(log, 0, async (seq) => void applied.push(seq), abort.signal, { timing: TIMING });
-    await until('all four applied', () => applied.length >= 4);
+    await waitFor('all four applied', () => applied.length >= 4);
     abort.abort();
     await following;
     assert.deepEqual(applied, [1, 2, 3, 4]);
@@ -158,7 +156,7 @@ describe('following a log', () => {
     const applied: number[] = [];
     const abort = new AbortController();
     const following = followLog(log, 0, async (seq) => void applied.push(seq), abort.signal, { timing: TIMING });
-    await until('all three applied', () => applied.length >= 3);
+    await waitFor('all three applied', () => applied.length >= 3);
     abort.abort();
     await following;
     assert.deepEqual(applied, [1, 2, 3]);
@@ -178,7 +176,7 @@ describe('following a log', () => {
       abort.signal,
       { timing: { ...TIMING, hungMs: 60_000 } },
     );
-    await until('a delivery started', () => started);
+    await waitFor('a delivery started', () => started);
     abort.abort();
     await following;
   });

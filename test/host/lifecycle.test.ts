@@ -84,7 +84,7 @@ describe('module lifecycle', () => {
       ticks = 0;
       stopped = false;
       async serve() {
-        while (!(await this.sleep(0.005))) this.ticks++;
+        while (!(await this.sleep(60))) this.ticks++;
         this.stopped = true;
       }
     }
@@ -95,6 +95,8 @@ describe('module lifecycle', () => {
       }
     }
     const logFile = join(dir, 'mgr.log');
+    // The module's sleep runs on a fake clock; the host's shutdown deadline, set once it is back, on the real one.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const h = await createModuleHarness<Server>({
       module: Server,
       name: 'server',
@@ -102,7 +104,17 @@ describe('module lifecycle', () => {
       shutdownDeadlineMs: 200,
       logFile,
     });
-    await waitFor('serve to run', () => h.module.ticks > 0);
+    const turn = () => new Promise((r) => setImmediate(r));
+    await turn();
+    t.mock.timers.tick(59_999);
+    await turn();
+    assert.equal(h.module.ticks, 0, 'sleep(60) waits its 60 s');
+    for (let i = 1; i <= 3; i++) {
+      t.mock.timers.tick(i === 1 ? 1 : 60_000);
+      await turn();
+      assert.equal(h.module.ticks, i, 'serve runs, and each sleep ends after its time');
+    }
+    t.mock.timers.reset();
     await h.host.modules.disable('server', { persist: false });
     assert.equal(h.module.stopped, true);
     // Resolves: the host gave up on serve() after its deadline, and says so.

@@ -7,7 +7,7 @@ import { replayTrace } from '../../src/run/replay.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store, type WriteStatus } from '../../src/store/store.ts';
-import { PATCH_TRACE, tempDir } from '../helpers.ts';
+import { PATCH_TRACE, tempDir, waitFor } from '../helpers.ts';
 import { referenceReplay } from '../store/reference-replay.ts';
 
 /** Makes the store's disk refuse commits (as LMDB reports a full disk: errno 28) while `full()` says so. */
@@ -16,11 +16,6 @@ function fillDisk(store: Store, full: () => boolean): void {
   const transaction = root.transaction.bind(root);
   root.transaction = (cb) =>
     full() ? Promise.reject(Object.assign(new Error('No space left on device'), { code: 28 })) : transaction(cb);
-}
-
-async function until(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(condition(), `timed out waiting until ${what}`);
 }
 
 describe('a commit the disk refuses', () => {
@@ -67,7 +62,7 @@ describe('a commit the disk refuses', () => {
     host.start();
     const stop = new AbortController();
     const replay = replayTrace({ trace: PATCH_TRACE, store, host, retryCommitsUntil: stop.signal });
-    await until('the failure is raised', () => statuses.length > 0);
+    await waitFor('the failure is raised', () => statuses.length > 0);
     const check = host.health.all().MGR_STORE_WRITE_FAILED;
     assert.equal(check?.severity, 'HEALTH_ERR');
     assert.match(check.summary.message, /No space left on device \(ENOSPC\)/);

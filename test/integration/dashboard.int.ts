@@ -16,7 +16,7 @@ import { describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
-import { BIN, FIXTURES, ROOT, runCli } from '../helpers.ts';
+import { BIN, FIXTURES, ROOT, runCli, waitFor as waitUntil } from '../helpers.ts';
 import { freePort } from '../modules/prometheus-helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -43,21 +43,6 @@ export class Module extends MgrModule {
   }
 }
 `;
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -123,13 +108,17 @@ describe('dashboard in headless Chromium', () => {
         ],
         { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
       );
-      await until(`the dashboard to show ${OSDS} OSDs up with their stats`, 120_000, async () => {
-        const s = (await (await fetch(`${base}/api/summary`)).json()) as { osds: { total: number; up: number } };
-        const osd = (await (await fetch(`${base}/api/osd?sort=pgs&dir=desc&limit=1`)).json()) as {
-          rows: Array<{ pgs: number }>;
-        };
-        return s.osds.total === OSDS && s.osds.up === OSDS && osd.rows[0]!.pgs > 0 ? true : undefined;
-      });
+      await waitUntil(
+        `the dashboard to show ${OSDS} OSDs up with their stats`,
+        async () => {
+          const s = (await (await fetch(`${base}/api/summary`)).json()) as { osds: { total: number; up: number } };
+          const osd = (await (await fetch(`${base}/api/osd?sort=pgs&dir=desc&limit=1`)).json()) as {
+            rows: Array<{ pgs: number }>;
+          };
+          return s.osds.total === OSDS && s.osds.up === OSDS && osd.rows[0]!.pgs > 0 ? true : undefined;
+        },
+        120_000,
+      );
       stepStart = started;
       step(`${OSDS} OSDs ingested and served`);
 
@@ -250,8 +239,11 @@ describe('dashboard in headless Chromium', () => {
         epoch: mgrMap.epoch,
         map: { ...mgrMap, services: { dashboard: `${base}/` } },
       });
-      await until('the standby to listen', 10_000, async () =>
-        (await fetch(`http://127.0.0.1:${standbyPort}/`, { redirect: 'manual' })).status === 303 ? true : undefined,
+      await waitUntil(
+        'the standby to listen',
+        async () =>
+          (await fetch(`http://127.0.0.1:${standbyPort}/`, { redirect: 'manual' })).status === 303 ? true : undefined,
+        10_000,
       );
       const response = await page.goto(`http://127.0.0.1:${standbyPort}/`);
       assert.equal(page.url(), `${base}/`);

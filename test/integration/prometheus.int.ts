@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, ROOT, runCli } from '../helpers.ts';
+import { BIN, ROOT, runCli, waitFor } from '../helpers.ts';
 import { freePort, promBinary } from '../modules/prometheus-helpers.ts';
 
 const PROMETHEUS = promBinary('prometheus');
@@ -77,21 +77,6 @@ scrape_configs:
 `;
 }
 
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
-
 async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -145,10 +130,14 @@ describe('prometheus exporter with a real Prometheus server', () => {
         ],
         { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
       );
-      await until('the exporter to show 6 OSDs', 30_000, async () => {
-        const text = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
-        return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6 ? true : undefined;
-      });
+      await waitFor(
+        'the exporter to show 6 OSDs',
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
+          return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6 ? true : undefined;
+        },
+        30_000,
+      );
 
       writeFileSync(join(dir, 'prometheus.yml'), config(exporterPort));
       writeFileSync(join(dir, 'ceph_alerts.yml'), RULES);
@@ -162,11 +151,15 @@ describe('prometheus exporter with a real Prometheus server', () => {
         ],
         { cwd: dir, stdio: ['ignore', 'ignore', openSync(join(dir, 'prometheus.err'), 'w')] },
       );
-      await until('Prometheus to be ready', 20_000, async () =>
-        (await fetch(`${prom}/-/ready`)).ok ? true : undefined,
+      await waitFor(
+        'Prometheus to be ready',
+        async () => ((await fetch(`${prom}/-/ready`)).ok ? true : undefined),
+        20_000,
       );
-      await until('a scrape with every OSD up', 20_000, async () =>
-        (await scalar('count(ceph_osd_up == 1)')) === 6 ? true : undefined,
+      await waitFor(
+        'a scrape with every OSD up',
+        async () => ((await scalar('count(ceph_osd_up == 1)')) === 6 ? true : undefined),
+        20_000,
       );
       assert.equal(await scalar('ceph_health_status'), 0);
       const target = (await (await fetch(`${prom}/api/v1/targets`)).json()) as {
@@ -181,23 +174,31 @@ describe('prometheus exporter with a real Prometheus server', () => {
       const cmd = await runCli(['cmd', '--socket', sock, 'chaos', 'osd', 'down', '2']);
       assert.equal(cmd.code, 0, cmd.stderr);
 
-      await until('ceph_osd_up{ceph_daemon="osd.2"} to go 0', 20_000, async () =>
-        (await scalar('ceph_osd_up{ceph_daemon="osd.2"}')) === 0 ? true : undefined,
+      await waitFor(
+        'ceph_osd_up{ceph_daemon="osd.2"} to go 0',
+        async () => ((await scalar('ceph_osd_up{ceph_daemon="osd.2"}')) === 0 ? true : undefined),
+        20_000,
       );
       assert.equal(await scalar('count(ceph_osd_up == 1)'), 5);
-      const firing = await until('both OSD-down alerts to fire', 20_000, async () => {
-        const r = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as {
-          data: {
-            alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }>;
+      const firing = await waitFor(
+        'both OSD-down alerts to fire',
+        async () => {
+          const r = (await (await fetch(`${prom}/api/v1/alerts`)).json()) as {
+            data: {
+              alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }>;
+            };
           };
-        };
-        const names = r.data.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
-        return names.includes('OSD down') && names.includes('CephOSDDown') ? r.data.alerts : undefined;
-      });
+          const names = r.data.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
+          return names.includes('OSD down') && names.includes('CephOSDDown') ? r.data.alerts : undefined;
+        },
+        20_000,
+      );
       const pacific = firing.find((a) => a.labels.alertname === 'OSD down')!;
       assert.match(pacific.annotations.description ?? '', /1 OSD down\.\s+- osd\.2 on node\d+/);
-      await until('ceph_health_status to follow the health (HEALTH_WARN)', 20_000, async () =>
-        (await scalar('ceph_health_status')) === 1 ? true : undefined,
+      await waitFor(
+        'ceph_health_status to follow the health (HEALTH_WARN)',
+        async () => ((await scalar('ceph_health_status')) === 1 ? true : undefined),
+        20_000,
       );
       assert.equal(await scalar('ceph_health_detail{name="OSD_DOWN"}'), 1);
     } catch (e) {

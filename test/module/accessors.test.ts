@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { finalState } from '../../bench/accessors.bench.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
 import { MgrError } from '../../src/errors.ts';
 import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { Accessors } from '../../src/module/accessors.ts';
+import { finalState } from '../fixtures/final-state.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 class Plain extends MgrModule {

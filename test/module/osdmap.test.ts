@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finalState } from '../../bench/accessors.bench.ts';
 import { MgrError } from '../../src/errors.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { CRUSHMap } from '../../src/module/osdmap.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
+import { finalState } from '../fixtures/final-state.ts';
 import { WHOLE_TRACE } from '../helpers.ts';
 
 describe('get_osdmap()', () => {

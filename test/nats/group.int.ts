@@ -16,7 +16,7 @@ import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { Store } from '../../src/store/store.ts';
-import { BIN, PATCH_TRACE, ROOT, runCli, tempDir } from '../helpers.ts';
+import { BIN, PATCH_TRACE, ROOT, runCli, tempDir, waitFor } from '../helpers.ts';
 import { NATS_SKIP, NatsCluster, stopProcess } from './nats-cluster.ts';
 
 const PROBE = `import { appendFileSync } from 'node:fs';
@@ -48,6 +48,7 @@ export class StandbyModule extends MgrStandbyModule {
       const uri = this.get_active_uri();
       if (uri !== last) appendFileSync(out + '.standby', JSON.stringify({ active_uri: uri }) + '\\n');
       last = uri;
+      // A standby module gets no notify (as in Ceph): it polls the active's URI.
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -117,25 +118,10 @@ async function cmd(h: Host, ...words: string[]): Promise<{ code: number | null; 
   return runCli(['cmd', '--socket', h.socket, ...words]);
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-  everyMs = 50,
-): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Waits for `h` to serve a module command as the active manager, asking in-process every 5 ms. */
+/** Waits for `h` to serve a module command as the active manager, asking in-process. */
 async function answeringAsActive(h: Host, ...others: Host[]): Promise<void> {
   const logs = () => [h, ...others].map((x) => `${x.id}:\n${tail(join(x.db, 'mgr.log'))}`).join('');
-  await until(
+  await waitFor(
     `${h.id} answering as the active`,
     async () => {
       const c = await AdminClient.connect(h.socket).catch(() => null);
@@ -148,7 +134,6 @@ async function answeringAsActive(h: Host, ...others: Host[]): Promise<void> {
       }
     },
     30_000,
-    5,
   ).catch((e) => {
     throw new Error(`${(e as Error).message}; the logs end:\n${logs()}`);
   });
@@ -231,7 +216,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
 
   async function activeOf(a: Host, b: Host): Promise<[Host, Host]> {
     let last = '';
-    const dump = await until(
+    const dump = await waitFor(
       'an active manager',
       async () => {
         const r = await cmd(a, 'mgr', 'dump', '--format', 'json');
@@ -280,7 +265,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     assert.equal(summary.lastSeq, reference.last);
     assert.equal(summary.digest, reference.digests.at(-1));
     for (const h of [a, b]) {
-      const events = await until(`${h.id} at seq ${reference.last}`, async () => {
+      const events = await waitFor(`${h.id} at seq ${reference.last}`, async () => {
         const j = await journal(h.db);
         return j.length >= reference.last ? j : undefined;
       });
@@ -294,7 +279,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
       const r = await readStore(c.db, (s) => ({ state: latestState(s), first: [...s.events(0)][0]?.seq ?? null }));
       return r?.state.seq === reference.last ? r : undefined;
     };
-    const joined = await until('the late host at the last seq', late);
+    const joined = await waitFor('the late host at the last seq', late);
     assert.notEqual(joined.first, 1, 'the late host did not fold the history from event 1');
     assert.equal(stateDigest(joined.state), reference.digests.at(-1));
     await Promise.all([a, b, c].map((h) => stopProcess(h.proc, 'SIGTERM')));
@@ -318,7 +303,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
       '--speed',
       '20',
     ]);
-    await until('the active past seq 150', async () =>
+    await waitFor('the active past seq 150', async () =>
       (await journal(active.db)).length > 150 ? true : undefined,
     ).catch((e) => {
       const logs = [active, standby].map(
@@ -334,7 +319,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     assert.ok(tookMs < 10_000);
     const r = await replay;
     assert.equal(r.code, 0, r.stderr);
-    const events = await until('the new active at the last seq', async () => {
+    const events = await waitFor('the new active at the last seq', async () => {
       const j = await journal(standby.db);
       return j.length >= reference.last ? j : undefined;
     });
@@ -358,7 +343,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
   it('mgr fail swaps the roles: the old active turns standby, and each StandbyModule names the other', async (t) => {
     const { active, standby, a, b } = await twoHosts(t, 'SWAP');
     const uriOf = (h: Host) => `http://${h.id}.example:8080/`;
-    await until("the standby's StandbyModule naming the active", () =>
+    await waitFor("the standby's StandbyModule naming the active", () =>
       activeUris(standby).includes(uriOf(active)) ? true : undefined,
     );
     // In-process clients: a `mgrkit cmd` takes most of a second to start, longer than the handover.
@@ -369,7 +354,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     assert.equal(failed.retval, 0, failed.stderr);
     await answeringAsActive(standby, active);
     t.diagnostic(`mgr fail sent to the new active's first served command: ${(performance.now() - t0).toFixed(0)} ms`);
-    await until("the old active's StandbyModule naming the new active", () =>
+    await waitFor("the old active's StandbyModule naming the new active", () =>
       activeUris(active).includes(uriOf(standby)) ? true : undefined,
     );
     for (const h of [active, standby]) {
@@ -393,11 +378,11 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     assert.equal(set.code, 0, set.stderr);
     const setKey = await cmd(active, 'config-key', 'set', 'mgrkit/test', 'kept');
     assert.equal(setKey.code, 0, setKey.stderr);
-    await until('the standby holding the config-key entry', async () =>
+    await waitFor('the standby holding the config-key entry', async () =>
       (await cmd(standby, 'config-key', 'get', 'mgrkit/test')).stdout.trim() === 'kept' ? true : undefined,
     );
     // A standby passes a module command on to the active once it knows which one that is (until then: -EAGAIN).
-    await until("the standby's manager map naming the active", async () => {
+    await waitFor("the standby's manager map naming the active", async () => {
       const r = await cmd(standby, 'mgr', 'dump', '--format', 'json');
       return r.code === 0 && (JSON.parse(r.stdout) as { active_name: string }).active_name === active.id
         ? true
@@ -409,7 +394,7 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     await stopProcess(active.proc, 'SIGKILL');
     // A client given both sockets goes on to the live one when the first refuses the connection.
     const both = `${active.socket},${standby.socket}`;
-    await until('the standby answering as the active', async () =>
+    await waitFor('the standby answering as the active', async () =>
       (await runCli(['cmd', '--socket', both, 'probe', 'whoami'])).stdout.trim() === standby.id ? true : undefined,
     );
     const level = await cmd(standby, 'config', 'get', 'mgr', 'mgr/probe/log_level');
@@ -433,12 +418,12 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
       '--speed',
       '200',
     ]);
-    await until('the log past seq 150', async () => ((await journal(a.db)).length > 150 ? true : undefined));
+    await waitFor('the log past seq 150', async () => ((await journal(a.db)).length > 150 ? true : undefined));
     await cluster.kill(2);
     const r = await replay;
     assert.equal(r.code, 0, r.stderr);
     for (const h of [a, b]) {
-      const events = await until(`${h.id} at the last seq`, async () => {
+      const events = await waitFor(`${h.id} at the last seq`, async () => {
         const j = await journal(h.db);
         return j.length >= reference.last ? j : undefined;
       }).catch((e) => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../helpers.ts';
+import { freePort, waitFor } from '../helpers.ts';
 
 /** Debian's nats-server, or the one on PATH; null when neither is there. */
 export function natsServerBinary(): string | null {
@@ -122,23 +122,25 @@ export class NatsCluster {
 
   /** Waits until a running node reports a JetStream meta leader. */
   async waitForMetaLeader(timeoutMs = 20_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      for (const n of this.nodes) {
-        if (n.proc === null) continue;
-        try {
-          const r = await fetch(`http://127.0.0.1:${n.http}/jsz`);
-          const body = (await r.json()) as { meta_cluster?: { leader?: string }; config?: unknown };
-          const leader = body.meta_cluster?.leader;
-          if (leader) return leader;
-          if (this.nodes.length === 1 && body.config !== undefined) return n.name;
-        } catch {
-          // not listening yet
+    return waitFor(
+      `a JetStream meta leader (logs in ${this.dir})`,
+      async () => {
+        for (const n of this.nodes) {
+          if (n.proc === null) continue;
+          try {
+            const r = await fetch(`http://127.0.0.1:${n.http}/jsz`);
+            const body = (await r.json()) as { meta_cluster?: { leader?: string }; config?: unknown };
+            const leader = body.meta_cluster?.leader;
+            if (leader) return leader;
+            if (this.nodes.length === 1 && body.config !== undefined) return n.name;
+          } catch {
+            // not listening yet
+          }
         }
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no JetStream meta leader within ${timeoutMs} ms (logs in ${this.dir})`);
+        return undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Stops every node by PID and removes the folder. */

@@ -14,18 +14,25 @@ import { PATCH_TRACE, ROOT, readJsonl, tempDir, waitFor } from '../helpers.ts';
 
 const RECORDER = join(ROOT, 'recorder', 'mgrkit_recorder');
 
-/** Writes stdin's lines through FileWriter(path, max_bytes, keep), flushing every `every` lines. */
+/**
+ * Writes stdin's lines through FileWriter(path, max_bytes, keep), flushing every `every` lines; with a 6th argument
+ * it waits for SIGUSR1 after the first flush, then writes the rest at once.
+ */
 const WRITE = `
-import sys, time
+import signal, sys
 sys.path.insert(0, sys.argv[1])
 from writers import FileWriter
+gated = len(sys.argv) > 6
+if gated:
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
 w = FileWriter(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
 lines = sys.stdin.buffer.read().splitlines(keepends=True)
 every = int(sys.argv[5])
 for i in range(0, len(lines), every):
     w.write(lines[i:i + every])
     w.flush()
-    time.sleep(0.002)
+    if gated and i == 0:
+        signal.sigwait([signal.SIGUSR1])
 w.close()
 print(w.rotations)
 `;
@@ -53,7 +60,7 @@ describe("the recorder's file output", { skip: python() ? false : 'python3 is no
       .pipe(parseItems())
       .subscribe((i) => items.push(i));
 
-    const writer = spawn('python3', ['-c', WRITE, RECORDER, file, String(128 * 1024), '50', '5'], {
+    const writer = spawn('python3', ['-c', WRITE, RECORDER, file, String(128 * 1024), '50', '5', 'gated'], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     });
@@ -61,8 +68,13 @@ describe("the recorder's file output", { skip: python() ? false : 'python3 is no
     writer.stdout.on('data', (d) => {
       out += d;
     });
+    const exited = new Promise((r) => writer.once('exit', r));
     writer.stdin.end(text);
-    const code = await new Promise((r) => writer.once('exit', r));
+    // Once the first lines are followed the reader has the first file open; the rest comes faster than it reads,
+    // rotated several times between two of its polls.
+    await waitFor('the first lines followed', () => items.length >= 5);
+    writer.kill('SIGUSR1');
+    const code = await exited;
     assert.equal(code, 0);
     const rotations = Number(out.trim());
     assert.ok(rotations >= 5, `${rotations} rotations`);

@@ -12,11 +12,13 @@ import { FIXTURES, ROOT, tempDir } from '../helpers.ts';
 // real run inside ceph-mgr is test/ceph/recorder.int.ts.
 
 const MGR_MODULE = `
-import enum, json, logging, sys, threading, time
+import enum, json, logging, sys, threading
 from collections import namedtuple
 
 DATA = json.load(open(sys.argv[1]))
 GET = DATA['get']
+# Every set_health_checks() call notifies it, so a driver waits for a health check rather than polling.
+HEALTH = threading.Condition()
 
 class NotifyType(str, enum.Enum):
     mon_map = 'mon_map'
@@ -36,7 +38,9 @@ def CLIReadCommand(prefix):
 
 class MgrModule:
     OPTIONS = {}
-    SLOW_GET = 0.0
+    # While set, get('osd_map') waits on it: a get as slow as the driver wants. IN_GET says one is waiting.
+    HOLD_GET = None
+    IN_GET = threading.Event()
 
     def __init__(self, *args, **kwargs):
         self.log = logging.getLogger('mgrkit_recorder')
@@ -49,8 +53,10 @@ class MgrModule:
         raise KeyError(name)
 
     def get(self, name):
-        if name == 'osd_map':
-            time.sleep(self.SLOW_GET)
+        hold = MgrModule.HOLD_GET
+        if name == 'osd_map' and hold is not None:
+            MgrModule.IN_GET.set()
+            hold.wait()
         return json.loads(json.dumps(GET[name]))
 
     def have_mon_connection(self):
@@ -75,11 +81,13 @@ class MgrModule:
         return -1, '', 'no monitors here'
 
     def set_health_checks(self, checks):
-        self.health.append(checks)
+        with HEALTH:
+            self.health.append(checks)
+            HEALTH.notify_all()
 `;
 
 const RUN = `
-import json, sys, threading, time
+import json, sys, threading
 sys.path.insert(0, sys.argv[2])
 sys.path.insert(0, sys.argv[3])
 import mgr_module
@@ -88,18 +96,21 @@ from mgrkit_recorder import Module
 mgr_module.MgrModule.OPTIONS = {'output': sys.argv[4], 'queue_size': 10, 'stats_period': 0.5, 'poll_period': 0.2}
 m = Module()
 t = threading.Thread(target=m.serve)
+# The recorder thread held in a get() (its queue of 10 made by then) while the manager notifies in a burst: the
+# queue overflows.
+hold = threading.Event()
+mgr_module.MgrModule.HOLD_GET = hold
 t.start()
-time.sleep(0.2)
-# The recorder thread busy (a slow get) while the manager notifies in a burst: the queue of 10 overflows.
-mgr_module.MgrModule.SLOW_GET = 0.3
+assert mgr_module.MgrModule.IN_GET.wait(20), 'the recorder thread never called get()'
+assert m.cues.maxsize == 10
 for i in range(200):
     m.notify(mgr_module.NotifyType.osd_map, '')
     m.notify(mgr_module.NotifyType.clog, {'name': 'mon.a', 'rank': 'mon.0', 'stamp': '2026-11-25T02:28:58.904575+0000',
                                          'seq': i, 'channel': 'cluster', 'priority': '[INF]', 'message': 'm%d' % i})
-mgr_module.MgrModule.SLOW_GET = 0.0
-deadline = time.time() + 10
-while time.time() < deadline and not any('MGRKIT_RECORDER_DROPS' in h for h in m.health):
-    time.sleep(0.05)
+mgr_module.MgrModule.HOLD_GET = None
+hold.set()
+with mgr_module.HEALTH:
+    mgr_module.HEALTH.wait_for(lambda: any('MGRKIT_RECORDER_DROPS' in h for h in m.health), 20)
 status = json.loads(m.status().stdout)
 m.shutdown()
 t.join()

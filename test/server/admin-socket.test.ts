@@ -15,18 +15,9 @@ import { ERRORS } from '../../src/errors.ts';
 import { AdminClient } from '../../src/server/admin-client.ts';
 import { type AdminRequest, AdminSocket, type AdminSocketLimits, parseRequest } from '../../src/server/admin-socket.ts';
 import { parseWireJson, stringifyWireJson } from '../../src/server/wire-json.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, waitFor } from '../helpers.ts';
 
 const { EINVAL, EACCES, E2BIG } = constants.errno;
-
-/** Waits for a condition with a generous deadline (the machine may be loaded); fails naming what it waited for. */
-async function until(what: string, cond: () => boolean, deadlineMs = 60_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function serve(
   t: TestContext,
@@ -213,7 +204,7 @@ describe('admin socket back-pressure per connection', () => {
     const s = await rawClient(t, path);
     s.pause();
     s.write(REQUEST.repeat(N));
-    await until('the socket to stop reading from the client', () => admin.stats().paused === 1);
+    await waitFor('the socket to stop reading from the client', () => admin.stats().paused === 1);
     const held = admin.stats();
     // what the server holds: at most its read-ahead plus one read, and its reply high water plus one reply
     assert.ok(held.queuedBytes <= limits.readAhead + 64 * 1024, `queued ${held.queuedBytes}`);
@@ -232,7 +223,7 @@ describe('admin socket back-pressure per connection', () => {
       if (parts.length > 0) last = parts.at(-1)!;
     });
     s.resume();
-    await until('every reply', () => lines === N);
+    await waitFor('every reply', () => lines === N);
     assert.equal(JSON.parse(last).stdout, `${answer}${N}`);
     assert.equal(admin.stats().answered, N);
   });
@@ -250,9 +241,9 @@ describe('admin socket back-pressure per connection', () => {
     const s = await rawClient(t, path);
     s.pause();
     s.write(REQUEST.repeat(N));
-    await until('the socket to stop reading from the client', () => admin.stats().paused === 1);
+    await waitFor('the socket to stop reading from the client', () => admin.stats().paused === 1);
     s.destroy();
-    await until('the connection to go', () => admin.stats().connections === 0);
+    await waitFor('the connection to go', () => admin.stats().connections === 0);
     assert.deepEqual(
       { ...admin.stats(), answered: 0 },
       { connections: 0, queuedBytes: 0, unreadReplyBytes: 0, paused: 0, answered: 0, dropped: 0 },
@@ -286,14 +277,14 @@ describe('admin socket back-pressure per connection', () => {
         .map((l) => JSON.parse(l).stdout),
       ['1', '2', '3'],
     );
-    await until('the connection to go', () => admin.stats().connections === 0);
+    await waitFor('the connection to go', () => admin.stats().connections === 0);
   });
 
   it('refuses connections past maxConnections and serves the ones it holds', async (t) => {
     const { admin, path } = await serve(t, async () => [0, 'ok', ''], { maxConnections: 2 });
     const a = await AdminClient.connect(path);
     const b = await AdminClient.connect(path);
-    await until('two connections', () => admin.stats().connections === 2);
+    await waitFor('two connections', () => admin.stats().connections === 2);
     const third = await rawClient(t, path);
     await new Promise((resolve) => third.once('close', resolve));
     assert.equal((await a.send({ prefix: 'status' })).retval, 0);
@@ -310,9 +301,9 @@ describe('admin socket back-pressure per connection', () => {
     s.on('error', () => {});
     const closed = new Promise((resolve) => s.once('close', resolve));
     s.write(REQUEST.repeat(N));
-    await until('the client to be dropped', () => admin.stats().dropped === 1);
+    await waitFor('the client to be dropped', () => admin.stats().dropped === 1);
     await closed;
-    await until('the connection to go', () => admin.stats().connections === 0);
+    await waitFor('the connection to go', () => admin.stats().connections === 0);
     assert.equal(admin.stats().queuedBytes, 0);
     // the socket goes on serving others
     const c = await AdminClient.connect(path);

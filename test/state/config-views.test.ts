@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { finalState } from '../../bench/accessors.bench.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
 import { MgrError } from '../../src/errors.ts';
@@ -11,6 +10,7 @@ import { Accessors } from '../../src/module/accessors.ts';
 import { CEPH_OPTIONS } from '../../src/options/ceph-options.ts';
 import { type ClusterState, createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
+import { finalState } from '../fixtures/final-state.ts';
 import { FIXTURES, WHOLE_TRACE } from '../helpers.ts';
 
 class Plain extends MgrModule {

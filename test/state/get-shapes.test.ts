@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { finalState } from '../../bench/accessors.bench.ts';
 import { type ClusterEvent, ClusterEventSchema } from '../../schemas/event.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import type { ClusterState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { GET_NAMES, isGetName } from '../../src/state/views/index.ts';
+import { finalState } from '../fixtures/final-state.ts';
 import { FIXTURES, WHOLE_TRACE } from '../helpers.ts';
 
 /**

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { finalState } from '../../bench/accessors.bench.ts';
 import type { PgStat } from '../../schemas/daemon/index.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { type ClusterState, createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
+import { finalState } from '../fixtures/final-state.ts';
 import { type Expectation, FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 const real = JSON.parse(readFileSync(join(FIXTURES, 'accessors-3osd.json'), 'utf8')).get;

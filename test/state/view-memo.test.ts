@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finalState } from '../../bench/accessors.bench.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { foldBatch } from '../../src/state/fold.ts';
+import { finalState } from '../fixtures/final-state.ts';
 import { readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 describe('derived views are computed once per snapshot', () => {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
-import { BIN, PATCH_TRACE, ROOT, runCli, tempDir } from '../helpers.ts';
+import { BIN, PATCH_TRACE, ROOT, runCli, tempDir, waitFor } from '../helpers.ts';
 import { referenceReplay } from './reference-replay.ts';
 
 /** A 1 MiB tmpfs: a real full disk. Needs root (CI runs as root); elsewhere the test says why it skips. */
@@ -65,16 +65,16 @@ describe('a full disk', () => {
     const exited = new Promise<number | null>((r) => daemon.on('exit', (code) => r(code)));
     t.after(() => daemon.kill('SIGKILL'));
     const health = async () => (await runCli(['cmd', '--socket', socket, 'health', 'detail'])).stdout;
-    const waitFor = async (what: string, ok: (h: string) => boolean) => {
-      for (let i = 0; i < 600; i++) {
-        if (daemon.exitCode !== null) assert.fail(`the daemon exited while waiting until ${what}:\n${stderr}`);
+    const healthWhen = async (what: string, ok: (h: string) => boolean): Promise<string> => {
+      const seen = await waitFor(what, async () => {
+        if (daemon.exitCode !== null) return { exited: true, h: '' };
         const h = await health();
-        if (ok(h)) return h;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.fail(`timed out waiting until ${what}:\n${stderr}`);
+        return ok(h) ? { exited: false, h } : null;
+      });
+      if (seen.exited) assert.fail(`the daemon exited while waiting until ${what}:\n${stderr}`);
+      return seen.h;
     };
-    const failing = await waitFor('the failure is raised', (h) => h.includes('MGR_STORE_WRITE_FAILED'));
+    const failing = await healthWhen('the failure is raised', (h) => h.includes('MGR_STORE_WRITE_FAILED'));
     assert.match(failing, /HEALTH_ERR/);
     const big = join(tempDir(t), 'big');
     writeFileSync(big, 'x'.repeat(2 << 20));
@@ -82,7 +82,7 @@ describe('a full disk', () => {
     assert.ok(set.code === 28 || set.code === 5, `config-key set on a full disk: ${set.code} ${set.stderr}`);
     assert.match(set.stderr, /cannot write the store/);
     grow(disk);
-    await waitFor('the failure clears', (h) => h !== '' && !h.includes('MGR_STORE_WRITE_FAILED'));
+    await healthWhen('the failure clears', (h) => h !== '' && !h.includes('MGR_STORE_WRITE_FAILED'));
     const last = async () => {
       const store = Store.open(db, { readOnly: true });
       try {
@@ -91,7 +91,7 @@ describe('a full disk', () => {
         await store.close();
       }
     };
-    for (let i = 0; i < 600 && (await last()) < 647; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor('the store to hold every event', async () => (await last()) >= 647);
     daemon.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
     const store = Store.open(db, { readOnly: true });

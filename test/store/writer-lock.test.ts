@@ -9,7 +9,7 @@ import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { stateDigest } from '../../src/state/digest.ts';
 import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
-import { PATCH_TRACE, ROOT, runCli, tempDir } from '../helpers.ts';
+import { PATCH_TRACE, ROOT, runCli, tempDir, waitFor } from '../helpers.ts';
 import { referenceReplay } from './reference-replay.ts';
 
 const TRIALS = Number(process.env.MGRKIT_WRITER_TRIALS ?? 2);
@@ -121,11 +121,16 @@ describe('one writer per store', () => {
     const reference = await referenceReplay(dir);
     for (let trial = 0; trial < TRIALS; trial++) {
       const db = join(dir, `db-${trial}`);
-      const runs = [0, 1, 2, 3].map(async (i) => {
-        await new Promise((r) => setTimeout(r, i * (150 + trial * 50)));
-        return runCli(['replay', PATCH_TRACE, '--db', db, '--json']);
-      });
-      const results = await Promise.all(runs);
+      const replay = () => runCli(['replay', PATCH_TRACE, '--db', db, '--json']);
+      // Staggered by what the writer is doing, not by the clock: two race for the lock, one comes while it is held
+      // (or just after, on a fast machine), one once the first two have ended.
+      const racing = [replay(), replay()];
+      let oneEnded = false;
+      void Promise.race(racing).then(() => (oneEnded = true));
+      await waitFor('a writer to hold the store', () => existsSync(join(db, 'writer.json')) || oneEnded);
+      const whileHeld = replay();
+      await Promise.all(racing);
+      const results = await Promise.all([...racing, whileHeld, replay()]);
       let applied = 0;
       for (const r of results) {
         if (r.code === 2) {

@@ -33,6 +33,7 @@ export class Module extends MgrModule {
         connected = now;
         this.record({ kind: 'mon', connected: now });
       }
+      // No notify tells a module that the mon session went or came back (in Ceph either): it polls.
       await new Promise((r) => setTimeout(r, 100));
     }
   }
