@@ -1,7 +1,7 @@
+/** Ceph's CephIPAddr and CephEntityAddr checks; an address is what glibc's `inet_pton` takes. */
 import { fail } from './argument-error.ts';
 import { pyParseInt } from './python-text.ts';
 
-/** Ceph's CephIPAddr and CephEntityAddr checks; an address is what glibc's `inet_pton` takes. */
 function isIPv4(a: string): boolean {
   const parts = a.split('.');
   return parts.length === 4 && parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
@@ -33,6 +33,7 @@ export interface ParsedAddr {
   val: string;
 }
 
+/** CephIPAddr: `[v1:|v2:|any:]ADDR[:PORT]`, IPv4 or `[IPv6]`; throws Ceph's ArgumentError text. */
 export function validIPAddr(word: string): ParsedAddr {
   let s = word;
   let type: 4 | 6 = 6;
@@ -78,6 +79,7 @@ export function validIPAddr(word: string): ParsedAddr {
   return { val: s };
 }
 
+/** CephEntityAddr: an IP address as {@link validIPAddr} takes it, then `/NONCE`. */
 export function validEntityAddr(s: string): string {
   let ip = s;
   let nonce: string | null = null;
