@@ -1,7 +1,7 @@
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
 import type { CommandTarget } from '../cluster/cluster-commander.ts';
-import { type CommandTuple, HandleCommandResult } from '../commands/result.ts';
+import { type CommandTuple, errorResult, HandleCommandResult } from '../commands/result.ts';
 import type { CommandDict } from '../commands/validate.ts';
 import { MgrError } from '../errors.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
@@ -74,7 +74,9 @@ export abstract class MgrModule extends ModuleBase {
     _inbuf: string,
     cmd: CommandDict,
   ): CommandTuple | HandleCommandResult | Promise<CommandTuple | HandleCommandResult> {
-    return [-22, '', `${this.module_name} has no handle_command for "${cmd.prefix}"`];
+    return errorResult(
+      new MgrError('MGR_ERR_COMMAND_UNKNOWN', `${this.module_name} has no handle_command for "${cmd.prefix}"`),
+    );
   }
 
   /** Cluster data by name, as ceph-mgr's `get()` returns it: the current snapshot's own frozen object. */
