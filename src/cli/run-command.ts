@@ -145,6 +145,11 @@ async function runDaemon(o: RunFlags): Promise<void> {
           throw e;
         })
       : null;
+  // Listening before saying so: a SIGTERM sent as soon as the line is read ends the daemon cleanly.
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
   const group = o.log
     ? await joinLogGroup(host, store, {
@@ -175,10 +180,6 @@ async function runDaemon(o: RunFlags): Promise<void> {
     })();
     return stopping;
   };
-  const signalled = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
   if (group) {
     process.stderr.write(`mgrkit: on the event log ${o.log} (stream ${o.stream ?? 'MGRKIT'}) as mgr.${host.mgrId}\n`);
   } else if (sim && o.source) {
