@@ -57,6 +57,10 @@ export type {
   /** What {@link MgrHost.create} takes: the store, the module path, mgr id, logs, standby, clock, the cluster behind the source. */
   HostOptions,
 } from '../host/host-options.ts';
+export {
+  /** Describes a module class already in hand, as loading its file would: for `MgrHost.create({ modules })`. */
+  describeModule,
+} from '../host/loader.ts';
 export type {
   /** `mgr module ls`'s answer: always-on, enabled, disabled and failed modules. */
   ModuleList,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { stateAt } from '../../src/store/recovery.ts';
+import { stateAt } from '../../src/entry/host.ts';
 import { Store } from '../../src/store/store.ts';
 import { runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
 

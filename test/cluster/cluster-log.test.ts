@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
-import { Store, stateAt, stateDigest } from '../../src/entry/host.ts';
+import { describeModule, MgrHost, Store, stateAt, stateDigest } from '../../src/entry/host.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
-import { MgrHost } from '../../src/host/host.ts';
-import { describeModule } from '../../src/host/loader.ts';
 import { MgrError, MgrModule, type NotifyType } from '../../src/index.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { connectSource } from '../../src/run/connect-source.ts';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { stateAt } from '../../src/entry/host.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { replayTrace } from '../../src/run/replay.ts';
 import type { ClusterState } from '../../src/state/cluster-state.ts';
 import { isGetName } from '../../src/state/views/index.ts';
-import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
 import { type Expectation, PATCH_TRACE, readJsonl, runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
 

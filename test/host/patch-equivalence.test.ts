@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { stateDigest } from '../../src/entry/host.ts';
 import { parseTraceLine } from '../../src/ingest/parse-line.ts';
 import { type ClusterState, createEmptyState } from '../../src/state/cluster-state.ts';
-import { stateDigest } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { PATCH_TRACE, WHOLE_TRACE } from '../helpers.ts';
 

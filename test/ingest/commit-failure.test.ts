@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { MgrHost, stateAt, stateDigest } from '../../src/entry/host.ts';
 import { MgrError } from '../../src/errors.ts';
-import { MgrHost } from '../../src/host/host.ts';
 import { replayTrace } from '../../src/run/replay.ts';
-import { stateDigest } from '../../src/state/digest.ts';
-import { stateAt } from '../../src/store/recovery.ts';
 import { Store, type WriteStatus } from '../../src/store/store.ts';
 import { PATCH_TRACE, tempDir, waitFor } from '../helpers.ts';
 import { referenceReplay } from '../store/reference-replay.ts';

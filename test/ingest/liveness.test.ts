@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JournaledEvent } from '../../schemas/event.ts';
-import { MgrHost } from '../../src/host/host.ts';
+import { MgrHost } from '../../src/entry/host.ts';
 import { Liveness, type LivenessChange } from '../../src/ingest/liveness.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';

@@ -3,17 +3,18 @@
  * seq, failover on SIGKILL of the active, the loss of one NATS server. Not part of `npm test`; `.ci/run` and
  * `npm run test:nats` run it.
  */
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JournaledEvent } from '../../schemas/event.ts';
+import { stateDigest } from '../../src/entry/host.ts';
 import { latestState } from '../../src/group/log-member.ts';
 import { replayTrace } from '../../src/run/replay.ts';
 import { AdminClient } from '../../src/server/admin-client.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
-import { stateDigest } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { Store } from '../../src/store/store.ts';
 import { BIN, PATCH_TRACE, ROOT, runCli, tempDir, waitFor } from '../helpers.ts';

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { of } from 'rxjs';
 import type { NotifyType } from '../../src/bus/notify-types.ts';
-import { MgrHost } from '../../src/host/host.ts';
-import { describeModule } from '../../src/host/loader.ts';
+import { describeModule, MgrHost, stateAt } from '../../src/entry/host.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { MgrModule } from '../../src/module/mgr-module.ts';
@@ -11,7 +10,6 @@ import { ObjectStore } from '../../src/rados/object-store.ts';
 import { NoData, ObjectNotFound } from '../../src/rados/rados-errors.ts';
 import { runLiveSim } from '../../src/run/live-sim.ts';
 import { liveSim } from '../../src/sources/sim-source.ts';
-import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir, waitFor } from '../helpers.ts';
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NotifyType } from '../../src/bus/notify-types.ts';
-import { MgrHost } from '../../src/host/host.ts';
-import { describeModule } from '../../src/host/loader.ts';
+import { describeModule, MgrHost } from '../../src/entry/host.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { CommandResult } from '../../src/module/command-result.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MgrHost } from '../../src/host/host.ts';
+import { MgrHost } from '../../src/entry/host.ts';
 import { parseItems } from '../../src/ingest/input-stage.ts';
 import type { IngestItem, SourceItem } from '../../src/ingest/source-item.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { canonicalJson, stateDigest, writeCanonical } from '../../src/state/digest.ts';
+import { stateDigest } from '../../src/entry/host.ts';
+import { canonicalJson, writeCanonical } from '../../src/state/digest.ts';
 import { finalState } from '../fixtures/final-state.ts';
 import { WHOLE_TRACE } from '../helpers.ts';
 

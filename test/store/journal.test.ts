@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { stateAt, stateDigest } from '../../src/entry/host.ts';
 import { replayTrace } from '../../src/run/replay.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
-import { stateDigest } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
-import { stateAt } from '../../src/store/recovery.ts';
 import { Store } from '../../src/store/store.ts';
 import { readJsonl, tempDir, WHOLE_TRACE } from '../helpers.ts';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { stateDigest } from '../../src/entry/host.ts';
 import { replayTrace } from '../../src/run/replay.ts';
-import { stateDigest } from '../../src/state/digest.ts';
 import { Store } from '../../src/store/store.ts';
 import { PATCH_TRACE } from '../helpers.ts';
 
