@@ -82,7 +82,7 @@ export class HostRole {
   }
 
   /** The current snapshot as modules and commands read it: with the group's mgr map, when there is a group. */
-  visibleState(): ClusterState {
+  readonly visibleState = (): ClusterState => {
     const current = this.host.current();
     const view = this.mgrMapView;
     if (view === null) return current;
@@ -96,5 +96,5 @@ export class HostRole {
       };
     }
     return this.viewed.state;
-  }
+  };
 }

@@ -346,7 +346,10 @@ export class MgrHost {
         setKv: (key, value) => this.settings.kv.set(key, value),
       },
       cluster: {
-        visibleState: () => this.role.visibleState(),
+        // Read once when a module's context is made (this object is made before the role and liveness are).
+        get visibleState() {
+          return host.role.visibleState;
+        },
         get liveness() {
           return host.liveness;
         },

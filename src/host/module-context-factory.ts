@@ -28,7 +28,7 @@ export interface ContextStores {
 /** The cluster as a module reaches it: the state, the monitors, commands, the cluster log, RADOS. */
 export interface ContextCluster {
   /** The current snapshot as modules read it (with the group's mgr map, in a group). */
-  visibleState(): ClusterState;
+  readonly visibleState: () => ClusterState;
   readonly liveness: { readonly connected: boolean };
   sendCommand(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
   clusterLog(channel: string, priority: ClusterLogPriority, message: string): Promise<ClogEntry>;
@@ -83,6 +83,8 @@ export function createModuleContext(
   options: readonly Option[],
 ): ModuleServices {
   const { stores, cluster, peers } = host;
+  // Taken once: every accessor call of the module goes through these, so they are not looked up again per call.
+  const { visibleState, liveness } = cluster;
   const prefix = `mgr/${name}/`;
   // The module's store as it was when the module started, plus its own writes (as Ceph's guide says).
   const store = new Map(stores.kvEntries(prefix).map(([k, v]) => [k.slice(prefix.length), v]));
@@ -98,10 +100,10 @@ export function createModuleContext(
     name,
     mgrId: peers.mgrId,
     log,
-    accessors: new Accessors(() => cluster.visibleState(), { mgrHealth: peers.health }),
+    accessors: new Accessors(visibleState, { mgrHealth: peers.health }),
     options,
     signal,
-    haveMonConnection: () => cluster.liveness.connected,
+    haveMonConnection: () => liveness.connected,
     version: () => clusterVersion(cluster.visibleState()),
     releaseName: () => releaseName(cluster.visibleState()),
     getOption: (key) => stores.configValue(`mgr/${name}/${key}`),
