@@ -38,6 +38,8 @@ export interface ValidateResult {
 
 /** At most this many lines of a kind per source: enough for a stable figure, small enough to keep the run short. */
 const MAX_LINES = 400;
+/** Rounds of the five measurements of a kind, taken in turns. */
+const ROUNDS = 5;
 
 function byKind(source: string, lines: string[]): Array<{ source: string; kind: EventKind; lines: string[] }> {
   const groups = new Map<EventKind, string[]>();
@@ -67,8 +69,8 @@ function compileCost(): CompileCost {
 
 /**
  * JSON.parse alone, + zod, + the compiled validator, per event kind, on the recorded trace's lines and a simulated
- * cluster's (`osds` OSDs, their first full `pg_stats` included). Each kind's five figures are measured back to back,
- * so their ratios hold on a loaded machine.
+ * cluster's (`osds` OSDs, their first full `pg_stats` included), and the whole line path with zod alone and with the
+ * compiled check first.
  */
 export function benchValidate(trace: string, osds = 1000): ValidateResult {
   const compile = compileCost();
@@ -83,7 +85,6 @@ export function benchValidate(trace: string, osds = 1000): ValidateResult {
   for (const { source, kind, lines } of groups) {
     fast.compile(kind);
     const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
-    const opts = { batches: 15, batchMs: 20 };
     const run = (check: (v: object) => boolean) => () => {
       let ok = 0;
       for (const l of lines) if (check(JSON.parse(l) as object)) ok++;
@@ -93,28 +94,38 @@ export function benchValidate(trace: string, osds = 1000): ValidateResult {
     const path = (f: typeof fast | null) => () => {
       for (let i = 0; i < lines.length; i++) parseTraceLine(lines[i]!, source, i + 1, f);
     };
+    // The five are measured in turns, several rounds, and each keeps its median round: a load that comes and goes
+    // on a shared machine then weighs on all five alike.
+    const variants = {
+      parse: run(() => true),
+      zod: run((v) => ClusterEventSchema.safeParse(v).success),
+      compiled: run((v) => fast.isValid(v, kind)),
+      lineZod: path(null),
+      lineCompiled: path(fast),
+    };
+    const rounds: Record<keyof typeof variants, Measurement[]> = {
+      parse: [],
+      zod: [],
+      compiled: [],
+      lineZod: [],
+      lineCompiled: [],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, fn] of Object.entries(variants) as Array<[keyof typeof variants, () => unknown]>) {
+        rounds[name].push(measure(`${kind} ${name}`, fn, { batches: 5, batchMs: 10 }));
+      }
+    }
+    const median = (ms: Measurement[]) => [...ms].sort((a, b) => a.medianNs - b.medianNs)[ms.length >> 1]!;
     rows.push({
       source,
       kind,
       lines: lines.length,
       bytes,
-      parse: measure(
-        `${kind} parse`,
-        run(() => true),
-        opts,
-      ),
-      zod: measure(
-        `${kind} zod`,
-        run((v) => ClusterEventSchema.safeParse(v).success),
-        opts,
-      ),
-      compiled: measure(
-        `${kind} compiled`,
-        run((v) => fast.isValid(v, kind)),
-        opts,
-      ),
-      lineZod: measure(`${kind} line zod`, path(null), opts),
-      lineCompiled: measure(`${kind} line compiled`, path(fast), opts),
+      parse: median(rounds.parse),
+      zod: median(rounds.zod),
+      compiled: median(rounds.compiled),
+      lineZod: median(rounds.lineZod),
+      lineCompiled: median(rounds.lineCompiled),
     });
   }
   return { rows, compile };
