@@ -12,6 +12,7 @@ import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 import { benchScrape, printScrape } from './scrape.bench.ts';
+import { benchValidate, printValidate } from './validate.bench.ts';
 
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
 export const DEFAULT_SIZES: readonly ScaleSize[] = [
@@ -43,6 +44,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const memory = await benchMemory(`${traces}pacific-3osd.jsonl.gz`);
   stage('fold throughput of the recorded traces');
   const fold = benchFold([`${traces}pacific-3osd.jsonl.gz`, `${traces}pacific-3osd-patch.jsonl.gz`]);
+  stage('validation per event kind: JSON.parse, zod, the compiled validator');
+  const validate = benchValidate(`${traces}pacific-3osd.jsonl.gz`);
   stage('notify latency with 1, 10 and 50 modules');
   const notify = await benchNotify(`${traces}pacific-3osd.jsonl.gz`);
   stage('command round trip through the admin socket');
@@ -60,7 +63,20 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const dashboard = await benchDashboard(10_000, (step) => stage(`  ${step}`));
   stage('event log on NATS JetStream: throughput and failover');
   const jetstream = await benchJetStream();
-  const results = { machine, accessors, memory, fold, notify, commands, rados, scale, scrape, dashboard, jetstream };
+  const results = {
+    machine,
+    accessors,
+    memory,
+    fold,
+    validate,
+    notify,
+    commands,
+    rados,
+    scale,
+    scrape,
+    dashboard,
+    jetstream,
+  };
   const file = writeResults(results);
   if (options.json) {
     console.log(JSON.stringify(results));
@@ -70,6 +86,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printAccessors(accessors.rows);
   printMemory(memory);
   printFold(fold);
+  printValidate(validate);
   printNotify(notify);
   printCommands(commands);
   printRados(rados);

@@ -10,7 +10,7 @@ import {
   PgStatSchema,
   PoolStatfsSchema,
 } from './daemon/index.ts';
-import { DataKeySchema, dataRecord, forbiddenKeyIssue, isForbiddenKey } from './data-key.ts';
+import { DataKeySchema, dataRecord, FORBIDDEN_KEYS, forbiddenKeyIssue, isForbiddenKey } from './data-key.ts';
 import {
   CrushMapSchema,
   FsMapSchema,
@@ -65,10 +65,14 @@ function oneOfMapOrPatch(value: { map?: unknown; patch?: unknown }, ctx: z.Refin
   }
 }
 
+/** {@link oneOfMapOrPatch} in JSON Schema. */
+const MAP_OR_PATCH = { oneOf: [{ required: ['map'] }, { required: ['patch'] }] };
+
 function epochMapEvent<K extends EpochMapKind, S extends z.ZodType>(kind: K, map: S) {
   return z
     .looseObject({ ...envelope, kind: z.literal(kind), epoch, map: map.optional(), patch: JsonPatchSchema.optional() })
-    .superRefine(oneOfMapOrPatch);
+    .superRefine(oneOfMapOrPatch)
+    .meta(MAP_OR_PATCH);
 }
 
 /** `ceph mon dump`, whole or patched. */
@@ -83,7 +87,8 @@ export const OsdMapEventSchema = z
     patch: JsonPatchSchema.optional(),
     crush: CrushMapSchema.optional(),
   })
-  .superRefine(oneOfMapOrPatch);
+  .superRefine(oneOfMapOrPatch)
+  .meta(MAP_OR_PATCH);
 /** `ceph fs dump`, whole or patched. */
 export const FsMapEventSchema = epochMapEvent('fs_map', FsMapSchema);
 /** `ceph mgr dump`, whole or patched. */
@@ -98,7 +103,8 @@ export const HealthEventSchema = z
     map: HealthMapSchema.optional(),
     patch: JsonPatchSchema.optional(),
   })
-  .superRefine(oneOfMapOrPatch);
+  .superRefine(oneOfMapOrPatch)
+  .meta(MAP_OR_PATCH);
 /** The monitor's status and quorum (`ceph mon_status`), always whole. */
 export const MonStatusEventSchema = z.looseObject({ ...envelope, kind: z.literal('mon_status'), map: MonStatusSchema });
 
@@ -123,6 +129,9 @@ export const DaemonNameSchema = z
     for (const part of dot < 0 ? [] : [ctx.value.slice(0, dot), ctx.value.slice(dot + 1)]) {
       if (isForbiddenKey(part)) ctx.issues.push(forbiddenKeyIssue(ctx.value, part));
     }
+  })
+  .meta({
+    not: { pattern: `^(?:(?:${FORBIDDEN_KEYS.join('|')})\\.|[^.]*\\.(?:${FORBIDDEN_KEYS.join('|')})$)` },
   });
 
 /** A daemon opened its session to the manager: its host, metadata and perf counter schema. */

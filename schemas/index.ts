@@ -53,6 +53,8 @@ export {
   PgStatsEventSchema,
   ServiceMapEventSchema,
 } from './event.ts';
+// The same events as a JSON Schema, for tools outside TypeScript (published as schemas/cluster-event.schema.json).
+export { CLUSTER_EVENT_SCHEMA_FILE, clusterEventJsonSchema, jsonSchemaText } from './json-schema.ts';
 export * from './maps/index.ts';
 // JSON Patch (RFC 6902) against the previous map of a kind.
 export type {

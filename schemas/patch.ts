@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isForbiddenKey } from './data-key.ts';
+import { FORBIDDEN_KEYS, isForbiddenKey } from './data-key.ts';
 
 /** Splits an RFC 6901 JSON Pointer into its unescaped segments (`""` is the whole document). */
 export function parsePointer(pointer: string): string[] {
@@ -18,7 +18,9 @@ export const JsonPointerSchema = z
     // A path segment that could reach an object's prototype: a patch naming one is rejected.
     const bad = parsePointer(s).find(isForbiddenKey);
     if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `forbidden path segment "${bad}"` });
-  });
+  })
+  // Unescaping cannot make a forbidden name (none holds "/" or "~"), so a raw segment is forbidden iff it is one.
+  .meta({ pattern: '^(?:/|$)', not: { pattern: `/(?:${FORBIDDEN_KEYS.join('|')})(?:/|$)` } });
 
 const withValue = { path: JsonPointerSchema, value: z.json() };
 
