@@ -101,7 +101,7 @@ export function validateEvent(
       kind === undefined ? 'missing "kind"' : `unknown event kind ${shown(kind)} (one of ${EVENT_KINDS.join(', ')})`;
     return { rejection: { file, line, code: 'MGR_ERR_TRACE_SCHEMA', path: ['kind'], reason } };
   }
-  if (fast?.isValid(value, kind as EventKind)) return { event: value as ClusterEvent };
+  if (fast?.passes(value, kind as EventKind)) return { event: value as ClusterEvent };
   const checked = ClusterEventSchema.safeParse(value);
   if (!checked.success) {
     const issue = firstIssue(checked.error.issues);
