@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: modules on the module path are TypeScript too, so the loader is needed anyway.
-import { register as registerCommonJs } from 'tsx/cjs/api';
-import { register } from 'tsx/esm/api';
+// Runs the build in dist/ when it was compiled from exactly the sources in this tree (bin/source-stamp.mjs), so no
+// TypeScript is compiled at startup; otherwise (no build, an edited source, or MGRKIT_FROM_SOURCE=1) the TypeScript
+// sources through tsx. Modules on the module path are TypeScript: the build registers tsx when it loads the first.
+import { distIsCurrent } from './source-stamp.mjs';
 
-register();
-registerCommonJs();
-const { main, reportEscapedErrors } = await import('../src/cli/main.ts');
-reportEscapedErrors();
-process.exitCode = await main(process.argv);
+let cli;
+if (process.env.MGRKIT_FROM_SOURCE !== '1' && distIsCurrent(new URL('..', import.meta.url))) {
+  cli = await import('../dist/src/cli/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  const { register: registerCommonJs } = await import('tsx/cjs/api');
+  register();
+  registerCommonJs();
+  cli = await import('../src/cli/main.ts');
+}
+cli.reportEscapedErrors();
+process.exitCode = await cli.main(process.argv);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** `mgrkit bench`: runs the benchmark suite in a process of its own. */
 export function registerBenchCommand(program: Command, setExit: (code: number) => void): void {
@@ -13,7 +14,7 @@ export function registerBenchCommand(program: Command, setExit: (code: number) =
     .option('--sizes <osds,...>', 'simulated cluster sizes in OSDs (default 1000,10000)')
     .action(async (o) => {
       // The 10,000-OSD run holds a few GiB of state: it runs in a process with room for it.
-      const script = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
+      const script = fileURLToPath(new URL('bench/run.ts', PACKAGE_ROOT));
       const args = ['--max-old-space-size=16384', '--import', 'tsx', script];
       if (o.json) args.push('--json');
       if (o.sizes) args.push('--sizes', o.sizes);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { MgrError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { registerBenchCommand } from './bench-command.ts';
 import { registerCallCommand } from './call-command.ts';
 import { EXIT, reportFailure } from './cli-error.ts';
@@ -16,7 +17,7 @@ import { registerSimulateCommand } from './simulate-command.ts';
 import { watchStdout } from './stdout-pipe.ts';
 
 function packageVersion(): string {
-  const text = readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8');
+  const text = readFileSync(fileURLToPath(new URL('package.json', PACKAGE_ROOT)), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
 }
 

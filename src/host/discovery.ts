@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** The folder of modules that ship with mgrkit. */
-export const BUILTIN_MODULE_DIR = fileURLToPath(new URL('../../modules/', import.meta.url));
+export const BUILTIN_MODULE_DIR = fileURLToPath(new URL('modules/', PACKAGE_ROOT));
 
 /** A module found on the module path: its name (the folder's) and its entry file. */
 export interface ModuleCandidate {

@@ -32,6 +32,7 @@ import { createModuleContext, type ModuleContextHost } from './module-context-fa
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
 import { storeHealthChecks } from './store-health.ts';
+import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
 /** Where events that originate in the manager itself enter the stream: the ingest that writes the journal. */
 export interface EventSink {
@@ -202,7 +203,8 @@ export class MgrHost {
     if (fromConfig) paths.push(...fromConfig.split(':').filter((p) => p !== ''));
     if (options.builtinModules ?? true) paths.push(BUILTIN_MODULE_DIR);
     const candidates = discoverModules(paths).filter((c) => !preloaded.some((p) => p.name === c.name));
-    // Every folder's resolution hooks are in place before the first import.
+    // Every folder's resolution hooks are in place before the first import, after the TypeScript loader they use.
+    if (candidates.length > 0) await ensureTypeScriptLoader();
     for (const c of candidates) ensureMgrkitResolvable(dirname(c.dir));
     const loaded: LoadedModule[] = [];
     for (const c of candidates) loaded.push(await loadModule(c));

@@ -9,6 +9,7 @@ import { moduleOptions } from '../module/module-base.ts';
 import { OPTION_TYPES, type Option } from '../options/option.ts';
 import type { ModuleCandidate } from './discovery.ts';
 import { describeLoadError, placeClassProblem } from './load-error.ts';
+import { ensureTypeScriptLoader, RUNNING_AS_TYPESCRIPT } from './typescript-loader.ts';
 
 /** A module class as the host sees it. */
 export type ModuleClass = (new () => MgrModule) & {
@@ -53,17 +54,22 @@ export function commandDocs(source: string): Record<string, string> {
 
 const hookedRoots = new Set<string>();
 
-/** The entries a module imports by package name, as package.json's `exports` lists them; `mgrkit/host` is for embedding. */
+const EXT = RUNNING_AS_TYPESCRIPT ? '.ts' : '.js';
+
+/**
+ * The entries a module imports by package name, as package.json's `exports` lists them; `mgrkit/host` is for
+ * embedding. They are the files this host runs (sources or build), so a module's `MgrModule` is the host's own.
+ */
 const MODULE_ENTRIES: Readonly<Record<string, string>> = {
-  mgrkit: new URL('../index.ts', import.meta.url).href,
-  'mgrkit/testing': new URL('../entry/testing.ts', import.meta.url).href,
-  'mgrkit/schemas': new URL('../../schemas/index.ts', import.meta.url).href,
+  mgrkit: new URL(`../index${EXT}`, import.meta.url).href,
+  'mgrkit/testing': new URL(`../entry/testing${EXT}`, import.meta.url).href,
+  'mgrkit/schemas': new URL(`../../schemas/index${EXT}`, import.meta.url).href,
 };
 
 /**
  * Makes `from 'mgrkit'` (and `mgrkit/testing`, `mgrkit/schemas`) resolve in a folder of modules, and its files load
  * as ES modules (once per folder and process; `register` returns once the hooks are in place, so the import that
- * follows sees them).
+ * follows sees them). Call it after `ensureTypeScriptLoader()` has resolved.
  */
 export function ensureMgrkitResolvable(folder: string): void {
   const root = pathToFileURL(folder.endsWith(sep) ? folder : `${folder}${sep}`).href;
@@ -137,6 +143,7 @@ let reloads = 0;
  * enabling a module that failed to load does once its file is fixed.
  */
 export async function loadModule(c: ModuleCandidate, options: { fresh?: boolean } = {}): Promise<LoadedModule> {
+  await ensureTypeScriptLoader();
   ensureMgrkitResolvable(dirname(c.dir));
   const fail = (error: string): LoadedModule => ({
     name: c.name,
