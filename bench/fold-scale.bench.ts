@@ -20,7 +20,8 @@ export interface FoldScaleRow {
 
 const KINDS = ['daemon_report', 'clog', 'heartbeat', 'pg_stats'] as const;
 
-function templates(path: string): Map<string, ClusterEvent> {
+/** The costliest event of each kind in a recorded trace, to copy with other names. */
+export function templates(path: string): Map<string, ClusterEvent> {
   const out = new Map<string, ClusterEvent>();
   const lines = gunzipSync(readFileSync(path)).toString('utf8').split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -54,7 +55,7 @@ function cloned<E>(e: E): E {
 }
 
 /** A state with `n` OSDs that opened, reported counters once and sent their PG stats once, and a full cluster log. */
-function clusterOf(n: number, tpl: Map<string, ClusterEvent>): { state: ClusterState; t: number } {
+export function clusterOf(n: number, tpl: Map<string, ClusterEvent>): { state: ClusterState; t: number } {
   const t = 1_700_000_000_000;
   const evs: ClusterEvent[] = [];
   for (let i = 0; i < n; i++) evs.push({ ...cloned(tpl.get('daemon_open')!), daemon: `osd.${i}`, t } as ClusterEvent);
@@ -73,7 +74,14 @@ function clusterOf(n: number, tpl: Map<string, ClusterEvent>): { state: ClusterS
   return { state, t: t + 1000 };
 }
 
-function eventsOf(kind: string, n: number, count: number, t: number, tpl: Map<string, ClusterEvent>): ClusterEvent[] {
+/** `count` events of `kind` from random daemons of `n`, from `t` on. */
+export function eventsOf(
+  kind: string,
+  n: number,
+  count: number,
+  t: number,
+  tpl: Map<string, ClusterEvent>,
+): ClusterEvent[] {
   const rnd = lcg(n + count);
   const out: ClusterEvent[] = [];
   for (let i = 0; i < count; i++) {
@@ -93,12 +101,15 @@ function eventsOf(kind: string, n: number, count: number, t: number, tpl: Map<st
  * reporter), folded onto the same snapshot in batches of 1 and of 256: what one event costs when it arrives alone
  * (the whole snapshot's copy-on-write paid for it) and in a replay's batch.
  */
-export function benchFoldScale(sizes: readonly number[] = [1000, 10_000]): FoldScaleRow[] {
+export function benchFoldScale(
+  sizes: readonly number[] = [1000, 10_000],
+  kinds: readonly string[] = KINDS,
+): FoldScaleRow[] {
   const tpl = templates(fileURLToPath(new URL('../traces/pacific-3osd.jsonl.gz', import.meta.url)));
   const rows: FoldScaleRow[] = [];
   for (const n of sizes) {
     const { state, t } = clusterOf(n, tpl);
-    for (const kind of KINDS) {
+    for (const kind of kinds) {
       for (const batch of [1, 256]) {
         const evs = eventsOf(kind, n, batch * 8, t, tpl);
         const inputs: Array<Array<{ event: ClusterEvent; ref: number }>> = [];

@@ -6,6 +6,7 @@ import { benchAccessors, printAccessors } from './accessors.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchDashboard, printDashboard } from './dashboard.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
+import { benchFoldScale, printFoldScale } from './fold-scale.bench.ts';
 import { benchJetStream, printJetStream } from './jetstream.bench.ts';
 import { benchMemory, printMemory } from './memory.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
@@ -43,6 +44,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const memory = await benchMemory(`${traces}pacific-3osd.jsonl.gz`);
   stage('fold throughput of the recorded traces');
   const fold = benchFold([`${traces}pacific-3osd.jsonl.gz`, `${traces}pacific-3osd-patch.jsonl.gz`]);
+  stage('fold cost per event at 1,000 and 10,000 daemons');
+  const foldScale = benchFoldScale();
   stage('notify latency with 1, 10 and 50 modules');
   const notify = await benchNotify(`${traces}pacific-3osd.jsonl.gz`);
   stage('command round trip through the admin socket');
@@ -60,7 +63,20 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const dashboard = await benchDashboard(10_000, (step) => stage(`  ${step}`));
   stage('event log on NATS JetStream: throughput and failover');
   const jetstream = await benchJetStream();
-  const results = { machine, accessors, memory, fold, notify, commands, rados, scale, scrape, dashboard, jetstream };
+  const results = {
+    machine,
+    accessors,
+    memory,
+    fold,
+    foldScale,
+    notify,
+    commands,
+    rados,
+    scale,
+    scrape,
+    dashboard,
+    jetstream,
+  };
   const file = writeResults(results);
   if (options.json) {
     console.log(JSON.stringify(results));
@@ -70,6 +86,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printAccessors(accessors.rows);
   printMemory(memory);
   printFold(fold);
+  printFoldScale(foldScale);
   printNotify(notify);
   printCommands(commands);
   printRados(rados);

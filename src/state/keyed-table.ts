@@ -73,40 +73,41 @@ export function draftTableSet<V>(table: Draft<KeyedTable<V>>, key: string, value
   (chunk.values as Record<string, V>)[key] = value;
 }
 
-const entriesMemo = new WeakMap<KeyedTable<unknown>, ReadonlyArray<readonly [string, unknown]>>();
 const recordMemo = new WeakMap<KeyedTable<unknown>, { readonly [key: string]: unknown }>();
+const entriesMemo = new WeakMap<KeyedTable<unknown>, ReadonlyArray<readonly [string, unknown]>>();
 
-/** Every `[key, value]` in insertion order, frozen; built once per table. */
+/**
+ * The table as the one dictionary it stands for (the same keys, in the order that dictionary had: built by
+ * inserting the keys in the order they came), frozen; built once per table, so repeated reads of one snapshot are
+ * O(1).
+ */
+export function tableRecord<V>(table: KeyedTable<V>): { readonly [key: string]: V } {
+  let v = recordMemo.get(table);
+  if (v === undefined) {
+    const keys = new Array<string>(table.size);
+    for (const chunk of table.chunks) {
+      if (chunk === null) continue;
+      for (const key of Object.keys(chunk.order)) keys[chunk.order[key]!] = key;
+    }
+    const out: Record<string, V> = {};
+    for (const key of keys) out[key] = tableGet(table, key)!;
+    v = Object.freeze(out);
+    recordMemo.set(table, v);
+  }
+  return v as { readonly [key: string]: V };
+}
+
+/** Every `[key, value]` in the order of {@link tableRecord}, frozen; built once per table. */
 export function tableEntries<V>(table: KeyedTable<V>): ReadonlyArray<readonly [string, V]> {
   let v = entriesMemo.get(table);
   if (v === undefined) {
-    const out = new Array<readonly [string, V]>(table.size);
-    for (const chunk of table.chunks) {
-      if (chunk === null) continue;
-      for (const key of Object.keys(chunk.order)) out[chunk.order[key]!] = Object.freeze([key, chunk.values[key]!]);
-    }
-    v = Object.freeze(out);
+    v = Object.freeze(Object.entries(tableRecord(table)).map((e) => Object.freeze(e)));
     entriesMemo.set(table, v);
   }
   return v as ReadonlyArray<readonly [string, V]>;
 }
 
-/** Every value in insertion order. */
+/** Every value in the order of {@link tableRecord}. */
 export function tableValues<V>(table: KeyedTable<V>): V[] {
-  return tableEntries(table).map((e) => e[1]);
-}
-
-/**
- * The table as the one dictionary it stands for (same keys, same order), frozen; built once per table, so repeated
- * reads of one snapshot are O(1).
- */
-export function tableRecord<V>(table: KeyedTable<V>): { readonly [key: string]: V } {
-  let v = recordMemo.get(table);
-  if (v === undefined) {
-    const out: Record<string, V> = {};
-    for (const [key, value] of tableEntries(table)) out[key] = value;
-    v = Object.freeze(out);
-    recordMemo.set(table, v);
-  }
-  return v as { readonly [key: string]: V };
+  return Object.values(tableRecord(table));
 }
