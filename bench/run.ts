@@ -6,6 +6,7 @@ import { benchAccessors, printAccessors } from './accessors.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchDashboard, printDashboard } from './dashboard.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
+import { benchFoldScale, printFoldScale } from './fold-scale.bench.ts';
 import { benchJetStream, printJetStream } from './jetstream.bench.ts';
 import { benchMemory, printMemory } from './memory.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
@@ -46,6 +47,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const fold = benchFold([`${traces}pacific-3osd.jsonl.gz`, `${traces}pacific-3osd-patch.jsonl.gz`]);
   stage('validation per event kind: JSON.parse, zod, the compiled validator');
   const validate = benchValidate(`${traces}pacific-3osd.jsonl.gz`);
+  stage('fold cost per event at 1,000 and 10,000 daemons');
+  const foldScale = benchFoldScale();
   stage('notify latency with 1, 10 and 50 modules');
   const notify = await benchNotify(`${traces}pacific-3osd.jsonl.gz`);
   stage('command round trip through the admin socket');
@@ -69,6 +72,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     memory,
     fold,
     validate,
+    foldScale,
     notify,
     commands,
     rados,
@@ -87,6 +91,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printMemory(memory);
   printFold(fold);
   printValidate(validate);
+  printFoldScale(foldScale);
   printNotify(notify);
   printCommands(commands);
   printRados(rados);

@@ -1,5 +1,6 @@
 import type { HealthMap } from '../../schemas/maps/index.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
+import { tableValues } from '../state/keyed-table.ts';
 import { pgSummaryView } from '../state/views/pg-summary.ts';
 
 function listCounts(m: Map<string, number>): string {
@@ -27,7 +28,7 @@ export function statusLines(state: ClusterState, monConnection: boolean): string
   const byState = new Map(Object.entries(pgSummaryView(state).all));
   const numPgs = [...byState.values()].reduce((n, c) => n + c, 0);
   if (numPgs > 0) lines.push(`pgs:     ${numPgs} pgs: ${listCounts(byState)}`);
-  const daemons = Object.values(state.daemons);
+  const daemons = tableValues(state.daemons);
   if (daemons.length > 0) {
     const hosts = new Set(daemons.map((d) => d.hostname).filter((h) => h !== ''));
     const open = daemons.filter((d) => d.open).length;

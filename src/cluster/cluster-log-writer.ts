@@ -3,6 +3,7 @@ import type { MgrMap } from '../../schemas/maps/index.ts';
 import { MgrError } from '../errors.ts';
 import { type ClusterLogPriority, clogPriority } from '../log/cluster-log.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
+import { ringItems } from '../state/ring.ts';
 import { cephStamp } from './ceph-time.ts';
 
 function escapeRegExp(s: string): string {
@@ -31,7 +32,12 @@ export class ClusterLogWriter {
     }
     const prio = clogPriority(priority);
     // A restarted host goes on from its own last entry, as a daemon's LogClient does.
-    this.seq ??= Math.max(0, ...state.clog.filter((e) => e.name === this.name).map((e) => e.seq));
+    this.seq ??= Math.max(
+      0,
+      ...ringItems(state.clog)
+        .filter((e) => e.name === this.name)
+        .map((e) => e.seq),
+    );
     const addrs = this.activeAddrs(state);
     return {
       name: this.name,
@@ -57,8 +63,9 @@ export class ClusterLogWriter {
     const standby = map?.standbys.find((s) => s.name === id);
     if (standby !== undefined) return `mgr.${standby.gid}`;
     const audit = new RegExp(`^from='mgr\\.(\\d+) [^']*' entity='${escapeRegExp(this.name)}'`);
-    for (let i = state.clog.length - 1; i >= 0; i--) {
-      const m = audit.exec(state.clog[i]!.message);
+    const clog = ringItems(state.clog);
+    for (let i = clog.length - 1; i >= 0; i--) {
+      const m = audit.exec(clog[i]!.message);
       if (m !== null) return `mgr.${m[1]}`;
     }
     return 'mgr.?';

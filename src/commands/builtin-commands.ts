@@ -4,6 +4,7 @@ import type { ClusterHealthCheck } from '../health/health-checks.ts';
 import { type MergedHealth, mergeHealth } from '../health/merged-health.ts';
 import { type ClogLevel, formatClogEntry, lastClogEntries } from '../log/cluster-log.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
+import { ringItems } from '../state/ring.ts';
 import { type GET_NAMES, VIEWS } from '../state/views/index.ts';
 import type { ConfigStore } from '../store/config-store.ts';
 import type { KvStore } from '../store/kv-store.ts';
@@ -237,7 +238,7 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
     'r',
     async (cmd) => {
       const entries = lastClogEntries(
-        host.state.clog,
+        ringItems(host.state.clog),
         (cmd.num as number | undefined) ?? 20,
         (cmd.level as ClogLevel | undefined) ?? 'info',
         (cmd.channel as string | undefined) ?? 'cluster',

@@ -11,6 +11,7 @@ import type { Option } from '../options/option.ts';
 import type { Rados } from '../rados/rados.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import { own } from '../state/data-key.ts';
+import { tableValues } from '../state/keyed-table.ts';
 import { once } from '../state/views/memo.ts';
 import type { PastStates } from '../store/past-states.ts';
 
@@ -56,7 +57,7 @@ export interface ModuleContextHost {
 // Both scan the daemons: once per daemons table, not per call (10,000 daemons are read at every scrape).
 function clusterVersion(state: ClusterState): string {
   return once('cluster_version', state.daemons, () => {
-    const daemons = Object.values(state.daemons);
+    const daemons = tableValues(state.daemons);
     const pick = ['mgr', 'mon', 'osd'].map((t) => daemons.find((d) => d.type === t && d.metadata.ceph_version));
     return pick.find((d) => d !== undefined)?.metadata.ceph_version ?? `mgrkit ${VERSION}`;
   });
@@ -66,7 +67,7 @@ function releaseName(state: ClusterState): string {
   const recorded = once(
     'release_name',
     state.daemons,
-    () => Object.values(state.daemons).find((x) => x.metadata.ceph_release)?.metadata.ceph_release ?? null,
+    () => tableValues(state.daemons).find((x) => x.metadata.ceph_release)?.metadata.ceph_release ?? null,
   );
   return recorded ?? state.maps.osd_map?.map.require_osd_release ?? 'unknown';
 }

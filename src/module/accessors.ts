@@ -5,6 +5,8 @@ import { typedCephValue } from '../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../options/ceph-options.ts';
 import type { ClusterState, CounterSample, DaemonState } from '../state/cluster-state.ts';
 import { own } from '../state/data-key.ts';
+import { tableEntries, tableGet } from '../state/keyed-table.ts';
+import { ringItems, ringLast } from '../state/ring.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
@@ -83,14 +85,14 @@ export class Accessors {
 
   /** A daemon's metadata (strings), or `defaultValue` when the manager has none for it. */
   get_metadata<D = null>(svcType: string, svcId: string, defaultValue?: D): Readonly<Record<string, string>> | D {
-    const d = this.current().daemons[`${svcType}.${svcId}`];
+    const d = tableGet(this.current().daemons, `${svcType}.${svcId}`);
     if (d === undefined || Object.keys(d.metadata).length === 0) return (defaultValue ?? null) as D;
     return d.metadata;
   }
 
   /** A daemon's status strings (often empty), or null when the daemon is unknown. */
   get_daemon_status(svcType: string, svcId: string): Readonly<Record<string, string>> | null {
-    return this.current().daemons[`${svcType}.${svcId}`]?.status ?? null;
+    return tableGet(this.current().daemons, `${svcType}.${svcId}`)?.status ?? null;
   }
 
   /**
@@ -102,7 +104,7 @@ export class Accessors {
     let v = this.healthMetricsMemo.get(daemons);
     if (v === undefined) {
       v = {};
-      for (const [name, d] of Object.entries(daemons)) {
+      for (const [name, d] of tableEntries(daemons)) {
         v[name] = (d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }));
       }
       Object.freeze(v);
@@ -137,15 +139,16 @@ export class Accessors {
 
   /** The recent samples of one counter: `{path: [[t, v], ...]}`, or `[[t, sum, count], ...]` for averages. */
   get_counter(svcType: string, svcId: string, path: string): Record<string, readonly CounterSample[]> {
-    const d = this.current().daemons[`${svcType}.${svcId}`];
-    return { [path]: (d === undefined ? undefined : own(d.counters, path)) ?? [] };
+    const d = tableGet(this.current().daemons, `${svcType}.${svcId}`);
+    const ring = d === undefined ? undefined : own(d.counters, path);
+    return { [path]: ring === undefined ? [] : ringItems(ring) };
   }
 
   /** The newest sample of one counter: `{path: [t, v]}` (or `[t, sum, count]`), or `{path: []}`. */
   get_latest_counter(svcType: string, svcId: string, path: string): Record<string, CounterSample | readonly []> {
-    const d = this.current().daemons[`${svcType}.${svcId}`];
-    const samples = d === undefined ? undefined : own(d.counters, path);
-    return { [path]: samples?.[samples.length - 1] ?? [] };
+    const d = tableGet(this.current().daemons, `${svcType}.${svcId}`);
+    const ring = d === undefined ? undefined : own(d.counters, path);
+    return { [path]: (ring === undefined ? undefined : ringLast(ring)) ?? [] };
   }
 
   /** Every host with the daemons on it, as ceph-mgr's `list_servers()`. */
@@ -161,7 +164,7 @@ export class Accessors {
   /** `{"<type>.<id>": {path: {description, nick, priority, type, units}}}`, or `{}` for a daemon the manager does not know. */
   get_perf_schema(svcType: string, svcId: string): Record<string, Readonly<Record<string, unknown>>> {
     const name = `${svcType}.${svcId}`;
-    const d = this.current().daemons[name];
+    const d = tableGet(this.current().daemons, name);
     return d === undefined ? {} : { [name]: d.perfSchema ?? {} };
   }
 
@@ -184,7 +187,7 @@ export class Accessors {
     let out = byKey.get(key);
     if (out === undefined) {
       const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
-      for (const [name, d] of Object.entries(daemons).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      for (const [name, d] of [...tableEntries(daemons)].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         if (services.includes(d.type)) built[name] = daemonCounters(d, prioLimit);
       }
       out = Object.freeze(built);
@@ -224,7 +227,8 @@ function daemonCounters(d: DaemonState, prioLimit: number): CounterTable {
     const counters: Record<string, Readonly<Record<string, unknown>>> = {};
     for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
       if ((schema.priority ?? 0) < prioLimit) continue;
-      const last = own(d.counters, path)?.at(-1);
+      const ring = own(d.counters, path);
+      const last = ring === undefined ? undefined : ringLast(ring);
       if (last === undefined) continue;
       counters[path] = Object.freeze(
         last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },

@@ -1,5 +1,6 @@
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
+import { ringItems } from '../state/ring.ts';
 import { Accessors } from './accessors.ts';
 
 /**
@@ -29,6 +30,6 @@ export class PastState extends Accessors {
 
   /** The newest `num` cluster log entries at this point, oldest first (the state keeps the last 500). */
   get_cluster_log(num = 50): readonly ClogEntry[] {
-    return num <= 0 ? [] : this.state.clog.slice(-num);
+    return num <= 0 ? [] : ringItems(this.state.clog).slice(-num);
   }
 }

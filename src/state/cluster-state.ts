@@ -18,7 +18,9 @@ import type {
   OsdMap,
   ServiceMap,
 } from '../../schemas/maps/index.ts';
+import { emptyTable, type KeyedTable } from './keyed-table.ts';
 import type { PgTable } from './pg-table.ts';
+import { emptyRing, type Ring } from './ring.ts';
 import { emptyDeltas, type PgDeltas } from './stats-window.ts';
 
 /** The map type each map kind carries. */
@@ -63,7 +65,8 @@ export interface DaemonState {
   /** What the daemon last reported of its health (slow ops, ...); absent until it reports any. */
   readonly healthMetrics?: readonly DaemonHealthMetric[];
   readonly perfSchema: PerfSchema | null;
-  readonly counters: { readonly [path: string]: readonly CounterSample[] };
+  /** The recent samples of each counter path, oldest first, at most {@link COUNTER_HISTORY}. */
+  readonly counters: { readonly [path: string]: Ring<CounterSample> };
   readonly lastReport: number | null;
 }
 
@@ -79,14 +82,16 @@ export interface PgReport {
 /** The raw PG statistics: the latest stats of each PG by pool, and what each reporter said last. */
 export interface PgStatsState {
   readonly pgs: PgTable;
-  readonly reporters: { readonly [reporter: string]: PgReport };
+  readonly reporters: KeyedTable<PgReport>;
   /** The running sums and the deltas between the manager's ticks, which rates are computed from. */
   readonly deltas: PgDeltas;
 }
 
 /**
  * The whole cluster state at one point of the stream: an immutable, structurally shared snapshot. It is plain
- * JSON (no Map, no class), so its digest, its stored form and its accessors all see the same thing.
+ * JSON (no Map, no class), so that it is stored as it is. Its large tables are laid out so that a change copies
+ * little (chunked tables, rings); the digest and the views read them as the plain dictionaries and arrays they
+ * stand for (`logical-state.ts`).
  */
 export interface ClusterState {
   /** The layout of this object: a stored snapshot of another layout is not used (the journal is replayed instead). */
@@ -97,9 +102,10 @@ export interface ClusterState {
   readonly stamp: number;
   readonly maps: MapEntries;
   readonly pgStats: PgStatsState;
-  readonly daemons: { readonly [name: string]: DaemonState };
-  /** The latest cluster log entries, oldest first. */
-  readonly clog: readonly ClogEntry[];
+  /** By name (`osd.0`). */
+  readonly daemons: KeyedTable<DaemonState>;
+  /** The latest cluster log entries, oldest first, at most {@link CLOG_HISTORY}. */
+  readonly clog: Ring<ClogEntry>;
   /** The cluster's central config: who → option name → value. */
   readonly config: { readonly [who: string]: { readonly [name: string]: string } };
   /** Whether the monitors' session is up, as the last `mon_session` event said (up until told otherwise). */
@@ -107,7 +113,13 @@ export interface ClusterState {
 }
 
 /** The layout of `ClusterState` this code reads and writes. */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
+/**
+ * The layout the digest describes: format 3, where daemons and reporters were single dictionaries and the
+ * histories plain arrays. The digest is of that logical content, whatever the stored layout, so it did not change
+ * with format 4.
+ */
+export const DIGEST_FORMAT = 3;
 /** How many counter samples a daemon keeps per path, as Ceph's `PerfCounterInstance` does. */
 export const COUNTER_HISTORY = 20;
 /** How many cluster log entries the state keeps. */
@@ -120,9 +132,9 @@ export function createEmptyState(): ClusterState {
     seq: 0,
     stamp: 0,
     maps: {},
-    pgStats: { pgs: {}, reporters: {}, deltas: emptyDeltas() },
-    daemons: {},
-    clog: [],
+    pgStats: { pgs: {}, reporters: emptyTable(), deltas: emptyDeltas() },
+    daemons: emptyTable(),
+    clog: emptyRing(),
     config: {},
     monSession: 'up',
   };

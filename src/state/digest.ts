@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClusterState } from './cluster-state.ts';
+import { logicalState } from './logical-state.ts';
 
 const digests = new WeakMap<ClusterState, string>();
 
@@ -21,14 +22,15 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * The state digest: sha-256 (hex) of the canonical JSON of the whole cluster state. Replaying the same events
- * gives the same digest at every seq, on every machine. Memoised per snapshot.
+ * The state digest: sha-256 (hex) of the canonical JSON of the whole cluster state, as its logical content (format
+ * 3's plain dictionaries and arrays, whatever the layout in memory). Replaying the same events gives the same
+ * digest at every seq, on every machine. Memoised per snapshot.
  */
 export function stateDigest(state: ClusterState): string {
   let d = digests.get(state);
   if (d === undefined) {
     const hash = createHash('sha256');
-    writeCanonical(state, hash);
+    writeCanonical(logicalState(state), hash);
     d = hash.digest('hex');
     digests.set(state, d);
   }

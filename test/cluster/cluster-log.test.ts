@@ -7,6 +7,7 @@ import { MgrError, MgrModule, type NotifyType } from '../../src/index.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { connectSource } from '../../src/run/connect-source.ts';
 import { replayTrace } from '../../src/run/replay.ts';
+import { ringItems } from '../../src/state/ring.ts';
 import { tempDir, WHOLE_TRACE } from '../helpers.ts';
 
 class Listener extends MgrModule {
@@ -79,7 +80,7 @@ describe('cluster_log', () => {
           [4, 'cluster', '[DBG]'],
         ],
       );
-      assert.deepEqual(h.state.clog.at(-1), got[3]!.id, 'the entry is in the state as it was notified');
+      assert.deepEqual(ringItems(h.state.clog).at(-1), got[3]!.id, 'the entry is in the state as it was notified');
 
       const [r, out] = await logLast(h.host, ['num', 2]);
       assert.equal(r, 0);
@@ -160,7 +161,7 @@ describe('cluster_log', () => {
       assert.equal(host.liveness.connected, false, 'the source ended');
       const entry = await host.clusterLog('cluster', 'WARN', 'after the end');
       assert.equal(entry.seq, 34);
-      assert.deepEqual(stateAt(store).clog.at(-1), entry);
+      assert.deepEqual(ringItems(stateAt(store).clog).at(-1), entry);
       assert.equal(host.state.seq, journal.length + 1);
       assert.equal(host.liveness.connected, false, 'our own entry is no news from the monitors');
     } finally {
@@ -187,7 +188,7 @@ describe('cluster_log', () => {
       void connectSource({ store, host });
       await mod.early;
       assert.equal(store.lastSeq(), 1);
-      const e = stateAt(store).clog[0]!;
+      const e = ringItems(stateAt(store).clog)[0]!;
       assert.deepEqual(
         [e.name, e.rank, e.seq, e.priority, e.message],
         ['mgr.x', 'mgr.?', 1, '[INF]', 'module started'],

@@ -6,6 +6,7 @@ import { createModuleHarness } from '../../src/entry/testing.ts';
 import { MgrError } from '../../src/errors.ts';
 import { MgrModule, type NotifyType } from '../../src/index.ts';
 import { Accessors } from '../../src/module/accessors.ts';
+import { tableGet } from '../../src/state/keyed-table.ts';
 import { finalState } from '../fixtures/final-state.ts';
 import { FIXTURES, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
@@ -124,7 +125,7 @@ describe('daemon-derived names', () => {
     assert.deepEqual(ours['0'], real.osd_metadata['0']);
     assert.deepEqual(ours['1'], real.osd_metadata['1']);
     // osd.2 was restarted before the recorded moment (new addresses); the trace only has its first session.
-    assert.deepEqual(ours['2'], state.daemons['osd.2']!.metadata);
+    assert.deepEqual(ours['2'], tableGet(state.daemons, 'osd.2')!.metadata);
     assert.deepEqual(acc.get('mds_metadata'), real.mds_metadata);
     assert.equal(acc.get('osd_metadata'), acc.get('osd_metadata'), 'memoised');
   });

@@ -9,6 +9,7 @@ import { MgrHost, replayTrace, Store, stateAt, stateDigest } from '../../src/ent
 import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
 import type { MgrError } from '../../src/index.ts';
 import { simulateEvents } from '../../src/sim/simulate-events.ts';
+import { ringItems } from '../../src/state/ring.ts';
 import { PastStates } from '../../src/store/past-states.ts';
 import { FIXTURES, PATCH_TRACE, tempDir, waitFor } from '../helpers.ts';
 import { freePort } from './prometheus-helpers.ts';
@@ -98,7 +99,9 @@ describe('dashboard on the recorded cluster (a host with a store)', () => {
     const log = (await getJson(`${base}/api/log?num=5`)).body.entries;
     assert.deepEqual(
       log.map((e: { seq: number }) => e.seq),
-      state.clog.slice(-5).map((e) => e.seq),
+      ringItems(state.clog)
+        .slice(-5)
+        .map((e) => e.seq),
     );
     const io = (await getJson(`${base}/api/io`)).body;
     // pg_status leaves out rates that are zero, as Ceph's does.
@@ -132,7 +135,9 @@ describe('dashboard on the recorded cluster (a host with a store)', () => {
       const log = (await getJson(`${base}/api/log?seq=${seq}&num=3`)).body.entries;
       assert.deepEqual(
         log.map((e: { seq: number }) => e.seq),
-        then.clog.slice(-3).map((e) => e.seq),
+        ringItems(then.clog)
+          .slice(-3)
+          .map((e) => e.seq),
       );
       const osd = (await getJson(`${base}/api/osd?seq=${seq}`)).body;
       assert.equal(osd.total, then.maps.osd_map?.map.osds.length ?? 0);

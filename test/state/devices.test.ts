@@ -6,6 +6,7 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { type ClusterState, createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
+import { tableGet } from '../../src/state/keyed-table.ts';
 import { finalState } from '../fixtures/final-state.ts';
 import { FIXTURES, WHOLE_TRACE } from '../helpers.ts';
 
@@ -21,7 +22,7 @@ function open(state: ClusterState, daemon: string, hostname: string, metadata: R
 describe('devices', () => {
   it("is empty when no daemon names a device, as real ceph-mgr's for the trace's OSDs", () => {
     const state = finalState(WHOLE_TRACE);
-    assert.equal(state.daemons['osd.0']!.metadata.device_ids, '');
+    assert.equal(tableGet(state.daemons, 'osd.0')!.metadata.device_ids, '');
     assert.deepEqual(new Accessors(() => state).get('devices'), real.devices);
   });
 

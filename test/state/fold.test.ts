@@ -4,6 +4,8 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import { parseTraceLine } from '../../src/ingest/parse-line.ts';
 import { type ClusterState, createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
+import { tableGet } from '../../src/state/keyed-table.ts';
+import { ringItems } from '../../src/state/ring.ts';
 import { readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 const real = readJsonl<ClusterEvent>(WHOLE_TRACE);
@@ -202,10 +204,10 @@ describe('the fold', () => {
         counters: { 'osd.op_w': i, 'osd.op_w_latency': { avgcount: i, sum: i * 2 } },
       }).state;
     }
-    const c = s.daemons['osd.0']!.counters;
-    assert.equal(c['osd.op_w']!.length, 20);
-    assert.deepEqual(c['osd.op_w']![0], [6, 6]);
-    assert.deepEqual(c['osd.op_w_latency']!.at(-1), [25, 50, 25]);
+    const c = tableGet(s.daemons, 'osd.0')!.counters;
+    assert.equal(ringItems(c['osd.op_w']!).length, 20);
+    assert.deepEqual(ringItems(c['osd.op_w']!)[0], [6, 6]);
+    assert.deepEqual(ringItems(c['osd.op_w_latency']!).at(-1), [25, 50, 25]);
   });
 
   it('rejects prototype-pollution paths already when the line is parsed', () => {

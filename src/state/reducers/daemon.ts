@@ -1,7 +1,9 @@
 import type { Draft } from 'immer';
 import type { CounterValue } from '../../../schemas/daemon/index.ts';
 import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
-import { dataKey, own } from '../data-key.ts';
+import { dataKey } from '../data-key.ts';
+import { draftTableGet, draftTableSet } from '../keyed-table.ts';
+import { type Ring, ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
 import { replacedValue } from './replaced-value.ts';
 
@@ -12,7 +14,7 @@ export function splitDaemonName(name: string): [type: string, id: string] {
 }
 
 function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonState> {
-  const existing = own(draft.daemons, name);
+  const existing = draftTableGet(draft.daemons, name);
   if (existing !== undefined) return existing;
   const [type, id] = splitDaemonName(name);
   dataKey(type, ['daemon']);
@@ -28,8 +30,8 @@ function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonStat
     counters: {},
     lastReport: null,
   };
-  draft.daemons[name] = fresh as Draft<DaemonState>;
-  return own(draft.daemons, name)!;
+  draftTableSet(draft.daemons, name, fresh);
+  return draftTableGet(draft.daemons, name)!;
 }
 
 /** A sample as `get_counter` returns it: seconds, then the value, or sum and count for an average. */
@@ -54,15 +56,15 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
   for (const path of Object.keys(event.counters)) dataKey(path, ['counters', path]);
   const d = daemonEntry(draft, event.daemon);
   const t = event.t / 1000;
-  const counters = d.counters as Record<string, readonly CounterSample[]>;
+  // The counters are replaced by a new frozen object of new rings, built outside the draft: neither the object nor
+  // any history goes through the draft's proxy, and none is walked when the snapshot is finalised.
+  const held = replacedValue<DaemonState['counters']>(d, 'counters')!;
+  const counters: Record<string, Ring<CounterSample>> = { ...held };
   for (const [path, value] of Object.entries(event.counters)) {
-    // Each history is replaced by a new frozen array rather than shifted in place: in place, every element moved is
-    // a trap of the draft's proxy, and the new array is not walked again when the snapshot is finalised.
-    const held = replacedValue<readonly CounterSample[]>(counters, path);
-    const samples: CounterSample[] = held === undefined ? [] : held.slice(1 - COUNTER_HISTORY);
-    samples.push(Object.freeze(sampleOf(t, value)));
-    counters[path] = Object.freeze(samples);
+    const ring = Object.hasOwn(held, path) ? held[path] : undefined;
+    counters[path] = ringAppend(ring, Object.freeze(sampleOf(t, value)), COUNTER_HISTORY);
   }
+  d.counters = Object.freeze(counters) as Draft<DaemonState['counters']>;
   if (event.status !== undefined) d.status = event.status;
   if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
   d.lastReport = event.t;
@@ -70,6 +72,6 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
 
 /** A daemon closed its session; what it told the manager stays readable, as in Ceph. */
 export const reduceDaemonClose: Reducer<'daemon_close'> = (draft, event) => {
-  const d = own(draft.daemons, event.daemon);
+  const d = draftTableGet(draft.daemons, event.daemon);
   if (d !== undefined) d.open = false;
 };

@@ -3,6 +3,7 @@ import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { dataKey, own } from '../data-key.ts';
 import { deepFreeze } from '../deep-freeze.ts';
+import { draftTableSet, heldTableValue } from '../keyed-table.ts';
 import { BUCKET_SIZE, bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } from '../pg-table.ts';
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
@@ -91,13 +92,18 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     pgids.push(stat.pgid);
   }
   for (const [pool, v] of changes) addToSums(stats.deltas, pool, v);
-  stats.reporters[event.reporter] = {
-    epoch: event.epoch,
-    stamp: event.t,
-    pgids,
-    osdStat: event.osd_stat ?? own(stats.reporters, event.reporter)?.osdStat ?? null,
-    poolStatfs: event.pool_statfs ?? null,
-  };
+  // A report is replaced whole and frozen here, so that finalising the snapshot does not walk it.
+  draftTableSet(
+    stats.reporters,
+    event.reporter,
+    deepFreeze({
+      epoch: event.epoch,
+      stamp: event.t,
+      pgids,
+      osdStat: event.osd_stat ?? heldTableValue(stats.reporters, event.reporter)?.osdStat ?? null,
+      poolStatfs: event.pool_statfs ?? null,
+    }),
+  );
 };
 
 interface PoolPgNum {

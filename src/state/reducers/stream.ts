@@ -1,11 +1,15 @@
-import { CLOG_HISTORY } from '../cluster-state.ts';
+import type { Draft } from 'immer';
+import { CLOG_HISTORY, type ClusterState } from '../cluster-state.ts';
 import { dataKey, own } from '../data-key.ts';
+import { ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
+import { replacedValue } from './replaced-value.ts';
 
-/** A cluster log entry joins the recent history. */
+/** A cluster log entry joins the recent history (a ring: nothing held is copied or walked). */
 export const reduceClog: Reducer<'clog'> = (draft, event) => {
-  if (draft.clog.length >= CLOG_HISTORY) draft.clog.splice(0, draft.clog.length - CLOG_HISTORY + 1);
-  draft.clog.push(event.entry);
+  draft.clog = ringAppend(replacedValue<ClusterState['clog']>(draft, 'clog'), event.entry, CLOG_HISTORY) as Draft<
+    ClusterState['clog']
+  >;
 };
 
 /**

@@ -3,6 +3,7 @@ import { printCephValue } from '../../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../../options/ceph-options.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { own } from '../data-key.ts';
+import { tableGet } from '../keyed-table.ts';
 import { once } from './memo.ts';
 
 /** The id the manager's config is made for when the snapshot has no manager map: the host's default id. */
@@ -56,7 +57,7 @@ const configMemo = new WeakMap<object, { readonly ident: string; readonly value:
 export function configView(s: ClusterState): ConfigDump {
   const id = configMgrId(s);
   const fsid = s.maps.mon_map?.map.fsid ?? s.maps.osd_map?.map.fsid;
-  const host = s.daemons[`mgr.${id}`]?.hostname || undefined;
+  const host = tableGet(s.daemons, `mgr.${id}`)?.hostname || undefined;
   const ident = `${id}\n${fsid ?? ''}\n${host ?? ''}`;
   const hit = configMemo.get(s.config);
   if (hit?.ident === ident) return hit.value;

@@ -1,12 +1,13 @@
 import type { MgrMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { tableGet, tableValues } from '../keyed-table.ts';
 import { once, pairKey } from './memo.ts';
 import { dumpPoolStat, osdStats, pgMapSums } from './pg-summary.ts';
 
 function metadataOf(s: ClusterState, type: string): Readonly<Record<string, Readonly<Record<string, string>>>> {
   return once(`${type}_metadata`, s.daemons, () => {
     const out: Record<string, Readonly<Record<string, string>>> = {};
-    const ids = Object.values(s.daemons).filter((d) => d.type === type && Object.keys(d.metadata).length > 0);
+    const ids = tableValues(s.daemons).filter((d) => d.type === type && Object.keys(d.metadata).length > 0);
     ids.sort((a, b) => (type === 'osd' ? Number(a.id) - Number(b.id) : a.id < b.id ? -1 : 1));
     for (const d of ids) out[d.id] = d.metadata;
     return out;
@@ -28,7 +29,9 @@ export function pgReadyView(s: ClusterState): { readonly pg_ready: boolean } {
   const osdMap = s.maps.osd_map?.map;
   if (osdMap === undefined) return { pg_ready: false };
   return once('pg_ready', s.pgStats.reporters, () => ({
-    pg_ready: osdMap.osds.filter((o) => o.up === 1).every((o) => s.pgStats.reporters[`osd.${o.osd}`] !== undefined),
+    pg_ready: osdMap.osds
+      .filter((o) => o.up === 1)
+      .every((o) => tableGet(s.pgStats.reporters, `osd.${o.osd}`) !== undefined),
   }));
 }
 
@@ -52,7 +55,7 @@ export function osdStatsView(s: ClusterState): {
   readonly pool_statfs: readonly unknown[];
 } {
   return once('osd_stats', pairKey(s.pgStats.reporters, s.maps.osd_map?.map), () => {
-    const poolStatfs = Object.values(s.pgStats.reporters).flatMap((r) =>
+    const poolStatfs = tableValues(s.pgStats.reporters).flatMap((r) =>
       Array.isArray(r.poolStatfs) ? (r.poolStatfs as unknown[]) : [],
     );
     return { osd_stats: [...osdStats(s).values()], pool_statfs: poolStatfs };

@@ -1,4 +1,5 @@
 import type { ClusterState } from '../cluster-state.ts';
+import { tableValues } from '../keyed-table.ts';
 import { once } from './memo.ts';
 
 /** Where a device is attached: the host, the kernel's name for it, and a path (empty, see {@link devicesView}). */
@@ -41,7 +42,7 @@ function pairs(text: string): Array<[string, string]> {
 export function devicesView(s: ClusterState): { readonly devices: readonly Device[] } {
   return once('devices', s.daemons, () => {
     const found = new Map<string, { location: Map<string, Attachment>; daemons: Set<string> }>();
-    const daemons = Object.values(s.daemons).sort((a, b) => byText(a.type, b.type) || byText(a.id, b.id));
+    const daemons = tableValues(s.daemons).sort((a, b) => byText(a.type, b.type) || byText(a.id, b.id));
     for (const d of daemons) {
       const ids = d.metadata.device_ids;
       if (ids === undefined) continue;

@@ -2,6 +2,7 @@ import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { own } from '../data-key.ts';
+import { tableValues } from '../keyed-table.ts';
 import { ruleWeightOsdMap } from './crush-weights.ts';
 import { once } from './memo.ts';
 import { osdStatsSum, sumOsdStats } from './osd-sum.ts';
@@ -174,7 +175,7 @@ function poolStats(
 /** Per-pool statfs entries the OSDs reported (`pool_statfs`), as (pool, osd, statfs). */
 function poolStatfsEntries(s: ClusterState): { pool: number; statfs: Record<string, unknown> }[] {
   const out: { pool: number; statfs: Record<string, unknown> }[] = [];
-  for (const r of Object.values(s.pgStats.reporters)) {
+  for (const r of tableValues(s.pgStats.reporters)) {
     const list = r.poolStatfs;
     if (list === null || typeof list !== 'object') continue;
     const entries = Array.isArray(list)

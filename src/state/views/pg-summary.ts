@@ -1,5 +1,6 @@
 import type { OsdStat, PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
+import { tableEntries } from '../keyed-table.ts';
 import { BUCKET_SIZE, bucketOf, type PgBucket, poolPgs } from '../pg-table.ts';
 import { type PoolStat, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
 import { vectorPoolStat } from '../stat-vector.ts';
@@ -212,7 +213,7 @@ function collectOsdStats(s: ClusterState): Map<number, OsdStat> {
   const map = s.maps.osd_map?.map;
   const out = new Map<number, OsdStat>();
   const inMap = map === undefined ? null : new Map(map.osds.map((o) => [o.osd, o]));
-  for (const [name, r] of Object.entries(s.pgStats.reporters)) {
+  for (const [name, r] of tableEntries(s.pgStats.reporters)) {
     if (!name.startsWith('osd.') || r.osdStat === null) continue;
     const id = Number(name.slice(4));
     if (!Number.isInteger(id) || id < 0) continue;

@@ -1,4 +1,5 @@
 import type { ClusterState, DaemonState } from '../cluster-state.ts';
+import { tableValues } from '../keyed-table.ts';
 
 /** One daemon on a server, as `list_servers()` shows it. */
 export interface ServerService {
@@ -26,7 +27,7 @@ export function serversView(s: ClusterState): readonly Server[] {
   let servers = memo.get(s.daemons);
   if (servers === undefined) {
     const byHost = new Map<string, DaemonState[]>();
-    for (const d of Object.values(s.daemons)) {
+    for (const d of tableValues(s.daemons)) {
       const host = d.metadata.hostname ?? d.hostname;
       if (!host) continue;
       byHost.set(host, [...(byHost.get(host) ?? []), d]);
