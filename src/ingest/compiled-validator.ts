@@ -66,8 +66,8 @@ const WARM_UP_LINES = 32;
 
 /**
  * The hot path's check of an event, compiled by Ajv from the published JSON Schema: one validator per kind, each
- * compiled on the first event of its kind (compiling them all costs a few hundred ms; a trace of heartbeats needs
- * one that compiles in 1). It is at least as strict as zod, so a value it passes is an event; one it fails is
+ * compiled once its kind has warmed up (compiling them all costs a few hundred ms; a trace of heartbeats needs one
+ * that compiles in 1). It is at least as strict as zod, so a value it passes is an event; one it fails is
  * re-checked by zod, which gives the rejection.
  */
 export class CompiledEventValidator {
@@ -88,14 +88,21 @@ export class CompiledEventValidator {
 
   /**
    * The hot path's verdict: true when the compiled validator passes `value`; false while its kind is still warming
-   * up (zod then decides alone), so a short trace never pays for compiling (see {@link WARM_UP_LINES}).
+   * up (zod then decides alone), so a short trace never pays for compiling (see {@link WARM_UP_LINES}). A kind whose
+   * validator cannot be compiled stays with zod: slower, never a valid line refused.
    */
   passes(value: object, kind: EventKind): boolean {
     const validate = this.#byKind.get(kind);
     if (validate !== undefined) return validate(value);
     const seen = (this.#seen.get(kind) ?? 0) + 1;
     this.#seen.set(kind, seen);
-    return seen > WARM_UP_LINES && this.compile(kind)(value);
+    if (seen <= WARM_UP_LINES) return false;
+    try {
+      return this.compile(kind)(value);
+    } catch {
+      this.#byKind.set(kind, ZOD_DECIDES);
+      return false;
+    }
   }
 
   /** Compiles the validator of one kind now (it is otherwise compiled on first use). */
@@ -112,6 +119,9 @@ export class CompiledEventValidator {
     return validate;
   }
 }
+
+/** The validator of a kind that could not be compiled: it passes nothing, so zod decides every line. */
+const ZOD_DECIDES: ValidateFunction = Object.assign(() => false, { errors: null }) as unknown as ValidateFunction;
 
 let shared: CompiledEventValidator | undefined;
 

@@ -72,4 +72,17 @@ describe('the compiled validator', () => {
       assert.ok(t !== undefined && t.accepted > 0 && t.rejected > 0, `${kind}: ${JSON.stringify(t)}`);
     }
   });
+
+  it('leaves a kind it cannot compile to zod: its valid lines are still accepted, past the warm-up too', () => {
+    const broken = new CompiledEventValidator({ oneOf: [], $defs: {} });
+    const { name, lines } = traceLines()[0]!;
+    const text = lines.find((l) => {
+      const r = parseTraceLine(l, name, 1, null);
+      return r !== null && 'event' in r;
+    })!;
+    for (let line = 1; line <= 100; line++) {
+      const r = parseTraceLine(text, name, line, broken);
+      assert.ok(r !== null && 'event' in r, `line ${line}: ${JSON.stringify(r)}`);
+    }
+  });
 });
