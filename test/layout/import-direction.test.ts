@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { tempDir } from '../helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -20,11 +21,13 @@ function check(cwd: string): { status: number | null; report: string } {
     [DEPCRUISE, 'src', 'schemas', 'modules', '--config', '.dependency-cruiser.cjs'],
     {
       cwd,
+      // CI may force colour on; the report is read as text
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  return { status: r.status, report: `${r.stdout}${r.stderr}` };
+  return { status: r.status, report: stripVTControlCharacters(`${r.stdout}${r.stderr}`) };
 }
 
 /** A copy of what the check reads, to add probe files to. */
