@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,8 +63,9 @@ export function runCli(
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    const timer =
-      options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    // A command that never ends is killed (its result then shows the signal), so that the test fails instead of
+    // waiting forever.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 240_000);
     let done = false;
     if (options.killWhen !== undefined) {
       const killWhen = options.killWhen;
@@ -77,10 +78,30 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       done = true;
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Stops a child process and waits for it to be gone: resolves at once if it has already exited, sends `signal`,
+ * and SIGKILLs it if it is still there after `graceMs`, so that a test's cleanup never waits forever.
+ */
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A loopback port nobody listens on right now. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { completeLine, isIncomplete } from '../../src/cli/repl-input.ts';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, type CliResult, ROOT, WHOLE_TRACE, waitFor } from '../helpers.ts';
+import { BIN, type CliResult, ROOT, stopProcess, WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 /** Runs `mgrkit ARGS...` with `input` piped to its stdin. */
 function runPiped(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
@@ -101,8 +101,7 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
 
   after(async () => {
     admin.close();
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    await stopProcess(daemon);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -231,7 +230,8 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
       type('null.x\r');
       await seen(/Uncaught TypeError: Cannot read properties of null \(reading 'x'\)/);
       type('\u0004');
-      const code = exited !== undefined ? exited : await new Promise((r) => child.once('exit', r));
+      await waitFor('the shell to exit after ^D', () => exited !== undefined);
+      const code = exited;
       assert.equal(code, 0);
       assert.deepEqual(readFileSync(history, 'utf8').trim().split('\n'), [
         'null.x',
@@ -242,7 +242,7 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
         'mgr.get_mgr_id()',
       ]);
     } finally {
-      child.kill();
+      await stopProcess(child, 'SIGKILL');
     }
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, ROOT, runCli, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
+import { BIN, ROOT, runCli, stopProcess, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 const STATIC_MODULE = `import { MgrModule, type NotifyType } from 'mgrkit';
 export class Module extends MgrModule {
@@ -75,8 +75,7 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
   });
 
   after(async () => {
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    await stopProcess(daemon);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { BIN, runCli, tempDir, waitFor } from '../helpers.ts';
+import { BIN, runCli, stopProcess, tempDir, waitFor } from '../helpers.ts';
 
 async function startHost(db: string): Promise<ChildProcess> {
   const socket = join(db, 'mgr.sock');
@@ -30,8 +30,7 @@ it('`config` and `config-key` work through `mgrkit cmd`, and what they wrote sur
     assert.equal((await cmd('config', 'set', 'global', 'mon_connection_timeout', '45')).code, 0);
     const set = await cmd('config-key', 'set', 'mykey', 'myvalue');
     assert.deepEqual([set.code, set.stderr], [0, 'set mykey\n']);
-    host.kill('SIGKILL');
-    await new Promise((r) => host.once('exit', r));
+    await stopProcess(host, 'SIGKILL');
 
     host = await startHost(db);
     assert.equal((await cmd('config', 'get', 'mgr', 'mgr/notifylog/file')).stdout, '/tmp/cues.jsonl\n');
@@ -54,7 +53,6 @@ it('`config` and `config-key` work through `mgrkit cmd`, and what they wrote sur
     assert.equal((await cmd('config', 'rm', 'mgr', 'mgr/notifylog/file')).code, 0);
     assert.equal((await cmd('config', 'get', 'mgr', 'mgr/notifylog/file')).code, 2);
   } finally {
-    host.kill('SIGTERM');
-    await new Promise((r) => host.once('exit', r));
+    await stopProcess(host);
   }
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, runCli, waitFor } from '../helpers.ts';
+import { BIN, runCli, stopProcess, waitFor } from '../helpers.ts';
 
 interface OsdEntry {
   osd: number;
@@ -68,8 +68,7 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
 
   after(async () => {
     socket?.close();
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    await stopProcess(daemon);
     rmSync(dir, { recursive: true, force: true });
   });
 
