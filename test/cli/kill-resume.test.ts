@@ -77,7 +77,7 @@ async function recoveredDigest(db: string, seq: number): Promise<string> {
   }
 }
 
-it('a replay killed with SIGKILL at random points resumes to the undisturbed replay's digest at every seq, nothing lost or applied twice', async (t) => {
+it('a replay killed with SIGKILL at random points resumes to the undisturbed replay’s digest at every seq, nothing lost or applied twice', async (t) => {
   const dir = tempDir(t);
   const full = await runCli(['replay', WHOLE_TRACE, '--db', join(dir, 'reference'), '--json']);
   assert.equal(full.code, 0, full.stderr);
