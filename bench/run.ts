@@ -13,6 +13,8 @@ import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 import { benchScrape, printScrape } from './scrape.bench.ts';
+import { benchIngestRates, benchLiveLag, benchTraceReplay } from './targets.bench.ts';
+import { printTargets, targetRows } from './targets.ts';
 import { benchValidate, printValidate } from './validate.bench.ts';
 
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
@@ -25,6 +27,10 @@ export interface BenchOptions {
   readonly json?: boolean;
   /** Simulated cluster sizes (OSDs); the recorded 3-OSD trace always runs. */
   readonly sizes?: readonly ScaleSize[];
+  /** Leave out the scale targets' own runs (the 30-s 10,000-OSD trace, the live cluster, the ingest rates). */
+  readonly noTargets?: boolean;
+  /** Also replay 10,800 OSDs with 1,000,000 PGs. */
+  readonly huge?: boolean;
   /** Told what is running (on stderr), so that a long run shows progress. */
   readonly onStage?: (stage: string) => void;
 }
@@ -60,6 +66,15 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     stage(`simulated cluster of ${size.osds} OSDs`);
     scale.push(await benchScale(size, 1, (step) => stage(`  ${size.osds} OSDs: ${step}`)));
   }
+  const targets = !options.noTargets;
+  if (targets) stage('scale targets: the 30-s trace of 10,000 OSDs, replayed in a fresh process');
+  const replay10k = targets ? await benchTraceReplay(10_000, 30, null, (s) => stage(`  ${s}`)) : null;
+  if (options.huge) stage('scale targets: 10,800 OSDs and 1,000,000 PGs, 30 s');
+  const huge = options.huge ? await benchTraceReplay(10_800, 30, 1_000_000, (s) => stage(`  ${s}`)) : null;
+  if (targets) stage('scale targets: small events with the journal at 10,000 daemons');
+  const rates = targets ? await benchIngestRates(10_000, (s) => stage(`  ${s}`)) : [];
+  if (targets) stage('scale targets: a live simulated cluster of 10,000 OSDs, 75 s');
+  const lag = targets ? await benchLiveLag(10_000, 75, (s) => stage(`  ${s}`)) : null;
   stage('prometheus scrapes');
   const scrape = await benchScrape(undefined, (step) => stage(`  ${step}`));
   stage('dashboard OSD table page at 10,000 OSDs');
@@ -80,6 +95,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     scrape,
     dashboard,
     jetstream,
+    targets: { replay10k, huge, rates, lag },
   };
   const file = writeResults(results);
   if (options.json) {
@@ -99,6 +115,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printScrape(scrape);
   printDashboard(dashboard);
   printJetStream(jetstream);
+  printTargets(targetRows({ replay10k, huge, rates, lag, scale, scrape, notify }));
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
   if (file !== null) console.log(`results: ${file}`);
 }
@@ -133,6 +150,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--sizes');
   await runBench({
     json: process.argv.includes('--json'),
+    noTargets: process.argv.includes('--no-targets'),
+    huge: process.argv.includes('--huge'),
     ...(i > 0 ? { sizes: parseSizes(process.argv[i + 1] ?? '') } : {}),
     onStage: (s) => process.stderr.write(`bench: ${s}\n`),
   });

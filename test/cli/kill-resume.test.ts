@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { stateAt } from '../../src/entry/host.ts';
+import { stateAt, stateDigest } from '../../src/entry/host.ts';
+import { createEmptyState } from '../../src/state/cluster-state.ts';
+import { foldBatch } from '../../src/state/fold.ts';
 import { Store } from '../../src/store/store.ts';
 import { runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
 
@@ -42,7 +44,40 @@ async function journalEnd(db: string): Promise<number> {
   }
 }
 
-it('a replay killed with SIGKILL at random points resumes to the same digest, nothing lost or applied twice', async (t) => {
+/**
+ * The digest of the state after every seq of a store's journal, folding its events one at a time, and the seqs of
+ * the snapshots it holds.
+ */
+async function perSeqDigests(db: string): Promise<{ digests: string[]; snapshots: number[] }> {
+  const store = Store.open(db, { readOnly: true });
+  try {
+    let state = createEmptyState();
+    const digests: string[] = [];
+    for (const event of store.events(0)) {
+      const r = foldBatch(state, [{ event, ref: event.seq }]);
+      assert.equal(r.rejected.length, 0, `journal event ${event.seq} folds`);
+      state = r.state;
+      digests.push(stateDigest(state));
+    }
+    const snapshots: number[] = [];
+    for (let s = store.lastSnapshotSeq(); s > 0; s = store.snapshotSeqAtOrBefore(s - 1)) snapshots.push(s);
+    return { digests, snapshots };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The digest of the state a store recovers at `seq` (its newest snapshot at or before it, then the journal). */
+async function recoveredDigest(db: string, seq: number): Promise<string> {
+  const store = Store.open(db, { readOnly: true });
+  try {
+    return stateDigest(stateAt(store, seq));
+  } finally {
+    await store.close();
+  }
+}
+
+it('a replay killed with SIGKILL at random points resumes to the undisturbed replay’s digest at every seq, nothing lost or applied twice', async (t) => {
   const dir = tempDir(t);
   const full = await runCli(['replay', WHOLE_TRACE, '--db', join(dir, 'reference'), '--json']);
   assert.equal(full.code, 0, full.stderr);
@@ -76,4 +111,19 @@ it('a replay killed with SIGKILL at random points resumes to the same digest, no
   assert.equal(summary.digest, expected.digest);
   assert.equal((await runCli(['digest', '--db', db])).stdout.trim(), expected.digest);
   assert.equal(await journalEnd(db), EVENTS);
+
+  // Not only the end: the state after every seq is the undisturbed replay's, and so is every snapshot the killed
+  // runs stored (at seqs where a kill or a resume put them) when recovered.
+  const reference = await perSeqDigests(join(dir, 'reference'));
+  const killed = await perSeqDigests(db);
+  assert.equal(killed.digests.length, EVENTS);
+  for (let i = 0; i < EVENTS; i++) assert.equal(killed.digests[i], reference.digests[i], `digest at seq ${i + 1}`);
+  assert.equal(reference.digests[EVENTS - 1], expected.digest);
+  t.diagnostic(`snapshots of the killed store at seqs ${killed.snapshots.join(', ')}`);
+  assert.ok(killed.snapshots.length > 0);
+  for (const s of killed.snapshots)
+    assert.equal(await recoveredDigest(db, s), reference.digests[s - 1], `snapshot at seq ${s}`);
+  for (const s of randoms(7, 8, 1, EVENTS)) {
+    assert.equal(await recoveredDigest(db, s), reference.digests[s - 1], `recovered state at seq ${s}`);
+  }
 });
