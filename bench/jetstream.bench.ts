@@ -17,7 +17,8 @@ import { simulateEvents } from '../src/sim/simulate-events.ts';
 import { createEmptyState } from '../src/state/cluster-state.ts';
 import { foldBatch } from '../src/state/fold.ts';
 import { Store } from '../src/store/store.ts';
-import { NATS_SKIP, NatsCluster, stopProcess } from '../test/nats/nats-cluster.ts';
+import { stopProcess } from '../test/helpers.ts';
+import { NATS_SKIP, NatsCluster } from '../test/nats/nats-cluster.ts';
 
 const BIN = fileURLToPath(new URL('../bin/mgrkit.js', import.meta.url));
 const BATCH = 1024;

@@ -89,10 +89,11 @@ export function runCli(
  * and SIGKILLs it if it is still there after `graceMs`, so that a test's cleanup never waits forever.
  */
 export async function stopProcess(
-  child: ChildProcess,
+  child: ChildProcess | undefined,
   signal: NodeJS.Signals = 'SIGTERM',
   graceMs = 15_000,
 ): Promise<number | null> {
+  if (child === undefined || child.pid === undefined) return null;
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   child.kill(signal);

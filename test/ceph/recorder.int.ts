@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Store } from '../../src/store/store.ts';
-import { BIN, ROOT, runCli } from '../helpers.ts';
+import { BIN, ROOT, runCli, stopProcess } from '../helpers.ts';
 import { CephCluster, cephMissing, waitUntil } from './cluster.ts';
 
 // Real Ceph, started by the test in a temporary folder: the recorder inside the real ceph-mgr, a scenario against
@@ -274,8 +274,7 @@ describe('the recorder in a real ceph-mgr', { skip: missing ?? false }, () => {
       console.log(`# recorder status: ${JSON.stringify(status)}`);
 
       // Every event the recorder streamed was accepted, and the journal has each epoch once, in order.
-      daemon.kill('SIGTERM');
-      await new Promise((r) => daemon.once('exit', r));
+      await stopProcess(daemon);
       const log = readFileSync(join(db, 'mgr.log'), 'utf8');
       assert.ok(!log.includes('"msg":"bad event"'), 'a streamed event was rejected (see mgr.log)');
       const store = Store.open(db);
@@ -293,10 +292,7 @@ describe('the recorder in a real ceph-mgr', { skip: missing ?? false }, () => {
         await store.close();
       }
     } finally {
-      if (daemon.exitCode === null && daemon.signalCode === null) {
-        daemon.kill('SIGTERM');
-        await new Promise((r) => daemon.once('exit', r));
-      }
+      await stopProcess(daemon);
       if (stderr.includes('Error')) console.log(stderr);
     }
   });

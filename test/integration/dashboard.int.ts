@@ -16,7 +16,7 @@ import { describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
-import { BIN, FIXTURES, ROOT, runCli, waitFor as waitUntil } from '../helpers.ts';
+import { BIN, FIXTURES, ROOT, runCli, stopProcess, waitFor as waitUntil } from '../helpers.ts';
 import { freePort } from '../modules/prometheus-helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -43,15 +43,6 @@ export class Module extends MgrModule {
   }
 }
 `;
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 let stepStart = Date.now();
 /** Notes on stderr how long the step that just ended took (the figures the README quotes come from here). */
@@ -259,7 +250,7 @@ describe('dashboard in headless Chromium', () => {
     } finally {
       await browser?.close();
       await standby?.stop();
-      await stopChild(mgr);
+      await stopProcess(mgr);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, ROOT, runCli, waitFor } from '../helpers.ts';
+import { BIN, ROOT, runCli, stopProcess, waitFor } from '../helpers.ts';
 import { freePort, promBinary } from '../modules/prometheus-helpers.ts';
 
 const PROMETHEUS = promBinary('prometheus');
@@ -75,15 +75,6 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:${exporterPort}']
 `;
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 describe('prometheus exporter with a real Prometheus server', () => {
@@ -209,8 +200,8 @@ describe('prometheus exporter with a real Prometheus server', () => {
       }
       throw e;
     } finally {
-      await stopChild(server);
-      await stopChild(mgr);
+      await stopProcess(server);
+      await stopProcess(mgr);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -17,8 +17,8 @@ import { AdminClient } from '../../src/server/admin-client.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { Store } from '../../src/store/store.ts';
-import { BIN, PATCH_TRACE, ROOT, runCli, tempDir, waitFor } from '../helpers.ts';
-import { NATS_SKIP, NatsCluster, stopProcess } from './nats-cluster.ts';
+import { BIN, PATCH_TRACE, ROOT, runCli, stopProcess, tempDir, waitFor } from '../helpers.ts';
+import { NATS_SKIP, NatsCluster } from './nats-cluster.ts';
 
 const PROBE = `import { appendFileSync } from 'node:fs';
 import { MgrModule, MgrStandbyModule, NOTIFY_TYPES, Option } from 'mgrkit';

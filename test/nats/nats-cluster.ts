@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '../helpers.ts';
+import { freePort, stopProcess, waitFor } from '../helpers.ts';
 
 /** Debian's nats-server, or the one on PATH; null when neither is there. */
 export function natsServerBinary(): string | null {
@@ -155,16 +155,4 @@ export class NatsCluster {
     // In the cluster's folder: whatever a server writes relative to its working directory stays out of the checkout.
     n.proc = spawn(natsServerBinary()!, ['-c', n.config], { cwd: this.dir, stdio: ['ignore', log, log] });
   }
-}
-
-/** Signals a process by its PID and waits for it to exit (SIGKILL after 5 s). */
-export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  process.kill(proc.pid, signal);
-  const timer = setTimeout(() => {
-    if (proc.pid !== undefined && proc.exitCode === null) process.kill(proc.pid, 'SIGKILL');
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
 }
