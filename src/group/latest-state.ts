@@ -4,10 +4,9 @@ import type { Store } from '../store/store.ts';
 
 /**
  * The state a manager of a group resumes from: the journal's, or a snapshot adopted from the log that is ahead of
- * the journal (a manager that joined far behind and has journaled nothing after it yet).
+ * the journal (a manager that joined far behind and has journaled nothing after it yet). `stateAt(store)` gives
+ * the same; this name says what a group member wants of it.
  */
 export function latestState(store: Store): ClusterState {
-  const journaled = stateAt(store);
-  const newest = store.snapshotAtOrBefore(0xfffffffe);
-  return newest !== undefined && newest.seq > journaled.seq ? newest : journaled;
+  return stateAt(store);
 }

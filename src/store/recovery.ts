@@ -11,11 +11,12 @@ const CHUNK = 1024;
  * read earlier at or before `seq`, is folded forward instead when no snapshot is closer (no snapshot is decoded).
  */
 export function stateAt(store: Store, seq?: number, from?: ClusterState): ClusterState {
-  const last = store.lastSeq();
+  // A manager that joined a group from the log's snapshot holds that snapshot before any journal event of its own.
+  const last = Math.max(store.lastSeq(), store.lastSnapshotSeq());
   const target = seq ?? last;
-  if (target > last || target < 0 || !Number.isInteger(target)) {
-    throw new MgrError('MGR_ERR_STORE_NO_STATE', `no state at seq ${target}: the journal holds 1..${last}`);
-  }
+  const noState = () =>
+    new MgrError('MGR_ERR_STORE_NO_STATE', `no state at seq ${target}: the store holds ${holds(store, last)}`);
+  if (target > last || target < 0 || !Number.isInteger(target)) throw noState();
   const useFrom = from !== undefined && from.seq <= target && from.seq >= store.snapshotSeqAtOrBefore(target);
   let state = useFrom ? from : (store.snapshotAtOrBefore(target) ?? createEmptyState());
   let chunk: FoldInput<number>[] = [];
@@ -40,5 +41,11 @@ export function stateAt(store: Store, seq?: number, from?: ClusterState): Cluste
     if (chunk.length >= CHUNK) flush();
   }
   flush();
+  if (state.seq !== target) throw noState();
   return state;
+}
+
+function holds(store: Store, last: number): string {
+  if (last === 0) return 'no event';
+  return store.firstSeq() === 1 ? `seqs 1..${last}` : `states up to seq ${last}, from a snapshot on`;
 }

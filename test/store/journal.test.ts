@@ -74,3 +74,30 @@ it('a state recovered from a snapshot is the replay’s, frozen all the way down
   walk(recovered, '');
   assert.deepEqual(unfrozen.slice(0, 5), []);
 });
+
+it('a store that holds only a snapshot taken from elsewhere recovers it, and has no state before it', async (t) => {
+  const dir = tempDir(t);
+  const source = Store.open(join(dir, 'source'));
+  t.after(() => source.close());
+  const { state } = await replayTrace({ trace: WHOLE_TRACE, store: source });
+  // As a manager that joined a group from the log's snapshot, before any event of its own.
+  const joined = Store.open(join(dir, 'joined'));
+  t.after(() => joined.close());
+  await joined.commit({ events: [], snapshot: state });
+  assert.equal(joined.lastSeq(), 0, 'nothing journaled');
+  const recovered = stateAt(joined);
+  assert.equal(recovered.seq, state.seq);
+  assert.equal(stateDigest(recovered), stateDigest(state));
+  assert.equal(stateDigest(stateAt(joined, state.seq)), stateDigest(state));
+  assert.throws(
+    () => stateAt(joined, state.seq - 1),
+    (e: Error & { code?: string }) =>
+      e.code === 'MGR_ERR_STORE_NO_STATE' &&
+      e.message ===
+        `no state at seq ${state.seq - 1}: the store holds states up to seq ${state.seq}, from a snapshot on`,
+  );
+  assert.equal(stateAt(source, 3).seq, 3);
+  assert.throws(() => stateAt(source, state.seq + 1), {
+    message: `no state at seq ${state.seq + 1}: the store holds seqs 1..${state.seq}`,
+  });
+});
