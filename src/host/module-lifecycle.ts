@@ -3,7 +3,14 @@ import type { Dispatcher } from '../bus/dispatcher.ts';
 import type { CommandTable } from '../commands/command-table.ts';
 import type { HealthChecks } from '../health/health-checks.ts';
 import { moduleHealthChecks } from '../health/module-checks.ts';
-import { createModuleLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
+import {
+  createModuleLogger,
+  levelForDebug,
+  type ModuleLogger,
+  type ModuleLogLevel,
+  pinoLevel,
+  setModuleLogFile,
+} from '../log/logger.ts';
 import type { MgrModule } from '../module/mgr-module.ts';
 import type { MgrStandbyModule } from '../module/mgr-standby-module.ts';
 import { constructModule } from '../module/module-base.ts';
@@ -29,7 +36,7 @@ export interface LifecycleHost {
   /** A setting as in force (the host's, else the stream's central config). */
   configValue(key: string): string | undefined;
   /** The context a module's instance is built with. */
-  context(name: string, log: Logger, signal: AbortSignal, options: LoadedModule['options']): ModuleServices;
+  context(name: string, log: ModuleLogger, signal: AbortSignal, options: LoadedModule['options']): ModuleServices;
   /** Shuts a module's RADOS client down (its waiting calls fail). */
   closeRados(name: string): void;
 }
@@ -213,18 +220,34 @@ export class ModuleLifecycle implements ModuleRunner {
     this.refreshHealth();
   }
 
-  /** A setting changed: a running module's `log_level` takes effect and its `config_notify` is called. */
+  /**
+   * A setting changed: a running module's `log_level` and `log_to_file` take effect at once (the next line is
+   * written at the new level, to the new place), `debug_mgr` for every module without a `log_level` of its own, and
+   * the module's `config_notify` is called.
+   */
   configChanged(key: string): void {
+    if (key === 'debug_mgr') {
+      for (const [name, m] of this.registry.entries()) if (m.running !== null) this.applyLogSettings(name);
+      return;
+    }
     const m = /^mgr\/([^/]+)\/(.+)$/.exec(key);
     if (m === null) return;
     const running = this.registry.get(m[1]!)?.running;
     if (running === null || running === undefined) return;
     const inst = running.instance as Partial<MgrModule>;
-    if (m[2] === 'log_level')
-      running.instance.log.level = createModuleLogger(this.host.log, m[1]!, this.moduleLogLevel(m[1]!), null).level;
+    if (m[2] === 'log_level' || m[2] === 'log_to_file') this.applyLogSettings(m[1]!);
     Promise.resolve()
       .then(() => inst.config_notify?.())
       .catch((e) => running.instance.log.error({ err: e }, 'config_notify raised'));
+  }
+
+  /** Sets a running module's logger to its `log_level` and `log_to_file` as now set. */
+  private applyLogSettings(name: string): void {
+    const running = this.registry.get(name)?.running;
+    if (running === null || running === undefined) return;
+    const log = running.instance.log;
+    log.level = pinoLevel(this.moduleLogLevel(name));
+    setModuleLogFile(log, this.moduleLogFile(name));
   }
 
   /** The host's own checks: `MGR_MODULE_ERROR` for failing modules, `MGR_MODULE_DEPENDENCY` for ones that cannot run. */
@@ -280,12 +303,17 @@ export class ModuleLifecycle implements ModuleRunner {
     return levelForDebug(this.host.configValue('debug_mgr') ?? '2/5');
   }
 
-  private moduleLogger(name: string): Logger {
+  /** Where the module's lines go: `<daemon log file>.<module>.log` with `log_to_file`, else null (the daemon's log). */
+  private moduleLogFile(name: string): string | null {
     const toFile = ['true', 'True', '1', 'on', 'yes'].includes(this.host.configValue(`mgr/${name}/log_to_file`) ?? '');
     const logFile = this.host.logFile;
     const file = toFile && logFile && logFile !== '-' ? `${logFile}.${name}.log` : null;
     if (toFile && file === null)
       this.host.log.warn({ module: name }, 'log_to_file is set but the daemon logs to stderr');
-    return createModuleLogger(this.host.log, name, this.moduleLogLevel(name), file);
+    return file;
+  }
+
+  private moduleLogger(name: string): ModuleLogger {
+    return createModuleLogger(this.host.log, name, this.moduleLogLevel(name), this.moduleLogFile(name));
   }
 }

@@ -44,15 +44,94 @@ export function createRootLogger(options: HostLogOptions = {}): Logger {
 }
 
 /**
- * A module's logger: a child of the root logger carrying the module's name, or, with `log_to_file`, a logger of
- * its own writing only to `<daemon log file>.<module>.log`.
+ * Python logging's method names, beside pino's, so a module ported from Ceph calls what it knows: `warning` is
+ * pino's `warn`, `critical` its `fatal`, and `exception` logs an error with its stack (`err`) at error level.
  */
-export function createModuleLogger(root: Logger, module: string, level: ModuleLogLevel, toFile: string | null): Logger {
-  if (toFile !== null) {
-    return pino(
-      { level: pinoLevel(level), base: { daemon: 'mgrkit', module } },
-      pino.destination({ dest: toFile, sync: true, mkdir: true }),
-    );
+export interface PythonLogNames {
+  /** Python's `warning`: pino's `warn`. */
+  warning: pino.LogFn;
+  /** Python's `critical`: pino's `fatal`. */
+  critical: pino.LogFn;
+  /**
+   * Python's `exception`: logs at error level with the error and its stack under `err`. Takes the error first
+   * (`this.log.exception(e, 'scrape failed')`), or a message alone, or pino's `(object, message)`.
+   */
+  exception(err: unknown, msg?: string, ...args: unknown[]): void;
+}
+
+/** A module's `this.log`: pino's logger with Python logging's names too, as are the children made from it. */
+export interface ModuleLogger extends Logger, PythonLogNames {
+  child<ChildCustomLevels extends string = never>(
+    bindings: pino.Bindings,
+    options?: pino.ChildLoggerOptions<ChildCustomLevels>,
+  ): Logger<ChildCustomLevels> & PythonLogNames;
+}
+
+/** Adds Python logging's names to a pino logger (and to every child made from it). */
+export function withPythonNames(log: Logger): ModuleLogger {
+  const l = log as ModuleLogger;
+  Object.defineProperties(l, {
+    warning: { value: (...a: Parameters<pino.LogFn>) => l.warn(...a), configurable: true },
+    critical: { value: (...a: Parameters<pino.LogFn>) => l.fatal(...a), configurable: true },
+    exception: {
+      value: (err: unknown, msg?: string, ...args: unknown[]) => {
+        if (typeof err === 'string') (l.error as (...a: unknown[]) => void)(err, msg, ...args);
+        else if (err instanceof Error) l.error({ err }, msg ?? err.message, ...args);
+        else l.error(err as object, msg, ...args);
+      },
+      configurable: true,
+    },
+  });
+  // pino's own `child` (a child inherits its parent's wrapper, which must not make the parent's children).
+  const own = ((l.child as { [PINO_CHILD]?: Logger['child'] })[PINO_CHILD] ?? l.child) as Logger['child'];
+  const wrapper = (...a: Parameters<Logger['child']>) => withPythonNames(own.apply(l, a) as unknown as Logger);
+  Object.defineProperty(wrapper, PINO_CHILD, { value: own });
+  Object.defineProperty(l, 'child', { value: wrapper, configurable: true });
+  return l;
+}
+
+const PINO_CHILD = Symbol('pino child');
+
+const { streamSym } = pino.symbols;
+
+/**
+ * A module's logger: a child of the root logger carrying the module's name, with Python logging's names. With
+ * `toFile` it writes only to that file (`<daemon log file>.<module>.log`); `setModuleLogFile` switches it either way
+ * while the module runs, as Ceph applies `log_to_file` at once.
+ */
+export function createModuleLogger(
+  root: Logger,
+  module: string,
+  level: ModuleLogLevel,
+  toFile: string | null,
+): ModuleLogger {
+  const log = withPythonNames(root.child({ module }, { level: pinoLevel(level) }));
+  setModuleLogFile(log, toFile);
+  return log;
+}
+
+const fileStreams = new WeakMap<Logger, { file: string; dest: pino.DestinationStream }>();
+
+/**
+ * Points a module's logger (and its children) at `file`, or back at the root logger's destination with null. The
+ * next line goes where it now points.
+ */
+export function setModuleLogFile(log: Logger, file: string | null): void {
+  const current = fileStreams.get(log);
+  if ((current?.file ?? null) === file) return;
+  if (file === null) {
+    // The child's own stream hides its parent's; without it, lines go to the root logger's destination again.
+    delete (log as unknown as Record<symbol, unknown>)[streamSym];
+    fileStreams.delete(log);
+  } else {
+    const dest = pino.destination({ dest: file, sync: true, mkdir: true });
+    (log as unknown as Record<symbol, unknown>)[streamSym] = dest;
+    fileStreams.set(log, { file, dest });
   }
-  return root.child({ module }, { level: pinoLevel(level) });
+  if (current !== undefined) (current.dest as { end?: () => void }).end?.();
+}
+
+/** The file a module's logger writes to, or null when it writes to the root logger's destination. */
+export function moduleLogFile(log: Logger): string | null {
+  return fileStreams.get(log)?.file ?? null;
 }
