@@ -10,12 +10,14 @@ import type { Rados } from '../rados/rados.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { Accessors } from './accessors.ts';
+import { lookupReleaseName } from './ceph-releases.ts';
 import { CommandResult, MonCommandFailed } from './command-result.ts';
 import { commandSession } from './command-session.ts';
 import { ModuleBase } from './module-base.ts';
 import type { ProgressEventInfo } from './module-services.ts';
 import type { OSDMap } from './osdmap.ts';
 import type { PastState } from './past-state.ts';
+import { prettyHeader, prettyRow, toPrettyIec } from './pretty-table.ts';
 import { toolExec } from './tool-exec.ts';
 
 /** One entry of `static COMMANDS`, as Ceph's modules write them. */
@@ -54,6 +56,34 @@ export abstract class MgrModule extends ModuleBase {
   static readonly PRIO_USEFUL = 5;
   static readonly PRIO_UNINTERESTING = 2;
   static readonly PRIO_DEBUGONLY = 0;
+
+  /** Ceph's perf counter value and kind bits (a schema entry's `type`), and its units (`units`: BYTES or NONE). */
+  static readonly PERFCOUNTER_TIME = 1;
+  static readonly PERFCOUNTER_U64 = 2;
+  static readonly PERFCOUNTER_LONGRUNAVG = 4;
+  static readonly PERFCOUNTER_COUNTER = 8;
+  static readonly PERFCOUNTER_HISTOGRAM = 0x10;
+  static readonly PERFCOUNTER_TYPE_MASK = ~3;
+  static readonly BYTES = 0;
+  static readonly NONE = 1;
+
+  /** The pool Ceph's managers keep their modules' databases in. */
+  static readonly MGR_POOL_NAME = '.mgr';
+
+  /** Ceph's `to_pretty_iec`: `20 Mi` for 20 MiB and a bit, `512 ` below ten KiB. */
+  static to_pretty_iec(n: number): string {
+    return toPrettyIec(n);
+  }
+
+  /** Ceph's `get_pretty_row`: a table row for a polling command, `width` split evenly between `elems`. */
+  static get_pretty_row(elems: readonly string[], width: number): string {
+    return prettyRow(elems, width);
+  }
+
+  /** Ceph's `get_pretty_header`: `get_pretty_row` between dashed lines, for a table's title. */
+  get_pretty_header(elems: readonly string[], width: number): string {
+    return prettyHeader(elems, width);
+  }
 
   /** Ceph's cluster log priorities, for `cluster_log` (`MgrModule.ClusterLogPrio.WARN`). */
   static readonly ClusterLogPrio = ClusterLogPrio;
@@ -348,6 +378,78 @@ export abstract class MgrModule extends ModuleBase {
   /** The manager's progress events by id, as `status` reports them (`progress_events`); mgrkit's, for `status`. */
   get_progress_events(): Readonly<Record<string, ProgressEventInfo>> {
     return this.ready('get_progress_events').progress.all();
+  }
+
+  /** The release name of a Ceph major version (`lookup_release_name(18)` is `reef`), `unknown` past the table. */
+  lookup_release_name(major: number): string {
+    return lookupReleaseName(major);
+  }
+
+  /**
+   * Ceph's `self_test`: override it with the module's own checks, throwing on a failure; what it returns (a string,
+   * or nothing) is for a developer to read.
+   */
+  self_test(): string | null | undefined | Promise<string | null | undefined> {
+    return null;
+  }
+
+  /** Renames a pool (Ceph's `rename_pool`: `osd pool rename`); throws `MonCommandFailed` when refused. */
+  async rename_pool(srcpool: string, destpool: string): Promise<void> {
+    await this.check_mon_command({
+      prefix: 'osd pool rename',
+      format: 'json',
+      srcpool,
+      destpool,
+      yes_i_really_mean_it: true,
+    });
+  }
+
+  /** Creates a small pool as Ceph's `create_pool` does (1 PG, autoscaled up to 32). */
+  async create_pool(pool: string): Promise<void> {
+    await this.check_mon_command({
+      prefix: 'osd pool create',
+      format: 'json',
+      pool,
+      pg_num: 1,
+      pg_num_min: 1,
+      pg_num_max: 32,
+      yes_i_really_mean_it: true,
+    });
+  }
+
+  /** Tags a pool with an application (Ceph's `appify_pool`: `osd pool application enable`). */
+  async appify_pool(pool: string, app: string): Promise<void> {
+    await this.check_mon_command({
+      prefix: 'osd pool application enable',
+      format: 'json',
+      pool,
+      app,
+      yes_i_really_mean_it: true,
+    });
+  }
+
+  /**
+   * Creates the managers' pool `.mgr` (Ceph's `create_mgr_pool`): renames devicehealth's old pool when it exists,
+   * else creates one, and tags it `mgr`.
+   */
+  async create_mgr_pool(): Promise<void> {
+    this.log.info('creating mgr pool');
+    const old = this.get_module_option_ex('devicehealth', 'pool_name', 'device_health_metrics');
+    if (old !== null && this.pool_exists(String(old))) await this.rename_pool(String(old), MgrModule.MGR_POOL_NAME);
+    else await this.create_pool(MgrModule.MGR_POOL_NAME);
+    await this.appify_pool(MgrModule.MGR_POOL_NAME, 'mgr');
+  }
+
+  /**
+   * Runs `radosgw-admin` with `args` as this manager (Ceph's `send_rgwadmin_command`, through `tool_exec`): resolves
+   * to `[returncode, stdout, stderr]`, stdout parsed as JSON when there is any and `stdout_as_json`.
+   */
+  async send_rgwadmin_command(
+    args: readonly string[],
+    stdout_as_json = true,
+  ): Promise<[number, string | Record<string, unknown>, string]> {
+    const [rc, out, err] = await this.tool_exec(['radosgw-admin', ...args]);
+    return [rc, out !== '' && stdout_as_json ? (JSON.parse(out) as Record<string, unknown>) : out, err];
   }
 
   /** Whether the manager is connected to the monitors: follows the stream's liveness. */

@@ -100,6 +100,15 @@ export abstract class ModuleBase {
     return this.ready('get_mgr_id').mgrId;
   }
 
+  /**
+   * Ceph's `getLogger(name)`: the module's logger, or with a name a child of it whose lines carry
+   * `logger: <module>.<name>` (Python's `getChild`).
+   */
+  getLogger(name?: string): ModuleLogger {
+    if (name === undefined) return this.log;
+    return this.log.child({ logger: `${this.module_name}.${name}` }) as ModuleLogger;
+  }
+
   /** The host's name (Ceph's `get_hostname`: `socket.gethostname()`). */
   get_hostname(): string {
     return hostname();

@@ -170,4 +170,68 @@ describe("MgrModule's Reef API beyond the accessors", () => {
     assert.equal(nrc, -2);
     await h.stop();
   });
+
+  it('create_mgr_pool sends the monitor commands Ceph sends: create (or rename devicehealth pool) and tag it', async () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const commander = {
+      command: async (_target: unknown, cmd: Readonly<Record<string, unknown>>) => {
+        sent.push({ ...cmd });
+        return { retval: 0, outb: '', outs: '' };
+      },
+    };
+    const h = await createModuleHarness({ module: Plain, name: 'plain', commander });
+    await h.module.create_mgr_pool();
+    assert.deepEqual(
+      sent.map((c) => [c.prefix, c.pool ?? c.srcpool, c.app ?? c.pg_num]),
+      [
+        ['osd pool create', '.mgr', 1],
+        ['osd pool application enable', '.mgr', 'mgr'],
+      ],
+    );
+    assert.deepEqual(sent[0], {
+      prefix: 'osd pool create',
+      format: 'json',
+      pool: '.mgr',
+      pg_num: 1,
+      pg_num_min: 1,
+      pg_num_max: 32,
+      yes_i_really_mean_it: true,
+    });
+    sent.length = 0;
+    await h.module.rename_pool('a', 'b');
+    assert.deepEqual(sent, [
+      { prefix: 'osd pool rename', format: 'json', srcpool: 'a', destpool: 'b', yes_i_really_mean_it: true },
+    ]);
+    await h.stop();
+  });
+
+  it("Ceph's small helpers: to_pretty_iec, get_pretty_row/header, lookup_release_name, getLogger, constants", async () => {
+    assert.equal(MgrModule.to_pretty_iec(512), '512 ');
+    assert.equal(MgrModule.to_pretty_iec(20 * 1024 * 1024 + 1), '20 Mi');
+    assert.equal(MgrModule.to_pretty_iec(10 * 1024), '10240 ');
+    assert.equal(MgrModule.to_pretty_iec(3 * 2 ** 60 * 4), '12 Ei');
+    assert.equal(MgrModule.get_pretty_row(['a', 'bb'], 10), '|  a | bb |');
+    const h = await createModuleHarness({ module: Plain, name: 'plain' });
+    assert.equal(h.module.get_pretty_header(['a', 'bb'], 10), '+----+----+\n|  a | bb |\n+----+----+\n');
+    assert.equal(h.module.lookup_release_name(18), 'reef');
+    assert.equal(h.module.lookup_release_name(16), 'pacific');
+    assert.equal(h.module.lookup_release_name(99), 'unknown');
+    assert.equal(h.module.getLogger(), h.module.log);
+    const sub = h.module.getLogger('scraper');
+    assert.equal(typeof sub.warning, 'function');
+    assert.equal(sub.bindings().logger, 'plain.scraper');
+    assert.equal(sub.bindings().module, 'plain');
+    assert.equal(await h.module.self_test(), null);
+    assert.deepEqual(
+      [
+        MgrModule.PERFCOUNTER_LONGRUNAVG,
+        MgrModule.PERFCOUNTER_COUNTER,
+        MgrModule.PERFCOUNTER_HISTOGRAM,
+        MgrModule.BYTES,
+      ],
+      [4, 8, 16, 0],
+    );
+    assert.equal(MgrModule.MGR_POOL_NAME, '.mgr');
+    await h.stop();
+  });
 });
