@@ -25,6 +25,11 @@ export abstract class MgrStandbyModule extends ModuleBase {
     return { ips: [] };
   }
 
+  /** One of Ceph's options as this manager has it, typed (Ceph's standby gives the text). */
+  get_ceph_option(key: string): string | number | boolean {
+    return this.ready('get_ceph_option').accessors.get_ceph_option(key);
+  }
+
   override get_mgr_ip(): string {
     return this.get('mgr_ips').ips[0] ?? this.get_hostname();
   }

@@ -34,6 +34,18 @@ export abstract class ModuleBase {
   /** Options this module declares; Ceph's `log_level`, `log_to_file`, `log_to_cluster` come with every module. */
   static MODULE_OPTIONS: readonly Option[] = [];
 
+  /**
+   * Ceph's `MODULE_OPTION_DEFAULTS`: each option's default by name, typed (the common options' too), for the
+   * options that declare one.
+   */
+  static get MODULE_OPTION_DEFAULTS(): Readonly<Record<string, string | number | boolean>> {
+    const entries = moduleOptions(this).flatMap((o) => {
+      const d = typedDefault(o);
+      return d === null ? [] : [[o.name, d] as const];
+    });
+    return Object.freeze(Object.fromEntries(entries));
+  }
+
   /** The module's name (its folder's name). */
   readonly module_name: string;
   /**

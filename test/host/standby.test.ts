@@ -70,6 +70,7 @@ describe('standby', () => {
     assert.deepEqual(standby.get('mgr_ips'), { ips: [] });
     assert.equal(standby.get_mgr_ip(), hostname());
     assert.equal(standby.get_hostname(), hostname());
+    assert.equal(standby.get_ceph_option('mon_max_pg_per_osd'), 250);
     assert.throws(() => standby.get('osd_map' as 'mgr_ips'), /only "mgr_ips"/);
     await h.stop();
   });

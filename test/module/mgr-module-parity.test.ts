@@ -232,6 +232,13 @@ describe("MgrModule's Reef API beyond the accessors", () => {
       [4, 8, 16, 0],
     );
     assert.equal(MgrModule.MGR_POOL_NAME, '.mgr');
+    assert.deepEqual(Other.MODULE_OPTION_DEFAULTS, {
+      threshold: 7,
+      log_level: '',
+      log_to_file: false,
+      log_to_cluster: false,
+      log_to_cluster_level: 'info',
+    });
     await h.stop();
   });
 });
