@@ -39,6 +39,7 @@ export abstract class ModuleBase {
    * options that declare one.
    */
   static get MODULE_OPTION_DEFAULTS(): Readonly<Record<string, string | number | boolean>> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the module's own class, whose MODULE_OPTIONS these are.
     const entries = moduleOptions(this).flatMap((o) => {
       const d = typedDefault(o);
       return d === null ? [] : [[o.name, d] as const];
