@@ -1,14 +1,17 @@
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Dispatcher } from '../bus/dispatcher.ts';
 import type { CommandTable } from '../commands/command-table.ts';
 import type { HealthChecks } from '../health/health-checks.ts';
 import { moduleHealthChecks } from '../health/module-checks.ts';
+import type { ClusterLogPrioName } from '../log/cluster-log.ts';
 import {
+  type ClusterLogSink,
   createModuleLogger,
   levelForDebug,
   type ModuleLogger,
   type ModuleLogLevel,
   pinoLevel,
+  setModuleClusterLog,
   setModuleLogFile,
 } from '../log/logger.ts';
 import type { MgrModule } from '../module/mgr-module.ts';
@@ -110,11 +113,10 @@ export class ModuleLifecycle implements ModuleRunner {
     const abort = new AbortController();
     let instance: MgrModule | MgrStandbyModule;
     try {
-      instance = constructModule(Cls as new () => MgrModule, {
-        name,
-        log,
-        services: this.host.context(name, log, abort.signal, loaded.options),
-      });
+      const services = this.host.context(name, log, abort.signal, loaded.options);
+      // As Ceph's: an active module's lines go to the cluster log on its channel with `log_to_cluster`; a standby's never.
+      if (!standby) this.clusterSenders.set(log, (priority, msg) => services.clusterLog(name, priority, msg));
+      instance = constructModule(Cls as new () => MgrModule, { name, log, services });
       instance.__attach();
     } catch (e) {
       this.fail(m, `constructor raised: ${(e as Error).message}`, e);
@@ -136,6 +138,7 @@ export class ModuleLifecycle implements ModuleRunner {
       served: false,
     };
     m.running = running;
+    this.applyLogSettings(name);
     m.status = 'running';
     m.error = '';
     if (!standby) {
@@ -235,7 +238,8 @@ export class ModuleLifecycle implements ModuleRunner {
     const running = this.registry.get(m[1]!)?.running;
     if (running === null || running === undefined) return;
     const inst = running.instance as Partial<MgrModule>;
-    if (m[2] === 'log_level' || m[2] === 'log_to_file') this.applyLogSettings(m[1]!);
+    if (['log_level', 'log_to_file', 'log_to_cluster', 'log_to_cluster_level'].includes(m[2]!))
+      this.applyLogSettings(m[1]!);
     Promise.resolve()
       .then(() => inst.config_notify?.())
       .catch((e) => running.instance.log.error({ err: e }, 'config_notify raised'));
@@ -248,6 +252,28 @@ export class ModuleLifecycle implements ModuleRunner {
     const log = running.instance.log;
     log.level = pinoLevel(this.moduleLogLevel(name));
     setModuleLogFile(log, this.moduleLogFile(name));
+    setModuleClusterLog(log, this.clusterSink(name, log));
+  }
+
+  /**
+   * The module's `log_to_cluster` sink, or null when off: lines of `log_to_cluster_level` and up, as cluster log
+   * entries on the module's channel at Ceph's priorities (critical is ERROR). A failure to journal one is the host's
+   * to log: the module's own logger would send it again.
+   */
+  private clusterSink(name: string, log: ModuleLogger): ClusterLogSink | null {
+    const send = this.clusterSenders.get(log);
+    const on = ['true', 'True', '1', 'on', 'yes'].includes(this.host.configValue(`mgr/${name}/log_to_cluster`) ?? '');
+    if (send === undefined || !on) return null;
+    const level = (this.host.configValue(`mgr/${name}/log_to_cluster_level`) || 'info') as ModuleLogLevel;
+    return {
+      level: pino.levels.values[pinoLevel(level)]!,
+      send: (n, msg) => {
+        const priority = n >= 50 ? 'ERROR' : n >= 40 ? 'WARN' : n >= 30 ? 'INFO' : 'DEBUG';
+        send(priority, msg).catch((e) =>
+          this.host.log.warn({ module: name, err: e }, 'a log line was not sent to the cluster log'),
+        );
+      },
+    };
   }
 
   /** The host's own checks: `MGR_MODULE_ERROR` for failing modules, `MGR_MODULE_DEPENDENCY` for ones that cannot run. */
@@ -316,4 +342,10 @@ export class ModuleLifecycle implements ModuleRunner {
   private moduleLogger(name: string): ModuleLogger {
     return createModuleLogger(this.host.log, name, this.moduleLogLevel(name), this.moduleLogFile(name));
   }
+
+  /** How each active module's logger writes a cluster log entry, for `log_to_cluster`. */
+  private readonly clusterSenders = new WeakMap<
+    ModuleLogger,
+    (priority: ClusterLogPrioName, msg: string) => Promise<unknown>
+  >();
 }

@@ -110,28 +110,75 @@ export function createModuleLogger(
   return log;
 }
 
-const fileStreams = new WeakMap<Logger, { file: string; dest: pino.DestinationStream }>();
+/** Where a module's lines go besides the log: Ceph's `log_to_cluster`, lines of at least `level` (pino's number). */
+export interface ClusterLogSink {
+  readonly level: number;
+  /** Called with each line's pino level and message; must not log to this logger (it would be sent again). */
+  send(level: number, msg: string): void;
+}
+
+interface Sinks {
+  file: string | null;
+  dest: pino.DestinationStream | null;
+  cluster: ClusterLogSink | null;
+}
+
+const sinks = new WeakMap<Logger, Sinks>();
+
+/**
+ * Sets the logger's own stream from its sinks: the file's destination or the parent's, and, with a cluster sink, a
+ * stream that writes there and hands each line of the sink's level and up to it. Without either, the logger's own
+ * stream is removed, so lines go to the parent's (the root logger's) destination again.
+ */
+function applySinks(log: Logger, s: Sinks): void {
+  const own = log as unknown as Record<symbol, unknown>;
+  if (s.dest === null && s.cluster === null) {
+    delete own[streamSym];
+    sinks.delete(log);
+    return;
+  }
+  sinks.set(log, s);
+  const base = s.dest ?? (Object.getPrototypeOf(log) as Record<symbol, pino.DestinationStream>)[streamSym]!;
+  if (s.cluster === null) {
+    own[streamSym] = base;
+    return;
+  }
+  const cluster = s.cluster;
+  own[streamSym] = {
+    write(line: string) {
+      base.write(line);
+      const { level, msg } = JSON.parse(line) as { level: number; msg?: unknown };
+      if (level >= cluster.level) cluster.send(level, typeof msg === 'string' ? msg : '');
+    },
+    flushSync: () => (base as { flushSync?: () => void }).flushSync?.(),
+    flush: (cb?: (err?: Error) => void) => (base as { flush?: (cb?: unknown) => void }).flush?.(cb),
+  };
+}
 
 /**
  * Points a module's logger (and its children) at `file`, or back at the root logger's destination with null. The
  * next line goes where it now points.
  */
 export function setModuleLogFile(log: Logger, file: string | null): void {
-  const current = fileStreams.get(log);
-  if ((current?.file ?? null) === file) return;
-  if (file === null) {
-    // The child's own stream hides its parent's; without it, lines go to the root logger's destination again.
-    delete (log as unknown as Record<symbol, unknown>)[streamSym];
-    fileStreams.delete(log);
-  } else {
-    const dest = pino.destination({ dest: file, sync: true, mkdir: true });
-    (log as unknown as Record<symbol, unknown>)[streamSym] = dest;
-    fileStreams.set(log, { file, dest });
-  }
-  if (current !== undefined) (current.dest as { end?: () => void }).end?.();
+  const current = sinks.get(log) ?? { file: null, dest: null, cluster: null };
+  if (current.file === file) return;
+  const old = current.dest;
+  const dest = file === null ? null : pino.destination({ dest: file, sync: true, mkdir: true });
+  applySinks(log, { ...current, file, dest });
+  (old as { end?: () => void } | null)?.end?.();
+}
+
+/**
+ * Also hands the logger's lines (its children's too) of the sink's level and up to `sink`, or stops with null:
+ * Ceph's `log_to_cluster`. Only lines the logger writes reach it, so those below its level never do.
+ */
+export function setModuleClusterLog(log: Logger, sink: ClusterLogSink | null): void {
+  const current = sinks.get(log) ?? { file: null, dest: null, cluster: null };
+  if (current.cluster === null && sink === null) return;
+  applySinks(log, { ...current, cluster: sink });
 }
 
 /** The file a module's logger writes to, or null when it writes to the root logger's destination. */
 export function moduleLogFile(log: Logger): string | null {
-  return fileStreams.get(log)?.file ?? null;
+  return sinks.get(log)?.file ?? null;
 }

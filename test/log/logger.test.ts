@@ -178,4 +178,36 @@ describe('module logging', () => {
     assert.doesNotMatch(readFileSync(own, 'utf8'), /g-/);
     await h.stop();
   });
+
+  it('log_to_cluster sends the lines of log_to_cluster_level and up to the cluster log on the module channel', async (t) => {
+    const dir = tempDir(t);
+    const logFile = join(dir, 'mgr.log');
+    const h = await createModuleHarness<Chatty>({ module: Chatty, name: 'chatty', logFile });
+    const clog = async () => {
+      await h.host.idle();
+      const [, out] = await h.host.commands.run(
+        { prefix: 'log last', channel: '*', format: 'json' },
+        { entity: 'client.admin', caps: 'r', inbuf: '' },
+      );
+      return (JSON.parse(out) as Array<{ channel: string; priority: string; message: string }>)
+        .filter((e) => e.channel === 'chatty')
+        .map((e) => [e.priority, e.message]);
+    };
+    h.module.speak('h');
+    assert.deepEqual(await clog(), []);
+    await h.host.settings.config.set('mgr/chatty/log_to_cluster', 'true');
+    h.module.speak('i');
+    assert.deepEqual(await clog(), [
+      ['[INF]', 'i-info'],
+      ['[WRN]', 'i-warning'],
+    ]);
+    await h.host.settings.config.set('mgr/chatty/log_to_cluster_level', 'warning');
+    h.module.speak('j');
+    assert.deepEqual((await clog()).slice(2), [['[WRN]', 'j-warning']]);
+    assert.match(readFileSync(logFile, 'utf8'), /j-info/, 'the daemon log still has every line');
+    await h.host.settings.config.set('mgr/chatty/log_to_cluster', 'false');
+    h.module.speak('k');
+    assert.equal((await clog()).length, 3);
+    await h.stop();
+  });
 });
