@@ -102,6 +102,7 @@ export const ERRORS = {
   MGR_ERR_POOL_NOT_FOUND: { errno: errno.ENOENT, message: 'no such pool' },
   MGR_ERR_SOCKET_IN_USE: { errno: errno.EADDRINUSE, message: 'another host serves that admin socket' },
   MGR_ERR_CONFIG_KEY_NOT_FOUND: { errno: errno.ENOENT, message: 'no such config-key entry' },
+  MGR_ERR_CONFIG_INVALID_ENTITY: { errno: errno.ENOENT, message: 'invalid entity' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

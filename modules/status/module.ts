@@ -8,6 +8,8 @@ export interface ClusterStatus {
   osdmap: { epoch: number; num_osds: number; num_up_osds: number; num_in_osds: number } | null;
   pgmap: { pgs_by_state: Array<{ state_name: string; count: number }>; num_pgs: number; num_pools: number };
   mon_connection: boolean;
+  /** The manager's progress events by id, as `ceph status` reports them (`message`, `progress`, `add_to_ceph_s`). */
+  progress_events: Record<string, { message: string; progress: number; add_to_ceph_s: boolean }>;
 }
 
 /** The answer of the `status` command: the summary as data, or as text with `--format plain`. */
@@ -77,6 +79,7 @@ export class Module extends MgrModule {
         num_pools: osd?.pools.length ?? 0,
       },
       mon_connection: this.have_mon_connection(),
+      progress_events: { ...this.get_progress_events() },
     };
   }
 
@@ -100,6 +103,12 @@ export class Module extends MgrModule {
     }
     lines.push(`pgs:    ${s.pgmap.num_pgs} pgs in ${s.pgmap.num_pools} pools`);
     for (const p of s.pgmap.pgs_by_state) lines.push(`        ${p.count} ${p.state_name}`);
+    // As `ceph status`: only the events added with add_to_ceph_s, each message (two lines from `progress`) indented.
+    const shown = Object.values(s.progress_events).filter((e) => e.add_to_ceph_s);
+    if (shown.length > 0) {
+      lines.push('progress:');
+      for (const e of shown) lines.push(`    ${e.message}`);
+    }
     return lines.join('\n');
   }
 }

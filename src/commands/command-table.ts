@@ -11,7 +11,12 @@ export interface CommandEntry {
   readonly perm: CommandPerm;
   readonly poll: boolean;
   readonly module: string | null;
-  run(cmd: CommandDict, inbuf: string): Promise<CommandTuple>;
+  /** Runs it; `caller` is who asked (a module's handler can check it with `is_authorized`). */
+  run(
+    cmd: CommandDict,
+    inbuf: string,
+    caller?: { readonly entity: string; readonly caps: string },
+  ): Promise<CommandTuple>;
 }
 
 /** A command as clients see it (`get_command_descriptions`): Ceph's descriptor string, usage and help. */

@@ -68,7 +68,7 @@ export async function dispatch(table: CommandTable, request: unknown, caller: Ca
   const format = (request as { format?: unknown }).format;
   const cmd = typeof format === 'string' && !('format' in checked.cmd) ? { ...checked.cmd, format } : checked.cmd;
   try {
-    return await entry.run(cmd, caller.inbuf);
+    return await entry.run(cmd, caller.inbuf, caller);
   } catch (e) {
     if (e instanceof MgrError) return errorResult(e);
     return refuse('MGR_ERR_COMMAND_FAILED', e instanceof Error ? (e.stack ?? e.message) : String(e));

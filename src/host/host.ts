@@ -31,6 +31,7 @@ import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.
 import { createModuleContext, type ModuleContextHost } from './module-context-factory.ts';
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
+import { ProgressEvents } from './progress-events.ts';
 import { storeHealthChecks } from './store-health.ts';
 import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
@@ -62,6 +63,8 @@ export class MgrHost {
   /** The host's settings and its config-key store (modules' KV stores live in it under `mgr/<module>/`). */
   readonly settings: HostSettings;
   readonly health = new HealthChecks();
+  /** The manager's progress events (`update_progress_event`), as `status` shows them. */
+  readonly progressEvents = new ProgressEvents();
   readonly liveness: Liveness;
   /** Every command served (the host's own, and those of the running modules), and who may run them. */
   readonly commands: HostCommands;
@@ -366,6 +369,9 @@ export class MgrHost {
         health: this.health,
         remote: (caller, module, method, args) => this.modules.remote(caller, module, method, args),
         setUri: (module, uri) => this.modules.setUri(module, uri),
+        moduleOptions: (module) => this.modules.get(module)?.loaded.options,
+        running: (module) => this.modules.get(module)?.status === 'running',
+        progress: this.progressEvents,
       },
     };
   }

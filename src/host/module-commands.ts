@@ -3,6 +3,7 @@ import { decoratedCommands } from '../commands/decorators.ts';
 import { formatDescriptor, parseDescriptor, usage } from '../commands/descriptor.ts';
 import { formatObject } from '../commands/object-format.ts';
 import { type CommandTuple, toCommandResult } from '../commands/result.ts';
+import { commandSession } from '../module/command-session.ts';
 import type { MgrModule } from '../module/mgr-module.ts';
 import type { ModuleClass } from './loader.ts';
 
@@ -22,9 +23,14 @@ export function moduleCommands(
 ): CommandEntry[] {
   const run =
     (invoke: Invoke) =>
-    async (cmd: Record<string, unknown>, inbuf: string): Promise<CommandTuple> => {
+    async (
+      cmd: Record<string, unknown>,
+      inbuf: string,
+      caller?: { readonly entity: string; readonly caps: string },
+    ): Promise<CommandTuple> => {
       try {
-        const value = await invoke(cmd, inbuf);
+        const session = { module: name, entity: caller?.entity ?? '', caps: caller?.caps ?? '' };
+        const value = await commandSession.run(session, () => invoke(cmd, inbuf));
         const result = toCommandResult(value);
         if (result !== null) return result;
         if (value === undefined || value === null) return [0, '', ''];

@@ -1,11 +1,12 @@
-import type { Logger } from 'pino';
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { MgrMap } from '../../schemas/maps/index.ts';
 import type { ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
 import type { HealthChecks, ModuleHealthCheck } from '../health/health-checks.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
+import type { ModuleLogger } from '../log/logger.ts';
 import { Accessors } from '../module/accessors.ts';
-import type { ModuleServices } from '../module/module-services.ts';
+import { foreignCephOption } from '../module/foreign-ceph-option.ts';
+import type { ModuleProgress, ModuleServices } from '../module/module-services.ts';
 import type { PastState } from '../module/past-state.ts';
 import type { Option } from '../options/option.ts';
 import type { Rados } from '../rados/rados.ts';
@@ -14,6 +15,7 @@ import { own } from '../state/data-key.ts';
 import { tableValues } from '../state/keyed-table.ts';
 import { once } from '../state/views/memo.ts';
 import type { PastStates } from '../store/past-states.ts';
+import type { ProgressEvents } from './progress-events.ts';
 
 const VERSION = '0.1.0';
 
@@ -45,6 +47,12 @@ export interface ContextPeers {
   readonly health: HealthChecks;
   remote(caller: string, module: string, method: string, args: unknown[]): Promise<unknown>;
   setUri(module: string, uri: string): void;
+  /** A module's declared options, or undefined for a module the host does not know. */
+  moduleOptions(module: string): readonly Option[] | undefined;
+  /** Whether a module runs here (the `progress` module takes the others' progress events when it does). */
+  running(module: string): boolean;
+  /** The manager's progress events, as `status` shows them. */
+  readonly progress: ProgressEvents;
 }
 
 /** What a module context is made of. */
@@ -79,7 +87,7 @@ function releaseName(state: ClusterState): string {
 export function createModuleContext(
   host: ModuleContextHost,
   name: string,
-  log: Logger,
+  log: ModuleLogger,
   signal: AbortSignal,
   options: readonly Option[],
 ): ModuleServices {
@@ -120,11 +128,42 @@ export function createModuleContext(
     setUri: (uri) => peers.setUri(name, uri),
     pastState: (seq) => cluster.past().at(seq),
     journalRange: () => cluster.past().range(),
+    moduleOptions: (module) => peers.moduleOptions(module),
+    getModuleOption: (module, key) => stores.configValue(`mgr/${module}/${key}`),
+    setModuleOption: (module, key, value) => stores.setConfig(`mgr/${module}/${key}`, value),
+    foreignCephOption: (entity, key) => foreignCephOption(cluster.visibleState(), entity, key),
+    progress: moduleProgress(name, peers),
     activeUri: () => {
       const services = (cluster.visibleState().maps.mgr_map?.map as MgrMap | undefined)?.services as
         | Record<string, string>
         | undefined;
       return (services === undefined ? undefined : own(services, name)) ?? null;
     },
+  };
+}
+
+/**
+ * A module's progress events. As in Ceph, modules report through the `progress` module when it runs (its `update`,
+ * `complete` and `fail`, which `ceph progress` lists), and it sets what `status` shows; without it, or for the
+ * `progress` module itself, they go to the manager's events directly (Ceph's `update_progress_event`).
+ */
+function moduleProgress(name: string, peers: ContextPeers): ModuleProgress {
+  const events = peers.progress;
+  const viaModule = () => name !== 'progress' && peers.running('progress');
+  return {
+    update: async (evid, message, progress, addToCephS) => {
+      if (viaModule()) await peers.remote(name, 'progress', 'update', [evid, message, progress, [], addToCephS]);
+      else events.update(evid, message, progress, addToCephS);
+    },
+    complete: async (evid) => {
+      if (viaModule()) await peers.remote(name, 'progress', 'complete', [evid]);
+      else events.complete(evid);
+    },
+    fail: async (evid, message) => {
+      if (viaModule()) await peers.remote(name, 'progress', 'fail', [evid, message]);
+      else events.complete(evid);
+    },
+    clear: () => events.clear(),
+    all: () => events.all(),
   };
 }

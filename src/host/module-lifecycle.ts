@@ -1,9 +1,19 @@
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Dispatcher } from '../bus/dispatcher.ts';
 import type { CommandTable } from '../commands/command-table.ts';
 import type { HealthChecks } from '../health/health-checks.ts';
 import { moduleHealthChecks } from '../health/module-checks.ts';
-import { createModuleLogger, levelForDebug, type ModuleLogLevel } from '../log/logger.ts';
+import type { ClusterLogPrioName } from '../log/cluster-log.ts';
+import {
+  type ClusterLogSink,
+  createModuleLogger,
+  levelForDebug,
+  type ModuleLogger,
+  type ModuleLogLevel,
+  pinoLevel,
+  setModuleClusterLog,
+  setModuleLogFile,
+} from '../log/logger.ts';
 import type { MgrModule } from '../module/mgr-module.ts';
 import type { MgrStandbyModule } from '../module/mgr-standby-module.ts';
 import { constructModule } from '../module/module-base.ts';
@@ -29,7 +39,7 @@ export interface LifecycleHost {
   /** A setting as in force (the host's, else the stream's central config). */
   configValue(key: string): string | undefined;
   /** The context a module's instance is built with. */
-  context(name: string, log: Logger, signal: AbortSignal, options: LoadedModule['options']): ModuleServices;
+  context(name: string, log: ModuleLogger, signal: AbortSignal, options: LoadedModule['options']): ModuleServices;
   /** Shuts a module's RADOS client down (its waiting calls fail). */
   closeRados(name: string): void;
 }
@@ -103,11 +113,10 @@ export class ModuleLifecycle implements ModuleRunner {
     const abort = new AbortController();
     let instance: MgrModule | MgrStandbyModule;
     try {
-      instance = constructModule(Cls as new () => MgrModule, {
-        name,
-        log,
-        services: this.host.context(name, log, abort.signal, loaded.options),
-      });
+      const services = this.host.context(name, log, abort.signal, loaded.options);
+      // As Ceph's: an active module's lines go to the cluster log on its channel with `log_to_cluster`; a standby's never.
+      if (!standby) this.clusterSenders.set(log, (priority, msg) => services.clusterLog(name, priority, msg));
+      instance = constructModule(Cls as new () => MgrModule, { name, log, services });
       instance.__attach();
     } catch (e) {
       this.fail(m, `constructor raised: ${(e as Error).message}`, e);
@@ -129,6 +138,7 @@ export class ModuleLifecycle implements ModuleRunner {
       served: false,
     };
     m.running = running;
+    this.applyLogSettings(name);
     m.status = 'running';
     m.error = '';
     if (!standby) {
@@ -213,18 +223,57 @@ export class ModuleLifecycle implements ModuleRunner {
     this.refreshHealth();
   }
 
-  /** A setting changed: a running module's `log_level` takes effect and its `config_notify` is called. */
+  /**
+   * A setting changed: a running module's `log_level` and `log_to_file` take effect at once (the next line is
+   * written at the new level, to the new place), `debug_mgr` for every module without a `log_level` of its own, and
+   * the module's `config_notify` is called.
+   */
   configChanged(key: string): void {
+    if (key === 'debug_mgr') {
+      for (const [name, m] of this.registry.entries()) if (m.running !== null) this.applyLogSettings(name);
+      return;
+    }
     const m = /^mgr\/([^/]+)\/(.+)$/.exec(key);
     if (m === null) return;
     const running = this.registry.get(m[1]!)?.running;
     if (running === null || running === undefined) return;
     const inst = running.instance as Partial<MgrModule>;
-    if (m[2] === 'log_level')
-      running.instance.log.level = createModuleLogger(this.host.log, m[1]!, this.moduleLogLevel(m[1]!), null).level;
+    if (['log_level', 'log_to_file', 'log_to_cluster', 'log_to_cluster_level'].includes(m[2]!))
+      this.applyLogSettings(m[1]!);
     Promise.resolve()
       .then(() => inst.config_notify?.())
       .catch((e) => running.instance.log.error({ err: e }, 'config_notify raised'));
+  }
+
+  /** Sets a running module's logger to its `log_level` and `log_to_file` as now set. */
+  private applyLogSettings(name: string): void {
+    const running = this.registry.get(name)?.running;
+    if (running === null || running === undefined) return;
+    const log = running.instance.log;
+    log.level = pinoLevel(this.moduleLogLevel(name));
+    setModuleLogFile(log, this.moduleLogFile(name));
+    setModuleClusterLog(log, this.clusterSink(name, log));
+  }
+
+  /**
+   * The module's `log_to_cluster` sink, or null when off: lines of `log_to_cluster_level` and up, as cluster log
+   * entries on the module's channel at Ceph's priorities (critical is ERROR). A failure to journal one is the host's
+   * to log: the module's own logger would send it again.
+   */
+  private clusterSink(name: string, log: ModuleLogger): ClusterLogSink | null {
+    const send = this.clusterSenders.get(log);
+    const on = ['true', 'True', '1', 'on', 'yes'].includes(this.host.configValue(`mgr/${name}/log_to_cluster`) ?? '');
+    if (send === undefined || !on) return null;
+    const level = (this.host.configValue(`mgr/${name}/log_to_cluster_level`) || 'info') as ModuleLogLevel;
+    return {
+      level: pino.levels.values[pinoLevel(level)]!,
+      send: (n, msg) => {
+        const priority = n >= 50 ? 'ERROR' : n >= 40 ? 'WARN' : n >= 30 ? 'INFO' : 'DEBUG';
+        send(priority, msg).catch((e) =>
+          this.host.log.warn({ module: name, err: e }, 'a log line was not sent to the cluster log'),
+        );
+      },
+    };
   }
 
   /** The host's own checks: `MGR_MODULE_ERROR` for failing modules, `MGR_MODULE_DEPENDENCY` for ones that cannot run. */
@@ -280,12 +329,23 @@ export class ModuleLifecycle implements ModuleRunner {
     return levelForDebug(this.host.configValue('debug_mgr') ?? '2/5');
   }
 
-  private moduleLogger(name: string): Logger {
+  /** Where the module's lines go: `<daemon log file>.<module>.log` with `log_to_file`, else null (the daemon's log). */
+  private moduleLogFile(name: string): string | null {
     const toFile = ['true', 'True', '1', 'on', 'yes'].includes(this.host.configValue(`mgr/${name}/log_to_file`) ?? '');
     const logFile = this.host.logFile;
     const file = toFile && logFile && logFile !== '-' ? `${logFile}.${name}.log` : null;
     if (toFile && file === null)
       this.host.log.warn({ module: name }, 'log_to_file is set but the daemon logs to stderr');
-    return createModuleLogger(this.host.log, name, this.moduleLogLevel(name), file);
+    return file;
   }
+
+  private moduleLogger(name: string): ModuleLogger {
+    return createModuleLogger(this.host.log, name, this.moduleLogLevel(name), this.moduleLogFile(name));
+  }
+
+  /** How each active module's logger writes a cluster log entry, for `log_to_cluster`. */
+  private readonly clusterSenders = new WeakMap<
+    ModuleLogger,
+    (priority: ClusterLogPrioName, msg: string) => Promise<unknown>
+  >();
 }

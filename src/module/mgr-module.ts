@@ -10,10 +10,15 @@ import type { Rados } from '../rados/rados.ts';
 import type { CounterSample } from '../state/cluster-state.ts';
 import type { GetName, GetResult } from '../state/views/index.ts';
 import type { Accessors } from './accessors.ts';
+import { lookupReleaseName } from './ceph-releases.ts';
 import { CommandResult, MonCommandFailed } from './command-result.ts';
+import { commandSession } from './command-session.ts';
 import { ModuleBase } from './module-base.ts';
+import type { ProgressEventInfo } from './module-services.ts';
 import type { OSDMap } from './osdmap.ts';
 import type { PastState } from './past-state.ts';
+import { prettyHeader, prettyRow, toPrettyIec } from './pretty-table.ts';
+import { toolExec } from './tool-exec.ts';
 
 /** One entry of `static COMMANDS`, as Ceph's modules write them. */
 export interface CommandDeclaration {
@@ -44,6 +49,41 @@ export type NotifyId = string | ClogEntry;
 export abstract class MgrModule extends ModuleBase {
   /** The notifications this module wants; without it, none (and the host warns, as Ceph does). */
   static NOTIFY_TYPES?: readonly NotifyType[];
+
+  /** Ceph's perf counter priorities, for `get_all_perf_counters(prio_limit)`. */
+  static readonly PRIO_CRITICAL = 10;
+  static readonly PRIO_INTERESTING = 8;
+  static readonly PRIO_USEFUL = 5;
+  static readonly PRIO_UNINTERESTING = 2;
+  static readonly PRIO_DEBUGONLY = 0;
+
+  /** Ceph's perf counter value and kind bits (a schema entry's `type`), and its units (`units`: BYTES or NONE). */
+  static readonly PERFCOUNTER_TIME = 1;
+  static readonly PERFCOUNTER_U64 = 2;
+  static readonly PERFCOUNTER_LONGRUNAVG = 4;
+  static readonly PERFCOUNTER_COUNTER = 8;
+  static readonly PERFCOUNTER_HISTOGRAM = 0x10;
+  static readonly PERFCOUNTER_TYPE_MASK = ~3;
+  static readonly BYTES = 0;
+  static readonly NONE = 1;
+
+  /** The pool Ceph's managers keep their modules' databases in. */
+  static readonly MGR_POOL_NAME = '.mgr';
+
+  /** Ceph's `to_pretty_iec`: `20 Mi` for 20 MiB and a bit, `512 ` below ten KiB. */
+  static to_pretty_iec(n: number): string {
+    return toPrettyIec(n);
+  }
+
+  /** Ceph's `get_pretty_row`: a table row for a polling command, `width` split evenly between `elems`. */
+  static get_pretty_row(elems: readonly string[], width: number): string {
+    return prettyRow(elems, width);
+  }
+
+  /** Ceph's `get_pretty_header`: `get_pretty_row` between dashed lines, for a table's title. */
+  get_pretty_header(elems: readonly string[], width: number): string {
+    return prettyHeader(elems, width);
+  }
 
   /** Ceph's cluster log priorities, for `cluster_log` (`MgrModule.ClusterLogPrio.WARN`). */
   static readonly ClusterLogPrio = ClusterLogPrio;
@@ -209,6 +249,207 @@ export abstract class MgrModule extends ModuleBase {
    */
   get_ceph_option(key: string): string | number | boolean {
     return this.ready('get_ceph_option').accessors.get_ceph_option(key);
+  }
+
+  /** The latest value of a counter, or 0 when there is none (Ceph's `get_latest`). */
+  get_latest(svc_type: string, svc_id: string, path: string): number {
+    const data = this.get_latest_counter(svc_type, svc_id, path)[path];
+    return data !== undefined && data.length > 0 ? (data[1] as number) : 0;
+  }
+
+  /** The latest `[sum, count]` of an average counter, or `[0, 0]` when there is none (Ceph's `get_latest_avg`). */
+  get_latest_avg(svc_type: string, svc_id: string, path: string): [number, number] {
+    const data = this.get_latest_counter(svc_type, svc_id, path)[path];
+    return data !== undefined && data.length === 3 ? [data[1] as number, data[2] as number] : [0, 0];
+  }
+
+  /**
+   * `{path: [t, sum, count]}` for an average counter (`{path: [t, v]}` for another, `{path: []}` without data):
+   * Nautilus's `get_latest_avg_counter`. Since Octopus `get_latest_counter` gives averages as `[t, sum, count]`
+   * itself, so this returns what it returns.
+   */
+  get_latest_avg_counter(svc_type: string, svc_id: string, path: string): Record<string, CounterSample | readonly []> {
+    return this.get_latest_counter(svc_type, svc_id, path);
+  }
+
+  /** Reef's name of `get_all_perf_counters` (counters without labels). */
+  get_unlabeled_perf_counters(
+    prio_limit = 5,
+    services?: readonly string[],
+  ): ReturnType<Accessors['get_all_perf_counters']> {
+    return this.get_all_perf_counters(prio_limit, services);
+  }
+
+  /** Whether the OSD map has a pool of that name (Ceph's `pool_exists`). */
+  pool_exists(name: string): boolean {
+    return (this.get('osd_map')?.pools ?? []).some((p) => p.pool_name === name);
+  }
+
+  /** Whether at least `osd_pool_default_size` OSDs are up and in (Ceph's `have_enough_osds`). */
+  have_enough_osds(): boolean {
+    const ready = (this.get('osd_map')?.osds ?? []).filter((o) => o.up && o.in).length;
+    return ready >= (this.get_ceph_option('osd_pool_default_size') as number);
+  }
+
+  /** Sends a command to an OSD (`cmd_dict.id`) and resolves to `[retval, outb, outs]` (Ceph's `osd_command`). */
+  async osd_command(cmd_dict: Record<string, unknown>, inbuf: string | null = null): Promise<[number, string, string]> {
+    const result = new CommandResult('');
+    this.send_command(result, 'osd', String(cmd_dict.id ?? ''), JSON.stringify(cmd_dict), '', inbuf);
+    return result.wait();
+  }
+
+  /** `ceph tell`: a command to one daemon, resolving to `[retval, outb, outs]` (Ceph's `tell_command`). */
+  async tell_command(
+    daemon_type: string,
+    daemon_id: string,
+    cmd_dict: Record<string, unknown>,
+    inbuf: string | null = null,
+  ): Promise<[number, string, string]> {
+    const result = new CommandResult('');
+    this.send_command(result, daemon_type, daemon_id, JSON.stringify(cmd_dict), '', inbuf);
+    return result.wait();
+  }
+
+  /**
+   * One of Ceph's options as another daemon (`osd.0`, `mds.a`, or a type, `osd`) gets it from the central config,
+   * typed as `get_ceph_option` types it (Ceph's `get_foreign_ceph_option`). An unknown option throws
+   * `MGR_ERR_CONFIG_UNKNOWN_OPTION`, a bad entity `MGR_ERR_CONFIG_INVALID_ENTITY` (KeyError in Ceph).
+   */
+  get_foreign_ceph_option(entity: string, key: string): string | number | boolean {
+    return this.ready('get_foreign_ceph_option').foreignCephOption(entity, key);
+  }
+
+  /**
+   * Whether the client whose command this module is handling may run it with these arguments (Ceph's
+   * `is_authorized`, which checks the session's caps for the `py` service with all of r, w and x). mgrkit's caps are
+   * `r` and `w` with no per-argument grants, so: true while handling a command of this module from a client with
+   * `rw`; false outside a command, as in Ceph (no session).
+   */
+  is_authorized(_arguments: Readonly<Record<string, string>>): boolean {
+    const session = commandSession.getStore();
+    if (session === undefined || session.module !== this.module_name) return false;
+    return session.caps.includes('r') && session.caps.includes('w');
+  }
+
+  /**
+   * Runs a Ceph command-line tool as this manager (Ceph's `tool_exec`): `args[0]` with `-k <keyring> -n mgr.<id>`
+   * and the rest of `args`, `stdin` as its input; resolves to `[returncode, stdout, stderr]`, `-ETIMEDOUT` after
+   * `timeout` seconds. Unlike Ceph, only the tools of `TOOL_EXEC_ALLOWED` run (`ceph`, `rados`, `rbd`,
+   * `radosgw-admin`, `ceph-volume`, `ganesha-rados-grace`), never through a shell; another answers `-EPERM`.
+   */
+  tool_exec(
+    args: readonly string[],
+    timeout = 10,
+    stdin: string | Uint8Array | null = null,
+  ): Promise<[number, string, string]> {
+    const services = this.ready('tool_exec');
+    const keyring = String(this.get_ceph_option('keyring'));
+    return toolExec({ keyring, mgrId: services.mgrId, log: this.log }, args, timeout, stdin);
+  }
+
+  /**
+   * Creates or updates a progress event (Ceph's `update_progress_event`): `progress` from 0 to 1; with
+   * `add_to_ceph_s` it shows in `status`'s `progress:` section. As Ceph's modules do through `remote('progress',
+   * 'update', ...)`, it goes to the `progress` module when that runs (so `progress` lists it, and `status` shows its
+   * two-line form with a bar); otherwise straight to the manager's events. Resolves once recorded.
+   */
+  update_progress_event(evid: string, desc: string, progress: number, add_to_ceph_s = false): Promise<void> {
+    return this.ready('update_progress_event').progress.update(evid, desc, progress, add_to_ceph_s);
+  }
+
+  /** Completes a progress event: gone from `status`, listed as `[Complete]` by `progress` (Ceph's). */
+  complete_progress_event(evid: string): Promise<void> {
+    return this.ready('complete_progress_event').progress.complete(evid);
+  }
+
+  /**
+   * Ends a progress event as failed, with why: the `progress` module's `fail` (listed as `[Failed]`); Ceph's
+   * modules call it as `remote('progress', 'fail', evid, message)`, mgrkit also gives it this name.
+   */
+  fail_progress_event(evid: string, message: string): Promise<void> {
+    return this.ready('fail_progress_event').progress.fail(evid, message);
+  }
+
+  /** Removes every progress event from `status` (Ceph's `clear_all_progress_events`). */
+  clear_all_progress_events(): void {
+    this.ready('clear_all_progress_events').progress.clear();
+  }
+
+  /** The manager's progress events by id, as `status` reports them (`progress_events`); mgrkit's, for `status`. */
+  get_progress_events(): Readonly<Record<string, ProgressEventInfo>> {
+    return this.ready('get_progress_events').progress.all();
+  }
+
+  /** The release name of a Ceph major version (`lookup_release_name(18)` is `reef`), `unknown` past the table. */
+  lookup_release_name(major: number): string {
+    return lookupReleaseName(major);
+  }
+
+  /**
+   * Ceph's `self_test`: override it with the module's own checks, throwing on a failure; what it returns (a string,
+   * or nothing) is for a developer to read.
+   */
+  self_test(): string | null | undefined | Promise<string | null | undefined> {
+    return null;
+  }
+
+  /** Renames a pool (Ceph's `rename_pool`: `osd pool rename`); throws `MonCommandFailed` when refused. */
+  async rename_pool(srcpool: string, destpool: string): Promise<void> {
+    await this.check_mon_command({
+      prefix: 'osd pool rename',
+      format: 'json',
+      srcpool,
+      destpool,
+      yes_i_really_mean_it: true,
+    });
+  }
+
+  /** Creates a small pool as Ceph's `create_pool` does (1 PG, autoscaled up to 32). */
+  async create_pool(pool: string): Promise<void> {
+    await this.check_mon_command({
+      prefix: 'osd pool create',
+      format: 'json',
+      pool,
+      pg_num: 1,
+      pg_num_min: 1,
+      pg_num_max: 32,
+      yes_i_really_mean_it: true,
+    });
+  }
+
+  /** Tags a pool with an application (Ceph's `appify_pool`: `osd pool application enable`). */
+  async appify_pool(pool: string, app: string): Promise<void> {
+    await this.check_mon_command({
+      prefix: 'osd pool application enable',
+      format: 'json',
+      pool,
+      app,
+      yes_i_really_mean_it: true,
+    });
+  }
+
+  /**
+   * Creates the managers' pool `.mgr` (Ceph's `create_mgr_pool`): renames devicehealth's old pool when it exists,
+   * else creates one, and tags it `mgr`.
+   */
+  async create_mgr_pool(): Promise<void> {
+    this.log.info('creating mgr pool');
+    const old = this.get_module_option_ex('devicehealth', 'pool_name', 'device_health_metrics');
+    if (old !== null && this.pool_exists(String(old))) await this.rename_pool(String(old), MgrModule.MGR_POOL_NAME);
+    else await this.create_pool(MgrModule.MGR_POOL_NAME);
+    await this.appify_pool(MgrModule.MGR_POOL_NAME, 'mgr');
+  }
+
+  /**
+   * Runs `radosgw-admin` with `args` as this manager (Ceph's `send_rgwadmin_command`, through `tool_exec`): resolves
+   * to `[returncode, stdout, stderr]`, stdout parsed as JSON when there is any and `stdout_as_json`.
+   */
+  async send_rgwadmin_command(
+    args: readonly string[],
+    stdout_as_json = true,
+  ): Promise<[number, string | Record<string, unknown>, string]> {
+    const [rc, out, err] = await this.tool_exec(['radosgw-admin', ...args]);
+    return [rc, out !== '' && stdout_as_json ? (JSON.parse(out) as Record<string, unknown>) : out, err];
   }
 
   /** Whether the manager is connected to the monitors: follows the stream's liveness. */

@@ -1,5 +1,6 @@
-import type { Logger } from 'pino';
+import { hostname } from 'node:os';
 import { MgrError } from '../errors.ts';
+import type { ModuleLogger } from '../log/logger.ts';
 import { COMMON_OPTIONS, type Option, parseOptionValue, typedDefault } from '../options/option.ts';
 import { validateOptionValue } from '../options/option-value.ts';
 import type { ModuleBoot, ModuleServices } from './module-services.ts';
@@ -33,10 +34,27 @@ export abstract class ModuleBase {
   /** Options this module declares; Ceph's `log_level`, `log_to_file`, `log_to_cluster` come with every module. */
   static MODULE_OPTIONS: readonly Option[] = [];
 
+  /**
+   * Ceph's `MODULE_OPTION_DEFAULTS`: each option's default by name, typed (the common options' too), for the
+   * options that declare one.
+   */
+  static get MODULE_OPTION_DEFAULTS(): Readonly<Record<string, string | number | boolean>> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the module's own class, whose MODULE_OPTIONS these are.
+    const entries = moduleOptions(this).flatMap((o) => {
+      const d = typedDefault(o);
+      return d === null ? [] : [[o.name, d] as const];
+    });
+    return Object.freeze(Object.fromEntries(entries));
+  }
+
   /** The module's name (its folder's name). */
   readonly module_name: string;
-  /** The module's own logger (pino), carrying its name. */
-  readonly log: Logger;
+  /**
+   * The module's own logger, carrying its name: pino's methods (`info`, `warn`, `child`, ...) and Python logging's
+   * (`warning`, `critical`, `exception`), so `this.log.warning('...')` from a Ceph module works as it reads.
+   * `log_level` and `log_to_file` apply to it at once when set.
+   */
+  readonly log: ModuleLogger;
   protected readonly services: ModuleServices;
   private attached = false;
 
@@ -93,6 +111,52 @@ export abstract class ModuleBase {
   /** This manager's id. */
   get_mgr_id(): string {
     return this.ready('get_mgr_id').mgrId;
+  }
+
+  /**
+   * Ceph's `getLogger(name)`: the module's logger, or with a name a child of it whose lines carry
+   * `logger: <module>.<name>` (Python's `getChild`).
+   */
+  getLogger(name?: string): ModuleLogger {
+    if (name === undefined) return this.log;
+    return this.log.child({ logger: `${this.module_name}.${name}` }) as ModuleLogger;
+  }
+
+  /** The host's name (Ceph's `get_hostname`: `socket.gethostname()`). */
+  get_hostname(): string {
+    return hostname();
+  }
+
+  /** The active manager's first IP address from the manager map (`get('mgr_ips')`), else the host's name (Ceph's). */
+  get_mgr_ip(): string {
+    return this.ready('get_mgr_ip').accessors.get('mgr_ips').ips[0] ?? hostname();
+  }
+
+  /**
+   * Another module's option (`mgr/<module>/<key>`), typed by that module's declaration, or `defaultValue` (null)
+   * when it is not set: that module's declared default is not used, as in Ceph's `get_module_option_ex`. For this
+   * module's own name the option must be declared. A module the host does not know gives `defaultValue`.
+   */
+  get_module_option_ex<T = string | number | boolean | null>(module: string, key: string, defaultValue?: T): T {
+    const services = this.ready('get_module_option_ex');
+    if (module === this.module_name) this.declared(key);
+    const options = services.moduleOptions(module);
+    const set = services.getModuleOption(module, key);
+    if (options === undefined || set === undefined) return (defaultValue ?? null) as T;
+    const option = options.find((o) => o.name === key);
+    return (option === undefined ? set : parseOptionValue(option, set)) as T;
+  }
+
+  /**
+   * Sets another module's option (`mgr/<module>/<key>`), checked against that module's declaration when it has one;
+   * null removes it. For this module's own name the option must be declared (Ceph's `set_module_option_ex`).
+   */
+  async set_module_option_ex(module: string, key: string, value: string | number | boolean | null): Promise<void> {
+    const services = this.ready('set_module_option_ex');
+    if (module === this.module_name) this.declared(key);
+    const option = services.moduleOptions(module)?.find((o) => o.name === key);
+    const text = value === null ? null : option === undefined ? String(value) : validateOptionValue(option, value);
+    await services.setModuleOption(module, key, text);
   }
 
   /** The declared option `key`, or a typed error naming the module (Ceph raises for undeclared options too). */

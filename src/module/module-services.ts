@@ -1,8 +1,8 @@
-import type { Logger } from 'pino';
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
+import type { ModuleLogger } from '../log/logger.ts';
 import type { Option } from '../options/option.ts';
 import type { Rados } from '../rados/rados.ts';
 import type { Accessors } from './accessors.ts';
@@ -15,7 +15,7 @@ import type { PastState } from './past-state.ts';
 export interface ModuleServices {
   readonly name: string;
   readonly mgrId: string;
-  readonly log: Logger;
+  readonly log: ModuleLogger;
   readonly accessors: Accessors;
   readonly options: readonly Option[];
   readonly signal: AbortSignal;
@@ -45,11 +45,36 @@ export interface ModuleServices {
   pastState(seq: number): PastState;
   /** The seq of the journal's first event and the current snapshot's seq. */
   journalRange(): { first: number; last: number };
+  /** Another module's declared options, or undefined for a module the host does not know. */
+  moduleOptions(module: string): readonly Option[] | undefined;
+  /** Another module's option as set (`mgr/<module>/<key>`), raw. */
+  getModuleOption(module: string, key: string): string | undefined;
+  setModuleOption(module: string, key: string, value: string | null): Promise<void>;
+  /** One of Ceph's options as another daemon gets it from the central config (`get_foreign_ceph_option`). */
+  foreignCephOption(entity: string, key: string): string | number | boolean;
+  /** The manager's progress events: what this module sets, through the `progress` module when it runs. */
+  readonly progress: ModuleProgress;
+}
+
+/** One progress event as `status` shows it (`progress_events`). */
+export interface ProgressEventInfo {
+  readonly message: string;
+  readonly progress: number;
+  readonly add_to_ceph_s: boolean;
+}
+
+/** A module's way to the manager's progress events. */
+export interface ModuleProgress {
+  update(evid: string, message: string, progress: number, addToCephS: boolean): Promise<void>;
+  complete(evid: string): Promise<void>;
+  fail(evid: string, message: string): Promise<void>;
+  clear(): void;
+  all(): Readonly<Record<string, ProgressEventInfo>>;
 }
 
 /** What the host hands a module's constructor: its name and logger, but no cluster access yet. */
 export interface ModuleBoot {
   readonly name: string;
-  readonly log: Logger;
+  readonly log: ModuleLogger;
   readonly services: ModuleServices;
 }

@@ -185,7 +185,7 @@ export class Module extends MgrModule {
     const ls = b.modules.ls();
     assert.deepEqual(ls.enabled_modules, ['notifylog']);
     assert.ok(ls.disabled_modules.some((m) => m.name === 'selftest' && m.can_run));
-    assert.deepEqual(ls.always_on_modules, ['status']);
+    assert.deepEqual(ls.always_on_modules, ['progress', 'status']);
     await store.close();
   });
 });

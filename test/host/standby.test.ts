@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createModuleHarness } from '../../src/entry/testing.ts';
@@ -59,6 +60,18 @@ describe('standby', () => {
     });
     await waitFor('the active instance', () => h.host.modules.instance('dash') instanceof Active);
     assert.equal(activeConstructed, 2);
+    await h.stop();
+  });
+
+  it("a standby module's get is Ceph's standby get: mgr_ips only, none known here, so get_mgr_ip is the host name", async () => {
+    const h = await createModuleHarness({ module: Active, name: 'dash', StandbyModule: Standby, standby: true });
+    await h.push({ kind: 'mgr_map', t: 1, epoch: mgrMap.epoch, map: mgrMap });
+    const standby = h.host.modules.instance<Standby>('dash')!;
+    assert.deepEqual(standby.get('mgr_ips'), { ips: [] });
+    assert.equal(standby.get_mgr_ip(), hostname());
+    assert.equal(standby.get_hostname(), hostname());
+    assert.equal(standby.get_ceph_option('mon_max_pg_per_osd'), 250);
+    assert.throws(() => standby.get('osd_map' as 'mgr_ips'), /only "mgr_ips"/);
     await h.stop();
   });
 });
