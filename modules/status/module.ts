@@ -84,7 +84,37 @@ export class Module extends MgrModule {
   @CLIReadCommand('status')
   @Responder()
   status_command(): StatusReport {
-    return new StatusReport(this.status(), this.text());
+    return new StatusReport(this.status(), this.cephText());
+  }
+
+  /** The summary in the layout of `ceph status`: cluster, services, data and io sections. */
+  cephText(): string {
+    const s = this.status();
+    const section = (title: string, rows: string[]) => [`  ${title}:`, ...rows.map((r) => `    ${r}`)].join('\n');
+    const cluster = [`id:     ${s.fsid ?? '(unknown)'}`, `health: ${s.health.status}`];
+    for (const c of Object.values(s.health.checks)) cluster.push(`        ${c.summary.message}`);
+    const services: string[] = [];
+    const mon = this.get('mon_map');
+    if (mon) services.push(`mon: ${mon.mons.length} daemons, quorum ${mon.mons.map((m) => m.name).join(',')}`);
+    services.push(`mgr: ${this.get_mgr_id()}(active)`);
+    if (s.osdmap)
+      services.push(`osd: ${s.osdmap.num_osds} osds: ${s.osdmap.num_up_osds} up, ${s.osdmap.num_in_osds} in`);
+    const df = this.get('df');
+    const objects = df?.pools.reduce((n, p) => n + p.stats.objects, 0) ?? 0;
+    const stored = df?.pools.reduce((n, p) => n + p.stats.stored, 0) ?? 0;
+    const pgs = s.pgmap.pgs_by_state.map((p) => `${p.count} ${p.state_name}`);
+    const data = [
+      `pools:   ${s.pgmap.num_pools} pools, ${s.pgmap.num_pgs} pgs`,
+      `objects: ${siCount(objects)} objects, ${bytes(stored)}`,
+      `usage:   ${bytes(df?.stats.total_used_raw_bytes ?? 0)} used, ${bytes(df?.stats.total_avail_bytes ?? 0)} / ${bytes(df?.stats.total_bytes ?? 0)} avail`,
+      `pgs:     ${pgs[0] ?? '0 pgs'}`,
+      ...pgs.slice(1).map((p) => `         ${p}`),
+    ];
+    const sections = [section('cluster', cluster), section('services', services), section('data', data)];
+    const io = ioLines(this.get('io_rate').pg_stats_delta);
+    if (io.length > 0) sections.push(section('io', io));
+    // Ceph separates the sections with a line holding one space.
+    return sections.join('\n \n');
   }
 
   /** The summary as a few lines of text. */
@@ -102,4 +132,53 @@ export class Module extends MgrModule {
     for (const p of s.pgmap.pgs_by_state) lines.push(`        ${p.count} ${p.state_name}`);
     return lines.join('\n');
   }
+}
+
+/** Bytes as Ceph's `byte_u_t` prints them: `121 MiB`, `3.0 GiB`. */
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i > 0 && v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** A count as Ceph's `si_u_t` prints it: `40.27k`. */
+function siCount(n: number): string {
+  const units = ['', 'k', 'M', 'G', 'T'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n}` : `${v.toFixed(2)}${units[i]}`;
+}
+
+interface RateDelta {
+  readonly stat_sum: Readonly<Record<string, number>>;
+  readonly stamp_delta: string;
+}
+
+/** The io section: client and recovery rates over the PG map's rate window, omitted when nothing moved. */
+function ioLines(d: RateDelta): string[] {
+  const dt = Number(d.stamp_delta);
+  if (!(dt > 0)) return [];
+  const per = (k: string) => Math.max(0, (d.stat_sum[k] ?? 0) / dt);
+  const lines: string[] = [];
+  const rd = per('num_read_kb') * 1024;
+  const wr = per('num_write_kb') * 1024;
+  const ops = [per('num_read'), per('num_write')];
+  if (rd + wr + ops[0]! + ops[1]! > 0) {
+    lines.push(
+      `client:   ${bytes(rd)}/s rd, ${bytes(wr)}/s wr, ${Math.floor(ops[0]!)} op/s rd, ${Math.floor(ops[1]!)} op/s wr`,
+    );
+  }
+  const recBytes = per('num_bytes_recovered');
+  const recObjects = per('num_objects_recovered');
+  if (recBytes + recObjects > 0) lines.push(`recovery: ${bytes(recBytes)}/s, ${Math.floor(recObjects)} objects/s`);
+  return lines;
 }

@@ -191,6 +191,7 @@ export class MgrHost {
       config: this.settings.config,
       kv: this.settings.kv,
       checkSetting: (name, value) => this.settings.check(name, value),
+      serviceUris: () => (this.role.standby ? null : this.modules.serviceUris()),
     });
   }
 
