@@ -99,19 +99,16 @@ export class Module extends MgrModule {
     services.push(`mgr: ${this.get_mgr_id()}(active)`);
     if (s.osdmap)
       services.push(`osd: ${s.osdmap.num_osds} osds: ${s.osdmap.num_up_osds} up, ${s.osdmap.num_in_osds} in`);
-    const df = this.get('df');
-    const objects = df?.pools.reduce((n, p) => n + p.stats.objects, 0) ?? 0;
-    const stored = df?.pools.reduce((n, p) => n + p.stats.stored, 0) ?? 0;
-    const pgs = s.pgmap.pgs_by_state.map((p) => `${p.count} ${p.state_name}`);
+    const pg = this.get('pg_status');
     const data = [
-      `pools:   ${s.pgmap.num_pools} pools, ${s.pgmap.num_pgs} pgs`,
-      `objects: ${siCount(objects)} objects, ${bytes(stored)}`,
-      `usage:   ${bytes(df?.stats.total_used_raw_bytes ?? 0)} used, ${bytes(df?.stats.total_avail_bytes ?? 0)} / ${bytes(df?.stats.total_bytes ?? 0)} avail`,
-      `pgs:     ${pgs[0] ?? '0 pgs'}`,
-      ...pgs.slice(1).map((p) => `         ${p}`),
+      `pools:   ${pg.num_pools} pools, ${pg.num_pgs} pgs`,
+      `objects: ${siCount(pg.num_objects)} objects, ${bytes(pg.data_bytes)}`,
+      `usage:   ${bytes(pg.bytes_used)} used, ${bytes(pg.bytes_avail)} / ${bytes(pg.bytes_total)} avail`,
+      ...pgLines(pg).map((l, i) => (i === 0 ? `pgs:     ${l}` : `         ${l}`)),
     ];
+    if (pg.num_pgs === 0) data.push('pgs:     ');
     const sections = [section('cluster', cluster), section('services', services), section('data', data)];
-    const io = ioLines(this.get('io_rate').pg_stats_delta);
+    const io = ioLines(pg);
     if (io.length > 0) sections.push(section('io', io));
     // Ceph separates the sections with a line holding one space.
     return sections.join('\n \n');
@@ -158,27 +155,64 @@ function siCount(n: number): string {
   return i === 0 ? `${n}` : `${v.toFixed(2)}${units[i]}`;
 }
 
-interface RateDelta {
-  readonly stat_sum: Readonly<Record<string, number>>;
-  readonly stamp_delta: string;
+/** What `ceph status` prints of the PG map (the `get('pg_status')` fields it reads). */
+interface PgSummary {
+  readonly num_pgs: number;
+  readonly pgs_by_state: readonly { readonly state_name: string; readonly count: number }[];
+  readonly unknown_pgs_ratio?: number;
+  readonly inactive_pgs_ratio?: number;
+  readonly degraded_objects?: number;
+  readonly degraded_total?: number;
+  readonly degraded_ratio?: number;
+  readonly misplaced_objects?: number;
+  readonly misplaced_total?: number;
+  readonly misplaced_ratio?: number;
+  readonly unfound_objects?: number;
+  readonly unfound_total?: number;
+  readonly unfound_ratio?: number;
+  readonly read_bytes_sec?: number;
+  readonly write_bytes_sec?: number;
+  readonly read_op_per_sec?: number;
+  readonly write_op_per_sec?: number;
+  readonly recovering_objects_per_sec?: number;
+  readonly recovering_bytes_per_sec?: number;
+  readonly recovering_keys_per_sec?: number;
 }
 
-/** The io section: client and recovery rates over the PG map's rate window, omitted when nothing moved. */
-function ioLines(d: RateDelta): string[] {
-  const dt = Number(d.stamp_delta);
-  if (!(dt > 0)) return [];
-  const per = (k: string) => Math.max(0, (d.stat_sum[k] ?? 0) / dt);
+const percent = (ratio: number) => `${(ratio * 100).toFixed(3)}%`;
+
+/**
+ * The `pgs:` lines, as `PGMapDigest::print_summary`: the share of PGs unknown and not active, the objects degraded,
+ * misplaced and unfound, then each state's count, left-aligned to the widest.
+ */
+function pgLines(pg: PgSummary): string[] {
   const lines: string[] = [];
-  const rd = per('num_read_kb') * 1024;
-  const wr = per('num_write_kb') * 1024;
-  const ops = [per('num_read'), per('num_write')];
-  if (rd + wr + ops[0]! + ops[1]! > 0) {
-    lines.push(
-      `client:   ${bytes(rd)}/s rd, ${bytes(wr)}/s wr, ${Math.floor(ops[0]!)} op/s rd, ${Math.floor(ops[1]!)} op/s wr`,
-    );
+  if (pg.unknown_pgs_ratio) lines.push(`${percent(pg.unknown_pgs_ratio)} pgs unknown`);
+  if (pg.inactive_pgs_ratio) lines.push(`${percent(pg.inactive_pgs_ratio)} pgs not active`);
+  for (const what of ['degraded', 'misplaced', 'unfound'] as const) {
+    const n = pg[`${what}_objects`];
+    const total = pg[`${what}_total`];
+    const ratio = pg[`${what}_ratio`];
+    if (n && total && ratio !== undefined) lines.push(`${n}/${total} objects ${what} (${percent(ratio)})`);
   }
-  const recBytes = per('num_bytes_recovered');
-  const recObjects = per('num_objects_recovered');
-  if (recBytes + recObjects > 0) lines.push(`recovery: ${bytes(recBytes)}/s, ${Math.floor(recObjects)} objects/s`);
+  const width = Math.max(1, ...pg.pgs_by_state.map((p) => String(p.count).length));
+  for (const p of pg.pgs_by_state) lines.push(`${String(p.count).padEnd(width)} ${p.state_name}`);
+  return lines;
+}
+
+/** The io section: client and recovery rates over the manager's rate window, omitted when nothing moved. */
+function ioLines(pg: PgSummary): string[] {
+  const lines: string[] = [];
+  if (pg.read_op_per_sec || pg.write_op_per_sec) {
+    const rd = pg.read_bytes_sec ? `${bytes(pg.read_bytes_sec)}/s rd, ` : '';
+    const wr = pg.write_bytes_sec ? `${bytes(pg.write_bytes_sec)}/s wr, ` : '';
+    const ops = `${siCount(Math.floor(pg.read_op_per_sec ?? 0))} op/s rd, ${siCount(Math.floor(pg.write_op_per_sec ?? 0))} op/s wr`;
+    lines.push(`client:   ${rd}${wr}${ops}`);
+  }
+  if (pg.recovering_objects_per_sec || pg.recovering_bytes_per_sec || pg.recovering_keys_per_sec) {
+    const keys = pg.recovering_keys_per_sec ? `, ${siCount(Math.floor(pg.recovering_keys_per_sec))} keys/s` : '';
+    const objects = siCount(Math.floor(pg.recovering_objects_per_sec ?? 0));
+    lines.push(`recovery: ${bytes(pg.recovering_bytes_per_sec ?? 0)}/s${keys}, ${objects} objects/s`);
+  }
   return lines;
 }
