@@ -27,6 +27,8 @@ export interface BuiltinHost {
   readonly kv: KvStore;
   /** Where this manager's running modules serve (their `set_uri`), or null on a standby (the active's are shown). */
   serviceUris(): Record<string, string> | null;
+  /** This manager's own mgr map (itself, its modules, their URIs): what `mgr dump` shows when the source sent none. */
+  ownMgrMap(): object;
   /** Checks a setting (a module's declared option by its type, range and values) and returns the text to keep. */
   checkSetting(name: string, value: string): string;
 }
@@ -254,9 +256,10 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
   registerConfigCommands(add, host);
   for (const [prefix, name, desc] of DUMPS) {
     add(prefix, desc, 'r', async (cmd) => {
-      const value = VIEWS[name](host.state);
+      const value = VIEWS[name](host.state) ?? (name === 'mgr_map' ? host.ownMgrMap() : null);
       // A recording made without this map (the shipped traces hold only OSD maps, health, stats and the log) has
-      // none to show: said so, where Ceph, whose monitors always have every map, never answers null.
+      // none to show: said so, where Ceph, whose monitors always have every map, never answers null. The manager
+      // knows its own part of the mgr map, and shows that.
       if (value === null) {
         return errorResult(
           new MgrError(

@@ -31,6 +31,7 @@ import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.
 import { createModuleContext, type ModuleContextHost } from './module-context-factory.ts';
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
+import { ownMgrMap } from './own-mgr-map.ts';
 import { storeHealthChecks } from './store-health.ts';
 import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
@@ -192,6 +193,7 @@ export class MgrHost {
       kv: this.settings.kv,
       checkSetting: (name, value) => this.settings.check(name, value),
       serviceUris: () => (this.role.standby ? null : this.modules.serviceUris()),
+      ownMgrMap: () => ownMgrMap(this.mgrId, this.role.standby, this.modules.ls(), this.modules.serviceUris()),
     });
   }
 

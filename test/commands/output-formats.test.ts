@@ -90,7 +90,7 @@ describe('output formats', () => {
     await h.stop();
   });
 
-  it('a map the trace never held is an ENOENT naming why, not a bare null', async () => {
+  it('a map the trace never held is an ENOENT naming why, not a bare null; mgr dump shows the manager itself', async () => {
     const h = await createModuleHarness({ module: 'status' });
     await h.replay(WHOLE_TRACE, 50);
     for (const [prefix, name] of [
@@ -102,6 +102,15 @@ describe('output formats', () => {
       assert.equal(out, '');
       assert.match(err, new RegExp(`^no ${name} yet: the source has sent none`));
     }
+    // The manager knows its own part of the mgr map: itself, its modules and where they serve.
+    const [mrv, mgr] = await h.command('mgr dump', { format: 'json' });
+    assert.equal(mrv, 0);
+    const own = JSON.parse(mgr);
+    assert.deepEqual([own.epoch, own.active_name, own.available, own.standbys, own.services], [0, 'x', true, [], {}]);
+    assert.deepEqual(
+      own.available_modules.find((m: { name: string }) => m.name === 'status'),
+      { name: 'status', can_run: true, error_string: '' },
+    );
     const [rv, out] = await h.command('osd dump', { format: 'json' });
     assert.equal(rv, 0);
     assert.equal(JSON.parse(out).epoch, 46);
