@@ -56,20 +56,21 @@ export interface ModuleHarness<M extends MgrModule = MgrModule> {
   readonly cues: DeliveredCue[];
   /** The current snapshot. */
   readonly state: ClusterState;
-  /** Stream time now (ms): the stamp of the last event folded, 0 before any. Events pushed are stamped from it. */
+  /** Stream time now (ms): the stamp of the last event folded, 0 before any. */
   readonly now: number;
   /** Folds events (plain objects, validated like trace lines) as one batch, publishes, and waits for the module. */
   push(...events: object[]): Promise<JournaledEvent[]>;
   /** Pushes every event of a trace file (JSONL or gzip), `batch` events at a time. */
   replay(path: string, batch?: number): Promise<void>;
   /**
-   * Runs a command as `mgrkit cmd` would for `client.admin`: its prefix and arguments (with `format` among them, if
-   * wanted), and `inbuf` as `-i` gives it. Answers Ceph's `[retval, stdout, stderr]`; a failure is a `-errno` retval.
+   * Runs a command as `mgrkit cmd` sends it for `client.admin`: its prefix and arguments as the dict the CLI makes of
+   * the words (with `format` among them, if wanted), and `inbuf` as `-i` gives it. Answers Ceph's `[retval, stdout, stderr]`; a failure is a `-errno` retval.
    */
   command(prefix: string, args?: Readonly<Record<string, unknown>>, inbuf?: string): Promise<CommandTuple>;
   /**
    * Moves stream time on by `ms` (a heartbeat event stamped that much after the last event) and waits for the
-   * module. Time in mgrkit comes from the stream, so this is what ages data: rates, liveness, stats periods.
+   * module. Time in mgrkit comes from the stream, so this is what ages what is computed from it: rates and stats
+   * periods. (`this.sleep` in `serve` is wall-clock time.)
    */
   advance(ms: number): Promise<void>;
   /** Ends the stream (as a finite source ends) and waits for the module under test. */
