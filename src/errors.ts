@@ -103,6 +103,9 @@ export const ERRORS = {
   MGR_ERR_SOCKET_IN_USE: { errno: errno.EADDRINUSE, message: 'another host serves that admin socket' },
   MGR_ERR_CONFIG_KEY_NOT_FOUND: { errno: errno.ENOENT, message: 'no such config-key entry' },
   MGR_ERR_CONFIG_INVALID_ENTITY: { errno: errno.ENOENT, message: 'invalid entity' },
+  MGR_ERR_MAP_ABSENT: { errno: errno.ENOENT, message: 'the source has sent no such map' },
+  MGR_ERR_KIT_BAD_NAME: { errno: errno.EINVAL, message: 'not a module name' },
+  MGR_ERR_KIT_FOLDER_NOT_EMPTY: { errno: errno.EEXIST, message: 'the module folder exists and is not empty' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

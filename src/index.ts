@@ -67,6 +67,7 @@ export {
   formatClogEntry,
 } from './log/cluster-log.ts';
 export { CommandResult, MonCommandFailed } from './module/command-result.ts';
+export { defineCommands } from './module/define-commands.ts';
 export { EvalMixin, type EvalMixinOptions } from './module/eval-mixin.ts';
 export type { CommandDeclaration } from './module/mgr-module.ts';
 // Writing modules

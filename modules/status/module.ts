@@ -87,7 +87,34 @@ export class Module extends MgrModule {
   @CLIReadCommand('status')
   @Responder()
   status_command(): StatusReport {
-    return new StatusReport(this.status(), this.text());
+    return new StatusReport(this.status(), this.cephText());
+  }
+
+  /** The summary in the layout of `ceph status`: cluster, services, data and io sections. */
+  cephText(): string {
+    const s = this.status();
+    const section = (title: string, rows: string[]) => [`  ${title}:`, ...rows.map((r) => `    ${r}`)].join('\n');
+    const cluster = [`id:     ${s.fsid ?? '(unknown)'}`, `health: ${s.health.status}`];
+    for (const c of Object.values(s.health.checks)) cluster.push(`        ${c.summary.message}`);
+    const services: string[] = [];
+    const mon = this.get('mon_map');
+    if (mon) services.push(`mon: ${mon.mons.length} daemons, quorum ${mon.mons.map((m) => m.name).join(',')}`);
+    services.push(`mgr: ${this.get_mgr_id()}(active)`);
+    if (s.osdmap)
+      services.push(`osd: ${s.osdmap.num_osds} osds: ${s.osdmap.num_up_osds} up, ${s.osdmap.num_in_osds} in`);
+    const pg = this.get('pg_status');
+    const data = [
+      `pools:   ${pg.num_pools} pools, ${pg.num_pgs} pgs`,
+      `objects: ${siCount(pg.num_objects)} objects, ${bytes(pg.data_bytes)}`,
+      `usage:   ${bytes(pg.bytes_used)} used, ${bytes(pg.bytes_avail)} / ${bytes(pg.bytes_total)} avail`,
+      ...pgLines(pg).map((l, i) => (i === 0 ? `pgs:     ${l}` : `         ${l}`)),
+    ];
+    if (pg.num_pgs === 0) data.push('pgs:     ');
+    const sections = [section('cluster', cluster), section('services', services), section('data', data)];
+    const io = ioLines(pg);
+    if (io.length > 0) sections.push(section('io', io));
+    // Ceph separates the sections with a line holding one space.
+    return sections.join('\n \n');
   }
 
   /** The summary as a few lines of text. */
@@ -111,4 +138,90 @@ export class Module extends MgrModule {
     }
     return lines.join('\n');
   }
+}
+
+/** Bytes as Ceph's `byte_u_t` prints them: `121 MiB`, `3.0 GiB`. */
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i > 0 && v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** A count as Ceph's `si_u_t` prints it: `40.27k`. */
+function siCount(n: number): string {
+  const units = ['', 'k', 'M', 'G', 'T'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n}` : `${v.toFixed(2)}${units[i]}`;
+}
+
+/** What `ceph status` prints of the PG map (the `get('pg_status')` fields it reads). */
+interface PgSummary {
+  readonly num_pgs: number;
+  readonly pgs_by_state: readonly { readonly state_name: string; readonly count: number }[];
+  readonly unknown_pgs_ratio?: number;
+  readonly inactive_pgs_ratio?: number;
+  readonly degraded_objects?: number;
+  readonly degraded_total?: number;
+  readonly degraded_ratio?: number;
+  readonly misplaced_objects?: number;
+  readonly misplaced_total?: number;
+  readonly misplaced_ratio?: number;
+  readonly unfound_objects?: number;
+  readonly unfound_total?: number;
+  readonly unfound_ratio?: number;
+  readonly read_bytes_sec?: number;
+  readonly write_bytes_sec?: number;
+  readonly read_op_per_sec?: number;
+  readonly write_op_per_sec?: number;
+  readonly recovering_objects_per_sec?: number;
+  readonly recovering_bytes_per_sec?: number;
+  readonly recovering_keys_per_sec?: number;
+}
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(3)}%`;
+
+/**
+ * The `pgs:` lines, as `PGMapDigest::print_summary`: the share of PGs unknown and not active, the objects degraded,
+ * misplaced and unfound, then each state's count, left-aligned to the widest.
+ */
+function pgLines(pg: PgSummary): string[] {
+  const lines: string[] = [];
+  if (pg.unknown_pgs_ratio) lines.push(`${percent(pg.unknown_pgs_ratio)} pgs unknown`);
+  if (pg.inactive_pgs_ratio) lines.push(`${percent(pg.inactive_pgs_ratio)} pgs not active`);
+  for (const what of ['degraded', 'misplaced', 'unfound'] as const) {
+    const n = pg[`${what}_objects`];
+    const total = pg[`${what}_total`];
+    const ratio = pg[`${what}_ratio`];
+    if (n && total && ratio !== undefined) lines.push(`${n}/${total} objects ${what} (${percent(ratio)})`);
+  }
+  const width = Math.max(1, ...pg.pgs_by_state.map((p) => String(p.count).length));
+  for (const p of pg.pgs_by_state) lines.push(`${String(p.count).padEnd(width)} ${p.state_name}`);
+  return lines;
+}
+
+/** The io section: client and recovery rates over the manager's rate window, omitted when nothing moved. */
+function ioLines(pg: PgSummary): string[] {
+  const lines: string[] = [];
+  if (pg.read_op_per_sec || pg.write_op_per_sec) {
+    const rd = pg.read_bytes_sec ? `${bytes(pg.read_bytes_sec)}/s rd, ` : '';
+    const wr = pg.write_bytes_sec ? `${bytes(pg.write_bytes_sec)}/s wr, ` : '';
+    const ops = `${siCount(Math.floor(pg.read_op_per_sec ?? 0))} op/s rd, ${siCount(Math.floor(pg.write_op_per_sec ?? 0))} op/s wr`;
+    lines.push(`client:   ${rd}${wr}${ops}`);
+  }
+  if (pg.recovering_objects_per_sec || pg.recovering_bytes_per_sec || pg.recovering_keys_per_sec) {
+    const keys = pg.recovering_keys_per_sec ? `, ${siCount(Math.floor(pg.recovering_keys_per_sec))} keys/s` : '';
+    const objects = siCount(Math.floor(pg.recovering_objects_per_sec ?? 0));
+    lines.push(`recovery: ${bytes(pg.recovering_bytes_per_sec ?? 0)}/s${keys}, ${objects} objects/s`);
+  }
+  return lines;
 }

@@ -10,6 +10,7 @@ import { runCmd } from './cmd-command.ts';
 import { registerDigestCommand } from './digest-command.ts';
 import { discardEmptyStore, type StoreBefore, storeBefore } from './fresh-store.ts';
 import { registerGetCommand } from './get-command.ts';
+import { registerNewCommand } from './new-command.ts';
 import { registerReplCommand } from './repl-command.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -39,6 +40,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program.command('cmd').description('send a command to a running host, as the ceph CLI does (mgrkit cmd -h)');
   registerSimulateCommand(program);
   registerReplCommand(program, setExit);
+  registerNewCommand(program);
 
   return program;
 }

@@ -25,6 +25,10 @@ export interface BuiltinHost {
   mgrHealthChecks(): Record<string, ClusterHealthCheck>;
   readonly config: ConfigStore;
   readonly kv: KvStore;
+  /** Where this manager's running modules serve (their `set_uri`), or null on a standby (the active's are shown). */
+  serviceUris(): Record<string, string> | null;
+  /** This manager's own mgr map (itself, its modules, their URIs): what `mgr dump` shows when the source sent none. */
+  ownMgrMap(): object;
   /** Checks a setting (a module's declared option by its type, range and values) and returns the text to keep. */
   checkSetting(name: string, value: string): string;
 }
@@ -215,8 +219,11 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
     return [0, '', ''];
   });
   add('mgr services', 'list service endpoints provided by mgr modules', 'r', async (cmd) => {
-    const services = ((host.state.maps.mgr_map?.map as { services?: Record<string, string> } | undefined)?.services ??
-      {}) as Record<string, string>;
+    // As Ceph's: the services the modules published with set_uri, not what a recorded or simulated map says.
+    const services =
+      host.serviceUris() ??
+      (host.state.maps.mgr_map?.map as { services?: Record<string, string> } | undefined)?.services ??
+      {};
     return answer(services, cmd, () => JSON.stringify(services, null, 4));
   });
   add('health name=detail,type=CephChoices,strings=detail,req=false', 'show cluster health', 'r', async (cmd) => {
@@ -249,7 +256,18 @@ export function registerBuiltins(table: CommandTable, host: BuiltinHost): void {
   registerConfigCommands(add, host);
   for (const [prefix, name, desc] of DUMPS) {
     add(prefix, desc, 'r', async (cmd) => {
-      const value = VIEWS[name](host.state);
+      const value = VIEWS[name](host.state) ?? (name === 'mgr_map' ? host.ownMgrMap() : null);
+      // A recording made without this map (the shipped traces hold only OSD maps, health, stats and the log) has
+      // none to show: said so, where Ceph, whose monitors always have every map, never answers null. The manager
+      // knows its own part of the mgr map, and shows that.
+      if (value === null) {
+        return errorResult(
+          new MgrError(
+            'MGR_ERR_MAP_ABSENT',
+            `no ${name} yet: the source has sent none (a recording made without it, such as the shipped traces, never will)`,
+          ),
+        );
+      }
       return answer(value, { ...cmd, format: cmd.format ?? 'json-pretty' }, () => JSON.stringify(value, null, 4));
     });
   }

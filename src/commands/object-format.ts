@@ -155,7 +155,9 @@ export function Responder() {
     const wrapped = async function (this: unknown, args: Record<string, unknown> = {}, ...rest: unknown[]) {
       const { format, ...others } = args;
       try {
-        formatObject({}, format as string | undefined);
+        // Only the name is checked here: whether this result has a plain form is known once there is a result.
+        if (format !== undefined && !(FORMATS as readonly unknown[]).includes(format))
+          throw new UnknownFormat(String(format));
         const obj = await (fn as unknown as (...a: unknown[]) => unknown).call(this, others, ...rest);
         return new HandleCommandResult(
           returnValue(obj),

@@ -32,6 +32,7 @@ import { createModuleContext, type ModuleContextHost } from './module-context-fa
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
 import { ProgressEvents } from './progress-events.ts';
+import { ownMgrMap } from './own-mgr-map.ts';
 import { storeHealthChecks } from './store-health.ts';
 import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
@@ -194,6 +195,8 @@ export class MgrHost {
       config: this.settings.config,
       kv: this.settings.kv,
       checkSetting: (name, value) => this.settings.check(name, value),
+      serviceUris: () => (this.role.standby ? null : this.modules.serviceUris()),
+      ownMgrMap: () => ownMgrMap(this.mgrId, this.role.standby, this.modules.ls(), this.modules.serviceUris()),
     });
   }
 

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 import type { Cue } from '../bus/cue.ts';
 import type { ClusterCommander } from '../cluster/cluster-commander.ts';
+import type { CommandTuple } from '../commands/result.ts';
 import { MgrError } from '../errors.ts';
 import { MgrHost } from '../host/host.ts';
 import { describeModule, type LoadedModule, type ModuleClass, type StandbyModuleClass } from '../host/loader.ts';
@@ -42,6 +43,8 @@ export interface DeliveredCue {
   readonly id: Cue['id'];
   /** The seq of the current snapshot when `notify` was called. */
   readonly seq: number;
+  /** Stream time then (ms): the stamp of the last event folded. */
+  readonly t: number;
 }
 
 /** A module running in a host of its own, fed by hand: no daemon, no store, no socket. */
@@ -53,10 +56,23 @@ export interface ModuleHarness<M extends MgrModule = MgrModule> {
   readonly cues: DeliveredCue[];
   /** The current snapshot. */
   readonly state: ClusterState;
+  /** Stream time now (ms): the stamp of the last event folded, 0 before any. */
+  readonly now: number;
   /** Folds events (plain objects, validated like trace lines) as one batch, publishes, and waits for the module. */
   push(...events: object[]): Promise<JournaledEvent[]>;
   /** Pushes every event of a trace file (JSONL or gzip), `batch` events at a time. */
   replay(path: string, batch?: number): Promise<void>;
+  /**
+   * Runs a command as `mgrkit cmd` sends it for `client.admin`: its prefix and arguments as the dict the CLI makes of
+   * the words (with `format` among them, if wanted), and `inbuf` as `-i` gives it. Answers Ceph's `[retval, stdout, stderr]`; a failure is a `-errno` retval.
+   */
+  command(prefix: string, args?: Readonly<Record<string, unknown>>, inbuf?: string): Promise<CommandTuple>;
+  /**
+   * Moves stream time on by `ms` (a heartbeat event stamped that much after the last event) and waits for the
+   * module. Time in mgrkit comes from the stream, so this is what ages what is computed from it: rates and stats
+   * periods. (`this.sleep` in `serve` is wall-clock time.)
+   */
+  advance(ms: number): Promise<void>;
   /** Ends the stream (as a finite source ends) and waits for the module under test. */
   end(): Promise<void>;
   /** Shuts the modules down. */
@@ -141,7 +157,7 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
   if (typeof instance.notify === 'function') {
     const notify = instance.notify.bind(instance);
     (instance as MgrModule).notify = (type, id) => {
-      cues.push({ type, id, seq: host.state.seq });
+      cues.push({ type, id, seq: host.state.seq, t: host.state.stamp });
       return notify(type, id);
     };
   }
@@ -157,6 +173,9 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
     get state() {
       return state;
     },
+    get now() {
+      return state.stamp;
+    },
     push,
     async replay(path: string, batch = 1) {
       const lines = gunzipOrPlain(path)
@@ -164,6 +183,12 @@ export async function createModuleHarness<M extends MgrModule = MgrModule>(
         .filter((l) => l.trim() !== '' && !l.startsWith('#'));
       for (let i = 0; i < lines.length; i += batch)
         await push(...lines.slice(i, i + batch).map((l) => JSON.parse(l) as object));
+    },
+    command(prefix, args = {}, inbuf = '') {
+      return host.commands.run({ ...args, prefix }, { entity: 'client.admin', caps: 'rw', inbuf });
+    },
+    async advance(ms: number) {
+      await push({ kind: 'heartbeat', t: state.stamp + ms });
     },
     async end() {
       host.feed.end();
