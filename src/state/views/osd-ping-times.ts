@@ -16,6 +16,9 @@ export interface OsdPingTime {
  */
 export function osdPingTimesView(s: ClusterState): { readonly osd_ping_times: readonly OsdPingTime[] } {
   return once('osd_ping_times', pairKey(s.pgStats.reporters, s.maps.osd_map?.map), () => ({
-    osd_ping_times: [...osdStats(s)].map(([osd, stat]) => ({ osd, network_ping_times: stat.network_ping_times ?? [] })),
+    osd_ping_times: osdStats(s).stats.map((stat, i) => ({
+      osd: osdStats(s).ids[i]!,
+      network_ping_times: stat.network_ping_times ?? [],
+    })),
   }));
 }
