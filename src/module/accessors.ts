@@ -5,12 +5,13 @@ import { typedCephValue } from '../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../options/ceph-options.ts';
 import type { ClusterState, CounterSample, DaemonState } from '../state/cluster-state.ts';
 import { own } from '../state/data-key.ts';
-import { tableEntries, tableGet } from '../state/keyed-table.ts';
+import { tableGet } from '../state/keyed-table.ts';
 import { ringItems, ringLast } from '../state/ring.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
 import { type Server, serversView } from '../state/views/servers.ts';
+import { tableKeys } from '../state/views/table-keys.ts';
 import { OSDMap } from './osdmap.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
@@ -104,8 +105,10 @@ export class Accessors {
     let v = this.healthMetricsMemo.get(daemons);
     if (v === undefined) {
       v = {};
-      for (const [name, d] of tableEntries(daemons)) {
-        v[name] = (d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }));
+      const keys = tableKeys(daemons);
+      for (let i = 0; i < keys.inOrder.length; i++) {
+        const name = keys.inOrder[i]!;
+        v[name] = healthMetricsOf(daemons.chunks[keys.inOrderChunks[i]!]!.values[name]!);
       }
       Object.freeze(v);
       this.healthMetricsMemo.set(daemons, v);
@@ -187,7 +190,10 @@ export class Accessors {
     let out = byKey.get(key);
     if (out === undefined) {
       const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
-      for (const [name, d] of [...tableEntries(daemons)].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const keys = tableKeys(daemons);
+      for (let i = 0; i < keys.sorted.length; i++) {
+        const name = keys.sorted[i]!;
+        const d = daemons.chunks[keys.sortedChunks[i]!]!.values[name]!;
         if (services.includes(d.type)) built[name] = daemonCounters(d, prioLimit);
       }
       out = Object.freeze(built);
@@ -211,6 +217,18 @@ export class Accessors {
 }
 
 type CounterTable = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+const healthMetricsMemo = new WeakMap<DaemonState, readonly { readonly value: number; readonly type: string }[]>();
+
+/** One daemon's health metrics as `get_daemon_health_metrics` lists them: built once per daemon state. */
+function healthMetricsOf(d: DaemonState): readonly { readonly value: number; readonly type: string }[] {
+  let v = healthMetricsMemo.get(d);
+  if (v === undefined) {
+    v = Object.freeze((d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type })));
+    healthMetricsMemo.set(d, v);
+  }
+  return v;
+}
 
 const allCountersMemo = new WeakMap<object, Map<string, Readonly<Record<string, CounterTable>>>>();
 const daemonCountersMemo = new WeakMap<DaemonState, Map<number, CounterTable>>();
