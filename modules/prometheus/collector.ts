@@ -12,13 +12,16 @@ export interface CollectorLog {
   error(obj: object, msg: string): void;
 }
 
-const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, familyHeader(spec)]));
+const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, Buffer.from(familyHeader(spec))]));
 const DURATION_SUM = staticFamily('prometheus_collect_duration_seconds_sum');
 const DURATION_COUNT = staticFamily('prometheus_collect_duration_seconds_count');
 
+/** A section's families' lines, encoded: the body is the concatenation of such pieces. */
+type SectionBuffers = Map<string, Buffer>;
+
 interface Built {
   inputs: readonly unknown[];
-  texts: SectionTexts;
+  texts: SectionBuffers;
 }
 
 function sameInputs(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
@@ -47,7 +50,7 @@ export class Collector {
   private readonly sections: Section[];
   private readonly built = new Map<Section, Built>();
   private readonly perf: PerfCounterFamilies;
-  private perfBuilt: { input: unknown; text: string } | null = null;
+  private perfBuilt: { input: unknown; pieces: readonly Buffer[] } | null = null;
   private readonly durations = new Map<CollectMethod, { sum: number; count: number }>(
     COLLECT_METHODS.map((m) => [m, { sum: 0, count: 0 }]),
   );
@@ -103,7 +106,7 @@ export class Collector {
       return this.body;
     }
     const rebuilt: string[] = [];
-    const texts = new Map<string, string[]>();
+    const texts = new Map<string, Buffer[]>();
     this.sections.forEach((section, i) => {
       let b = this.built.get(section);
       if (b === undefined || !sameInputs(b.inputs, inputs[i]!)) {
@@ -121,16 +124,17 @@ export class Collector {
       }
     });
     if (this.perfBuilt === null || this.perfBuilt.input !== perfInput) {
-      const text = this.run(null, 'get_perf_counters', () => this.perf.build(this.reader));
-      this.perfBuilt = { input: perfInput, text };
+      const pieces = this.run(null, 'get_perf_counters', () => this.perf.build(this.reader));
+      this.perfBuilt = { input: perfInput, pieces };
       rebuilt.push('get_perf_counters');
     }
-    texts.set('prometheus_collect_duration_seconds_sum', [this.durationLines('sum')]);
-    texts.set('prometheus_collect_duration_seconds_count', [this.durationLines('count')]);
-    const pieces: string[] = [];
+    texts.set('prometheus_collect_duration_seconds_sum', [Buffer.from(this.durationLines('sum'))]);
+    texts.set('prometheus_collect_duration_seconds_count', [Buffer.from(this.durationLines('count'))]);
+    const pieces: Buffer[] = [];
     for (const [key, header] of HEADERS) pieces.push(header, ...(texts.get(key) ?? []));
-    pieces.push(this.perfBuilt.text);
-    this.body = Buffer.from(pieces.join(''), 'utf8');
+    pieces.push(...this.perfBuilt.pieces);
+    // Pieces kept encoded from one snapshot to the next: the body is one copy of them, no text is re-encoded.
+    this.body = Buffer.concat(pieces);
     this.fingerprint = flat;
     this.last = { rebuilt: true, sections: rebuilt, ms: performance.now() - t0, bytes: this.body.length };
     return this.body;
@@ -148,11 +152,11 @@ export class Collector {
     }
   }
 
-  private buildSection(section: Section, inputs: readonly unknown[]): SectionTexts {
+  private buildSection(section: Section, inputs: readonly unknown[]): SectionBuffers {
     const sink = new Sink();
     for (const f of section.families) sink.touch(f);
     section.build(this.reader, sink, inputs);
-    return sink.texts();
+    return encoded(sink.texts());
   }
 
   /** Runs one step, timing it; a step that throws leaves its families empty and is logged once per message. */
@@ -168,7 +172,7 @@ export class Collector {
         this.failures.set(method, message);
         this.log.error({ err: e, method }, 'metric collection step failed; its families are empty');
       }
-      return (section === null ? '' : new Map(section.families.map((f) => [f, '']))) as T;
+      return (section === null ? [] : new Map(section.families.map((f) => [f, Buffer.alloc(0)]))) as T;
     } finally {
       const d = this.durations.get(method)!;
       d.sum += (performance.now() - t0) / 1000;
@@ -182,4 +186,8 @@ export class Collector {
     for (const [method, d] of this.durations) s += sampleLine(spec.name, labelSet(spec.labels, [method]), d[which]);
     return s;
   }
+}
+
+function encoded(texts: SectionTexts): SectionBuffers {
+  return new Map([...texts].map(([k, v]) => [k, Buffer.from(v)]));
 }
