@@ -16,8 +16,8 @@ const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, Buffer.from(
 const DURATION_SUM = staticFamily('prometheus_collect_duration_seconds_sum');
 const DURATION_COUNT = staticFamily('prometheus_collect_duration_seconds_count');
 
-/** A section's families' lines, encoded: the body is the concatenation of such pieces. */
-type SectionBuffers = Map<string, Buffer>;
+/** A section's families' lines, as text and encoded: the body is the concatenation of such pieces. */
+type SectionBuffers = Map<string, { readonly text: string; readonly bytes: Buffer }>;
 
 interface Built {
   inputs: readonly unknown[];
@@ -112,15 +112,15 @@ export class Collector {
       if (b === undefined || !sameInputs(b.inputs, inputs[i]!)) {
         b = {
           inputs: inputs[i]!,
-          texts: this.run(section, section.method, () => this.buildSection(section, inputs[i]!)),
+          texts: this.run(section, section.method, () => this.buildSection(section, inputs[i]!, b?.texts)),
         };
         this.built.set(section, b);
         rebuilt.push(section.method);
       }
       for (const [k, v] of b.texts) {
         const l = texts.get(k);
-        if (l === undefined) texts.set(k, [v]);
-        else l.push(v);
+        if (l === undefined) texts.set(k, [v.bytes]);
+        else l.push(v.bytes);
       }
     });
     if (this.perfBuilt === null || this.perfBuilt.input !== perfInput) {
@@ -152,11 +152,15 @@ export class Collector {
     }
   }
 
-  private buildSection(section: Section, inputs: readonly unknown[]): SectionBuffers {
+  private buildSection(
+    section: Section,
+    inputs: readonly unknown[],
+    before: SectionBuffers | undefined,
+  ): SectionBuffers {
     const sink = new Sink();
     for (const f of section.families) sink.touch(f);
     section.build(this.reader, sink, inputs);
-    return encoded(sink.texts());
+    return encoded(sink.texts(), before);
   }
 
   /** Runs one step, timing it; a step that throws leaves its families empty and is logged once per message. */
@@ -172,7 +176,9 @@ export class Collector {
         this.failures.set(method, message);
         this.log.error({ err: e, method }, 'metric collection step failed; its families are empty');
       }
-      return (section === null ? [] : new Map(section.families.map((f) => [f, Buffer.alloc(0)]))) as T;
+      return (
+        section === null ? [] : new Map(section.families.map((f) => [f, { text: '', bytes: Buffer.alloc(0) }]))
+      ) as T;
     } finally {
       const d = this.durations.get(method)!;
       d.sum += (performance.now() - t0) / 1000;
@@ -188,6 +194,12 @@ export class Collector {
   }
 }
 
-function encoded(texts: SectionTexts): SectionBuffers {
-  return new Map([...texts].map(([k, v]) => [k, Buffer.from(v)]));
+/** The texts encoded; a family whose text is the same as in `before` keeps its bytes. */
+function encoded(texts: SectionTexts, before: SectionBuffers | undefined): SectionBuffers {
+  const out: SectionBuffers = new Map();
+  for (const [k, text] of texts) {
+    const held = before?.get(k);
+    out.set(k, held !== undefined && held.text === text ? held : { text, bytes: Buffer.from(text) });
+  }
+  return out;
 }
