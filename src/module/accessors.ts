@@ -8,6 +8,7 @@ import { own } from '../state/data-key.ts';
 import { tableGet } from '../state/keyed-table.ts';
 import { ringItems, ringLast } from '../state/ring.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
+import { ChunkDerived } from '../state/views/chunk-derived.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
 import { type Server, serversView } from '../state/views/servers.ts';
@@ -106,9 +107,10 @@ export class Accessors {
     if (v === undefined) {
       v = {};
       const keys = tableKeys(daemons);
+      const chunks = HEALTH_METRICS.chunks(daemons);
       for (let i = 0; i < keys.inOrder.length; i++) {
         const name = keys.inOrder[i]!;
-        v[name] = healthMetricsOf(daemons.chunks[keys.inOrderChunks[i]!]!.values[name]!);
+        v[name] = chunks[keys.inOrderChunks[i]!]!.get(name)!.derived;
       }
       Object.freeze(v);
       this.healthMetricsMemo.set(daemons, v);
@@ -191,10 +193,11 @@ export class Accessors {
     if (out === undefined) {
       const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
       const keys = tableKeys(daemons);
+      const chunks = countersByPriority(prioLimit).chunks(daemons);
       for (let i = 0; i < keys.sorted.length; i++) {
         const name = keys.sorted[i]!;
-        const d = daemons.chunks[keys.sortedChunks[i]!]!.values[name]!;
-        if (services.includes(d.type)) built[name] = daemonCounters(d, prioLimit);
+        const d = chunks[keys.sortedChunks[i]!]!.get(name)!;
+        if (services.includes(d.value.type)) built[name] = d.derived;
       }
       out = Object.freeze(built);
       byKey.set(key, out);
@@ -218,42 +221,36 @@ export class Accessors {
 
 type CounterTable = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-const healthMetricsMemo = new WeakMap<DaemonState, readonly { readonly value: number; readonly type: string }[]>();
+/** Each daemon's health metrics as `get_daemon_health_metrics` lists them: built once per daemon state. */
+const HEALTH_METRICS = new ChunkDerived<DaemonState, readonly { readonly value: number; readonly type: string }[]>(
+  (d) => Object.freeze((d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }))),
+);
 
-/** One daemon's health metrics as `get_daemon_health_metrics` lists them: built once per daemon state. */
-function healthMetricsOf(d: DaemonState): readonly { readonly value: number; readonly type: string }[] {
-  let v = healthMetricsMemo.get(d);
-  if (v === undefined) {
-    v = Object.freeze((d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type })));
-    healthMetricsMemo.set(d, v);
+const countersDerived = new Map<number, ChunkDerived<DaemonState, CounterTable>>();
+
+/** Each daemon's counters at or above `prioLimit`: built once per daemon state. */
+function countersByPriority(prioLimit: number): ChunkDerived<DaemonState, CounterTable> {
+  let c = countersDerived.get(prioLimit);
+  if (c === undefined) {
+    c = new ChunkDerived((d) => daemonCounters(d, prioLimit));
+    countersDerived.set(prioLimit, c);
   }
-  return v;
+  return c;
 }
 
 const allCountersMemo = new WeakMap<object, Map<string, Readonly<Record<string, CounterTable>>>>();
-const daemonCountersMemo = new WeakMap<DaemonState, Map<number, CounterTable>>();
 
-/** One daemon's counters at or above a priority, with their latest values: built once per daemon state. */
+/** One daemon's counters at or above a priority, with their latest values. */
 function daemonCounters(d: DaemonState, prioLimit: number): CounterTable {
-  let byPrio = daemonCountersMemo.get(d);
-  if (byPrio === undefined) {
-    byPrio = new Map();
-    daemonCountersMemo.set(d, byPrio);
+  const counters: Record<string, Readonly<Record<string, unknown>>> = {};
+  for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
+    if ((schema.priority ?? 0) < prioLimit) continue;
+    const ring = own(d.counters, path);
+    const last = ring === undefined ? undefined : ringLast(ring);
+    if (last === undefined) continue;
+    counters[path] = Object.freeze(
+      last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },
+    );
   }
-  let v = byPrio.get(prioLimit);
-  if (v === undefined) {
-    const counters: Record<string, Readonly<Record<string, unknown>>> = {};
-    for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
-      if ((schema.priority ?? 0) < prioLimit) continue;
-      const ring = own(d.counters, path);
-      const last = ring === undefined ? undefined : ringLast(ring);
-      if (last === undefined) continue;
-      counters[path] = Object.freeze(
-        last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },
-      );
-    }
-    v = Object.freeze(counters);
-    byPrio.set(prioLimit, v);
-  }
-  return v;
+  return Object.freeze(counters);
 }
