@@ -2,10 +2,14 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { Collector } from '../modules/prometheus/collector.ts';
+import { HealthHistory } from '../modules/prometheus/health-history.ts';
 import { Module } from '../modules/prometheus/module.ts';
+import type { ClusterReader } from '../modules/prometheus/reader.ts';
 import type { ClusterEvent } from '../schemas/event.ts';
+import { Accessors } from '../src/module/accessors.ts';
 import { SimulatedCluster } from '../src/sim/simulated-cluster.ts';
-import { createEmptyState } from '../src/state/cluster-state.ts';
+import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
 import { createModuleHarness } from '../src/testing/module-harness.ts';
 import { foldInBatches } from './harness.ts';
 
@@ -262,13 +266,131 @@ export function printScrape(results: readonly ScrapeResult[]): void {
   );
 }
 
+/** Incremental against from-scratch work for the same new snapshot (median ms, in one run). */
+export interface IncrementalResult {
+  osds: number;
+  /** Views and body of the new snapshot, with the views and exporter of the snapshot before it in memory. */
+  incrementalViewsMs: number;
+  incrementalBuildMs: number;
+  /** The same on a deep copy of the new snapshot and a new exporter: nothing of any snapshot before is reused. */
+  scratchViewsMs: number;
+  scratchBuildMs: number;
+  /** Both bodies were the same bytes, but for the collect-duration counters. */
+  sameBody: boolean;
+}
+
+/** The views the exporter reads, through the accessors. */
+function readViews(acc: Accessors): void {
+  for (const name of [
+    'health',
+    'osd_map',
+    'osd_map_crush',
+    'osd_stats',
+    'osd_pool_stats',
+    'pg_summary',
+    'df',
+  ] as const) {
+    acc.get(name);
+  }
+  acc.get('pool_stats');
+  acc.get_all_perf_counters();
+  acc.get_daemon_health_metrics();
+}
+
+function exporterOn(current: () => ClusterState): { acc: Accessors; collector: Collector } {
+  const acc = new Accessors(current);
+  const reader = Object.assign(acc, { release_name: 'pacific' }) as unknown as ClusterReader;
+  const history = new HealthHistory({ get_store: () => null, set_store: async () => {} }, () => {});
+  return { acc, collector: new Collector(reader, history, { warn() {}, error() {} }) };
+}
+
+const withoutTimings = (b: Buffer) =>
+  b
+    .toString()
+    .split('\n')
+    .filter((l) => !l.startsWith('ceph_prometheus_collect_duration_seconds'))
+    .join('\n');
+
+/**
+ * The exporter's work for a new snapshot (about 100 ms of stream time after the one before), in this process:
+ * incrementally (the snapshot before read first, its views' parts and the exporter's pieces at hand) and from
+ * scratch (a deep copy of the same snapshot, a new exporter), alternately on the same snapshot pairs.
+ */
+export function benchIncrementalAt(size: ScrapeSize, log: (s: string) => void = () => {}): IncrementalResult {
+  const sim = new SimulatedCluster({
+    osds: size.osds,
+    seed: 1,
+    scenario: false,
+    duration: 60,
+    ...(size.pgs === undefined ? {} : { pgs: size.pgs }),
+  });
+  const advance = (ms: number) => withDaemons(sim.advanceTo(ms), size.daemons);
+  log(`incremental: simulating ${size.osds} OSDs`);
+  let state = foldInBatches(createEmptyState(), advance(sim.startMs + 6_000)).state;
+  let current = state;
+  const inc = exporterOn(() => current);
+  readViews(inc.acc);
+  inc.collector.metrics();
+  const times = { iv: [] as number[], ib: [] as number[], sv: [] as number[], sb: [] as number[] };
+  let sameBody = true;
+  const rounds = size.osds >= 10_000 ? 3 : 7;
+  for (let i = 0; i < rounds; i++) {
+    state = foldInBatches(state, advance(sim.now + 100)).state;
+    const copy = structuredClone(state);
+    current = state;
+    let t0 = performance.now();
+    readViews(inc.acc);
+    times.iv.push(performance.now() - t0);
+    t0 = performance.now();
+    const a = inc.collector.metrics();
+    times.ib.push(performance.now() - t0);
+    const scratch = exporterOn(() => copy);
+    t0 = performance.now();
+    readViews(scratch.acc);
+    times.sv.push(performance.now() - t0);
+    t0 = performance.now();
+    const b = scratch.collector.metrics();
+    times.sb.push(performance.now() - t0);
+    if (withoutTimings(a) !== withoutTimings(b)) sameBody = false;
+  }
+  return {
+    osds: size.osds,
+    incrementalViewsMs: median(times.iv),
+    incrementalBuildMs: median(times.ib),
+    scratchViewsMs: median(times.sv),
+    scratchBuildMs: median(times.sb),
+    sameBody,
+  };
+}
+
+/** Prints {@link benchIncrementalAt}'s figures. */
+export function printIncremental(results: readonly IncrementalResult[]): void {
+  console.log(
+    '\nprometheus, a new snapshot: from scratch against incremental, same snapshot pairs, in process (median)',
+  );
+  console.log(
+    `${'OSDs'.padStart(7)} ${'scratch views'.padStart(14)} ${'+ build'.padStart(9)} ${'incr. views'.padStart(12)} ${'+ build'.padStart(9)} ${'ratio'.padStart(7)}  same body`,
+  );
+  for (const r of results) {
+    const scratch = r.scratchViewsMs + r.scratchBuildMs;
+    const inc = r.incrementalViewsMs + r.incrementalBuildMs;
+    console.log(
+      `${r.osds.toLocaleString('en-US').padStart(7)} ${ms(r.scratchViewsMs).padStart(14)} ${ms(r.scratchBuildMs).padStart(9)} ${ms(r.incrementalViewsMs).padStart(12)} ${ms(r.incrementalBuildMs).padStart(9)} ${`${(scratch / inc).toFixed(1)}x`.padStart(7)}  ${r.sameBody ? 'yes' : 'NO'}`,
+    );
+  }
+}
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, '/bench/'))) {
   // `node --import tsx bench/scrape.bench.ts [OSDS...]`: the given sizes (all OSDs reporting), or the default set.
   const sizes = process.argv
     .slice(2)
     .map(Number)
     .filter((n) => n > 0)
-    .map((osds) => ({ osds }));
-  const results = await benchScrape(sizes.length > 0 ? sizes : undefined, (s) => process.stderr.write(`bench: ${s}\n`));
-  printScrape(results);
+    .map((osds) => SCRAPE_SIZES.find((s) => s.osds === osds) ?? { osds });
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  if (process.argv.includes('--incremental')) {
+    printIncremental((sizes.length > 0 ? sizes : SCRAPE_SIZES).map((size) => benchIncrementalAt(size, log)));
+  } else {
+    printScrape(await benchScrape(sizes.length > 0 ? sizes : undefined, log));
+  }
 }

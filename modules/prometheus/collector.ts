@@ -12,13 +12,16 @@ export interface CollectorLog {
   error(obj: object, msg: string): void;
 }
 
-const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, familyHeader(spec)]));
+const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, Buffer.from(familyHeader(spec))]));
 const DURATION_SUM = staticFamily('prometheus_collect_duration_seconds_sum');
 const DURATION_COUNT = staticFamily('prometheus_collect_duration_seconds_count');
 
+/** A section's families' lines, as text and encoded: the body is the concatenation of such pieces. */
+type SectionBuffers = Map<string, { readonly text: string; readonly bytes: Buffer }>;
+
 interface Built {
   inputs: readonly unknown[];
-  texts: SectionTexts;
+  texts: SectionBuffers;
 }
 
 function sameInputs(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
@@ -47,7 +50,7 @@ export class Collector {
   private readonly sections: Section[];
   private readonly built = new Map<Section, Built>();
   private readonly perf: PerfCounterFamilies;
-  private perfBuilt: { input: unknown; text: string } | null = null;
+  private perfBuilt: { input: unknown; pieces: readonly Buffer[] } | null = null;
   private readonly durations = new Map<CollectMethod, { sum: number; count: number }>(
     COLLECT_METHODS.map((m) => [m, { sum: 0, count: 0 }]),
   );
@@ -103,34 +106,35 @@ export class Collector {
       return this.body;
     }
     const rebuilt: string[] = [];
-    const texts = new Map<string, string[]>();
+    const texts = new Map<string, Buffer[]>();
     this.sections.forEach((section, i) => {
       let b = this.built.get(section);
       if (b === undefined || !sameInputs(b.inputs, inputs[i]!)) {
         b = {
           inputs: inputs[i]!,
-          texts: this.run(section, section.method, () => this.buildSection(section, inputs[i]!)),
+          texts: this.run(section, section.method, () => this.buildSection(section, inputs[i]!, b?.texts)),
         };
         this.built.set(section, b);
         rebuilt.push(section.method);
       }
       for (const [k, v] of b.texts) {
         const l = texts.get(k);
-        if (l === undefined) texts.set(k, [v]);
-        else l.push(v);
+        if (l === undefined) texts.set(k, [v.bytes]);
+        else l.push(v.bytes);
       }
     });
     if (this.perfBuilt === null || this.perfBuilt.input !== perfInput) {
-      const text = this.run(null, 'get_perf_counters', () => this.perf.build(this.reader));
-      this.perfBuilt = { input: perfInput, text };
+      const pieces = this.run(null, 'get_perf_counters', () => this.perf.build(this.reader));
+      this.perfBuilt = { input: perfInput, pieces };
       rebuilt.push('get_perf_counters');
     }
-    texts.set('prometheus_collect_duration_seconds_sum', [this.durationLines('sum')]);
-    texts.set('prometheus_collect_duration_seconds_count', [this.durationLines('count')]);
-    const pieces: string[] = [];
+    texts.set('prometheus_collect_duration_seconds_sum', [Buffer.from(this.durationLines('sum'))]);
+    texts.set('prometheus_collect_duration_seconds_count', [Buffer.from(this.durationLines('count'))]);
+    const pieces: Buffer[] = [];
     for (const [key, header] of HEADERS) pieces.push(header, ...(texts.get(key) ?? []));
-    pieces.push(this.perfBuilt.text);
-    this.body = Buffer.from(pieces.join(''), 'utf8');
+    pieces.push(...this.perfBuilt.pieces);
+    // Pieces kept encoded from one snapshot to the next: the body is one copy of them, no text is re-encoded.
+    this.body = Buffer.concat(pieces);
     this.fingerprint = flat;
     this.last = { rebuilt: true, sections: rebuilt, ms: performance.now() - t0, bytes: this.body.length };
     return this.body;
@@ -148,11 +152,15 @@ export class Collector {
     }
   }
 
-  private buildSection(section: Section, inputs: readonly unknown[]): SectionTexts {
+  private buildSection(
+    section: Section,
+    inputs: readonly unknown[],
+    before: SectionBuffers | undefined,
+  ): SectionBuffers {
     const sink = new Sink();
     for (const f of section.families) sink.touch(f);
     section.build(this.reader, sink, inputs);
-    return sink.texts();
+    return encoded(sink.texts(), before);
   }
 
   /** Runs one step, timing it; a step that throws leaves its families empty and is logged once per message. */
@@ -168,7 +176,9 @@ export class Collector {
         this.failures.set(method, message);
         this.log.error({ err: e, method }, 'metric collection step failed; its families are empty');
       }
-      return (section === null ? '' : new Map(section.families.map((f) => [f, '']))) as T;
+      return (
+        section === null ? [] : new Map(section.families.map((f) => [f, { text: '', bytes: Buffer.alloc(0) }]))
+      ) as T;
     } finally {
       const d = this.durations.get(method)!;
       d.sum += (performance.now() - t0) / 1000;
@@ -182,4 +192,14 @@ export class Collector {
     for (const [method, d] of this.durations) s += sampleLine(spec.name, labelSet(spec.labels, [method]), d[which]);
     return s;
   }
+}
+
+/** The texts encoded; a family whose text is the same as in `before` keeps its bytes. */
+function encoded(texts: SectionTexts, before: SectionBuffers | undefined): SectionBuffers {
+  const out: SectionBuffers = new Map();
+  for (const [k, text] of texts) {
+    const held = before?.get(k);
+    out.set(k, held !== undefined && held.text === text ? held : { text, bytes: Buffer.from(text) });
+  }
+  return out;
 }

@@ -94,6 +94,8 @@ function osdRecord(
 export function osdMetadataSection(): Section {
   const records = new Map<number, OsdRecord>();
   const knownTables = new WeakSet<object>();
+  /** The tables of the last refresh, in their order: the same table at the same place needs no lookup. */
+  let previous: readonly object[] = [];
   let last: { map: unknown; crush: unknown; texts: Map<string, string> } | null = null;
 
   const walk = (r: ClusterReader, map: { osds: OsdEntry[] }, crush: unknown): void => {
@@ -116,10 +118,12 @@ export function osdMetadataSection(): Section {
   const refresh = (r: ClusterReader, tables: Readonly<Record<string, object>>): boolean => {
     const names = Object.keys(tables);
     const values = Object.values(tables);
+    const before = previous;
+    previous = values;
     let changed = false;
     for (let i = 0; i < values.length; i++) {
       const table = values[i]!;
-      if (knownTables.has(table)) continue;
+      if (before[i] === table || knownTables.has(table)) continue;
       knownTables.add(table);
       const name = names[i]!;
       if (!name.startsWith('osd.')) continue;

@@ -48,9 +48,14 @@ function pathLabels(daemon: string, path: string): [string, string[], string[]] 
 
 interface PerfFamily {
   readonly spec: FamilySpec;
-  readonly header: string;
+  readonly header: Buffer;
   readonly index: number;
 }
+
+/** Daemon slots per block: a family's lines are kept encoded per block, and a snapshot re-encodes the blocks it changed. */
+const BLOCK = 16;
+
+const EMPTY = Buffer.alloc(0);
 
 /** One daemon's lines, each with the index of its family. */
 interface DaemonLines {
@@ -64,8 +69,9 @@ interface DaemonLines {
  * A name is declared once whatever number of daemons carry it.
  *
  * Each daemon has a slot in every family's line array; a new snapshot rewrites only the slots of daemons whose
- * counter table is another object (one table per daemon state), so the cost of a snapshot where a few daemons
- * reported is a walk over the daemons and one join per family.
+ * counter table is another object (one table per daemon state), and each family's text is kept as encoded blocks
+ * of {@link BLOCK} slots, so the cost of a snapshot where a few daemons reported is a walk over the daemons and the
+ * encoding of the blocks they are in.
  */
 export class PerfCounterFamilies {
   private readonly families = new Map<string, PerfFamily>();
@@ -80,8 +86,8 @@ export class PerfCounterFamilies {
   private slotLines: (DaemonLines | undefined)[] = [];
   /** By family index: each daemon slot's line ('' when the daemon has none in that family). */
   private familyLines: string[][] = [];
-  /** By family index: the joined lines, while no slot of the family changed. */
-  private joined: (string | undefined)[] = [];
+  /** By family index, then block: the block's lines encoded, while no slot of the block changed. */
+  private blocks: (Buffer | undefined)[][] = [];
 
   /**
    * @param reserved names the fixed families use: a counter that would land on one is skipped, not declared twice.
@@ -106,11 +112,11 @@ export class PerfCounterFamilies {
       return null;
     }
     const spec: FamilySpec = { name, type, help, labels };
-    const f = { spec, header: familyHeader(spec), index: this.order.length };
+    const f = { spec, header: Buffer.from(familyHeader(spec)), index: this.order.length };
     this.families.set(name, f);
     this.order.push(f);
     this.familyLines.push(new Array<string>(this.slotLines.length).fill(''));
-    this.joined.push(undefined);
+    this.blocks.push([]);
     return f;
   }
 
@@ -185,22 +191,22 @@ export class PerfCounterFamilies {
       if (before !== undefined) {
         for (const f of before.families) {
           this.familyLines[f]![slot] = '';
-          this.joined[f] = undefined;
+          this.blocks[f]![(slot / BLOCK) | 0] = undefined;
         }
       }
       const d = this.linesOf(daemon, table);
       for (let j = 0; j < d.lines.length; j++) {
         const f = d.families[j]!;
         this.familyLines[f]![slot] = d.lines[j]!;
-        this.joined[f] = undefined;
+        this.blocks[f]![(slot / BLOCK) | 0] = undefined;
       }
       this.slotLines[slot] = d;
     }
     return tables.length === this.slots.size;
   }
 
-  /** The families' text for the current daemon counters: only families with samples are written. */
-  build(r: ClusterReader): string {
+  /** The families' text for the current daemon counters, as pieces to concatenate: only families with samples. */
+  build(r: ClusterReader): Buffer[] {
     const all = r.get_all_perf_counters() as Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>;
     if (!this.update(all)) {
       this.slots = new Map();
@@ -208,18 +214,27 @@ export class PerfCounterFamilies {
       this.previous = [];
       this.slotLines = [];
       this.familyLines = this.familyLines.map(() => []);
-      this.joined = this.joined.map(() => undefined);
+      this.blocks = this.blocks.map(() => []);
       this.update(all);
     }
-    const out: string[] = [];
+    const out: Buffer[] = [];
+    const nBlocks = Math.ceil(this.slotLines.length / BLOCK);
     for (const f of this.order) {
-      let text = this.joined[f.index];
-      if (text === undefined) {
-        text = this.familyLines[f.index]!.join('');
-        this.joined[f.index] = text;
+      const lines = this.familyLines[f.index]!;
+      const blocks = this.blocks[f.index]!;
+      const at = out.length;
+      out.push(f.header);
+      for (let b = 0; b < nBlocks; b++) {
+        let buf = blocks[b];
+        if (buf === undefined) {
+          const text = lines.slice(b * BLOCK, (b + 1) * BLOCK).join('');
+          buf = text === '' ? EMPTY : Buffer.from(text);
+          blocks[b] = buf;
+        }
+        if (buf.length > 0) out.push(buf);
       }
-      if (text !== '') out.push(f.header, text);
+      if (out.length === at + 1) out.pop();
     }
-    return out.join('');
+    return out;
   }
 }

@@ -418,14 +418,39 @@ const poolRepaired: Section = {
   },
 };
 
+const HEALTH_METRICS = staticFamily('daemon_health_metrics');
+const healthLines = new WeakMap<object, { readonly daemon: string; readonly text: string }>();
+
+/**
+ * Each daemon's health metric lines; a daemon's list is the same object until its state changes, so its lines are
+ * formatted once per state.
+ */
 const daemonHealth: Section = {
   method: 'get_all_daemon_health_metrics',
   families: ['daemon_health_metrics'],
   inputs: (r) => [r.get_daemon_health_metrics()],
   build(r, out) {
-    for (const [daemon, metrics] of Object.entries(r.get_daemon_health_metrics())) {
-      for (const m of metrics) out.add('daemon_health_metrics', [m.type, daemon], m.value);
+    const all = r.get_daemon_health_metrics();
+    const names = Object.keys(all);
+    const lists = Object.values(all);
+    const texts: string[] = [];
+    for (let i = 0; i < lists.length; i++) {
+      const metrics = lists[i]!;
+      const daemon = names[i]!;
+      let held = healthLines.get(metrics);
+      if (held === undefined || held.daemon !== daemon) {
+        let text = '';
+        for (const m of metrics) {
+          text += sampleLine(HEALTH_METRICS.name, labelSet(HEALTH_METRICS.labels, [m.type, daemon]), m.value);
+        }
+        // Flattened once here rather than at every join.
+        text.charCodeAt(0);
+        held = { daemon, text };
+        healthLines.set(metrics, held);
+      }
+      if (held.text !== '') texts.push(held.text);
     }
+    out.append('daemon_health_metrics', texts.join(''));
   },
 };
 

@@ -5,12 +5,14 @@ import { typedCephValue } from '../options/ceph-option-value.ts';
 import { CEPH_OPTIONS } from '../options/ceph-options.ts';
 import type { ClusterState, CounterSample, DaemonState } from '../state/cluster-state.ts';
 import { own } from '../state/data-key.ts';
-import { tableEntries, tableGet } from '../state/keyed-table.ts';
+import { tableGet } from '../state/keyed-table.ts';
 import { ringItems, ringLast } from '../state/ring.ts';
 import { cephJsonText, HEALTH_ORDER } from '../state/views/ceph-json.ts';
+import { ChunkDerived } from '../state/views/chunk-derived.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
 import { type Server, serversView } from '../state/views/servers.ts';
+import { tableKeys } from '../state/views/table-keys.ts';
 import { OSDMap } from './osdmap.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
@@ -104,8 +106,11 @@ export class Accessors {
     let v = this.healthMetricsMemo.get(daemons);
     if (v === undefined) {
       v = {};
-      for (const [name, d] of tableEntries(daemons)) {
-        v[name] = (d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }));
+      const keys = tableKeys(daemons);
+      const chunks = HEALTH_METRICS.chunks(daemons);
+      for (let i = 0; i < keys.inOrder.length; i++) {
+        const name = keys.inOrder[i]!;
+        v[name] = chunks[keys.inOrderChunks[i]!]!.get(name)!.derived;
       }
       Object.freeze(v);
       this.healthMetricsMemo.set(daemons, v);
@@ -187,8 +192,12 @@ export class Accessors {
     let out = byKey.get(key);
     if (out === undefined) {
       const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
-      for (const [name, d] of [...tableEntries(daemons)].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        if (services.includes(d.type)) built[name] = daemonCounters(d, prioLimit);
+      const keys = tableKeys(daemons);
+      const chunks = countersByPriority(prioLimit).chunks(daemons);
+      for (let i = 0; i < keys.sorted.length; i++) {
+        const name = keys.sorted[i]!;
+        const d = chunks[keys.sortedChunks[i]!]!.get(name)!;
+        if (services.includes(d.value.type)) built[name] = d.derived;
       }
       out = Object.freeze(built);
       byKey.set(key, out);
@@ -212,30 +221,36 @@ export class Accessors {
 
 type CounterTable = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-const allCountersMemo = new WeakMap<object, Map<string, Readonly<Record<string, CounterTable>>>>();
-const daemonCountersMemo = new WeakMap<DaemonState, Map<number, CounterTable>>();
+/** Each daemon's health metrics as `get_daemon_health_metrics` lists them: built once per daemon state. */
+const HEALTH_METRICS = new ChunkDerived<DaemonState, readonly { readonly value: number; readonly type: string }[]>(
+  (d) => Object.freeze((d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }))),
+);
 
-/** One daemon's counters at or above a priority, with their latest values: built once per daemon state. */
+const countersDerived = new Map<number, ChunkDerived<DaemonState, CounterTable>>();
+
+/** Each daemon's counters at or above `prioLimit`: built once per daemon state. */
+function countersByPriority(prioLimit: number): ChunkDerived<DaemonState, CounterTable> {
+  let c = countersDerived.get(prioLimit);
+  if (c === undefined) {
+    c = new ChunkDerived((d) => daemonCounters(d, prioLimit));
+    countersDerived.set(prioLimit, c);
+  }
+  return c;
+}
+
+const allCountersMemo = new WeakMap<object, Map<string, Readonly<Record<string, CounterTable>>>>();
+
+/** One daemon's counters at or above a priority, with their latest values. */
 function daemonCounters(d: DaemonState, prioLimit: number): CounterTable {
-  let byPrio = daemonCountersMemo.get(d);
-  if (byPrio === undefined) {
-    byPrio = new Map();
-    daemonCountersMemo.set(d, byPrio);
+  const counters: Record<string, Readonly<Record<string, unknown>>> = {};
+  for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
+    if ((schema.priority ?? 0) < prioLimit) continue;
+    const ring = own(d.counters, path);
+    const last = ring === undefined ? undefined : ringLast(ring);
+    if (last === undefined) continue;
+    counters[path] = Object.freeze(
+      last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },
+    );
   }
-  let v = byPrio.get(prioLimit);
-  if (v === undefined) {
-    const counters: Record<string, Readonly<Record<string, unknown>>> = {};
-    for (const [path, schema] of Object.entries(d.perfSchema ?? {})) {
-      if ((schema.priority ?? 0) < prioLimit) continue;
-      const ring = own(d.counters, path);
-      const last = ring === undefined ? undefined : ringLast(ring);
-      if (last === undefined) continue;
-      counters[path] = Object.freeze(
-        last.length === 3 ? { ...schema, value: last[1], count: last[2] } : { ...schema, value: last[1] },
-      );
-    }
-    v = Object.freeze(counters);
-    byPrio.set(prioLimit, v);
-  }
-  return v;
+  return Object.freeze(counters);
 }

@@ -2,6 +2,7 @@ import type { MgrMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { tableGet, tableValues } from '../keyed-table.ts';
 import { once, pairKey } from './memo.ts';
+import { poolStatfsList } from './osd-stats-parts.ts';
 import { dumpPoolStat, osdStats, pgMapSums } from './pg-summary.ts';
 
 function metadataOf(s: ClusterState, type: string): Readonly<Record<string, Readonly<Record<string, string>>>> {
@@ -55,10 +56,8 @@ export function osdStatsView(s: ClusterState): {
   readonly pool_statfs: readonly unknown[];
 } {
   return once('osd_stats', pairKey(s.pgStats.reporters, s.maps.osd_map?.map), () => {
-    const poolStatfs = tableValues(s.pgStats.reporters).flatMap((r) =>
-      Array.isArray(r.poolStatfs) ? (r.poolStatfs as unknown[]) : [],
-    );
-    return { osd_stats: [...osdStats(s).values()], pool_statfs: poolStatfs };
+    const stats = osdStats(s);
+    return { osd_stats: stats.stats, pool_statfs: poolStatfsList(stats) };
   });
 }
 

@@ -3,10 +3,13 @@ import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { own } from '../data-key.ts';
 import { tableValues } from '../keyed-table.ts';
+import { STATFS_FIELDS } from '../pool-stat.ts';
 import { ruleWeightOsdMap } from './crush-weights.ts';
+import { combineExact, type SumPart } from './exact-sum.ts';
 import { once } from './memo.ts';
-import { osdStatsSum, sumOsdStats } from './osd-sum.ts';
-import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs } from './pg-summary.ts';
+import { type OsdStatsTable, poolStatfsOf } from './osd-stats-parts.ts';
+import { type OsdStatSum, osdStatsSum, sumOsdStats } from './osd-sum.ts';
+import { addStatfs, deepFreeze, osdStats, type PoolStat, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
 
 const f32 = Math.fround;
 
@@ -73,25 +76,57 @@ function ruleWeights(crush: CrushMap, ruleno: number): ReadonlyArray<readonly [n
   });
 }
 
-/** `PGMap::get_rule_avail`: the raw bytes the rule can still place before its fullest OSD (by weight) is full. */
-function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: ReadonlyMap<number, OsdStat>, ruleno: number): number {
+/** `PGMap::get_rule_avail`'s projection for one OSD: the raw bytes placeable before it is full, or -1 to skip it. */
+function projection(st: OsdStat | undefined, weight: number, fratio: number): number {
+  if (st === undefined) return -1;
+  const total = st.statfs?.total ?? 0;
+  if (total === 0 || weight === 0) return -1;
+  const kb = Math.floor(total / 1024);
+  const kbAvail = Math.floor((st.statfs?.available ?? 0) / 1024);
+  const unusable = kb * (1 - fratio);
+  const avail = Math.max(0, kbAvail - unusable) * 1024;
+  return Math.trunc(avail / weight);
+}
+
+function ruleWeightMap(crush: CrushMap, ruleno: number): ReadonlyMap<number, number> | null {
+  return once(`df.rule_weight_map.${ruleno}`, crush, () => {
+    const wm = ruleWeights(crush, ruleno);
+    return wm === null ? null : new Map(wm);
+  });
+}
+
+/**
+ * `PGMap::get_rule_avail`: the raw bytes the rule can still place before its fullest OSD (by weight) is full. The
+ * least projection is kept per part of the OSD stats (a minimum: the same whatever the order).
+ */
+function ruleAvail(map: OsdMap, crush: CrushMap | null, stats: OsdStatsTable, ruleno: number): number {
   if (crush === null) return 0;
   const wm = ruleWeights(crush, ruleno);
   if (wm === null) return -1;
   if (wm.length === 0) return 0;
   const fratio = f32(map.full_ratio ?? 0);
   let min = -1;
-  for (const [osd, weight] of wm) {
-    const st = stats.get(osd);
-    if (st === undefined) continue;
-    const total = st.statfs?.total ?? 0;
-    if (total === 0 || weight === 0) continue;
-    const kb = Math.floor(total / 1024);
-    const kbAvail = Math.floor((st.statfs?.available ?? 0) / 1024);
-    const unusable = kb * (1 - fratio);
-    const avail = Math.max(0, kbAvail - unusable) * 1024;
-    const proj = Math.trunc(avail / weight);
-    if (min < 0 || proj < min) min = proj;
+  if (stats.clash) {
+    for (const [osd, weight] of wm) {
+      const proj = projection(stats.get(osd), weight, fratio);
+      if (proj >= 0 && (min < 0 || proj < min)) min = proj;
+    }
+    return min;
+  }
+  const weights = ruleWeightMap(crush, ruleno)!;
+  for (const part of stats.parts) {
+    let pmin = part.ruleMin.get(ruleno);
+    if (pmin === undefined) {
+      pmin = -1;
+      for (let i = 0; i < part.ids.length; i++) {
+        const weight = weights.get(part.ids[i]!);
+        if (weight === undefined) continue;
+        const proj = projection(part.stats[i], weight, fratio);
+        if (proj >= 0 && (pmin < 0 || proj < pmin)) pmin = proj;
+      }
+      part.ruleMin.set(ruleno, pmin);
+    }
+    if (pmin >= 0 && (min < 0 || pmin < min)) min = pmin;
   }
   return min;
 }
@@ -172,21 +207,90 @@ function poolStats(
   };
 }
 
-/** Per-pool statfs entries the OSDs reported (`pool_statfs`), as (pool, osd, statfs). */
+/** Per-pool statfs entries the OSDs reported (`pool_statfs`), as (pool, statfs), in the reporters' order. */
 function poolStatfsEntries(s: ClusterState): { pool: number; statfs: Record<string, unknown> }[] {
-  const out: { pool: number; statfs: Record<string, unknown> }[] = [];
-  for (const r of tableValues(s.pgStats.reporters)) {
-    const list = r.poolStatfs;
-    if (list === null || typeof list !== 'object') continue;
-    const entries = Array.isArray(list)
-      ? (list as Record<string, unknown>[])
-      : Object.entries(list as Record<string, Record<string, unknown>>).map(([k, v]) => ({ poolid: Number(k), ...v }));
-    for (const e of entries) {
-      const pool = typeof e.poolid === 'number' ? e.poolid : Number.NaN;
-      if (Number.isInteger(pool)) out.push({ pool, statfs: e });
+  return tableValues(s.pgStats.reporters).flatMap((r) => poolStatfsOf(r.poolStatfs));
+}
+
+/** Each pool's summed `pool_statfs` and how many entries: the parts' exact sums, or one by one if one is not exact. */
+function poolStatfsSums(s: ClusterState, stats: OsdStatsTable): Map<number, { statfs: Statfs; count: number }> {
+  const byPool = new Map<number, SumPart[]>();
+  const counts = new Map<number, number>();
+  for (const part of stats.parts) {
+    for (const [pool, p] of part.poolStatfs) {
+      const l = byPool.get(pool);
+      if (l === undefined) byPool.set(pool, [p.sum]);
+      else l.push(p.sum);
+      counts.set(pool, (counts.get(pool) ?? 0) + p.count);
     }
   }
+  const out = new Map<number, { statfs: Statfs; count: number }>();
+  for (const [pool, parts] of byPool) {
+    const v = combineExact(parts);
+    if (v === null) return poolStatfsInOrder(s);
+    const statfs = zeroStatfs();
+    STATFS_FIELDS.forEach((k, i) => {
+      statfs[k] = v[i] ?? 0;
+    });
+    out.set(pool, { statfs, count: counts.get(pool)! });
+  }
   return out;
+}
+
+function poolStatfsInOrder(s: ClusterState): Map<number, { statfs: Statfs; count: number }> {
+  const out = new Map<number, { statfs: Statfs; count: number }>();
+  for (const { pool, statfs } of poolStatfsEntries(s)) {
+    let p = out.get(pool);
+    if (p === undefined) {
+      p = { statfs: zeroStatfs(), count: 0 };
+      out.set(pool, p);
+    }
+    addStatfs(p.statfs, statfs);
+    p.count++;
+  }
+  return out;
+}
+
+/** Each CRUSH class's statfs sum: the total's when the class holds every OSD, else its parts', else one by one. */
+function classStatfs(stats: OsdStatsTable, osdSum: OsdStatSum, crush: CrushMap | null): Map<string, Statfs> {
+  const counts = new Map<string, number>();
+  const parts = new Map<string, SumPart[]>();
+  for (const part of stats.parts) {
+    for (const [cls, c] of part.byClass) {
+      counts.set(cls, (counts.get(cls) ?? 0) + c.count);
+      const l = parts.get(cls);
+      if (l === undefined) parts.set(cls, [c.sum]);
+      else l.push(c.sum);
+    }
+  }
+  if (stats.clash) return classStatfsInOrder(stats, osdSum, crush);
+  const out = new Map<string, Statfs>();
+  for (const [cls, n] of counts) {
+    // One class holding every OSD (the common case) sums the same stats in the same order as the total.
+    if (n === stats.size) {
+      out.set(cls, osdSum.statfs);
+      continue;
+    }
+    const v = combineExact(parts.get(cls)!);
+    if (v === null) return classStatfsInOrder(stats, osdSum, crush);
+    out.set(cls, Object.fromEntries(STATFS_FIELDS.map((k, i) => [k, v[i] ?? 0])) as Statfs);
+  }
+  return out;
+}
+
+function classStatfsInOrder(stats: OsdStatsTable, osdSum: OsdStatSum, crush: CrushMap | null): Map<string, Statfs> {
+  const classOf = new Map((crush?.devices ?? []).map((d) => [d.id, d.class]));
+  const byClass = new Map<string, OsdStat[]>();
+  stats.ids.forEach((id, i) => {
+    const cls = classOf.get(id);
+    if (cls === undefined) return;
+    const list = byClass.get(cls);
+    if (list === undefined) byClass.set(cls, [stats.stats[i]!]);
+    else list.push(stats.stats[i]!);
+  });
+  return new Map(
+    [...byClass].map(([cls, list]) => [cls, list.length === stats.size ? osdSum.statfs : sumOsdStats(list).statfs]),
+  );
 }
 
 const memo = new WeakMap<object, WeakMap<object, Df>>();
@@ -214,29 +318,17 @@ export function dfView(s: ClusterState): Df | null {
 function build(s: ClusterState, map: OsdMap, crush: CrushMap | null): Df {
   const stats = osdStats(s);
   const osdSum = osdStatsSum(s);
-  const classOf = new Map((crush?.devices ?? []).map((d) => [d.id, d.class]));
-  const byClassStats = new Map<string, OsdStat[]>();
-  for (const [id, st] of stats) {
-    const cls = classOf.get(id);
-    if (cls === undefined) continue;
-    const list = byClassStats.get(cls);
-    if (list === undefined) byClassStats.set(cls, [st]);
-    else list.push(st);
-  }
-  // One class holding every OSD (the common case) sums the same stats in the same order as the total.
-  const byClass = new Map(
-    [...byClassStats].map(([cls, list]) => [cls, list.length === stats.size ? osdSum : sumOsdStats(list)]),
-  );
+  const byClass = classStatfs(stats, osdSum, crush);
   const sums = pgMapSums(s);
   const poolSums = new Map<number, PoolStat>();
   for (const [id, p] of sums.poolSums) {
     poolSums.set(id, { ...p, stat_sum: { ...p.stat_sum }, store_stats: { ...p.store_stats } });
   }
-  for (const { pool, statfs } of poolStatfsEntries(s)) {
+  for (const [pool, { statfs, count }] of poolStatfsSums(s, stats)) {
     const p = poolSums.get(pool);
     if (p === undefined) continue;
     addStatfs(p.store_stats, statfs);
-    p.num_store_stats++;
+    p.num_store_stats += count;
   }
   const perPool = osdSum.num_osds === osdSum.num_per_pool_osds;
   const perPoolOmap = osdSum.num_osds === osdSum.num_per_pool_omap_osds;
@@ -265,7 +357,7 @@ function build(s: ClusterState, map: OsdMap, crush: CrushMap | null): Df {
       num_per_pool_omap_osds: osdSum.num_per_pool_omap_osds,
     },
     stats_by_class: Object.fromEntries(
-      [...byClass].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, c]) => [k, totals(c.statfs)]),
+      [...byClass].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, c]) => [k, totals(c)]),
     ),
     pools,
   };

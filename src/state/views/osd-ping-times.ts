@@ -15,7 +15,13 @@ export interface OsdPingTime {
  * stats are reset, and its ping times with them). By OSD id; Ceph's order is its hash table's.
  */
 export function osdPingTimesView(s: ClusterState): { readonly osd_ping_times: readonly OsdPingTime[] } {
-  return once('osd_ping_times', pairKey(s.pgStats.reporters, s.maps.osd_map?.map), () => ({
-    osd_ping_times: [...osdStats(s)].map(([osd, stat]) => ({ osd, network_ping_times: stat.network_ping_times ?? [] })),
-  }));
+  return once('osd_ping_times', pairKey(s.pgStats.reporters, s.maps.osd_map?.map), () => {
+    const stats = osdStats(s);
+    return {
+      osd_ping_times: stats.stats.map((stat, i) => ({
+        osd: stats.ids[i]!,
+        network_ping_times: stat.network_ping_times ?? [],
+      })),
+    };
+  });
 }

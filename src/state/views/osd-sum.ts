@@ -1,9 +1,10 @@
 import type { OsdStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { deepFreeze } from '../deep-freeze.ts';
-import { STATFS_FIELDS, type Statfs, zeroStatfs } from '../pool-stat.ts';
+import { STATFS_FIELDS, type Statfs } from '../pool-stat.ts';
+import { combineExact } from './exact-sum.ts';
 import { once } from './memo.ts';
-import { addStatfs, osdStats } from './pg-summary.ts';
+import { addOsdStat, OSD_SUM_FIELDS, osdStatsTable } from './osd-stats-parts.ts';
 
 /** `osd_stat_t::dump` of a sum of OSD stats (`PGMap::osd_sum`): no OSD id, no peers, empty ping times. */
 export interface OsdStatSum {
@@ -35,64 +36,32 @@ export interface OsdStatSum {
   readonly network_ping_times: readonly unknown[];
 }
 
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : 0;
-}
-
-/** `pow2_hist_t::add`: bucket by bucket, the longer histogram's length. */
-function addHist(into: number[], h: unknown): void {
-  if (!Array.isArray(h)) return;
-  for (let i = 0; i < h.length; i++) into[i] = (into[i] ?? 0) + num(h[i]);
-}
-
-/** `osd_stat_t::add` over OSD stats, dumped as `PGMap::dump_basic` prints `osd_stats_sum`. */
-export function sumOsdStats(stats: Iterable<OsdStat>): OsdStatSum {
-  const statfs = zeroStatfs();
-  const hist: number[] = [];
-  let numPgs = 0;
-  let numOsds = 0;
-  let perPool = 0;
-  let perPoolOmap = 0;
-  let snapTrimQueue = 0;
-  let snapTrimming = 0;
-  let shardsRepaired = 0;
-  let commitNs = 0;
-  let applyNs = 0;
-  for (const st of stats) {
-    const o = st as Record<string, unknown>;
-    addStatfs(statfs, st.statfs);
-    numPgs += num(o.num_pgs);
-    numOsds += num(o.num_osds);
-    perPool += num(o.num_per_pool_osds);
-    perPoolOmap += num(o.num_per_pool_omap_osds);
-    snapTrimQueue += num(o.snap_trim_queue_len);
-    snapTrimming += num(o.num_snap_trimming);
-    shardsRepaired += num(o.num_shards_repaired);
-    addHist(hist, (o.op_queue_age_hist as { histogram?: unknown } | undefined)?.histogram);
-    const perf = (o.perf_stat ?? {}) as Record<string, unknown>;
-    commitNs += num(perf.commit_latency_ns) || num(perf.commit_latency_ms) * 1e6;
-    applyNs += num(perf.apply_latency_ns) || num(perf.apply_latency_ms) * 1e6;
-  }
+/** The {@link OsdStatSum} of summed fields (laid out as {@link OSD_SUM_FIELDS}) and a summed histogram. */
+function osdStatSumOf(v: readonly number[], hist: readonly number[]): OsdStatSum {
+  const statfs = Object.fromEntries(STATFS_FIELDS.map((k, i) => [k, v[i]!])) as Statfs;
+  const at = (field: (typeof OSD_SUM_FIELDS)[number]) => v[OSD_SUM_FIELDS.indexOf(field)]!;
+  const commitNs = at('commit_latency_ns');
+  const applyNs = at('apply_latency_ns');
   const kb = (bytes: number) => Math.floor(bytes / 1024);
   return {
     up_from: 0,
     seq: 0,
-    num_pgs: numPgs,
-    num_osds: numOsds,
-    num_per_pool_osds: perPool,
-    num_per_pool_omap_osds: perPoolOmap,
+    num_pgs: at('num_pgs'),
+    num_osds: at('num_osds'),
+    num_per_pool_osds: at('num_per_pool_osds'),
+    num_per_pool_omap_osds: at('num_per_pool_omap_osds'),
     kb: kb(statfs.total),
     kb_used: kb(statfs.total - statfs.available),
     kb_used_data: kb(statfs.allocated),
     kb_used_omap: kb(statfs.omap_allocated),
     kb_used_meta: kb(statfs.internal_metadata),
     kb_avail: kb(statfs.available),
-    statfs: Object.fromEntries(STATFS_FIELDS.map((k) => [k, statfs[k]])) as Statfs,
+    statfs,
     hb_peers: [],
-    snap_trim_queue_len: snapTrimQueue,
-    num_snap_trimming: snapTrimming,
-    num_shards_repaired: shardsRepaired,
-    op_queue_age_hist: { histogram: hist, upper_bound: 2 ** Math.max(0, hist.length) },
+    snap_trim_queue_len: at('snap_trim_queue_len'),
+    num_snap_trimming: at('num_snap_trimming'),
+    num_shards_repaired: at('num_shards_repaired'),
+    op_queue_age_hist: { histogram: [...hist], upper_bound: 2 ** Math.max(0, hist.length) },
     perf_stat: {
       commit_latency_ms: commitNs / 1e6,
       apply_latency_ms: applyNs / 1e6,
@@ -104,8 +73,41 @@ export function sumOsdStats(stats: Iterable<OsdStat>): OsdStatSum {
   };
 }
 
-/** `PGMap::osd_sum`: the sum of {@link osdStats}, once per set of them, frozen (df and pg_dump share it). */
+/** Adds one by one, in the given order. */
+class InOrder {
+  readonly v: number[];
+  constructor(fields: number) {
+    this.v = new Array<number>(fields).fill(0);
+  }
+  add(i: number, x: number): void {
+    while (this.v.length <= i) this.v.push(0);
+    this.v[i]! += x;
+  }
+}
+
+/** `osd_stat_t::add` over OSD stats, one by one in their order, dumped as `PGMap::dump_basic` prints `osd_stats_sum`. */
+export function sumOsdStats(stats: Iterable<OsdStat>): OsdStatSum {
+  const sums = new InOrder(OSD_SUM_FIELDS.length);
+  const hist = new InOrder(0);
+  for (const st of stats) addOsdStat(sums, hist, st);
+  return osdStatSumOf(sums.v, hist.v);
+}
+
+/**
+ * `PGMap::osd_sum`: the sum of {@link osdStats}, once per set of them, frozen (df and pg_dump share it). The parts'
+ * exact sums are combined; if a part is not exact (a non-integer latency), the stats are added one by one by id.
+ */
 export function osdStatsSum(s: ClusterState): OsdStatSum {
-  const stats = osdStats(s);
-  return once('osd_stats_sum', stats, () => deepFreeze(sumOsdStats(stats.values())));
+  const table = osdStatsTable(s);
+  return once('osd_stats_sum', table, () => {
+    if (!table.clash) {
+      const v = combineExact(table.parts.map((p) => p.sums));
+      const hist = combineExact(table.parts.map((p) => p.hist));
+      if (v !== null && hist !== null) {
+        while (v.length < OSD_SUM_FIELDS.length) v.push(0);
+        return deepFreeze(osdStatSumOf(v, hist));
+      }
+    }
+    return deepFreeze(sumOsdStats(table.stats));
+  });
 }

@@ -47,7 +47,7 @@ export function pgDumpView(s: ClusterState): PgDump {
       pg_stats_delta: dumpDelta(at.global),
       pg_stats: pgStatsView(s).pg_stats,
       pool_stats: poolStatsView(s).pool_stats,
-      osd_stats: [...osdStats(s).values()].map(osdStatWithoutNet),
+      osd_stats: osdStats(s).stats.map(osdStatWithoutNet),
       pool_statfs: osdStatsView(s).pool_statfs,
     });
   });

@@ -1,7 +1,8 @@
 import type { ClusterState } from '../cluster-state.ts';
 import { once, pairKey } from './memo.ts';
+import { osdStatsSum } from './osd-sum.ts';
 import { cacheIoRate, clientIoRate, type DeltasAt, deltasAt, recoveryRate } from './pg-rates.ts';
-import { addStatfs, deepFreeze, osdStats, type PgMapSums, pgMapSums, type Statfs, zeroStatfs } from './pg-summary.ts';
+import { deepFreeze, type PgMapSums, pgMapSums, type Statfs } from './pg-summary.ts';
 import { recoverySummary } from './recovery-summary.ts';
 
 export interface StateCount {
@@ -58,9 +59,7 @@ function byCount(counts: ReadonlyMap<string, number>): StateCount[] {
 
 /** The sum of the OSDs' statfs (`osd_sum.statfs`). */
 export function osdSumStatfs(s: ClusterState): Statfs {
-  const sum = zeroStatfs();
-  for (const st of osdStats(s).values()) addStatfs(sum, st.statfs);
-  return sum;
+  return osdStatsSum(s).statfs;
 }
 
 /**

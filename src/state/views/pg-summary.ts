@@ -1,10 +1,9 @@
-import type { OsdStat, PgStat } from '../../../schemas/daemon/index.ts';
+import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
-import { tableEntries } from '../keyed-table.ts';
 import { BUCKET_SIZE, bucketOf, type PgBucket, poolPgs } from '../pg-table.ts';
 import { type PoolStat, STATFS_FIELDS, type Statfs, zeroPoolStat } from '../pool-stat.ts';
 import { vectorPoolStat } from '../stat-vector.ts';
-import { once, pairKey } from './memo.ts';
+import { type OsdStatsTable, osdStatsTable } from './osd-stats-parts.ts';
 import { type BucketStates, bucketByOsd, bucketStates, pgState } from './pg-bucket-states.ts';
 
 export type { PoolStat, Statfs, StatSum } from '../pool-stat.ts';
@@ -200,47 +199,13 @@ export function pgMapSums(s: ClusterState): PgMapSums {
   return v;
 }
 
-/** The OSD stats the manager holds: each OSD's last report, gone if the map no longer has it, zeroed while out. */
 /**
  * Each OSD's last stat by id, in id order, as the PG map holds them (an out OSD's as a default one): once per
- * (reporters, OSD map) pair, shared by every view that reads them. Read-only.
+ * (reporters, OSD map) pair, combined from per-chunk parts, shared by every view that reads them. Read-only.
  */
-export function osdStats(s: ClusterState): ReadonlyMap<number, OsdStat> {
-  return once('osd_stats_by_id', pairKey(s.pgStats.reporters, s.maps.osd_map), () => collectOsdStats(s));
+export function osdStats(s: ClusterState): OsdStatsTable {
+  return osdStatsTable(s);
 }
-
-function collectOsdStats(s: ClusterState): Map<number, OsdStat> {
-  const map = s.maps.osd_map?.map;
-  const out = new Map<number, OsdStat>();
-  const inMap = map === undefined ? null : new Map(map.osds.map((o) => [o.osd, o]));
-  for (const [name, r] of tableEntries(s.pgStats.reporters)) {
-    if (!name.startsWith('osd.') || r.osdStat === null) continue;
-    const id = Number(name.slice(4));
-    if (!Number.isInteger(id) || id < 0) continue;
-    let stat = r.osdStat;
-    if (inMap !== null) {
-      const o = inMap.get(id);
-      if (o === undefined) continue;
-      // `PGMap::Incremental::stat_osd_out`: an out OSD's stats are a default `osd_stat_t`.
-      if (o.in === 0 && (stat.statfs?.total ?? 0) !== 0) stat = { ...ZERO_OSD_STAT, osd: id };
-    }
-    out.set(id, stat);
-  }
-  return new Map([...out].sort((a, b) => a[0] - b[0]));
-}
-
-const ZERO_OSD_STAT: OsdStat = {
-  osd: 0,
-  kb: 0,
-  kb_used: 0,
-  kb_avail: 0,
-  hb_peers: [],
-  perf_stat: { commit_latency_ms: 0, apply_latency_ms: 0 },
-  num_osds: 0,
-  num_per_pool_osds: 0,
-  num_per_pool_omap_osds: 0,
-  statfs: { total: 0, available: 0 },
-};
 
 /** `pool_stat_t::dump`. */
 export function dumpPoolStat(p: PoolStat): PoolStat {
