@@ -102,6 +102,7 @@ export const ERRORS = {
   MGR_ERR_POOL_NOT_FOUND: { errno: errno.ENOENT, message: 'no such pool' },
   MGR_ERR_SOCKET_IN_USE: { errno: errno.EADDRINUSE, message: 'another host serves that admin socket' },
   MGR_ERR_CONFIG_KEY_NOT_FOUND: { errno: errno.ENOENT, message: 'no such config-key entry' },
+  MGR_ERR_PARSE_WORKER: { errno: errno.EIO, message: 'the worker that parses input lines failed' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));
