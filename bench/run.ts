@@ -7,6 +7,7 @@ import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchDashboard, printDashboard } from './dashboard.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
 import { benchFoldScale, printFoldScale } from './fold-scale.bench.ts';
+import { benchIngestPipeline, printIngestPipeline } from './ingest-pipeline.bench.ts';
 import { benchJetStream, printJetStream } from './jetstream.bench.ts';
 import { benchMemory, printMemory } from './memory.bench.ts';
 import { benchNotify, printNotify } from './notify.bench.ts';
@@ -55,6 +56,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const validate = benchValidate(`${traces}pacific-3osd.jsonl.gz`);
   stage('fold cost per event at 1,000 and 10,000 daemons');
   const foldScale = benchFoldScale();
+  stage('replay with lines parsed in the main thread and by a worker, at 1,000 OSDs');
+  const ingestPipeline = await benchIngestPipeline();
   stage('notify latency with 1, 10 and 50 modules');
   const notify = await benchNotify(`${traces}pacific-3osd.jsonl.gz`);
   stage('command round trip through the admin socket');
@@ -88,6 +91,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     fold,
     validate,
     foldScale,
+    ingestPipeline,
     notify,
     commands,
     rados,
@@ -108,6 +112,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printFold(fold);
   printValidate(validate);
   printFoldScale(foldScale);
+  printIngestPipeline(ingestPipeline);
   printNotify(notify);
   printCommands(commands);
   printRados(rados);

@@ -106,6 +106,7 @@ export const ERRORS = {
   MGR_ERR_MAP_ABSENT: { errno: errno.ENOENT, message: 'the source has sent no such map' },
   MGR_ERR_KIT_BAD_NAME: { errno: errno.EINVAL, message: 'not a module name' },
   MGR_ERR_KIT_FOLDER_NOT_EMPTY: { errno: errno.EEXIST, message: 'the module folder exists and is not empty' },
+  MGR_ERR_PARSE_WORKER: { errno: errno.EIO, message: 'the worker that parses input lines failed' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

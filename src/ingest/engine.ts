@@ -50,7 +50,8 @@ export interface CommitExtras {
  * The one fold → commit → publish engine, behind every source, the host's own events and the group's replica.
  * A batch is folded into the next snapshot, committed to the journal (with a snapshot when due), and only then
  * published: durable before visible. Without a store (a host that keeps no journal) the commit is skipped.
- * One batch at a time: a batch is committed only onto the state it was folded from.
+ * Commits go one at a time, in order: a batch is committed only onto the state it was folded from, so the next batch
+ * may be folded while one commit is in flight, and is committed after it.
  */
 export class Engine {
   private readonly store: Store | null;
@@ -70,9 +71,17 @@ export class Engine {
     return this.current;
   }
 
-  /** Folds a batch against the current state; nothing is committed or published yet. */
-  fold<R>(inputs: ReadonlyArray<FoldInput<R>>, options: FoldOptions = {}): FoldedBatch<R> {
-    const base = this.current;
+  /**
+   * Folds a batch against the current state, or against `after`, a batch folded before and not yet committed (its
+   * commit still in flight: the next batch is folded meanwhile, and committed once that commit has gone through);
+   * nothing is committed or published yet.
+   */
+  fold<R>(
+    inputs: ReadonlyArray<FoldInput<R>>,
+    options: FoldOptions = {},
+    after?: FoldedBatch<unknown>,
+  ): FoldedBatch<R> {
+    const base = after?.state ?? this.current;
     return { ...foldBatch(base, inputs, options), base };
   }
 

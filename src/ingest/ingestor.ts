@@ -3,8 +3,8 @@ import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/even
 import type { ClusterState } from '../state/cluster-state.ts';
 import type { FoldInput } from '../state/fold.ts';
 import type { SourceCursor, Store } from '../store/store.ts';
-import { Engine, type Publisher } from './engine.ts';
-import { inputStage } from './input-stage.ts';
+import { Engine, type FoldedBatch, type Publisher } from './engine.ts';
+import { inputStage, type ParseOptions } from './input-stage.ts';
 import { type Rejection, rejectionFromError } from './rejection.ts';
 import type { IngestItem, Source } from './source-item.ts';
 
@@ -36,6 +36,8 @@ export interface IngestorOptions {
    * the ingest. Without it the first failed commit ends the ingest (a replay reports it and exits).
    */
   readonly retryCommitsUntil?: AbortSignal;
+  /** Where a source's lines are parsed: on this thread, or by worker threads once the source proves large. */
+  readonly parsing?: ParseOptions;
 }
 
 /** What one ingest run did. */
@@ -129,6 +131,7 @@ export class Ingestor {
     const subscribe: (gate: () => Promise<void> | undefined) => Observable<IngestItem> = inputStage(
       source,
       this.opts.pace,
+      this.opts.parsing,
     );
     const report: IngestReport = {
       accepted: 0,
@@ -192,20 +195,43 @@ export class Ingestor {
       const drain = async (): Promise<void> => {
         // Local events folded before this ingest began are committed first: one writer at a time.
         await this.tail;
-        while ((queue.length > 0 || locals.length > 0) && !stopped) {
-          if (locals.length > 0) await this.stepLocal(locals.splice(0));
-          if (queue.length === 0) continue;
-          await gather();
-          const items = queue.splice(0, this.opts.maxBatch);
-          if (queue.length < this.opts.highWater / 2 && wake) {
-            const w = wake;
-            wake = undefined;
-            w();
+        // The batch whose commit is in flight, and that commit (then its publishing): the next batch is folded
+        // onto it meanwhile, and committed once it has gone through.
+        let inFlight: { batch: FoldedBatch<IngestItem>; done: Promise<void> } | null = null;
+        const settle = async (): Promise<void> => {
+          const f = inFlight;
+          inFlight = null;
+          if (f !== null) await f.done;
+        };
+        for (;;) {
+          while ((queue.length > 0 || locals.length > 0) && !stopped) {
+            if (locals.length > 0) {
+              await settle();
+              await this.stepLocal(locals.splice(0));
+            }
+            if (queue.length === 0) continue;
+            await gather();
+            const items = queue.splice(0, this.opts.maxBatch);
+            if (queue.length < this.opts.highWater / 2 && wake) {
+              const w = wake;
+              wake = undefined;
+              w();
+            }
+            const folded = this.foldStep(items, report, inFlight?.batch);
+            await settle();
+            const done = this.commitStep(folded, cursorKey, report);
+            // Awaited at the next batch; until then its failure must not count as unhandled.
+            done.catch(() => undefined);
+            inFlight = { batch: folded.batch, done };
+            if (folded.stopLine !== undefined) {
+              await settle();
+              report.stoppedAt = folded.stopLine;
+              stopped = true;
+              sub?.unsubscribe();
+            }
           }
-          await this.step(items, cursorKey, report, () => {
-            stopped = true;
-            sub?.unsubscribe();
-          });
+          if (inFlight === null) break;
+          await settle();
         }
         draining = false;
         if (stopped || (done && queue.length === 0)) await finish();
@@ -252,8 +278,11 @@ export class Ingestor {
     }
   }
 
-  /** Folds one batch, commits it with the cursor (and a snapshot when due), then publishes. */
-  private async step(items: Queued[], cursorKey: string, report: IngestReport, stop: () => void): Promise<void> {
+  /**
+   * Folds one batch (onto `after`, a batch whose commit is in flight, if any) and moves the report and the cursor
+   * on; in a strict run it stops at the first rejected line.
+   */
+  private foldStep(items: Queued[], report: IngestReport, after: FoldedBatch<unknown> | undefined): FoldedStep {
     const started = performance.now();
     const inputs: FoldInput<IngestItem>[] = [];
     const rejections: Rejection[] = [];
@@ -270,7 +299,7 @@ export class Ingestor {
       }
     }
     const t0 = performance.now();
-    const folded = this.engine.fold(inputs, { stopOnReject: this.opts.strict });
+    const folded = this.engine.fold(inputs, { stopOnReject: this.opts.strict }, after);
     report.foldMs += performance.now() - t0;
     for (const { error, ref } of folded.rejected) {
       const kind = ref.kind === 'event' ? ref.event.kind : '';
@@ -310,18 +339,28 @@ export class Ingestor {
         rejected: c.rejected + rejections.length,
       };
     }
-    const t1 = performance.now();
+    return { batch: folded, rejections, stopLine, cursor: report.cursor, foldedMs: performance.now() - started };
+  }
+
+  /** Commits a folded batch with its cursor (and a snapshot when due), then publishes it and tells its rejections. */
+  private async commitStep(step: FoldedStep, cursorKey: string, report: IngestReport): Promise<void> {
+    const folded = step.batch;
     const commitMs = await this.engine.commit(folded, {
       texts: folded.accepted.map((a) => (a.ref.kind === 'event' ? a.ref.text : undefined)),
-      cursor: { key: cursorKey, value: report.cursor },
+      cursor: { key: cursorKey, value: step.cursor },
     });
     report.commitMs += commitMs;
     // The step's own time, not the publishing after it.
-    this.lastStepMs = t1 - started + commitMs;
-    for (const r of rejections) this.opts.onRejection?.(r);
-    if (stopLine !== undefined) {
-      report.stoppedAt = stopLine;
-      stop();
-    }
+    this.lastStepMs = step.foldedMs + commitMs;
+    for (const r of step.rejections) this.opts.onRejection?.(r);
   }
+}
+
+/** A batch folded and not yet committed, with what its commit and report need. */
+interface FoldedStep {
+  readonly batch: FoldedBatch<IngestItem>;
+  readonly rejections: Rejection[];
+  readonly stopLine: Rejection | undefined;
+  readonly cursor: SourceCursor;
+  readonly foldedMs: number;
 }

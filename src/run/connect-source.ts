@@ -1,5 +1,6 @@
 import type { MgrHost } from '../host/host.ts';
 import { Ingestor, type IngestReport } from '../ingest/ingestor.ts';
+import type { ParseOptions } from '../ingest/input-stage.ts';
 import { createPacer } from '../ingest/pace.ts';
 import type { Rejection } from '../ingest/rejection.ts';
 import type { Source } from '../ingest/source-item.ts';
@@ -35,6 +36,8 @@ export interface ConnectOptions {
   readonly onRejection?: (r: Rejection) => void;
   /** Commits the disk refuses are tried again until this aborts (a daemon); without it the first failure ends. */
   readonly retryCommitsUntil?: AbortSignal;
+  /** Where the source's lines are parsed (by default by a worker thread, once the source proves large). */
+  readonly parsing?: ParseOptions;
 }
 
 /** How a connected source ended. */
@@ -66,6 +69,7 @@ export function connectSource(options: ConnectOptions): Promise<SourceEnd | null
     ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     ...(host ? { publisher: host.feed } : {}),
     ...(source?.speed !== undefined ? { pace: createPacer(source.speed) } : {}),
+    ...(options.parsing ? { parsing: options.parsing } : {}),
   });
   host?.feed.sink(ingestor);
   if (source === undefined) return Promise.resolve(null);

@@ -1,5 +1,6 @@
 import type { MgrHost } from '../host/host.ts';
 import type { ModuleStats } from '../host/module-registry.ts';
+import type { ParseOptions } from '../ingest/input-stage.ts';
 import { formatRejection, type Rejection } from '../ingest/rejection.ts';
 import { traceIdentity } from '../sources/trace-identity.ts';
 import { checkTraceFile } from '../sources/trace-lines.ts';
@@ -24,6 +25,8 @@ export interface ReplayOptions {
   readonly host?: MgrHost;
   /** A daemon's replay: commits the disk refuses are tried again until this aborts (see `Ingestor`). */
   readonly retryCommitsUntil?: AbortSignal;
+  /** Where the trace's lines are parsed (by default by a worker thread, once the trace proves large). */
+  readonly parsing?: ParseOptions;
 }
 
 /** What a replay did, in the shape `--json` prints. */
@@ -82,6 +85,7 @@ export async function replayTrace(options: ReplayOptions): Promise<{ summary: Re
     strict: options.strict ?? false,
     ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
+    ...(options.parsing ? { parsing: options.parsing } : {}),
     onRejection: (r) => {
       if (r.code === 'MGR_ERR_TRACE_READ' || r.code === 'MGR_ERR_TRACE_OPEN') readError = formatRejection(r);
       if (kept.length < KEPT_REJECTIONS) kept.push(formatRejection(r));
