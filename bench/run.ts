@@ -13,6 +13,7 @@ import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 import { benchScrape, printScrape } from './scrape.bench.ts';
+import { benchSnapshotParts, printSnapshotParts } from './snapshot-parts.bench.ts';
 import { benchValidate, printValidate } from './validate.bench.ts';
 
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
@@ -60,6 +61,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     stage(`simulated cluster of ${size.osds} OSDs`);
     scale.push(await benchScale(size, 1, (step) => stage(`  ${size.osds} OSDs: ${step}`)));
   }
+  stage('snapshots by part against whole snapshots at 10,000 OSDs');
+  const snapshotParts = await benchSnapshotParts(10_000, 6, (step) => stage(`  ${step}`));
   stage('prometheus scrapes');
   const scrape = await benchScrape(undefined, (step) => stage(`  ${step}`));
   stage('dashboard OSD table page at 10,000 OSDs');
@@ -77,6 +80,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     commands,
     rados,
     scale,
+    snapshotParts,
     scrape,
     dashboard,
     jetstream,
@@ -96,6 +100,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printCommands(commands);
   printRados(rados);
   printScale(scale);
+  printSnapshotParts(snapshotParts);
   printScrape(scrape);
   printDashboard(dashboard);
   printJetStream(jetstream);
