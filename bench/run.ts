@@ -14,6 +14,7 @@ import { benchNotify, printNotify } from './notify.bench.ts';
 import { benchRados, printRados } from './rados.bench.ts';
 import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 import { benchScrape, printScrape } from './scrape.bench.ts';
+import { benchSnapshotParts, printSnapshotParts } from './snapshot-parts.bench.ts';
 import { benchIngestRates, benchLiveLag, benchTraceReplay } from './targets.bench.ts';
 import { printTargets, targetRows } from './targets.ts';
 import { benchValidate, printValidate } from './validate.bench.ts';
@@ -78,6 +79,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const rates = targets ? await benchIngestRates(10_000, (s) => stage(`  ${s}`)) : [];
   if (targets) stage('scale targets: a live simulated cluster of 10,000 OSDs, 75 s');
   const lag = targets ? await benchLiveLag(10_000, 75, (s) => stage(`  ${s}`)) : null;
+  stage('snapshots by part against whole snapshots at 10,000 OSDs');
+  const snapshotParts = await benchSnapshotParts(10_000, 6, (step) => stage(`  ${step}`));
   stage('prometheus scrapes');
   const scrape = await benchScrape(undefined, (step) => stage(`  ${step}`));
   stage('dashboard OSD table page at 10,000 OSDs');
@@ -96,6 +99,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     commands,
     rados,
     scale,
+    snapshotParts,
     scrape,
     dashboard,
     jetstream,
@@ -117,6 +121,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printCommands(commands);
   printRados(rados);
   printScale(scale);
+  printSnapshotParts(snapshotParts);
   printScrape(scrape);
   printDashboard(dashboard);
   printJetStream(jetstream);

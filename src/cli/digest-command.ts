@@ -8,7 +8,7 @@ import { openExisting } from './open-store.ts';
 export function registerDigestCommand(program: Command): void {
   program
     .command('digest')
-    .description('print the state digest: sha-256 of the canonical JSON of the whole cluster state')
+    .description("print the state digest: sha-256 of the state's top and its parts' hashes (README: The state digest)")
     .option('--db <dir>', 'store directory', DEFAULT_DB)
     .option('--at <seq>', 'the state after event SEQ (default: the latest)', parseSeq)
     .action(async (o) => {

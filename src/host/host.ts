@@ -31,8 +31,8 @@ import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.
 import { createModuleContext, type ModuleContextHost } from './module-context-factory.ts';
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
-import { ProgressEvents } from './progress-events.ts';
 import { ownMgrMap } from './own-mgr-map.ts';
+import { ProgressEvents } from './progress-events.ts';
 import { storeHealthChecks } from './store-health.ts';
 import { ensureTypeScriptLoader } from './typescript-loader.ts';
 

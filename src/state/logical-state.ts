@@ -5,7 +5,7 @@ import { type Ring, ringItems } from './ring.ts';
 const daemonMemo = new WeakMap<DaemonState, object>();
 
 /** A daemon as format 3 held it: each counter history a plain array. Built once per daemon state. */
-function logicalDaemon(d: DaemonState): object {
+export function logicalDaemon(d: DaemonState): object {
   let v = daemonMemo.get(d);
   if (v === undefined) {
     const counters: Record<string, readonly CounterSample[]> = {};

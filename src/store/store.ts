@@ -4,7 +4,8 @@ import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
-import { deepFreeze } from '../state/deep-freeze.ts';
+import { partLeaf } from '../state/digest.ts';
+import { assembleState, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
 import { storeWriteError } from './write-failure.ts';
 import { WriterLock } from './writer-lock.ts';
 
@@ -46,6 +47,27 @@ export interface StringTable {
 /** Whether the store's last write went through, for whoever shows the store's health. */
 export type WriteStatus = { readonly ok: true } | { readonly ok: false; readonly error: MgrError };
 
+/**
+ * How a snapshot is stored: 1, an index of parts (each part keyed by its leaf hash in the `parts` database, so an
+ * unchanged part is written once and shared by every snapshot holding it). A snapshot stored otherwise (the whole
+ * state in one value, before this layout) is not used: the journal is folded instead.
+ */
+export const SNAPSHOT_LAYOUT = 1;
+
+/** What the `snapshots` database holds for a seq: the state's top and its parts' names and leaf hashes, by name. */
+export interface SnapshotIndex {
+  readonly layout: number;
+  readonly format: number;
+  readonly top: StateTop;
+  readonly parts: ReadonlyArray<readonly [name: string, leaf: string]>;
+}
+
+/** A part not read yet of a state handed out: read from its bytes, copied out of LMDB when the store closes. */
+interface PendingPart {
+  readonly leaf: string;
+  bytes?: Buffer;
+}
+
 /** A journal entry: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
 type JournalEntry = JournaledEvent | readonly [seq: number, t: number, text: string];
 
@@ -56,14 +78,18 @@ function fromEntry(entry: JournalEntry): JournaledEvent {
 }
 
 /**
- * The LMDB environment of a host: the event journal (seq → event), snapshots (seq → state), and source cursors.
+ * The LMDB environment of a host: the event journal (seq → event), snapshots (seq → index of parts, each part
+ * stored once by its leaf hash), and source cursors.
  * A commit is one LMDB transaction, so after a crash either all of a batch is there or none of it.
  */
 export class Store {
   readonly dir: string;
   private readonly root: RootDatabase;
   private readonly journal: Database<JournalEntry, number>;
-  private readonly snapshots: Database<ClusterState, number>;
+  private readonly snapshots: Database<SnapshotIndex | ClusterState, number>;
+  private readonly parts: Database<unknown, string>;
+  private readonly pending = new Set<WeakRef<PendingPart>>();
+  private closed = false;
   private readonly cursors: Database<SourceCursor, string>;
   /** The host's settings, written through by `ConfigStore`. */
   readonly config: StringTable;
@@ -81,7 +107,9 @@ export class Store {
     this.root = root;
     this.lock = lock;
     this.journal = root.openDB<JournalEntry, number>({ name: 'journal', keyEncoding: 'uint32' });
-    this.snapshots = root.openDB<ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
+    this.snapshots = root.openDB<SnapshotIndex | ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
+    // Decoded frozen: a snapshot's parts are handed out as they are, with no freezing walk over them.
+    this.parts = root.openDB<unknown, string>({ name: 'parts', freezeData: true } as { name: string });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
     this.config = this.stringTable(root.openDB<string, string>({ name: 'config', encoding: 'string' }));
     this.kv = this.stringTable(root.openDB<string, string>({ name: 'kv', encoding: 'string' }));
@@ -154,6 +182,9 @@ export class Store {
    */
   commit(c: Commit): Promise<void> {
     return this.write(async () => {
+      // Hashed before the transaction: a part unchanged since a snapshot already hashed is known by identity.
+      const parts = c.snapshot === undefined ? [] : stateParts(c.snapshot);
+      const leaves = parts.map((p) => [p.name, partLeaf(p)] as const);
       await this.root.transaction(() => {
         const first = c.events[0];
         if (first !== undefined) {
@@ -175,7 +206,22 @@ export class Store {
           this.journal.put(e.seq, text === undefined ? e : [e.seq, e.t, text]);
         }
         if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
-        if (c.snapshot) this.snapshots.put(c.snapshot.seq, c.snapshot);
+        if (c.snapshot) {
+          for (let i = 0; i < parts.length; i++) {
+            const leaf = leaves[i]![1];
+            if (!this.parts.doesExist(leaf)) {
+              this.parts.put(leaf, parts[i]!.content());
+              this.partsWritten++;
+            }
+          }
+          const index: SnapshotIndex = {
+            layout: SNAPSHOT_LAYOUT,
+            format: STATE_FORMAT,
+            top: stateTop(c.snapshot),
+            parts: leaves,
+          };
+          this.snapshots.put(c.snapshot.seq, index);
+        }
       });
     });
   }
@@ -204,13 +250,62 @@ export class Store {
     return 0;
   }
 
-  /** The newest snapshot at or before `seq` in the current state format, deeply frozen, or `undefined`. */
-  snapshotAtOrBefore(seq: number): ClusterState | undefined {
-    for (const { value } of this.snapshots.getRange({ start: seq, reverse: true })) {
-      // Not immer's deep freeze: on a state just decoded (nothing frozen yet) it takes twice as long.
-      if (value.format === STATE_FORMAT) return deepFreeze(value);
+  /** The index of the newest snapshot at or before `seq` in this layout and state format, or `undefined`. */
+  snapshotIndexAtOrBefore(seq: number): { seq: number; index: SnapshotIndex } | undefined {
+    for (const { key, value } of this.snapshots.getRange({ start: seq, reverse: true })) {
+      const index = value as Partial<SnapshotIndex>;
+      if (index.layout === SNAPSHOT_LAYOUT && index.format === STATE_FORMAT)
+        return { seq: key, index: value as SnapshotIndex };
     }
     return undefined;
+  }
+
+  /**
+   * The newest snapshot at or before `seq` in the current layout and state format, frozen, or `undefined`. Its maps
+   * are read at once, each other part on first use (see `assembleState`), even after the store is closed.
+   */
+  snapshotAtOrBefore(seq: number): ClusterState | undefined {
+    const found = this.snapshotIndexAtOrBefore(seq);
+    if (found === undefined) return undefined;
+    return assembleState(
+      found.index.top,
+      found.index.parts.map(([name, leaf]) => this.partSource(name, leaf)),
+    );
+  }
+
+  /** How many parts the store holds (each written once, however many snapshots share it). */
+  partCount(): number {
+    return this.parts.getCount();
+  }
+
+  /** Parts written by this process's commits. */
+  partsWritten = 0;
+
+  private partSource(name: string, leaf: string): PartSource {
+    const pending: PendingPart = { leaf };
+    const ref = new WeakRef(pending);
+    this.pending.add(ref);
+    if (this.pending.size > 100_000) for (const r of this.pending) if (r.deref() === undefined) this.pending.delete(r);
+    return {
+      name,
+      leaf,
+      load: () => {
+        this.pending.delete(ref);
+        const value =
+          pending.bytes !== undefined
+            ? (this.parts as unknown as { decoder: { decode(b: Buffer): unknown } }).decoder.decode(pending.bytes)
+            : this.closed
+              ? undefined
+              : this.parts.get(leaf);
+        if (value === undefined) {
+          throw new MgrError(
+            'MGR_ERR_STORE_CORRUPT',
+            `part ${name} (${leaf}) of a snapshot is missing from ${this.dir}`,
+          );
+        }
+        return value;
+      },
+    };
   }
 
   /** Journal events with `after < seq <= upTo`, in order. */
@@ -225,6 +320,13 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    // Parts of states handed out and not read yet are copied out, to be read after the store is gone.
+    for (const ref of this.pending) {
+      const p = ref.deref();
+      if (p !== undefined) p.bytes = this.parts.getBinary(p.leaf);
+    }
+    this.pending.clear();
+    this.closed = true;
     try {
       const closed = this.root.close();
       // After a failed commit lmdb-js waits for a flush that never comes: the failed batch was not written, what

@@ -38,16 +38,16 @@ function flood(): ClusterEvent[] {
 }
 
 describe('the chunked state layout', () => {
-  it('gives the digests of the format-3 layout at every seq (computed before the tables were chunked)', () => {
+  it('gives the reference digests at every seq (recomputed when the digest became a hash of parts)', () => {
     assert.deepEqual(perSeqDigests(readJsonl<ClusterEvent>(WHOLE_TRACE), 1), [
       647,
-      '18ebacaf81009bce11f01786c333b30a1d587b34909067d2558955f7497fe784',
-      'ab2ee49d67f1bfeea6ad3f5e376e27165d096b1c0dd7b1abf1825d41384f76a1',
+      '652dd4999d73e2737d1458e6a2ae3a241b760cd6666659d2dfc292aeeaa194ae',
+      '2c4c68cc4156da1608d70ce66025fbcddb59a516e2e9997ec2cc5ea24964dfb7',
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
       2356,
-      'e8692746a53fdb3d9a86f458d0353057593c11798acae0144202e33fc3e65091',
-      '498cbc9a58b75819efc8c5bebd59bc67759f90813d43fc9811a1c2bcc98c2175',
+      '0cdc03c24b97051347d1fe709cf9771df5316ee1222b054194ea1f044b094eb6',
+      '3f10adbc4a46defba04e12d357bc651b6eccc05f8c20d62d2f02e5e117b57a5d',
     ]);
   });
 
