@@ -118,7 +118,7 @@ export async function benchIngestPipeline(osds = 1000, duration = 10): Promise<P
     const written = await writeTraceFile(sim.advanceTo(sim.startMs + duration * 1000), trace);
     const ways: Array<[PipelineRow['parsing'], ParseOptions]> = [
       ['in-thread', { workers: 0 }],
-      ['worker', {}],
+      ['worker', { workers: 1 }],
     ];
     const runs = new Map<string, Run[]>();
     for (let round = 0; round < ROUNDS; round++) {

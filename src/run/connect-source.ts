@@ -36,7 +36,7 @@ export interface ConnectOptions {
   readonly onRejection?: (r: Rejection) => void;
   /** Commits the disk refuses are tried again until this aborts (a daemon); without it the first failure ends. */
   readonly retryCommitsUntil?: AbortSignal;
-  /** Where the source's lines are parsed (by default by a worker thread, once the source proves large). */
+  /** Where the source's lines are parsed (by default on this thread; see `ParseOptions`). */
   readonly parsing?: ParseOptions;
 }
 

@@ -25,7 +25,7 @@ export interface ReplayOptions {
   readonly host?: MgrHost;
   /** A daemon's replay: commits the disk refuses are tried again until this aborts (see `Ingestor`). */
   readonly retryCommitsUntil?: AbortSignal;
-  /** Where the trace's lines are parsed (by default by a worker thread, once the trace proves large). */
+  /** Where the trace's lines are parsed (by default on this thread; see `ParseOptions`). */
   readonly parsing?: ParseOptions;
 }
 
