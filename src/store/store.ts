@@ -303,7 +303,9 @@ export class Store {
         if (value === undefined) {
           throw new MgrError(
             'MGR_ERR_STORE_CORRUPT',
-            `part ${name} (${leaf}) of a snapshot is missing from ${this.dir}`,
+            this.closed
+              ? `part ${name} (${leaf}) of a snapshot was not read before ${this.dir} was closed`
+              : `part ${name} (${leaf}) of a snapshot is missing from ${this.dir}`,
           );
         }
         return value;
@@ -322,11 +324,17 @@ export class Store {
     return this.cursors.get(key);
   }
 
-  async close(): Promise<void> {
-    // Parts of states handed out and not read yet are copied out, to be read after the store is gone.
-    for (const ref of this.pending) {
-      const p = ref.deref();
-      if (p !== undefined) p.bytes = this.parts?.getBinary(p.leaf);
+  /**
+   * Closes the store. The parts of snapshots handed out and not read yet are copied out first, to be read after it
+   * is gone; with `dropUnread`, for a caller done with every state it read (a command about to print and exit), they
+   * are not, and reading one later is `MGR_ERR_STORE_CORRUPT`.
+   */
+  async close(options: { readonly dropUnread?: boolean } = {}): Promise<void> {
+    if (options.dropUnread !== true) {
+      for (const ref of this.pending) {
+        const p = ref.deref();
+        if (p !== undefined) p.bytes = this.parts?.getBinary(p.leaf);
+      }
     }
     this.pending.clear();
     this.closed = true;

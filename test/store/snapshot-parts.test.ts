@@ -119,3 +119,21 @@ it('a store whose snapshots are whole states (before parts) is refolded from its
   t.after(() => writer.close());
   assert.equal(stateDigest(stateAt(writer, 300)), stateDigest(refold(events, 300)));
 });
+
+it('a store closed dropping unread parts says so when one is read after', async (t) => {
+  const db = join(tempDir(t), 'db');
+  {
+    const store = Store.open(db);
+    await replayTrace({ trace: WHOLE_TRACE, store });
+    await store.close();
+  }
+  const store = Store.open(db, { readOnly: true });
+  const state = store.snapshotAtOrBefore(store.lastSnapshotSeq())!;
+  assert.ok(state.maps.osd_map !== undefined, 'the maps are read at once');
+  await store.close({ dropUnread: true });
+  const chunk = state.daemons.chunks.find((c) => c !== null)!;
+  assert.throws(
+    () => chunk.values,
+    (e: Error & { code?: string }) => e.code === 'MGR_ERR_STORE_CORRUPT' && /was not read before/.test(e.message),
+  );
+});
