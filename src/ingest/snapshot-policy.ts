@@ -3,9 +3,10 @@ const MAX_SHARE = 0.1;
 
 /**
  * When to store a snapshot: once `every` events have been journaled since the last one, and no sooner than the
- * last snapshot's cost allows. A snapshot is the whole state (hundreds of MB at 10,000 OSDs), so a fixed event
- * count would spend most of a large cluster's ingest writing snapshots; this keeps them under a tenth of the time,
- * while recovery replays at most the journal written since.
+ * last snapshot's cost allows. A snapshot hashes and writes the parts that changed since the last one, which at
+ * 10,000 OSDs is nearly the whole PG table (hundreds of MB), so a fixed event count would spend most of a large
+ * cluster's ingest writing snapshots; this keeps them under a tenth of the time, while recovery replays at most the
+ * journal written since.
  */
 export class SnapshotPolicy {
   readonly #every: number;

@@ -86,8 +86,9 @@ export class Store {
   readonly dir: string;
   private readonly root: RootDatabase;
   private readonly journal: Database<JournalEntry, number>;
-  private readonly snapshots: Database<SnapshotIndex | ClusterState, number>;
-  private readonly parts: Database<unknown, string>;
+  /** `undefined` only in a store written before this layout and opened read-only (its whole snapshots are not read). */
+  private readonly snapshots: Database<SnapshotIndex, number> | undefined;
+  private readonly parts: Database<unknown, string> | undefined;
   private readonly pending = new Set<WeakRef<PendingPart>>();
   private closed = false;
   private readonly cursors: Database<SourceCursor, string>;
@@ -107,7 +108,9 @@ export class Store {
     this.root = root;
     this.lock = lock;
     this.journal = root.openDB<JournalEntry, number>({ name: 'journal', keyEncoding: 'uint32' });
-    this.snapshots = root.openDB<SnapshotIndex | ClusterState, number>({ name: 'snapshots', keyEncoding: 'uint32' });
+    // Not `snapshots`, which held whole states before this layout: an old store is refolded from its journal without
+    // decoding any of them.
+    this.snapshots = root.openDB<SnapshotIndex, number>({ name: 'snapshot-index', keyEncoding: 'uint32' });
     // Decoded frozen: a snapshot's parts are handed out as they are, with no freezing walk over them.
     this.parts = root.openDB<unknown, string>({ name: 'parts', freezeData: true } as { name: string });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
@@ -209,8 +212,8 @@ export class Store {
         if (c.snapshot) {
           for (let i = 0; i < parts.length; i++) {
             const leaf = leaves[i]![1];
-            if (!this.parts.doesExist(leaf)) {
-              this.parts.put(leaf, parts[i]!.content());
+            if (!this.parts!.doesExist(leaf)) {
+              this.parts!.put(leaf, parts[i]!.content());
               this.partsWritten++;
             }
           }
@@ -220,7 +223,7 @@ export class Store {
             top: stateTop(c.snapshot),
             parts: leaves,
           };
-          this.snapshots.put(c.snapshot.seq, index);
+          this.snapshots!.put(c.snapshot.seq, index);
         }
       });
     });
@@ -240,19 +243,19 @@ export class Store {
 
   /** The seq of the newest snapshot at or before `seq` (0 when none), without reading the snapshot. */
   snapshotSeqAtOrBefore(seq: number): number {
-    for (const key of this.snapshots.getKeys({ start: seq, reverse: true, limit: 1 })) return key;
+    for (const key of this.snapshots?.getKeys({ start: seq, reverse: true, limit: 1 }) ?? []) return key;
     return 0;
   }
 
   /** The seq of the newest snapshot (0 when none). */
   lastSnapshotSeq(): number {
-    for (const key of this.snapshots.getKeys({ reverse: true, limit: 1 })) return key;
+    for (const key of this.snapshots?.getKeys({ reverse: true, limit: 1 }) ?? []) return key;
     return 0;
   }
 
   /** The index of the newest snapshot at or before `seq` in this layout and state format, or `undefined`. */
   snapshotIndexAtOrBefore(seq: number): { seq: number; index: SnapshotIndex } | undefined {
-    for (const { key, value } of this.snapshots.getRange({ start: seq, reverse: true })) {
+    for (const { key, value } of this.snapshots?.getRange({ start: seq, reverse: true }) ?? []) {
       const index = value as Partial<SnapshotIndex>;
       if (index.layout === SNAPSHOT_LAYOUT && index.format === STATE_FORMAT)
         return { seq: key, index: value as SnapshotIndex };
@@ -275,7 +278,7 @@ export class Store {
 
   /** How many parts the store holds (each written once, however many snapshots share it). */
   partCount(): number {
-    return this.parts.getCount();
+    return this.parts?.getCount() ?? 0;
   }
 
   /** Parts written by this process's commits. */
@@ -296,11 +299,13 @@ export class Store {
             ? (this.parts as unknown as { decoder: { decode(b: Buffer): unknown } }).decoder.decode(pending.bytes)
             : this.closed
               ? undefined
-              : this.parts.get(leaf);
+              : this.parts?.get(leaf);
         if (value === undefined) {
           throw new MgrError(
             'MGR_ERR_STORE_CORRUPT',
-            `part ${name} (${leaf}) of a snapshot is missing from ${this.dir}`,
+            this.closed
+              ? `part ${name} (${leaf}) of a snapshot was not read before ${this.dir} was closed`
+              : `part ${name} (${leaf}) of a snapshot is missing from ${this.dir}`,
           );
         }
         return value;
@@ -319,11 +324,17 @@ export class Store {
     return this.cursors.get(key);
   }
 
-  async close(): Promise<void> {
-    // Parts of states handed out and not read yet are copied out, to be read after the store is gone.
-    for (const ref of this.pending) {
-      const p = ref.deref();
-      if (p !== undefined) p.bytes = this.parts.getBinary(p.leaf);
+  /**
+   * Closes the store. The parts of snapshots handed out and not read yet are copied out first, to be read after it
+   * is gone; with `dropUnread`, for a caller done with every state it read (a command about to print and exit), they
+   * are not, and reading one later is `MGR_ERR_STORE_CORRUPT`.
+   */
+  async close(options: { readonly dropUnread?: boolean } = {}): Promise<void> {
+    if (options.dropUnread !== true) {
+      for (const ref of this.pending) {
+        const p = ref.deref();
+        if (p !== undefined) p.bytes = this.parts?.getBinary(p.leaf);
+      }
     }
     this.pending.clear();
     this.closed = true;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { open } from 'lmdb';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { stateAt, stateDigest } from '../../src/entry/host.ts';
 import { replayTrace } from '../../src/run/replay.ts';
@@ -90,4 +91,49 @@ it('the digest at a seq, read from the newest snapshot before it and the events 
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), stateDigest(refold(events, seq)), `mgrkit digest --at ${seq}`);
   }
+});
+
+it('a store whose snapshots are whole states (before parts) is refolded from its journal, none of them decoded', async (t) => {
+  const db = join(tempDir(t), 'db');
+  const events = readJsonl<ClusterEvent>(WHOLE_TRACE);
+  {
+    const store = Store.open(db);
+    await replayTrace({ trace: WHOLE_TRACE, store });
+    await store.close();
+  }
+  // What an older version left: no index of parts, and a whole state per snapshot (here one that must not be read).
+  {
+    const root = open({ path: join(db, 'store.mdb'), maxDbs: 16 });
+    await root.openDB({ name: 'snapshot-index', keyEncoding: 'uint32' }).drop();
+    await root.openDB({ name: 'parts' }).drop();
+    await root
+      .openDB({ name: 'snapshots', keyEncoding: 'uint32' })
+      .put(events.length, { format: 4, seq: events.length });
+    await root.close();
+  }
+  const store = Store.open(db, { readOnly: true });
+  assert.equal(store.lastSnapshotSeq(), 0);
+  assert.equal(stateDigest(stateAt(store)), stateDigest(refold(events, events.length)));
+  await store.close();
+  const writer = Store.open(db);
+  t.after(() => writer.close());
+  assert.equal(stateDigest(stateAt(writer, 300)), stateDigest(refold(events, 300)));
+});
+
+it('a store closed dropping unread parts says so when one is read after', async (t) => {
+  const db = join(tempDir(t), 'db');
+  {
+    const store = Store.open(db);
+    await replayTrace({ trace: WHOLE_TRACE, store });
+    await store.close();
+  }
+  const store = Store.open(db, { readOnly: true });
+  const state = store.snapshotAtOrBefore(store.lastSnapshotSeq())!;
+  assert.ok(state.maps.osd_map !== undefined, 'the maps are read at once');
+  await store.close({ dropUnread: true });
+  const chunk = state.daemons.chunks.find((c) => c !== null)!;
+  assert.throws(
+    () => chunk.values,
+    (e: Error & { code?: string }) => e.code === 'MGR_ERR_STORE_CORRUPT' && /was not read before/.test(e.message),
+  );
 });
