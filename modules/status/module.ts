@@ -1,4 +1,4 @@
-import { CLIReadCommand, MgrModule, type NotifyType, Responder } from 'mgrkit';
+import { CLIReadCommand, type GetResult, MgrModule, type NotifyType, Responder } from 'mgrkit';
 
 /** A `ceph status`-like summary, built only from the module accessors. */
 export interface ClusterStatus {
@@ -164,29 +164,8 @@ function siCount(n: number): string {
   return i === 0 ? `${n}` : `${v.toFixed(2)}${units[i]}`;
 }
 
-/** What `ceph status` prints of the PG map (the `get('pg_status')` fields it reads). */
-interface PgSummary {
-  readonly num_pgs: number;
-  readonly pgs_by_state: readonly { readonly state_name: string; readonly count: number }[];
-  readonly unknown_pgs_ratio?: number;
-  readonly inactive_pgs_ratio?: number;
-  readonly degraded_objects?: number;
-  readonly degraded_total?: number;
-  readonly degraded_ratio?: number;
-  readonly misplaced_objects?: number;
-  readonly misplaced_total?: number;
-  readonly misplaced_ratio?: number;
-  readonly unfound_objects?: number;
-  readonly unfound_total?: number;
-  readonly unfound_ratio?: number;
-  readonly read_bytes_sec?: number;
-  readonly write_bytes_sec?: number;
-  readonly read_op_per_sec?: number;
-  readonly write_op_per_sec?: number;
-  readonly recovering_objects_per_sec?: number;
-  readonly recovering_bytes_per_sec?: number;
-  readonly recovering_keys_per_sec?: number;
-}
+/** What `ceph status` prints of the PG map. */
+type PgSummary = GetResult<'pg_status'>;
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(3)}%`;
 
