@@ -12,6 +12,9 @@ interface Holder {
 }
 
 const HOLDER_FILE = 'writer.json';
+const NAMELESS_RETRIES = 20;
+const NAMELESS_RETRY_MS = 25;
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /** The store folder's path with every link resolved, whether or not the folder exists yet. */
 function canonicalPath(dir: string): string {
@@ -86,17 +89,22 @@ export class WriterLock {
 
   private static bindSocket(dir: string, path: string): WriterLock {
     const name = `\0mgrkit-store-writer:${createHash('sha256').update(path).digest('hex').slice(0, 40)}`;
-    const server = createServer();
-    server.on('error', () => {});
-    // Node binds a path synchronously inside listen() and only reports the outcome later: `listening` already tells
-    // whether the name was taken, so the lock is taken without awaiting anything.
-    server.listen(name);
-    if (!server.listening) {
+    // The holder names itself in writer.json just after it binds, and removes it just before it lets go: a refusal
+    // that finds no holder named came in one of those gaps, so it looks again (the lock may be free by then).
+    for (let attempt = 0; ; attempt++) {
+      const server = createServer();
+      server.on('error', () => {});
+      // Node binds a path synchronously inside listen() and only reports the outcome later: `listening` already
+      // tells whether the name was taken, so the lock is taken without awaiting anything.
+      server.listen(name);
+      if (server.listening) {
+        server.unref();
+        return new WriterLock(dir, server, null);
+      }
       server.close();
-      throw busy(dir);
+      if (readHolder(dir) !== undefined || attempt >= NAMELESS_RETRIES) throw busy(dir);
+      Atomics.wait(SLEEPER, 0, 0, NAMELESS_RETRY_MS);
     }
-    server.unref();
-    return new WriterLock(dir, server, null);
   }
 
   private static createFile(dir: string): WriterLock {
