@@ -92,7 +92,7 @@ function reweights(osds: number): number {
  * recovery measured below does not depend on how the store was filled, and parsing gigabytes of trace text again
  * would take most of the run at 10,000 OSDs (the replay rows above measure that path).
  */
-async function journal(db: string, events: readonly ClusterEvent[]): Promise<ClusterState> {
+export async function journal(db: string, events: readonly ClusterEvent[]): Promise<ClusterState> {
   const store = Store.open(db);
   let state = createEmptyState();
   for (let i = 0; i < events.length; i += 2048) {

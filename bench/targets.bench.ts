@@ -12,10 +12,10 @@ import { runLiveSim } from '../src/run/live-sim.ts';
 import { replayTrace } from '../src/run/replay.ts';
 import { writeTraceFile } from '../src/sim/write-trace.ts';
 import { liveSim, parseSimSpec } from '../src/sources/sim-source.ts';
-import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
-import { foldBatch } from '../src/state/fold.ts';
+import type { ClusterState } from '../src/state/cluster-state.ts';
 import { Store } from '../src/store/store.ts';
 import { eventsOf, templates } from './fold-scale.bench.ts';
+import { journal } from './scale.bench.ts';
 
 const BIN = fileURLToPath(new URL('../bin/mgrkit.js', import.meta.url));
 const TRACE_3OSD = fileURLToPath(new URL('../traces/pacific-3osd.jsonl.gz', import.meta.url));
@@ -157,19 +157,7 @@ async function storeOfCluster(db: string, n: number, tpl: Map<string, ClusterEve
     evs.push({ ...structuredClone(tpl.get('daemon_report')!), daemon: `osd.${i}`, t } as ClusterEvent);
     evs.push({ ...structuredClone(tpl.get('pg_stats')!), reporter: `osd.${i}`, t } as ClusterEvent);
   }
-  const store = Store.open(db);
-  let state = createEmptyState();
-  for (let i = 0; i < evs.length; i += 2048) {
-    const r = foldBatch(
-      state,
-      evs.slice(i, i + 2048).map((event, ref) => ({ event, ref })),
-    );
-    state = r.state;
-    const last = i + 2048 >= evs.length;
-    await store.commit({ events: r.accepted.map((a) => a.event), ...(last ? { snapshot: state } : {}) });
-  }
-  await store.close();
-  return state;
+  return journal(db, evs);
 }
 
 /**
