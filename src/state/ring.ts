@@ -18,6 +18,11 @@ export function emptyRing<T>(): Ring<T> {
   return Object.freeze({ buf: [], start: 0, length: 0 });
 }
 
+/** A ring holding `items`, oldest first (as a stored snapshot keeps a history). */
+export function ringOf<T>(items: readonly T[]): Ring<T> {
+  return Object.freeze({ buf: Object.freeze(items), start: 0, length: items.length });
+}
+
 /** The ring with `item` appended, the oldest items dropped past `capacity`. */
 export function ringAppend<T>(ring: Ring<T> | undefined, item: T, capacity: number): Ring<T> {
   if (ring === undefined) return Object.freeze({ buf: [item], start: 0, length: 1 });

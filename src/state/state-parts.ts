@@ -5,7 +5,7 @@ import { TABLE_CHUNKS, type TableChunk } from './keyed-table.ts';
 import { logicalDaemon } from './logical-state.ts';
 import { rememberLeaf } from './part-leaf.ts';
 import { BUCKET_SIZE, type PgBucket } from './pg-table.ts';
-import { type Ring, ringItems } from './ring.ts';
+import { type Ring, ringItems, ringOf } from './ring.ts';
 
 /** Buckets of 64 PGs per PG part: about 1,024 PGs a part. */
 export const PG_PART_BUCKETS = 16;
@@ -131,10 +131,6 @@ function once<T>(f: () => T): () => T {
     }
     return v;
   };
-}
-
-function ringOf<T>(items: readonly T[]): Ring<T> {
-  return Object.freeze({ buf: Object.freeze(items), start: 0, length: items.length });
 }
 
 function daemonChunk(content: unknown): TableChunk<DaemonState> {
