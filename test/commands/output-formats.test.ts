@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { formatValue } from '../../src/cli/output.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
 import { MgrModule, type NotifyType } from '../../src/index.ts';
-import { WHOLE_TRACE } from '../helpers.ts';
+import { WHOLE_TRACE, waitFor } from '../helpers.ts';
 
 class Serving extends MgrModule {
   static NOTIFY_TYPES: NotifyType[] = [];
@@ -81,11 +81,11 @@ describe('output formats', () => {
 
   it('`mgr services` lists what the running modules published with set_uri', async () => {
     const h = await createModuleHarness({ module: Serving, name: 'serving' });
-    let services: Record<string, string> = {};
-    for (let i = 0; i < 100 && services.serving === undefined; i++) {
-      services = JSON.parse((await h.command('mgr services', { format: 'json' }))[1]);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // serve() publishes its URI once it runs: wait for it, not for a time.
+    const services = await waitFor('the module to publish its URI', async () => {
+      const s = JSON.parse((await h.command('mgr services', { format: 'json' }))[1]) as Record<string, string>;
+      return s.serving === undefined ? undefined : s;
+    });
     assert.deepEqual(services, { serving: 'http://127.0.0.1:8443/' });
     await h.stop();
   });

@@ -15,7 +15,7 @@ import { replayTrace } from '../../src/run/replay.ts';
 import { traceSource } from '../../src/sources/trace-source.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { Store } from '../../src/store/store.ts';
-import { PATCH_TRACE, tempDir, WHOLE_TRACE } from '../helpers.ts';
+import { PATCH_TRACE, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 import { decoded, fuzzLines } from './fuzz-lines.ts';
 
 const IN_THREAD: ParseOptions = { workers: 0 };
@@ -176,8 +176,7 @@ describe('parsing in a worker thread', () => {
       // The batches in flight, the one being taken among them, and the line waiting at the gate.
       assert.ok(read <= maxBatchesInFlight * WORKER_BATCH_LINES + 1, `read ${read}`);
       release?.();
-      await new Promise((r) => setTimeout(r, 100));
-      assert.ok(taken > 1);
+      await waitFor('the stage to go on once released', () => taken > 1);
     } finally {
       sub.unsubscribe();
     }
