@@ -18,6 +18,7 @@ import type { MgrModule } from '../module/mgr-module.ts';
 import type { MgrStandbyModule } from '../module/mgr-standby-module.ts';
 import { constructModule } from '../module/module-base.ts';
 import type { ModuleServices } from '../module/module-services.ts';
+import { isTrueText } from '../options/option.ts';
 import type { LoadedModule } from './loader.ts';
 import { moduleCommands } from './module-commands.ts';
 import type { ModuleRecord, ModuleRegistry, ModuleRunner, RunningModule } from './module-registry.ts';
@@ -262,7 +263,7 @@ export class ModuleLifecycle implements ModuleRunner {
    */
   private clusterSink(name: string, log: ModuleLogger): ClusterLogSink | null {
     const send = this.clusterSenders.get(log);
-    const on = ['true', 'True', '1', 'on', 'yes'].includes(this.host.configValue(`mgr/${name}/log_to_cluster`) ?? '');
+    const on = isTrueText(this.host.configValue(`mgr/${name}/log_to_cluster`) ?? '');
     if (send === undefined || !on) return null;
     const level = (this.host.configValue(`mgr/${name}/log_to_cluster_level`) || 'info') as ModuleLogLevel;
     return {
@@ -331,7 +332,7 @@ export class ModuleLifecycle implements ModuleRunner {
 
   /** Where the module's lines go: `<daemon log file>.<module>.log` with `log_to_file`, else null (the daemon's log). */
   private moduleLogFile(name: string): string | null {
-    const toFile = ['true', 'True', '1', 'on', 'yes'].includes(this.host.configValue(`mgr/${name}/log_to_file`) ?? '');
+    const toFile = isTrueText(this.host.configValue(`mgr/${name}/log_to_file`) ?? '');
     const logFile = this.host.logFile;
     const file = toFile && logFile && logFile !== '-' ? `${logFile}.${name}.log` : null;
     if (toFile && file === null)

@@ -41,6 +41,11 @@ export const COMMON_OPTIONS: readonly Option[] = [
   }),
 ];
 
+/** Whether a stored bool option's text is true, by Ceph's rule: only `1`, `true`, `True`, `on`, `yes` are. */
+export function isTrueText(text: string): boolean {
+  return ['1', 'true', 'True', 'on', 'yes'].includes(text);
+}
+
 /**
  * A stored option value (always text, as Ceph keeps it) as the option's type, by Ceph's rules: integers (`0x`
  * accepted) for int, uint and size; a float for secs and float; a bool true only for `1`, `true`, `True`, `on`, `yes`.
@@ -57,7 +62,7 @@ export function parseOptionValue(option: Option, text: string): string | number 
     case 'float':
       return Number.parseFloat(text);
     case 'bool':
-      return ['1', 'true', 'True', 'on', 'yes'].includes(text);
+      return isTrueText(text);
     default:
       return text;
   }
