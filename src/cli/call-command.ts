@@ -23,7 +23,8 @@ export function registerCallCommand(program: Command): void {
         const value = callAccessor(new Accessors(() => state), method, args);
         process.stdout.write(`${formatValue(value, o.format as OutputFormat)}\n`);
       } finally {
-        await store.close();
+        // The value is printed: the parts it did not read need not be copied out of the store.
+        await store.close({ dropUnread: true });
       }
     });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { MgrError } from '../errors.ts';
-import { MgrHost } from '../host/host.ts';
+import type { MgrHost } from '../host/host.ts';
 import { moduleIsFailed } from '../host/module-registry.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
 import type { ReplaySummary } from '../run/replay.ts';
@@ -34,6 +34,8 @@ export async function createHost(store: Store, o: HostFlags): Promise<MgrHost | 
   await applySettings(store, o.set);
   if (o.modules.length === 0) return null;
   const logFile = o.logFile ?? join(o.db, 'mgr.log');
+  // The host's code (and its logger, web server and module loader) is loaded only when a module is to run.
+  const { MgrHost } = await import('../host/host.ts');
   const host = await MgrHost.create({
     store,
     modulePaths: o.modulePath,

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Store } from '../store/store.ts';
 
 /** What was at a store's place before a command ran. */
 export interface StoreBefore {
@@ -12,7 +11,9 @@ export function storeBefore(db: string): StoreBefore {
   return { dir: existsSync(db), store: existsSync(join(db, 'store.mdb')) };
 }
 
-function journalIsEmpty(db: string): boolean {
+async function journalIsEmpty(db: string): Promise<boolean> {
+  // Imported here: the CLI's entry imports this file, and most commands never open a store.
+  const { Store } = await import('../store/store.ts');
   const store = Store.open(db, { readOnly: true });
   try {
     return store.lastSeq() === 0;
@@ -25,10 +26,10 @@ function journalIsEmpty(db: string): boolean {
  * Removes the store a failed command created, when it holds no event: a replay or run that failed at its start leaves
  * nothing behind. A store that was there before, or that took events, is kept whatever happened.
  */
-export function discardEmptyStore(db: string, before: StoreBefore): void {
+export async function discardEmptyStore(db: string, before: StoreBefore): Promise<void> {
   if (before.store || !existsSync(join(db, 'store.mdb'))) return;
   try {
-    if (!journalIsEmpty(db)) return;
+    if (!(await journalIsEmpty(db))) return;
     rmSync(join(db, 'store.mdb'), { force: true });
     rmSync(join(db, 'store.mdb-lock'), { force: true });
     if (before.dir) return;

@@ -21,7 +21,8 @@ export function registerGetCommand(program: Command): void {
         const value = new Accessors(() => state).get(name as never);
         process.stdout.write(`${formatValue(value, o.format as OutputFormat)}\n`);
       } finally {
-        await store.close();
+        // The value is printed: the parts it did not read need not be copied out of the store.
+        await store.close({ dropUnread: true });
       }
     });
 }

@@ -3,45 +3,61 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { MgrError } from '../errors.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import { registerBenchCommand } from './bench-command.ts';
-import { registerCallCommand } from './call-command.ts';
 import { EXIT, reportFailure } from './cli-error.ts';
-import { runCmd } from './cmd-command.ts';
-import { registerDigestCommand } from './digest-command.ts';
 import { discardEmptyStore, type StoreBefore, storeBefore } from './fresh-store.ts';
-import { registerGetCommand } from './get-command.ts';
-import { registerNewCommand } from './new-command.ts';
-import { registerReplCommand } from './repl-command.ts';
-import { registerReplayCommand } from './replay-command.ts';
-import { registerRunCommand } from './run-command.ts';
-import { registerSimulateCommand } from './simulate-command.ts';
 import { watchStdout } from './stdout-pipe.ts';
+
+/** Adds one subcommand's declaration (its options, arguments, help and action) to the program. */
+type Register = (program: Command, setExit: (code: number) => void) => void;
+
+/**
+ * The subcommands in the order `--help` lists them, each loaded on demand: a command imports its own code and what
+ * that needs (the store, the host, NATS, the simulator...) only when it is the one that runs.
+ */
+const SUBCOMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ['replay', async () => (await import('./replay-command.ts')).registerReplayCommand],
+  ['run', async () => (await import('./run-command.ts')).registerRunCommand],
+  ['get', async () => (await import('./get-command.ts')).registerGetCommand],
+  ['call', async () => (await import('./call-command.ts')).registerCallCommand],
+  ['bench', async () => (await import('./bench-command.ts')).registerBenchCommand],
+  ['digest', async () => (await import('./digest-command.ts')).registerDigestCommand],
+  // `cmd` parses its own words (every word not its flag belongs to the command): listed here for --help only.
+  [
+    'cmd',
+    async () => (program) => {
+      program.command('cmd').description('send a command to a running host, as the ceph CLI does (mgrkit cmd -h)');
+    },
+  ],
+  ['simulate', async () => (await import('./simulate-command.ts')).registerSimulateCommand],
+  ['repl', async () => (await import('./repl-command.ts')).registerReplCommand],
+  ['new', async () => (await import('./new-command.ts')).registerNewCommand],
+];
+
+/**
+ * The subcommands to declare for a command line: the one its first word names, none for `--version`, and every one
+ * otherwise (the program's help, `help CMD`, an unknown command and its suggestion).
+ */
+function declared(argv: readonly string[]): ReadonlyArray<readonly [string, () => Promise<Register>]> {
+  const first = argv[2];
+  if (first === '-V' || first === '--version') return [];
+  const named = SUBCOMMANDS.find(([name]) => name === first);
+  return named ? [named] : SUBCOMMANDS;
+}
 
 function packageVersion(): string {
   const text = readFileSync(fileURLToPath(new URL('package.json', PACKAGE_ROOT)), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
 }
 
-function buildProgram(setExit: (code: number) => void): Command {
+async function buildProgram(argv: readonly string[], setExit: (code: number) => void): Promise<Command> {
   const program = new Command('mgrkit')
     .description('An event-sourced cluster-state cache and host for ceph-mgr-style modules.')
     .version(packageVersion(), '-V, --version', "print mgrkit's version")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
-
-  registerReplayCommand(program, setExit);
-  registerRunCommand(program);
-  registerGetCommand(program);
-  registerCallCommand(program);
-  registerBenchCommand(program, setExit);
-  registerDigestCommand(program);
-  // `cmd` parses its own words (every word not its flag belongs to the command): listed here for --help only.
-  program.command('cmd').description('send a command to a running host, as the ceph CLI does (mgrkit cmd -h)');
-  registerSimulateCommand(program);
-  registerReplCommand(program, setExit);
-  registerNewCommand(program);
-
+  const registers = await Promise.all(declared(argv).map(([, load]) => load()));
+  for (const register of registers) register(program, setExit);
   return program;
 }
 
@@ -50,15 +66,21 @@ export async function main(argv: string[]): Promise<number> {
   watchStdout();
   if (argv[2] === 'cmd') {
     try {
+      const { runCmd } = await import('./cmd-command.ts');
       return await runCmd(argv.slice(3));
     } catch (e) {
       return reportFailure(e);
     }
   }
   let code = 0;
-  const program = buildProgram((c) => {
-    code = c;
-  });
+  let program: Command;
+  try {
+    program = await buildProgram(argv, (c) => {
+      code = c;
+    });
+  } catch (e) {
+    return reportFailure(e);
+  }
   // The store the running command works on, for naming it when opening it fails.
   let db: string | undefined;
   let before: StoreBefore | undefined;
@@ -78,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT.usage;
     }
     const busy = e instanceof MgrError && e.code === 'MGR_ERR_STORE_BUSY';
-    if (db !== undefined && before !== undefined && !busy) discardEmptyStore(db, before);
+    if (db !== undefined && before !== undefined && !busy) await discardEmptyStore(db, before);
     return reportFailure(e, db === undefined ? {} : { db });
   }
 }

@@ -1,4 +1,4 @@
-import { stringify as toYaml } from 'yaml';
+import { yamlStringify as toYaml } from '../commands/yaml-stringify.ts';
 
 /** The formats `get` and `call` print in. */
 export const OUTPUT_FORMATS = ['json', 'json-pretty', 'yaml'] as const;

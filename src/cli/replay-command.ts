@@ -10,7 +10,6 @@ import { Store } from '../store/store.ts';
 import { EXIT } from './cli-error.ts';
 import { createHost, reportFailedModules } from './command-host.ts';
 import { collect, DEFAULT_DB, parseList, parsePositive, parseSpeed } from './flags.ts';
-import { replayToLog } from './log-commands.ts';
 import { createProgress } from './progress.ts';
 import { statusLines } from './status.ts';
 
@@ -87,6 +86,8 @@ export function registerReplayCommand(program: Command, setExit: (code: number) 
       const store = Store.open(o.db, { reset: o.reset ?? false });
       if (o.log) {
         try {
+          // NATS's client is loaded for --log only.
+          const { replayToLog } = await import('./log-commands.ts');
           const s = await replayToLog(trace, store, {
             log: o.log,
             stream: o.stream,

@@ -17,7 +17,6 @@ import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
 import { applySettings, type HostFlags, reportFailedModules } from './command-host.ts';
 import { collect, DEFAULT_DB, parseList, parsePositive, parseSpeed } from './flags.ts';
-import { joinLogGroup } from './log-commands.ts';
 import { checkSource } from './source-check.ts';
 
 /** `mgrkit run`: the host as a daemon, until SIGINT or SIGTERM. */
@@ -152,7 +151,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
   });
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
   const group = o.log
-    ? await joinLogGroup(host, store, {
+    ? await (await import('./log-commands.ts')).joinLogGroup(host, store, {
         log: o.log,
         addr: socketPath,
         logger: host.log,

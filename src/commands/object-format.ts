@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
-import { stringify as toYaml } from 'yaml';
 import { MgrError } from '../errors.ts';
 import { type CommandTuple, HandleCommandResult } from './result.ts';
+import { yamlStringify as toYaml } from './yaml-stringify.ts';
 
 const EINVAL = constants.errno.EINVAL;
 

@@ -1,4 +1,5 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import type { EventKind } from '../../schemas/event.ts';
 import { clusterEventJsonSchema } from '../../schemas/json-schema.ts';
 
@@ -19,6 +20,15 @@ const AJV_OPTIONS = {
   validateSchema: false,
   inlineRefs: false,
 } as const;
+
+/**
+ * Ajv, loaded on the first compile (~50 ms of module loading): a command that ingests nothing, or a short trace that
+ * zod checks alone while it warms up, goes without it.
+ */
+function newAjv(): Ajv2020 {
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return new Ajv2020(AJV_OPTIONS);
+}
 
 type JsonSchema = Record<string, unknown> & { oneOf: Array<Record<string, unknown>>; $defs?: unknown };
 type Schema = Record<string, unknown>;
@@ -71,7 +81,7 @@ const WARM_UP_LINES = 32;
  * re-checked by zod, which gives the rejection.
  */
 export class CompiledEventValidator {
-  readonly #ajv = new Ajv2020(AJV_OPTIONS);
+  #ajv: Ajv2020 | undefined;
   #schema: JsonSchema | undefined;
   readonly #byKind = new Map<string, ValidateFunction>();
   readonly #seen = new Map<string, number>();
@@ -114,6 +124,7 @@ export class CompiledEventValidator {
       (s) => (s.properties as { kind?: { const?: unknown } }).kind?.const === kind,
     );
     if (branch === undefined) throw new Error(`the JSON Schema has no event of kind ${kind}`);
+    this.#ajv ??= newAjv();
     validate = this.#ajv.compile(splitIntoFunctions({ $defs: this.#schema.$defs, ...branch }));
     this.#byKind.set(kind, validate);
     return validate;
