@@ -1,4 +1,4 @@
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
 
 /** A progress bar over bytes of the trace read, drawn on stderr only when a person is watching a terminal. */
 export interface Progress {
@@ -8,6 +8,8 @@ export interface Progress {
 
 export function createProgress(label: string): Progress {
   if (!process.stdout.isTTY || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  // Loaded only for a person at a terminal: a replay in a script or a test goes without it.
+  const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new SingleBar({
     stream: process.stderr,
     format: `${label} [{bar}] {percentage}% | {value}/{total} MiB | {duration_formatted}`,
