@@ -11,6 +11,7 @@ import { type ClusterState, createEmptyState } from '../src/state/cluster-state.
 import { foldBatch } from '../src/state/fold.ts';
 import { Store } from '../src/store/store.ts';
 import { readerOn } from './accessors.bench.ts';
+import { BIN, ensureBuilt } from './built-cli.ts';
 import { foldInBatches, formatNs, type Measurement, measure } from './harness.ts';
 
 /** One simulated size the suite runs at. */
@@ -37,6 +38,24 @@ export interface ReplayRow {
   ratio: number;
 }
 
+/** Recovery of a store in fresh processes: {@link benchRecovery}. */
+export interface RecoveryResult {
+  /**
+   * A fresh process running the build opens the store, recovers the latest state from its snapshot and journal,
+   * and serves a module's first `get('osd_map')`: from opening the store to the answer.
+   */
+  ms: number;
+  /** Of `ms`: the state recovered, before the module host starts. */
+  stateMs: number;
+  /** The same process, from its start (Node's, and loading the build) to the answer. */
+  childProcessMs: number;
+  /** `mgrkit get osd_map --db` (the built CLI, as a user runs it) from its start to its exit, the map printed. */
+  processMs: number;
+  /** Resident memory of the fresh process once it has recovered and served that get. */
+  rssMiB: number;
+  heapMiB: number;
+}
+
 export interface ScaleResult {
   osds: number;
   pgs: number;
@@ -44,16 +63,9 @@ export interface ScaleResult {
   events: number;
   accessors: ScaleAccessorRow[];
   replay: ReplayRow[];
-  recovery: {
-    /** A fresh process opens the store, recovers the latest state from its snapshot and journal, serves a get. */
-    ms: number;
-    /** The same from the process's start to its answer (Node's start and the TypeScript loader included). */
-    processMs: number;
+  recovery: RecoveryResult & {
     /** The baseline: the same state folded from the whole journal, no snapshot. */
     fromJournalMs: number;
-    /** Resident memory of a fresh process once it has recovered and served that get. */
-    rssMiB: number;
-    heapMiB: number;
   };
 }
 
@@ -108,15 +120,76 @@ export async function journal(db: string, events: readonly ClusterEvent[]): Prom
   return state;
 }
 
-/** Recovers the store at `db` in a fresh process and serves a get there: how long it took, and the memory then. */
-export function recoverInChild(db: string): { ms: number; processMs: number; rssMiB: number; heapMiB: number } {
-  const t0 = performance.now();
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./recover-child.ts', import.meta.url)), db],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
-  );
-  return { ...JSON.parse(out.trim().split('\n').pop()!), processMs: performance.now() - t0 };
+/** What {@link recoverInChild} measured: medians of a few fresh processes. */
+export interface RecoveryInChild {
+  /** From opening the store to a module's first `get('osd_map')` served. */
+  ms: number;
+  /** From opening the store to its latest state recovered (the part of `ms` before the module host). */
+  stateMs: number;
+  /** From the child's start (Node's own start, then loading the build) to that first get. */
+  sinceStartMs: number;
+  rssMiB: number;
+  heapMiB: number;
+}
+
+const RECOVER_CHILD = fileURLToPath(new URL('./recover-child.mjs', import.meta.url));
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/**
+ * Recovers the store at `db` in a fresh process running the build (dist/, built first when stale) and serves a get
+ * from a module there: how long it took, and the memory then; the median of `runs` processes.
+ */
+export function recoverInChild(db: string, runs = 1): RecoveryInChild {
+  ensureBuilt();
+  const all: RecoveryInChild[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, [RECOVER_CHILD, db], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    all.push(JSON.parse(out.trim().split('\n').pop()!));
+  }
+  const mid = (k: keyof RecoveryInChild) => median(all.map((r) => r[k]));
+  return {
+    ms: mid('ms'),
+    stateMs: mid('stateMs'),
+    sinceStartMs: mid('sinceStartMs'),
+    rssMiB: mid('rssMiB'),
+    heapMiB: mid('heapMiB'),
+  };
+}
+
+/**
+ * `mgrkit get osd_map --db DB` as a user runs it (the built CLI, its output read through a pipe), from starting the
+ * process to its exit: Node's start, loading, recovery, and printing the map. The median of `runs`.
+ */
+export function cliGetMs(db: string, runs = 3): number {
+  ensureBuilt();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [BIN, 'get', 'osd_map', '--db', db], { maxBuffer: 1 << 30 });
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/**
+ * Recovery of the store at `db` as a restarted host and a user's `mgrkit get` see it, each the median of 3 fresh
+ * processes running the build: a module's first `get('osd_map')` after opening the store and after the process's
+ * start, and `mgrkit get osd_map` from start to exit.
+ */
+export function benchRecovery(db: string): RecoveryResult {
+  const child = recoverInChild(db, 3);
+  return {
+    ms: child.ms,
+    stateMs: child.stateMs,
+    childProcessMs: child.sinceStartMs,
+    processMs: cliGetMs(db),
+    rssMiB: child.rssMiB,
+    heapMiB: child.heapMiB,
+  };
 }
 
 /**
@@ -203,7 +276,7 @@ export async function benchScale(
     }
 
     log('recovering in a fresh process');
-    const child = recoverInChild(db);
+    const recovered = benchRecovery(db);
     const store = Store.open(db, { readOnly: true });
     const t1 = performance.now();
     foldInMemory([...store.events(0)]);
@@ -216,13 +289,7 @@ export async function benchScale(
       events: events.length,
       accessors,
       replay,
-      recovery: {
-        ms: child.ms,
-        processMs: child.processMs,
-        fromJournalMs,
-        rssMiB: child.rssMiB,
-        heapMiB: child.heapMiB,
-      },
+      recovery: { ...recovered, fromJournalMs },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -248,7 +315,7 @@ export function printScale(results: readonly ScaleResult[]): void {
       );
     }
     console.log(
-      `recovery in a fresh process: ${r.recovery.ms.toFixed(0)} ms to open the store and serve the first get (${r.recovery.processMs.toFixed(0)} ms from the process's start; baseline, refolding the whole journal: ${r.recovery.fromJournalMs.toFixed(0)} ms, ${(r.recovery.fromJournalMs / r.recovery.ms).toFixed(1)}x); RSS then ${r.recovery.rssMiB.toFixed(0)} MiB (heap ${r.recovery.heapMiB.toFixed(0)} MiB)`,
+      `recovery in a fresh process (the build): ${r.recovery.ms.toFixed(0)} ms to open the store and serve the first get (state ${r.recovery.stateMs.toFixed(0)} ms; ${r.recovery.childProcessMs.toFixed(0)} ms from the process's start; baseline, refolding the whole journal: ${r.recovery.fromJournalMs.toFixed(0)} ms, ${(r.recovery.fromJournalMs / r.recovery.ms).toFixed(1)}x); RSS then ${r.recovery.rssMiB.toFixed(0)} MiB (heap ${r.recovery.heapMiB.toFixed(0)} MiB); \`mgrkit get osd_map\` start to exit ${r.recovery.processMs.toFixed(0)} ms`,
     );
   }
 }

@@ -118,10 +118,18 @@ export function targetRows(r: TargetInputs): TargetRow[] {
     big ? { now: ms(big.recovery.ms), met: big.recovery.ms <= 200 } : notRun,
   );
   add(
-    '  the same, including the process start',
+    '  the same, including the process start: `mgrkit get osd_map`, start to exit (built CLI, map printed)',
     '≤ 300 ms',
     '8.2 s (7.5 s + 0.66 s loading)',
     big?.recovery.processMs != null ? { now: ms(big.recovery.processMs), met: big.recovery.processMs <= 300 } : notRun,
+  );
+  add(
+    "  the same, a module's first get from the process's start (the build)",
+    '≤ 300 ms',
+    '8.2 s (7.5 s + 0.66 s loading)',
+    big?.recovery.childProcessMs != null
+      ? { now: ms(big.recovery.childProcessMs), met: big.recovery.childProcessMs <= 300 }
+      : notRun,
   );
   const scrape10k = r.scrape.find((x) => x.osds === 10_000);
   const scrape1003 = r.scrape.find((x) => x.osds === 1003);
