@@ -3,6 +3,7 @@ import type { ClusterEvent, EventKind, JournaledEvent } from '../../schemas/even
 import { MgrError } from '../errors.ts';
 import type { ClusterState } from './cluster-state.ts';
 import { deepFreeze } from './deep-freeze.ts';
+import { sharePgStats } from './pg-compact.ts';
 import { REDUCERS } from './reducers/index.ts';
 import type { Reducer } from './reducers/reducer.ts';
 
@@ -56,6 +57,7 @@ export function foldBatch<R>(
       const sequenced = { ...event, seq, t } as JournaledEvent;
       try {
         // Frozen before it enters the draft, an event's payload is not walked again when the snapshot is finalised.
+        if (event.kind === 'pg_stats') sharePgStats(event.pg_stats);
         deepFreeze(event);
         (REDUCERS[event.kind] as Reducer<EventKind>)(draft, sequenced as never);
       } catch (e) {
