@@ -4,7 +4,7 @@ import { deepFreeze } from './deep-freeze.ts';
 import { TABLE_CHUNKS, type TableChunk } from './keyed-table.ts';
 import { logicalDaemon } from './logical-state.ts';
 import { rememberLeaf } from './part-leaf.ts';
-import { BUCKET_SIZE, type PgBucket } from './pg-table.ts';
+import { BUCKET_SIZE, type PgBucket, type PoolPgs } from './pg-table.ts';
 import { type Ring, ringItems, ringOf } from './ring.ts';
 
 /** Buckets of 64 PGs per PG part: about 1,024 PGs a part. */
@@ -173,6 +173,20 @@ function lazyBucket(load: () => PgBucket): PgBucket {
   return Object.freeze(b);
 }
 
+/** A pool's PG table of lazy buckets, the leaf of each part remembered. */
+function lazyPool(shape: PgPoolShape, groups: ReadonlyArray<{ g: number; src: PartSource }>): PoolPgs {
+  const table = new Array<PgBucket | null>(shape.length).fill(null);
+  for (const { g, src } of groups) {
+    const mask = shape.held[g]!;
+    const load = once(() => deepFreeze(src.load() as ReadonlyArray<PgBucket | null>));
+    for (let j = 0; j < PG_PART_BUCKETS; j++) {
+      if (mask & (1 << j)) table[g * PG_PART_BUCKETS + j] = lazyBucket(() => load()[j] ?? []);
+    }
+    rememberLeaf(pgGroup(table, g), src.leaf);
+  }
+  return Object.freeze(table);
+}
+
 /**
  * The state a top and its parts stand for, frozen. The maps are read at once; each other part is read on first use
  * of its content (a table chunk's `values`, a PG bucket's slots), so a state opened from a large store serves its
@@ -184,9 +198,8 @@ export function assembleState(top: StateTop, sources: readonly PartSource[]): Cl
   for (const kind of Object.keys(top.maps)) maps[kind] = undefined;
   const daemons = new Array<TableChunk<DaemonState> | null>(TABLE_CHUNKS).fill(null);
   const reporters = new Array<TableChunk<PgReport> | null>(TABLE_CHUNKS).fill(null);
-  const pgs: Record<string, Array<PgBucket | null>> = {};
-  for (const [pool, shape] of Object.entries(top.pgStats.pgs))
-    pgs[pool] = new Array<PgBucket | null>(shape.length).fill(null);
+  const pgGroups = new Map<string, Array<{ g: number; src: PartSource }>>();
+  for (const pool of Object.keys(top.pgStats.pgs)) pgGroups.set(pool, []);
   for (const src of sources) {
     const slash = src.name.indexOf('/');
     const kind = src.name.slice(0, slash);
@@ -205,18 +218,18 @@ export function assembleState(top: StateTop, sources: readonly PartSource[]): Cl
       rememberLeaf([chunk], src.leaf);
     } else {
       const cut = rest.lastIndexOf('/');
-      const pool = rest.slice(0, cut);
-      const g = Number(rest.slice(cut + 1));
-      const table = pgs[pool]!;
-      const mask = top.pgStats.pgs[pool]!.held[g]!;
-      const load = once(() => deepFreeze(src.load() as ReadonlyArray<PgBucket | null>));
-      for (let j = 0; j < PG_PART_BUCKETS; j++) {
-        if (mask & (1 << j)) table[g * PG_PART_BUCKETS + j] = lazyBucket(() => load()[j] ?? []);
-      }
-      rememberLeaf(pgGroup(table, g), src.leaf);
+      pgGroups.get(rest.slice(0, cut))!.push({ g: Number(rest.slice(cut + 1)), src });
     }
   }
-  for (const table of Object.values(pgs)) Object.freeze(table);
+  // A pool's table of lazy buckets is itself made on first use: thousands of them at 10,000 OSDs took longer to
+  // build than the maps take to read, and serving the maps needs none.
+  const pgs: Record<string, PoolPgs> = {};
+  for (const [pool, groups] of pgGroups) {
+    const shape = top.pgStats.pgs[pool]!;
+    const table = once(() => lazyPool(shape, groups));
+    Object.defineProperty(pgs, pool, { get: table, enumerable: true });
+  }
+  Object.freeze(pgs);
   return deepFreeze({
     ...top,
     maps,
