@@ -48,9 +48,9 @@ export interface StringTable {
 export type WriteStatus = { readonly ok: true } | { readonly ok: false; readonly error: MgrError };
 
 /**
- * How a snapshot is stored: 2, an index of parts (each part keyed by its leaf hash in the `parts` database, so an
- * unchanged part is written once and shared by every snapshot holding it), PG parts stored as their JSON text and
- * hashed as it. A snapshot stored otherwise (layout 1, whose PG parts were hashed as canonical JSON; the whole state
+ * How a snapshot is stored: 2, an index of parts (each part keyed by its leaf hash in the `parts-2` database, LZ4
+ * compressed, so an unchanged part is written once and shared by every snapshot holding it), PG parts stored as
+ * their JSON text and hashed as it. A snapshot stored otherwise (layout 1, whose PG parts were hashed as canonical JSON; the whole state
  * in one value, before that) is not used: the journal is folded instead.
  */
 export const SNAPSHOT_LAYOUT = 2;
@@ -112,8 +112,11 @@ export class Store {
     // Not `snapshots`, which held whole states before this layout: an old store is refolded from its journal without
     // decoding any of them.
     this.snapshots = root.openDB<SnapshotIndex, number>({ name: 'snapshot-index', keyEncoding: 'uint32' });
-    // Decoded frozen: a snapshot's parts are handed out as they are, with no freezing walk over them.
-    this.parts = root.openDB<unknown, string>({ name: 'parts', freezeData: true } as { name: string });
+    // Decoded frozen: a snapshot's parts are handed out as they are, with no freezing walk over them. Not `parts`,
+    // which held layout 1's: compressed (LZ4, in the writer), since a PG part's JSON text is 3 times its msgpack.
+    this.parts = root.openDB<unknown, string>({ name: 'parts-2', freezeData: true, compression: true } as {
+      name: string;
+    });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
     this.config = this.stringTable(root.openDB<string, string>({ name: 'config', encoding: 'string' }));
     this.kv = this.stringTable(root.openDB<string, string>({ name: 'kv', encoding: 'string' }));
