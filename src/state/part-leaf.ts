@@ -46,3 +46,8 @@ export function leafHash(content: unknown): string {
   writeCanonical(content, hash);
   return hash.digest('hex');
 }
+
+/** sha-256 (hex) of a text (UTF-8): the leaf of a part hashed as the JSON text it is stored as. */
+export function textLeaf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

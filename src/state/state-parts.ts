@@ -41,6 +41,12 @@ export interface StatePart {
   readonly refs: readonly unknown[];
   /** The part's logical content (histories as arrays, oldest first): what is hashed and what is stored. */
   content(): unknown;
+  /**
+   * Set for PG parts: their content is the JSON data reports carried, hashed and stored as its `JSON.stringify`
+   * text (keys in the order the reports had them), one native serialisation for both; other parts are hashed as
+   * canonical JSON and stored as msgpack.
+   */
+  readonly asText?: true;
 }
 
 function pgGroup(pool: ReadonlyArray<PgBucket | null>, g: number): Array<PgBucket | null> {
@@ -108,7 +114,8 @@ export function stateParts(s: ClusterState): StatePart[] {
   for (const [pool, table] of Object.entries(s.pgStats.pgs)) {
     for (let g = 0; g < groupCount(table); g++) {
       const group = pgGroup(table, g);
-      if (heldMask(group) !== 0) parts.push({ name: `pgs/${pool}/${g}`, refs: group, content: () => group });
+      if (heldMask(group) !== 0)
+        parts.push({ name: `pgs/${pool}/${g}`, refs: group, content: () => group, asText: true });
     }
   }
   return parts.sort(byName);

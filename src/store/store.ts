@@ -4,7 +4,7 @@ import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
-import { partLeaf } from '../state/digest.ts';
+import { hashPart } from '../state/digest.ts';
 import { assembleState, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
 import { storeWriteError } from './write-failure.ts';
 import { WriterLock } from './writer-lock.ts';
@@ -48,11 +48,12 @@ export interface StringTable {
 export type WriteStatus = { readonly ok: true } | { readonly ok: false; readonly error: MgrError };
 
 /**
- * How a snapshot is stored: 1, an index of parts (each part keyed by its leaf hash in the `parts` database, so an
- * unchanged part is written once and shared by every snapshot holding it). A snapshot stored otherwise (the whole
- * state in one value, before this layout) is not used: the journal is folded instead.
+ * How a snapshot is stored: 2, an index of parts (each part keyed by its leaf hash in the `parts-2` database, LZ4
+ * compressed, so an unchanged part is written once and shared by every snapshot holding it), PG parts stored as
+ * their JSON text and hashed as it. A snapshot stored otherwise (layout 1, whose PG parts were hashed as canonical JSON; the whole state
+ * in one value, before that) is not used: the journal is folded instead.
  */
-export const SNAPSHOT_LAYOUT = 1;
+export const SNAPSHOT_LAYOUT = 2;
 
 /** What the `snapshots` database holds for a seq: the state's top and its parts' names and leaf hashes, by name. */
 export interface SnapshotIndex {
@@ -111,8 +112,11 @@ export class Store {
     // Not `snapshots`, which held whole states before this layout: an old store is refolded from its journal without
     // decoding any of them.
     this.snapshots = root.openDB<SnapshotIndex, number>({ name: 'snapshot-index', keyEncoding: 'uint32' });
-    // Decoded frozen: a snapshot's parts are handed out as they are, with no freezing walk over them.
-    this.parts = root.openDB<unknown, string>({ name: 'parts', freezeData: true } as { name: string });
+    // Decoded frozen: a snapshot's parts are handed out as they are, with no freezing walk over them. Not `parts`,
+    // which held layout 1's: compressed (LZ4, in the writer), since a PG part's JSON text is 3 times its msgpack.
+    this.parts = root.openDB<unknown, string>({ name: 'parts-2', freezeData: true, compression: true } as {
+      name: string;
+    });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
     this.config = this.stringTable(root.openDB<string, string>({ name: 'config', encoding: 'string' }));
     this.kv = this.stringTable(root.openDB<string, string>({ name: 'kv', encoding: 'string' }));
@@ -185,9 +189,7 @@ export class Store {
    */
   commit(c: Commit): Promise<void> {
     return this.write(async () => {
-      // Hashed before the transaction: a part unchanged since a snapshot already hashed is known by identity.
       const parts = c.snapshot === undefined ? [] : stateParts(c.snapshot);
-      const leaves = parts.map((p) => [p.name, partLeaf(p)] as const);
       await this.root.transaction(() => {
         const first = c.events[0];
         if (first !== undefined) {
@@ -210,10 +212,14 @@ export class Store {
         }
         if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
         if (c.snapshot) {
-          for (let i = 0; i < parts.length; i++) {
-            const leaf = leaves[i]![1];
+          // Each part is hashed (unless unchanged since a snapshot already hashed, known by identity) and written
+          // in turn, so that no more than one part's text is held at a time.
+          const leaves: Array<readonly [string, string]> = [];
+          for (const part of parts) {
+            const { leaf, text } = hashPart(part);
+            leaves.push([part.name, leaf]);
             if (!this.parts!.doesExist(leaf)) {
-              this.parts!.put(leaf, parts[i]!.content());
+              this.parts!.put(leaf, part.asText ? (text ?? JSON.stringify(part.content())) : part.content());
               this.partsWritten++;
             }
           }
@@ -294,12 +300,14 @@ export class Store {
       leaf,
       load: () => {
         this.pending.delete(ref);
-        const value =
+        const stored =
           pending.bytes !== undefined
             ? (this.parts as unknown as { decoder: { decode(b: Buffer): unknown } }).decoder.decode(pending.bytes)
             : this.closed
               ? undefined
               : this.parts?.get(leaf);
+        // A part stored as its JSON text (`StatePart.asText`).
+        const value = typeof stored === 'string' ? JSON.parse(stored) : stored;
         if (value === undefined) {
           throw new MgrError(
             'MGR_ERR_STORE_CORRUPT',

@@ -38,7 +38,7 @@ function flood(): ClusterEvent[] {
 }
 
 describe('the chunked state layout', () => {
-  it('gives the reference digests at every seq (recomputed when the digest became a hash of parts)', () => {
+  it('gives the reference digests at every seq (recomputed when the digest became a hash of parts, and when PG parts were hashed as their JSON text)', () => {
     assert.deepEqual(perSeqDigests(readJsonl<ClusterEvent>(WHOLE_TRACE), 1), [
       647,
       '652dd4999d73e2737d1458e6a2ae3a241b760cd6666659d2dfc292aeeaa194ae',
@@ -46,8 +46,8 @@ describe('the chunked state layout', () => {
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
       2356,
-      '0cdc03c24b97051347d1fe709cf9771df5316ee1222b054194ea1f044b094eb6',
-      '3f10adbc4a46defba04e12d357bc651b6eccc05f8c20d62d2f02e5e117b57a5d',
+      '277062e6c50429d33fc11c19dbdb4d6fe1287d59da247eb5b7f4e68c48b01d40',
+      '50cb42a956638c5f3e3cdc5d4903ad53f538ea54028388b60eeef9a097571040',
     ]);
   });
 

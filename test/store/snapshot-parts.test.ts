@@ -120,6 +120,26 @@ it('a store whose snapshots are whole states (before parts) is refolded from its
   assert.equal(stateDigest(stateAt(writer, 300)), stateDigest(refold(events, 300)));
 });
 
+it('a snapshot of layout 1 (PG parts hashed as canonical JSON) is not used: the journal is folded instead', async (t) => {
+  const db = join(tempDir(t), 'db');
+  const events = readJsonl<ClusterEvent>(WHOLE_TRACE);
+  {
+    const store = Store.open(db);
+    await replayTrace({ trace: WHOLE_TRACE, store });
+    await store.close();
+  }
+  {
+    const root = open({ path: join(db, 'store.mdb'), maxDbs: 16 });
+    const index = root.openDB<Record<string, unknown>, number>({ name: 'snapshot-index', keyEncoding: 'uint32' });
+    for (const { key, value } of [...index.getRange()]) await index.put(key, { ...value, layout: 1 });
+    await root.close();
+  }
+  const store = Store.open(db, { readOnly: true });
+  t.after(() => store.close());
+  assert.equal(store.snapshotAtOrBefore(events.length), undefined);
+  assert.equal(stateDigest(stateAt(store)), stateDigest(refold(events, events.length)));
+});
+
 it('a store closed dropping unread parts says so when one is read after', async (t) => {
   const db = join(tempDir(t), 'db');
   {
