@@ -14,6 +14,7 @@ import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEW
 import { type Server, serversView } from '../state/views/servers.ts';
 import { tableKeys } from '../state/views/table-keys.ts';
 import { OSDMap } from './osdmap.ts';
+import { keepEntries } from './record-entries.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
 export const DEFAULT_MON_CONNECTION_TIMEOUT = 30;
@@ -108,11 +109,15 @@ export class Accessors {
       v = {};
       const keys = tableKeys(daemons);
       const chunks = HEALTH_METRICS.chunks(daemons);
+      const values = new Array<readonly { readonly value: number; readonly type: string }[]>(keys.inOrder.length);
       for (let i = 0; i < keys.inOrder.length; i++) {
         const name = keys.inOrder[i]!;
-        v[name] = chunks[keys.inOrderChunks[i]!]!.get(name)!.derived;
+        const metrics = chunks[keys.inOrderChunks[i]!]!.get(name)!.derived;
+        v[name] = metrics;
+        values[i] = metrics;
       }
       Object.freeze(v);
+      keepEntries(v, keys.inOrder, values);
       this.healthMetricsMemo.set(daemons, v);
     }
     return v;
@@ -194,12 +199,18 @@ export class Accessors {
       const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
       const keys = tableKeys(daemons);
       const chunks = countersByPriority(prioLimit).chunks(daemons);
+      const names: string[] = [];
+      const values: CounterTable[] = [];
       for (let i = 0; i < keys.sorted.length; i++) {
         const name = keys.sorted[i]!;
         const d = chunks[keys.sortedChunks[i]!]!.get(name)!;
-        if (services.includes(d.value.type)) built[name] = d.derived;
+        if (!services.includes(d.value.type)) continue;
+        built[name] = d.derived;
+        names.push(name);
+        values.push(d.derived);
       }
       out = Object.freeze(built);
+      keepEntries(out, names, values);
       byKey.set(key, out);
     }
     return out;
