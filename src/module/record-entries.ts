@@ -23,7 +23,8 @@ export function recordEntries<V>(record: { readonly [key: string]: V }): RecordE
   let e = held.get(record) as RecordEntries<V> | undefined;
   if (e === undefined) {
     e = Object.freeze({ keys: Object.freeze(Object.keys(record)), values: Object.freeze(Object.values(record)) });
-    held.set(record, e);
+    // Only a frozen record's lists stay true.
+    if (Object.isFrozen(record)) held.set(record, e);
   }
   return e;
 }
