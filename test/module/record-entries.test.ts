@@ -10,11 +10,12 @@ it("recordEntries gives an accessor record's own keys and values, and a plain re
   const sim = new SimulatedCluster({ osds: 40, seed: 2, scenario: false, duration: 20 });
   const state = foldInBatches(createEmptyState(), sim.advanceTo(sim.startMs + 6_000)).state;
   const acc = new Accessors(() => state);
-  for (const record of [
+  const records: Readonly<Record<string, unknown>>[] = [
     acc.get_all_perf_counters(),
     acc.get_all_perf_counters(0, ['osd']),
     acc.get_daemon_health_metrics(),
-  ]) {
+  ];
+  for (const record of records) {
     const e = recordEntries(record);
     assert.deepEqual(e.keys, Object.keys(record));
     assert.equal(e.values.length, e.keys.length);
