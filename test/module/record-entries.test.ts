@@ -19,7 +19,7 @@ it("recordEntries gives an accessor record's own keys and values, and a plain re
     const e = recordEntries(record);
     assert.deepEqual(e.keys, Object.keys(record));
     assert.equal(e.values.length, e.keys.length);
-    e.values.forEach((v, i) => assert.equal(v, record[e.keys[i]!]));
+    for (let i = 0; i < e.keys.length; i++) assert.equal(e.values[i], record[e.keys[i]!]);
     assert.ok(e.keys.length >= 40);
   }
   const plain: Record<string, number> = { a: 1 };
