@@ -75,6 +75,7 @@ export { MgrModule, type NotifyId } from './module/mgr-module.ts';
 export { MgrStandbyModule } from './module/mgr-standby-module.ts';
 export { CRUSHMap, OSDMap, type UpActing } from './module/osdmap.ts';
 export { PastState } from './module/past-state.ts';
+export { type RecordEntries, recordEntries } from './module/record-entries.ts';
 export { OPTION_TYPES, Option, type OptionType } from './options/option.ts';
 // Orchestrator: backends subclass Orchestrator; the `orch` commands reach them through remote()
 export {

@@ -16,8 +16,11 @@ const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, Buffer.from(
 const DURATION_SUM = staticFamily('prometheus_collect_duration_seconds_sum');
 const DURATION_COUNT = staticFamily('prometheus_collect_duration_seconds_count');
 
-/** A section's families' lines, as text and encoded: the body is the concatenation of such pieces. */
-type SectionBuffers = Map<string, { readonly text: string; readonly bytes: Buffer }>;
+/**
+ * A section's families' lines, encoded (and as text when they were given as text): the body is the concatenation
+ * of such pieces.
+ */
+type SectionBuffers = Map<string, { readonly text: string | null; readonly bytes: readonly Buffer[] }>;
 
 interface Built {
   inputs: readonly unknown[];
@@ -119,8 +122,8 @@ export class Collector {
       }
       for (const [k, v] of b.texts) {
         const l = texts.get(k);
-        if (l === undefined) texts.set(k, [v.bytes]);
-        else l.push(v.bytes);
+        if (l === undefined) texts.set(k, [...v.bytes]);
+        else for (const piece of v.bytes) l.push(piece);
       }
     });
     if (this.perfBuilt === null || this.perfBuilt.input !== perfInput) {
@@ -131,8 +134,11 @@ export class Collector {
     texts.set('prometheus_collect_duration_seconds_sum', [Buffer.from(this.durationLines('sum'))]);
     texts.set('prometheus_collect_duration_seconds_count', [Buffer.from(this.durationLines('count'))]);
     const pieces: Buffer[] = [];
-    for (const [key, header] of HEADERS) pieces.push(header, ...(texts.get(key) ?? []));
-    pieces.push(...this.perfBuilt.pieces);
+    for (const [key, header] of HEADERS) {
+      pieces.push(header);
+      for (const piece of texts.get(key) ?? []) pieces.push(piece);
+    }
+    for (const piece of this.perfBuilt.pieces) pieces.push(piece);
     // Pieces kept encoded from one snapshot to the next: the body is one copy of them, no text is re-encoded.
     this.body = Buffer.concat(pieces);
     this.fingerprint = flat;
@@ -176,9 +182,7 @@ export class Collector {
         this.failures.set(method, message);
         this.log.error({ err: e, method }, 'metric collection step failed; its families are empty');
       }
-      return (
-        section === null ? [] : new Map(section.families.map((f) => [f, { text: '', bytes: Buffer.alloc(0) }]))
-      ) as T;
+      return (section === null ? [] : new Map(section.families.map((f) => [f, { text: '', bytes: [] }]))) as T;
     } finally {
       const d = this.durations.get(method)!;
       d.sum += (performance.now() - t0) / 1000;
@@ -198,8 +202,15 @@ export class Collector {
 function encoded(texts: SectionTexts, before: SectionBuffers | undefined): SectionBuffers {
   const out: SectionBuffers = new Map();
   for (const [k, text] of texts) {
+    if (typeof text !== 'string') {
+      out.set(k, { text: null, bytes: text });
+      continue;
+    }
     const held = before?.get(k);
-    out.set(k, held !== undefined && held.text === text ? held : { text, bytes: Buffer.from(text) });
+    out.set(
+      k,
+      held !== undefined && held.text === text ? held : { text, bytes: text === '' ? [] : [Buffer.from(text)] },
+    );
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { recordEntries } from 'mgrkit';
 import { labelSet, sampleLine } from './exposition.ts';
 import { staticFamily } from './families.ts';
 import type { ClusterReader, Section } from './reader.ts';
@@ -116,8 +117,7 @@ export function osdMetadataSection(): Section {
 
   /** True if an OSD whose daemon state changed has other metadata now. */
   const refresh = (r: ClusterReader, tables: Readonly<Record<string, object>>): boolean => {
-    const names = Object.keys(tables);
-    const values = Object.values(tables);
+    const { keys: names, values } = recordEntries(tables);
     const before = previous;
     previous = values;
     let changed = false;
@@ -176,7 +176,7 @@ export function osdMetadataSection(): Section {
       const crush = r.get('osd_map_crush');
       const tables = r.get_all_perf_counters() as Readonly<Record<string, object>>;
       if (last === null || last.map !== map || last.crush !== crush) {
-        for (const t of Object.values(tables)) knownTables.add(t);
+        for (const t of recordEntries(tables).values) knownTables.add(t);
         walk(r, map, crush);
         last = { map, crush, texts: render(map) };
       } else if (refresh(r, tables)) {

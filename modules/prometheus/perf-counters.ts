@@ -1,4 +1,10 @@
-import { PERFCOUNTER_COUNTER, PERFCOUNTER_HISTOGRAM, PERFCOUNTER_LONGRUNAVG, PERFCOUNTER_TIME } from 'mgrkit';
+import {
+  PERFCOUNTER_COUNTER,
+  PERFCOUNTER_HISTOGRAM,
+  PERFCOUNTER_LONGRUNAVG,
+  PERFCOUNTER_TIME,
+  recordEntries,
+} from 'mgrkit';
 import {
   type FamilySpec,
   familyHeader,
@@ -78,6 +84,8 @@ export class PerfCounterFamilies {
   private readonly order: PerfFamily[] = [];
   private readonly daemonLines = new WeakMap<object, DaemonLines>();
   private readonly warned = new Set<string>();
+  /** Metric names by counter path (the same few dozen paths for every daemon). */
+  private readonly names = new Map<string, string>();
   private slots = new Map<string, number>();
   /** Tables already written to their daemon's slot. */
   private placed = new WeakSet<object>();
@@ -149,7 +157,11 @@ export class PerfCounterFamilies {
       const raw = info.value ?? 0;
       const value = type & PERFCOUNTER_TIME ? raw / 1e9 : raw;
       const desc = info.description ?? '';
-      const name = promethize(path);
+      let name = this.names.get(path);
+      if (name === undefined) {
+        name = promethize(path);
+        this.names.set(path, name);
+      }
       if (type & PERFCOUNTER_LONGRUNAVG) {
         push(`${name}_sum`, st, `${desc} Total`, labelNames, labels, value);
         push(`${name}_count`, 'counter', `${desc} Count`, labelNames, labels, info.count ?? 0);
@@ -175,9 +187,8 @@ export class PerfCounterFamilies {
 
   /** Rewrites the slots of the daemons whose table changed; false if a daemon is gone (slots must be redone). */
   private update(all: Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>): boolean {
-    // Whole-object key and value lists: cheaper than a keyed lookup per daemon in a table of thousands.
-    const names = Object.keys(all);
-    const tables = Object.values(all);
+    // The record's own key and value lists: cheaper than a keyed lookup per daemon in a table of thousands.
+    const { keys: names, values: tables } = recordEntries(all);
     const previous = this.previous;
     this.previous = tables;
     for (let i = 0; i < tables.length; i++) {

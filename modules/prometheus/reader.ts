@@ -9,8 +9,8 @@ export type ClusterReader = Pick<
   'get' | 'get_metadata' | 'get_all_perf_counters' | 'get_daemon_health_metrics' | 'release_name'
 >;
 
-/** The samples one section wrote, by family key: each value is the family's sample lines. */
-export type SectionTexts = Map<string, string>;
+/** The samples one section wrote, by family key: the family's sample lines, as text or as encoded pieces. */
+export type SectionTexts = Map<string, string | readonly Buffer[]>;
 
 /**
  * Collects sample lines by fixed family key while a section builds. Lines are kept in arrays and joined once at the
@@ -18,6 +18,7 @@ export type SectionTexts = Map<string, string>;
  */
 export class Sink {
   private readonly lines = new Map<string, string[]>();
+  private readonly encoded = new Map<string, readonly Buffer[]>();
   private readonly specs = new Map<string, FamilySpec>();
 
   private listOf(key: string): string[] {
@@ -46,9 +47,15 @@ export class Sink {
     this.listOf(key).push(lines);
   }
 
-  /** Each family's lines as one flat string. */
+  /** The lines of the family `key`, already encoded, as pieces to concatenate: they are all its lines. */
+  pieces(key: string, pieces: readonly Buffer[]): void {
+    this.listOf(key);
+    this.encoded.set(key, pieces);
+  }
+
+  /** Each family's lines as one flat string, or the pieces given for it. */
   texts(): SectionTexts {
-    return new Map([...this.lines].map(([k, l]) => [k, l.join('')]));
+    return new Map([...this.lines].map(([k, l]) => [k, this.encoded.get(k) ?? l.join('')]));
   }
 }
 

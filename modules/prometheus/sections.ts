@@ -1,4 +1,5 @@
-import type { JsonText } from 'mgrkit';
+import { type JsonText, recordEntries } from 'mgrkit';
+import { BlockPieces } from './block-pieces.ts';
 import { labelSet, sampleLine } from './exposition.ts';
 import {
   DF_CLUSTER,
@@ -284,26 +285,20 @@ function latencyLines(o: OsdStatDoc): readonly string[] {
 
 /**
  * Apply and commit latency of every OSD that reported. The list is by OSD id and an OSD's entry is the same object
- * until its next report, so an entry found at the same place as last time keeps its lines.
+ * until its next report, so an entry found at the same place as last time keeps its lines (and its block of lines
+ * its encoding, while no entry of the block changed).
  */
 function osdStatsSection(): Section {
-  let before: { stats: readonly OsdStatDoc[]; lines: (readonly string[])[] } = { stats: [], lines: [] };
+  const blocks = new BlockPieces<OsdStatDoc>(OSD_STATS.length, latencyLines);
   return {
     method: 'get_osd_stats',
     families: OSD_STATS.map((s) => `osd_${s}`),
     inputs: (r) => [r.get('osd_stats')],
     build(r, out) {
       const stats = (r.get('osd_stats') as unknown as { osd_stats: OsdStatDoc[] }).osd_stats;
-      const perOsd: (readonly string[])[] = new Array(stats.length);
-      const lines: string[][] = OSD_STATS.map(() => []);
-      for (let i = 0; i < stats.length; i++) {
-        const own = before.stats[i] === stats[i] ? before.lines[i]! : latencyLines(stats[i]!);
-        perOsd[i] = own;
-        for (let j = 0; j < lines.length; j++) lines[j]!.push(own[j]!);
-      }
-      before = { stats, lines: perOsd };
+      const pieces = blocks.update(stats);
       OSD_STATS.forEach((s, i) => {
-        out.append(`osd_${s}`, lines[i]!.join(''));
+        out.pieces(`osd_${s}`, pieces[i]!);
       });
     },
   };
@@ -419,40 +414,34 @@ const poolRepaired: Section = {
 };
 
 const HEALTH_METRICS = staticFamily('daemon_health_metrics');
-const healthLines = new WeakMap<object, { readonly daemon: string; readonly text: string }>();
+
+type HealthMetrics = readonly { readonly value: number; readonly type: string }[];
 
 /**
  * Each daemon's health metric lines; a daemon's list is the same object until its state changes, so its lines are
- * formatted once per state.
+ * formatted once per state, and encoded once per block of daemons none of which changed.
  */
-const daemonHealth: Section = {
-  method: 'get_all_daemon_health_metrics',
-  families: ['daemon_health_metrics'],
-  inputs: (r) => [r.get_daemon_health_metrics()],
-  build(r, out) {
-    const all = r.get_daemon_health_metrics();
-    const names = Object.keys(all);
-    const lists = Object.values(all);
-    const texts: string[] = [];
-    for (let i = 0; i < lists.length; i++) {
-      const metrics = lists[i]!;
-      const daemon = names[i]!;
-      let held = healthLines.get(metrics);
-      if (held === undefined || held.daemon !== daemon) {
-        let text = '';
-        for (const m of metrics) {
-          text += sampleLine(HEALTH_METRICS.name, labelSet(HEALTH_METRICS.labels, [m.type, daemon]), m.value);
-        }
-        // Flattened once here rather than at every join.
-        text.charCodeAt(0);
-        held = { daemon, text };
-        healthLines.set(metrics, held);
-      }
-      if (held.text !== '') texts.push(held.text);
+function daemonHealthSection(): Section {
+  let names: readonly string[] = [];
+  const blocks = new BlockPieces<HealthMetrics>(1, (metrics, i) => {
+    const daemon = names[i]!;
+    let text = '';
+    for (const m of metrics) {
+      text += sampleLine(HEALTH_METRICS.name, labelSet(HEALTH_METRICS.labels, [m.type, daemon]), m.value);
     }
-    out.append('daemon_health_metrics', texts.join(''));
-  },
-};
+    return [text];
+  });
+  return {
+    method: 'get_all_daemon_health_metrics',
+    families: ['daemon_health_metrics'],
+    inputs: (r) => [r.get_daemon_health_metrics()],
+    build(r, out) {
+      const all = recordEntries(r.get_daemon_health_metrics());
+      names = all.keys;
+      out.pieces('daemon_health_metrics', blocks.update(all.values)[0]!);
+    },
+  };
+}
 
 /** The sections whose families are fixed, but OSD metadata; `warn` hears of PG states outside `PG_STATES`. */
 export function fixedSections(history: HealthHistory, warn: (state: string) => void): Section[] {
@@ -469,6 +458,6 @@ export function fixedSections(history: HealthHistory, warn: (state: string) => v
     serviceMetadata,
     numObjects,
     poolRepaired,
-    daemonHealth,
+    daemonHealthSection(),
   ];
 }

@@ -12,8 +12,9 @@ import { ChunkDerived } from '../state/views/chunk-derived.ts';
 import { configView } from '../state/views/config-views.ts';
 import { GET_NAMES, type GetName, type GetResult, isGetName, type JsonText, VIEWS } from '../state/views/index.ts';
 import { type Server, serversView } from '../state/views/servers.ts';
-import { tableKeys } from '../state/views/table-keys.ts';
+import { type TableKeys, tableKeys } from '../state/views/table-keys.ts';
 import { OSDMap } from './osdmap.ts';
+import { keepEntries } from './record-entries.ts';
 
 /** The default of Ceph's `mon_connection_timeout`-like liveness window, in seconds of stream time. */
 export const DEFAULT_MON_CONNECTION_TIMEOUT = 30;
@@ -105,14 +106,24 @@ export class Accessors {
     const daemons = this.current().daemons;
     let v = this.healthMetricsMemo.get(daemons);
     if (v === undefined) {
-      v = {};
       const keys = tableKeys(daemons);
       const chunks = HEALTH_METRICS.chunks(daemons);
+      const values = new Array<HealthMetricList>(keys.inOrder.length);
       for (let i = 0; i < keys.inOrder.length; i++) {
         const name = keys.inOrder[i]!;
-        v[name] = chunks[keys.inOrderChunks[i]!]!.get(name)!.derived;
+        values[i] = chunks[keys.inOrderChunks[i]!]!.get(name)!.derived;
       }
-      Object.freeze(v);
+      // The same daemons with the same lists as the record built last: that record (one of 10,000 keys is slow to build).
+      const last = this.lastHealthRecord;
+      if (last !== undefined && last.keys === keys && values.every((l, i) => l === last.values[i])) {
+        v = last.record;
+      } else {
+        const record: Record<string, HealthMetricList> = {};
+        for (let i = 0; i < keys.inOrder.length; i++) record[keys.inOrder[i]!] = values[i]!;
+        v = Object.freeze(record);
+        keepEntries(v, keys.inOrder, values);
+        this.lastHealthRecord = { keys, values, record: v };
+      }
       this.healthMetricsMemo.set(daemons, v);
     }
     return v;
@@ -136,6 +147,10 @@ export class Accessors {
   }
 
   private readonly osdMapMemo = new WeakMap<ClusterState, OSDMap>();
+
+  private lastHealthRecord:
+    | { keys: TableKeys; values: readonly HealthMetricList[]; record: Record<string, HealthMetricList> }
+    | undefined;
 
   private readonly healthMetricsMemo = new WeakMap<
     object,
@@ -194,12 +209,18 @@ export class Accessors {
       const built: Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>> = {};
       const keys = tableKeys(daemons);
       const chunks = countersByPriority(prioLimit).chunks(daemons);
+      const names: string[] = [];
+      const values: CounterTable[] = [];
       for (let i = 0; i < keys.sorted.length; i++) {
         const name = keys.sorted[i]!;
         const d = chunks[keys.sortedChunks[i]!]!.get(name)!;
-        if (services.includes(d.value.type)) built[name] = d.derived;
+        if (!services.includes(d.value.type)) continue;
+        built[name] = d.derived;
+        names.push(name);
+        values.push(d.derived);
       }
       out = Object.freeze(built);
+      keepEntries(out, names, values);
       byKey.set(key, out);
     }
     return out;
@@ -221,10 +242,31 @@ export class Accessors {
 
 type CounterTable = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-/** Each daemon's health metrics as `get_daemon_health_metrics` lists them: built once per daemon state. */
-const HEALTH_METRICS = new ChunkDerived<DaemonState, readonly { readonly value: number; readonly type: string }[]>(
-  (d) => Object.freeze((d.healthMetrics ?? []).map((m) => Object.freeze({ value: m.value, type: m.type }))),
-);
+type HealthMetricList = readonly { readonly value: number; readonly type: string }[];
+
+/** Each daemon's list last derived, to give back while a new state of the daemon lists the same metrics. */
+const lastHealthLists = new Map<string, HealthMetricList>();
+
+function sameMetrics(a: HealthMetricList, b: readonly { readonly value: number; readonly type: string }[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i]!.value, b[i]!.value) || a[i]!.type !== b[i]!.type) return false;
+  }
+  return true;
+}
+
+/**
+ * Each daemon's health metrics as `get_daemon_health_metrics` lists them: built once per daemon state, and the
+ * same list as the daemon's state before while the metrics are the same (a report of counters alone leaves them).
+ */
+const HEALTH_METRICS = new ChunkDerived<DaemonState, HealthMetricList>((d, name) => {
+  const metrics = d.healthMetrics ?? [];
+  const held = lastHealthLists.get(name);
+  if (held !== undefined && sameMetrics(held, metrics)) return held;
+  const list = Object.freeze(metrics.map((m) => Object.freeze({ value: m.value, type: m.type })));
+  lastHealthLists.set(name, list);
+  return list;
+});
 
 const countersDerived = new Map<number, ChunkDerived<DaemonState, CounterTable>>();
 

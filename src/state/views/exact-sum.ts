@@ -45,6 +45,55 @@ export class SumBuilder {
 }
 
 /**
+ * A part changed by the entries that changed since it was summed: `sub` each old entry's addends, `add` each new
+ * one's. The result is the part summing the entries anew would give only while every addend is an integer and no
+ * step leaves the safe integers (bounded by the old absolute sums plus every addend's size): otherwise `part()` is
+ * null and the caller sums the entries anew.
+ */
+export class SumDelta {
+  readonly v: number[];
+  readonly abs: number[];
+  private readonly bound: number[];
+  private ok: boolean;
+
+  constructor(from: SumPart) {
+    this.v = [...from.v];
+    this.abs = [...from.abs];
+    this.bound = [...from.abs];
+    this.ok = from.exact;
+  }
+
+  add(i: number, x: number): void {
+    for (let j = this.v.length; j <= i; j++) {
+      this.v.push(0);
+      this.abs.push(0);
+      this.bound.push(0);
+    }
+    this.v[i]! += x;
+    this.abs[i]! += Math.abs(x);
+    this.bound[i]! += Math.abs(x);
+    if (!Number.isInteger(x)) this.ok = false;
+  }
+
+  sub(i: number, x: number): void {
+    if (i >= this.v.length) {
+      this.ok = false;
+      return;
+    }
+    this.v[i]! -= x;
+    this.abs[i]! -= Math.abs(x);
+    this.bound[i]! += Math.abs(x);
+    if (!Number.isInteger(x)) this.ok = false;
+  }
+
+  part(): SumPart | null {
+    if (!this.ok) return null;
+    for (const b of this.bound) if (!(b <= Number.MAX_SAFE_INTEGER)) return null;
+    return { v: this.v, abs: this.abs, exact: true };
+  }
+}
+
+/**
  * The field sums of `parts` (the longest part's length), exactly: integers all the way, so the same in any order
  * and the same as adding the entries one by one wherever that is exact. A total beyond 2^53 is summed in BigInt and
  * rounded once (Ceph's fields are 64-bit integers; a one-by-one double sum would round at each step). Null if a

@@ -3,7 +3,7 @@ import type { CrushMap, OsdMap } from '../../../schemas/maps/index.ts';
 import type { ClusterState, OsdMapEntry, PgReport } from '../cluster-state.ts';
 import type { TableChunk } from '../keyed-table.ts';
 import { STATFS_FIELDS } from '../pool-stat.ts';
-import { SumBuilder, type SumPart } from './exact-sum.ts';
+import { SumBuilder, SumDelta, type SumPart } from './exact-sum.ts';
 import { once, pairKey } from './memo.ts';
 
 /** The fields `osd_stat_t::add` sums, as laid out in a part's sums: the statfs fields first. */
@@ -70,6 +70,8 @@ export interface OsdStatsPart {
   readonly ids: readonly number[];
   readonly stats: readonly OsdStat[];
   readonly orders: readonly number[];
+  /** Each one's reporter. */
+  readonly names: readonly string[];
   readonly sums: SumPart;
   readonly hist: SumPart;
   /** Per pool: the `pool_statfs` entries of every reporter of the chunk (osd or not). */
@@ -129,10 +131,28 @@ export function addStatfsTo(sums: { add(i: number, x: number): void }, statfs: P
   }
 }
 
+/** The stat the PG map holds for reporter `name` (an out OSD's as a default one), with its OSD id; null if none. */
+function statOf(
+  name: string,
+  r: PgReport,
+  inMap: ReadonlyMap<number, OsdEntryOfMap> | null,
+): { id: number; stat: OsdStat } | null {
+  if (!name.startsWith('osd.') || r.osdStat === null) return null;
+  const id = Number(name.slice(4));
+  if (!Number.isInteger(id) || id < 0) return null;
+  let stat = r.osdStat;
+  if (inMap !== null) {
+    const o = inMap.get(id);
+    if (o === undefined) return null;
+    if (o.in === 0 && (stat.statfs?.total ?? 0) !== 0) stat = { ...ZERO_OSD_STAT, osd: id };
+  }
+  return { id, stat };
+}
+
 function buildPart(chunk: TableChunk<PgReport>, entry: OsdMapEntry | undefined): OsdStatsPart {
   const inMap = entry === undefined ? null : osdsById(entry.map);
   const classes = classesOf(entry?.crush ?? null);
-  const found: { id: number; stat: OsdStat; order: number }[] = [];
+  const found: { id: number; stat: OsdStat; order: number; name: string }[] = [];
   const pools = new Map<number, { sum: SumBuilder; count: number }>();
   const lists: [number, readonly unknown[]][] = [];
   for (const name of Object.keys(chunk.values)) {
@@ -148,16 +168,8 @@ function buildPart(chunk: TableChunk<PgReport>, entry: OsdMapEntry | undefined):
       p.count++;
     }
     if (Array.isArray(r.poolStatfs) && r.poolStatfs.length > 0) lists.push([order, r.poolStatfs]);
-    if (!name.startsWith('osd.') || r.osdStat === null) continue;
-    const id = Number(name.slice(4));
-    if (!Number.isInteger(id) || id < 0) continue;
-    let stat = r.osdStat;
-    if (inMap !== null) {
-      const o = inMap.get(id);
-      if (o === undefined) continue;
-      if (o.in === 0 && (stat.statfs?.total ?? 0) !== 0) stat = { ...ZERO_OSD_STAT, osd: id };
-    }
-    found.push({ id, stat, order });
+    const st = statOf(name, r, inMap);
+    if (st !== null) found.push({ id: st.id, stat: st.stat, order, name });
   }
   found.sort((a, b) => a.id - b.id || a.order - b.order);
   const sums = new SumBuilder(OSD_SUM_FIELDS.length);
@@ -179,6 +191,7 @@ function buildPart(chunk: TableChunk<PgReport>, entry: OsdMapEntry | undefined):
     ids: found.map((f) => f.id),
     stats: found.map((f) => f.stat),
     orders: found.map((f) => f.order),
+    names: found.map((f) => f.name),
     sums: sums.part(),
     hist: hist.part(),
     poolStatfs: new Map([...pools].map(([k, p]) => [k, { sum: p.sum.part(), count: p.count }])),
@@ -188,14 +201,172 @@ function buildPart(chunk: TableChunk<PgReport>, entry: OsdMapEntry | undefined):
   };
 }
 
-const partsMemo = new WeakMap<TableChunk<PgReport>, { entry: OsdMapEntry | undefined; part: OsdStatsPart }>();
+/** The histogram length of a stat's `op_queue_age_hist` (0 without one). */
+function histLength(st: OsdStat): number {
+  const h = ((st as Record<string, unknown>).op_queue_age_hist as { histogram?: unknown } | undefined)?.histogram;
+  return Array.isArray(h) ? h.length : 0;
+}
 
-/** The part of one reporters chunk under the snapshot's OSD map (the last one computed for the chunk is kept). */
-function partOf(chunk: TableChunk<PgReport>, entry: OsdMapEntry | undefined): OsdStatsPart {
+/** A part's sums with one entry's addends taken out (`sign` -1) or put in (+1). */
+interface PartDelta {
+  readonly sums: SumDelta;
+  readonly hist: SumDelta;
+  readonly pools: Map<number, { sum: SumDelta; count: number }>;
+  readonly byClass: Map<string, { sum: SumDelta; count: number }>;
+}
+
+/**
+ * The part of `chunk` from the part of the chunk that held its place before (`prev`, same keys, same OSD map):
+ * the reporters that are other objects are taken out of its sums and put in again as they are now, the rest kept.
+ * Null when that would not give what {@link buildPart} gives: a sum left the exact integers, a reporter gained or
+ * lost its OSD stat or changed its histogram's length, or most reporters changed.
+ */
+function deltaPart(
+  chunk: TableChunk<PgReport>,
+  prevChunk: TableChunk<PgReport>,
+  prev: OsdStatsPart,
+  entry: OsdMapEntry | undefined,
+): OsdStatsPart | null {
+  const keys = Object.keys(chunk.values);
+  const changed: string[] = [];
+  for (const key of keys) if (chunk.values[key] !== prevChunk.values[key]) changed.push(key);
+  if (changed.length * 4 > keys.length * 3) return null;
+  const inMap = entry === undefined ? null : osdsById(entry.map);
+  const classes = classesOf(entry?.crush ?? null);
+  const d: PartDelta = {
+    sums: new SumDelta(prev.sums),
+    hist: new SumDelta(prev.hist),
+    pools: new Map(),
+    byClass: new Map(),
+  };
+  const poolOf = (pool: number) => {
+    let p = d.pools.get(pool);
+    if (p === undefined) {
+      const held = prev.poolStatfs.get(pool);
+      p =
+        held === undefined
+          ? {
+              sum: new SumDelta({ v: new Array(N_STATFS).fill(0), abs: new Array(N_STATFS).fill(0), exact: true }),
+              count: 0,
+            }
+          : { sum: new SumDelta(held.sum), count: held.count };
+      d.pools.set(pool, p);
+    }
+    return p;
+  };
+  const classOf = (cls: string) => {
+    let c = d.byClass.get(cls);
+    if (c === undefined) {
+      const held = prev.byClass.get(cls);
+      if (held === undefined) return null;
+      c = { sum: new SumDelta(held.sum), count: held.count };
+      d.byClass.set(cls, c);
+    }
+    return c;
+  };
+  const stats = [...prev.stats];
+  let lists = prev.poolStatfsLists;
+  for (const name of changed) {
+    const before = prevChunk.values[name]!;
+    const now = chunk.values[name]!;
+    for (const { pool, statfs } of poolStatfsOf(before.poolStatfs)) {
+      const p = poolOf(pool);
+      for (let i = 0; i < N_STATFS; i++) {
+        const v = statfs[STATFS_FIELDS[i]!];
+        if (typeof v === 'number') p.sum.sub(i, v);
+      }
+      p.count--;
+    }
+    for (const { pool, statfs } of poolStatfsOf(now.poolStatfs)) {
+      const p = poolOf(pool);
+      addStatfsTo(p.sum, statfs);
+      p.count++;
+    }
+    const hadList = Array.isArray(before.poolStatfs) && before.poolStatfs.length > 0;
+    const hasList = Array.isArray(now.poolStatfs) && now.poolStatfs.length > 0;
+    if (hadList || hasList) lists = [];
+    const a = statOf(name, before, inMap);
+    const b = statOf(name, now, inMap);
+    if ((a === null) !== (b === null)) return null;
+    if (a === null || b === null) continue;
+    if (histLength(a.stat) !== histLength(b.stat)) return null;
+    const at = prev.names.indexOf(name);
+    if (at < 0 || prev.ids[at] !== a.id) return null;
+    stats[at] = b.stat;
+    addOsdStat({ add: (i, x) => d.sums.sub(i, x) }, { add: (i, x) => d.hist.sub(i, x) }, a.stat);
+    addOsdStat(d.sums, d.hist, b.stat);
+    const cls = classes?.get(a.id);
+    if (cls === undefined) continue;
+    const c = classOf(cls);
+    if (c === null) return null;
+    const sa = a.stat.statfs as Partial<Record<string, unknown>> | undefined;
+    if (sa != null) {
+      for (let i = 0; i < N_STATFS; i++) {
+        const v = sa[STATFS_FIELDS[i]!];
+        if (typeof v === 'number') c.sum.sub(i, v);
+      }
+    }
+    if (b.stat.statfs != null) addStatfsTo(c.sum, b.stat.statfs as Partial<Record<string, unknown>>);
+  }
+  if (lists !== prev.poolStatfsLists) {
+    const l: [number, readonly unknown[]][] = [];
+    for (const key of keys) {
+      const r = chunk.values[key]!;
+      if (Array.isArray(r.poolStatfs) && r.poolStatfs.length > 0) l.push([chunk.order[key]!, r.poolStatfs]);
+    }
+    lists = l.sort((x, y) => x[0] - y[0]);
+  }
+  const sums = d.sums.part();
+  const hist = d.hist.part();
+  if (sums === null || hist === null) return null;
+  const poolStatfs = new Map(prev.poolStatfs);
+  for (const [pool, p] of d.pools) {
+    const sum = p.sum.part();
+    if (sum === null) return null;
+    if (p.count === 0) poolStatfs.delete(pool);
+    else poolStatfs.set(pool, { sum, count: p.count });
+  }
+  const byClass = new Map(prev.byClass);
+  for (const [cls, c] of d.byClass) {
+    const sum = c.sum.part();
+    if (sum === null) return null;
+    byClass.set(cls, { sum, count: c.count });
+  }
+  return {
+    ids: prev.ids,
+    stats,
+    orders: prev.orders,
+    names: prev.names,
+    sums,
+    hist,
+    poolStatfs,
+    poolStatfsLists: lists,
+    byClass,
+    ruleMin: new Map(),
+  };
+}
+
+const partsMemo = new WeakMap<TableChunk<PgReport>, { entry: OsdMapEntry | undefined; part: OsdStatsPart }>();
+/** By chunk index: the last chunk whose part was computed there, and the part. */
+const lastAt: ({ chunk: TableChunk<PgReport>; entry: OsdMapEntry | undefined; part: OsdStatsPart } | undefined)[] = [];
+
+/**
+ * The part of one reporters chunk under the snapshot's OSD map (the last one computed for the chunk is kept): from
+ * the part last computed at the chunk's place where it can (same keys, same map), else from the chunk's reporters.
+ */
+function partOf(chunk: TableChunk<PgReport>, at: number, entry: OsdMapEntry | undefined): OsdStatsPart {
   const held = partsMemo.get(chunk);
-  if (held !== undefined && held.entry === entry) return held.part;
-  const part = buildPart(chunk, entry);
+  if (held !== undefined && held.entry === entry) {
+    lastAt[at] = { chunk, entry, part: held.part };
+    return held.part;
+  }
+  const before = lastAt[at];
+  const part =
+    (before !== undefined && before.entry === entry && before.chunk.order === chunk.order
+      ? deltaPart(chunk, before.chunk, before.part, entry)
+      : null) ?? buildPart(chunk, entry);
   partsMemo.set(chunk, { entry, part });
+  lastAt[at] = { chunk, entry, part };
   return part;
 }
 
@@ -227,9 +398,11 @@ function combine(s: ClusterState): OsdStatsTable {
   const parts: OsdStatsPart[] = [];
   let count = 0;
   let maxId = -1;
-  for (const chunk of s.pgStats.reporters.chunks) {
-    if (chunk === null) continue;
-    const part = partOf(chunk, entry);
+  const chunks = s.pgStats.reporters.chunks;
+  for (let at = 0; at < chunks.length; at++) {
+    const chunk = chunks[at];
+    if (chunk === null || chunk === undefined) continue;
+    const part = partOf(chunk, at, entry);
     parts.push(part);
     count += part.ids.length;
     if (part.ids.length > 0) maxId = Math.max(maxId, part.ids.at(-1)!);

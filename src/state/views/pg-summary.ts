@@ -49,6 +49,18 @@ interface PoolPart {
   readonly buckets: ReadonlyArray<{ readonly bucket: PgBucket | null; readonly states: BucketStates }>;
   /** Without an OSD map: the PGs held, in seed order (the buckets' states are then of those alone). */
   readonly entries?: readonly PgEntry[];
+  /** With an OSD map: the pool's buckets as the table held them, and the part's counts by state. */
+  readonly held?: unknown;
+  readonly counts?: ReadonlyMap<string, number>;
+}
+
+/** Adds `counts` times `sign` into `into`, dropping states whose count falls to 0. */
+function shiftCounts(into: Map<string, number>, counts: ReadonlyMap<string, number>, sign: 1 | -1): void {
+  for (const [state, n] of counts) {
+    const v = (into.get(state) ?? 0) + sign * n;
+    if (v === 0) into.delete(state);
+    else into.set(state, v);
+  }
 }
 
 function addCounts(into: Map<string, number>, counts: ReadonlyMap<string, number>): void {
@@ -72,10 +84,16 @@ class PgMapAggregate implements PgMapSums {
   readonly byState: ReadonlyMap<string, number>;
   readonly byPoolState: ReadonlyMap<number, ReadonlyMap<string, number>>;
   readonly #parts: readonly PoolPart[];
+  readonly #map: unknown;
   #pgs: readonly PgEntry[] | undefined;
   #byOsd: ReadonlyMap<number, ReadonlyMap<string, number>> | undefined;
 
-  constructor(s: ClusterState) {
+  /**
+   * `prev`: the aggregate of another snapshot, whose pools' counts are taken over under the same OSD map: a bucket
+   * that is the same object as there keeps its states, and a pool's counts move by the states of the buckets that
+   * changed, so a new snapshot costs a pointer comparison per bucket and the counting of the buckets it changed.
+   */
+  constructor(s: ClusterState, prev?: PgMapAggregate) {
     const table = s.pgStats.pgs;
     const deltas = s.pgStats.deltas;
     const map = s.maps.osd_map?.map;
@@ -97,23 +115,59 @@ class PgMapAggregate implements PgMapSums {
     } else {
       const up = new Set<number>();
       for (const o of map.osds) if (o.up === 1) up.add(o.osd);
+      const before = prev !== undefined && prev.#map === map ? prev.#parts : undefined;
+      let k = 0;
       for (const p of [...map.pools].sort((a, b) => a.pool - b.pool)) {
         const held = table[String(p.pool)];
-        const buckets = [];
-        for (let first = 0; first < p.pg_num; first += BUCKET_SIZE) {
-          const bucket = held?.[bucketOf(first)] ?? null;
-          const length = Math.min(BUCKET_SIZE, p.pg_num - first);
-          buckets.push({ bucket, states: bucketStates(bucket, length, up, map.osds) });
+        let old = before?.[k];
+        if (old !== undefined && old.pool !== p.pool) old = undefined;
+        if (old !== undefined && old.held === held && held !== undefined) {
+          parts.push(old);
+          k++;
+          continue;
         }
-        if (buckets.length > 0) parts.push({ pool: p.pool, buckets });
+        const buckets = [];
+        let counts: Map<string, number> | undefined;
+        if (old !== undefined && old.counts !== undefined) {
+          counts = new Map(old.counts);
+          for (let first = 0, j = 0; first < p.pg_num; first += BUCKET_SIZE, j++) {
+            const bucket = held?.[bucketOf(first)] ?? null;
+            const was = old.buckets[j]!;
+            if (was.bucket === bucket) {
+              buckets.push(was);
+              continue;
+            }
+            const length = Math.min(BUCKET_SIZE, p.pg_num - first);
+            const states = bucketStates(bucket, length, up, map.osds);
+            shiftCounts(counts, was.states.counts, -1);
+            shiftCounts(counts, states.counts, 1);
+            buckets.push({ bucket, states });
+          }
+        } else {
+          for (let first = 0; first < p.pg_num; first += BUCKET_SIZE) {
+            const bucket = held?.[bucketOf(first)] ?? null;
+            const length = Math.min(BUCKET_SIZE, p.pg_num - first);
+            buckets.push({ bucket, states: bucketStates(bucket, length, up, map.osds) });
+          }
+        }
+        if (old !== undefined) k++;
+        if (counts === undefined) {
+          counts = new Map<string, number>();
+          for (const b of buckets) addCounts(counts, b.states.counts);
+        }
+        if (buckets.length > 0) parts.push({ pool: p.pool, buckets, held, counts });
       }
     }
     const byState = new Map<string, number>();
-    const byPoolState = new Map<number, Map<string, number>>();
+    const byPoolState = new Map<number, ReadonlyMap<string, number>>();
     const poolSums = new Map<number, PoolStat>();
     for (const part of parts) {
-      const counts = new Map<string, number>();
-      for (const b of part.buckets) addCounts(counts, b.states.counts);
+      let counts = part.counts;
+      if (counts === undefined) {
+        const c = new Map<string, number>();
+        for (const b of part.buckets) addCounts(c, b.states.counts);
+        counts = c;
+      }
       byPoolState.set(part.pool, counts);
       addCounts(byState, counts);
       const sum = deltas.pools[String(part.pool)]?.sum;
@@ -126,6 +180,7 @@ class PgMapAggregate implements PgMapSums {
       if (state.split('+').includes('active')) numPgActive += n;
     }
     this.#parts = parts;
+    this.#map = map;
     this.pgSum = vectorPoolStat(deltas.sum);
     this.poolSums = poolSums;
     this.numPg = numPg;
@@ -181,6 +236,8 @@ class PgMapAggregate implements PgMapSums {
 
 const sumsMemo = new WeakMap<object, WeakMap<object, PgMapSums>>();
 const NO_MAP = {};
+/** The aggregate computed last: the next one starts from its counts. */
+let lastAggregate: PgMapAggregate | undefined;
 
 /** The PG map's aggregates for a snapshot, computed once per (PG stats, OSD map) pair. */
 export function pgMapSums(s: ClusterState): PgMapSums {
@@ -193,7 +250,9 @@ export function pgMapSums(s: ClusterState): PgMapSums {
   }
   let v = inner.get(map ?? NO_MAP);
   if (v === undefined) {
-    v = new PgMapAggregate(s);
+    const agg = new PgMapAggregate(s, lastAggregate);
+    lastAggregate = agg;
+    v = agg;
     inner.set(map ?? NO_MAP, v);
   }
   return v;
