@@ -184,27 +184,28 @@ export class Store {
    * written (`MGR_ERR_STORE_APPEND`).
    */
   commit(c: Commit): Promise<void> {
+    // One after another: each reads what the one before it wrote.
+    const done = this.commits.then(() => this.commitNow(c));
+    this.commits = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The last commit asked for, settled either way. */
+  private commits: Promise<void> = Promise.resolve();
+
+  private commitNow(c: Commit): Promise<void> {
     return this.write(async () => {
-      // Hashed before the transaction: a part unchanged since a snapshot already hashed is known by identity.
+      // Hashed first: a part unchanged since a snapshot already hashed is known by identity.
       const parts = c.snapshot === undefined ? [] : stateParts(c.snapshot);
       const leaves = parts.map((p) => [p.name, partLeaf(p)] as const);
-      await this.root.transaction(() => {
-        const first = c.events[0];
-        if (first !== undefined) {
-          // A manager that joined a group from a snapshot keeps no journal before it: the journal goes on after it.
-          const last = Math.max(this.lastSeq(), this.lastSnapshotSeq());
-          if (first.seq !== last + 1) {
-            throw new MgrError(
-              'MGR_ERR_STORE_APPEND',
-              `journal of ${this.dir} holds seq ${last}: an append must start at ${last + 1}, not ${first.seq}`,
-            );
-          }
-        }
+      this.checkAppend(c.events);
+      // Written as one batch, encoded here and now: LMDB's write thread then commits it without calling back into
+      // this thread (a transaction callback waits until this thread is free, after the next batch's fold, and the
+      // disk's part of the commit would not overlap with that fold). Commits go one after another, so what is read here
+      // (the journal's end, the parts already stored) is what the transaction sees.
+      await this.root.batch(() => {
         for (let i = 0; i < c.events.length; i++) {
           const e = c.events[i]!;
-          if (i > 0 && e.seq !== c.events[i - 1]!.seq + 1) {
-            throw new MgrError('MGR_ERR_STORE_APPEND', `events of one commit out of order at seq ${e.seq}`);
-          }
           const text = c.texts?.[i];
           this.journal.put(e.seq, text === undefined ? e : [e.seq, e.t, text]);
         }
@@ -227,6 +228,25 @@ export class Store {
         }
       });
     });
+  }
+
+  /** Refuses (`MGR_ERR_STORE_APPEND`), before anything is written, events that do not go on from the journal. */
+  private checkAppend(events: readonly JournaledEvent[]): void {
+    const first = events[0];
+    if (first === undefined) return;
+    // A manager that joined a group from a snapshot keeps no journal before it: the journal goes on after it.
+    const last = Math.max(this.lastSeq(), this.lastSnapshotSeq());
+    if (first.seq !== last + 1) {
+      throw new MgrError(
+        'MGR_ERR_STORE_APPEND',
+        `journal of ${this.dir} holds seq ${last}: an append must start at ${last + 1}, not ${first.seq}`,
+      );
+    }
+    for (let i = 1; i < events.length; i++) {
+      if (events[i]!.seq !== events[i - 1]!.seq + 1) {
+        throw new MgrError('MGR_ERR_STORE_APPEND', `events of one commit out of order at seq ${events[i]!.seq}`);
+      }
+    }
   }
 
   /** The seq of the last event in the journal (0 when empty). */
