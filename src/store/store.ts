@@ -68,13 +68,27 @@ interface PendingPart {
   bytes?: Buffer;
 }
 
-/** A journal entry: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
-type JournalEntry = JournaledEvent | readonly [seq: number, t: number, text: string];
+/** One event as the journal keeps it: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
+type JournalItem = JournaledEvent | readonly [seq: number, t: number, text: string];
 
-function fromEntry(entry: JournalEntry): JournaledEvent {
-  if (!Array.isArray(entry)) return entry as JournaledEvent;
-  const [seq, t, text] = entry as readonly [number, number, string];
+/**
+ * A journal entry, keyed by the seq of its last event: one event, or the events of one commit in order (a run,
+ * whose first item is not a number, unlike a kept text's), stored as one value: a put per commit, not per event.
+ */
+type JournalEntry = JournalItem | readonly JournalItem[];
+
+function fromItem(item: JournalItem): JournaledEvent {
+  if (!Array.isArray(item)) return item as JournaledEvent;
+  const [seq, t, text] = item as readonly [number, number, string];
   return { ...(JSON.parse(text) as object), seq, t } as JournaledEvent;
+}
+
+function isRun(entry: JournalEntry): entry is readonly JournalItem[] {
+  return Array.isArray(entry) && typeof entry[0] !== 'number';
+}
+
+function itemSeq(item: JournalItem): number {
+  return Array.isArray(item) ? (item as readonly [number, number, string])[0] : (item as JournaledEvent).seq;
 }
 
 /**
@@ -204,10 +218,15 @@ export class Store {
       // disk's part of the commit would not overlap with that fold). Commits go one after another, so what is read here
       // (the journal's end, the parts already stored) is what the transaction sees.
       await this.root.batch(() => {
-        for (let i = 0; i < c.events.length; i++) {
-          const e = c.events[i]!;
-          const text = c.texts?.[i];
-          this.journal.put(e.seq, text === undefined ? e : [e.seq, e.t, text]);
+        const n = c.events.length;
+        if (n > 0) {
+          const items = new Array<JournalItem>(n);
+          for (let i = 0; i < n; i++) {
+            const e = c.events[i]!;
+            const text = c.texts?.[i];
+            items[i] = text === undefined ? e : [e.seq, e.t, text];
+          }
+          this.journal.put(c.events[n - 1]!.seq, n === 1 ? items[0]! : items);
         }
         if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
         if (c.snapshot) {
@@ -257,7 +276,7 @@ export class Store {
 
   /** The seq of the first event in the journal (0 when empty). */
   firstSeq(): number {
-    for (const key of this.journal.getKeys({ limit: 1 })) return key;
+    for (const { value } of this.journal.getRange({ limit: 1 })) return itemSeq(isRun(value) ? value[0]! : value);
     return 0;
   }
 
@@ -337,7 +356,15 @@ export class Store {
   *events(after: number, upTo = Number.MAX_SAFE_INTEGER): Generator<JournaledEvent> {
     // uint32 keys: the exclusive end bound must itself fit.
     const end = Math.min(upTo, 0xfffffffe);
-    for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield fromEntry(value);
+    // From the entry holding `after + 1` (the first whose last seq is at least that) to the one holding `end`.
+    for (const { value } of this.journal.getRange({ start: after + 1 })) {
+      for (const item of isRun(value) ? value : [value]) {
+        const seq = itemSeq(item);
+        if (seq <= after) continue;
+        if (seq > end) return;
+        yield fromItem(item);
+      }
+    }
   }
 
   cursor(key: string): SourceCursor | undefined {
