@@ -72,10 +72,19 @@ interface PendingPart {
 type JournalItem = JournaledEvent | readonly [seq: number, t: number, text: string];
 
 /**
- * A journal entry, keyed by the seq of its last event: one event, or the events of one commit in order (a run,
- * whose first item is not a number, unlike a kept text's), stored as one value: a put per commit, not per event.
+ * A journal entry, keyed by the seq of its last event: one event, or consecutive events of one commit in order (a
+ * run, whose first item is not a number, unlike a kept text's), stored as one value: a put per run of a commit,
+ * not per event.
  */
 type JournalEntry = JournalItem | readonly JournalItem[];
+
+/**
+ * A run closes at about this many bytes of text: large events (`pg_stats`) go a few to a value, so no value grows
+ * to tens of MB (encoded in one piece, written to LMDB's overflow pages), while a batch of small ones is one put.
+ */
+const RUN_BYTES = 256 * 1024;
+/** What an event kept as itself (not as text) counts for, towards {@link RUN_BYTES}. */
+const EVENT_BYTES = 256;
 
 function fromItem(item: JournalItem): JournaledEvent {
   if (!Array.isArray(item)) return item as JournaledEvent;
@@ -218,15 +227,18 @@ export class Store {
       // disk's part of the commit would not overlap with that fold). Commits go one after another, so what is read here
       // (the journal's end, the parts already stored) is what the transaction sees.
       await this.root.batch(() => {
-        const n = c.events.length;
-        if (n > 0) {
-          const items = new Array<JournalItem>(n);
-          for (let i = 0; i < n; i++) {
-            const e = c.events[i]!;
-            const text = c.texts?.[i];
-            items[i] = text === undefined ? e : [e.seq, e.t, text];
+        let run: JournalItem[] = [];
+        let runBytes = 0;
+        for (let i = 0; i < c.events.length; i++) {
+          const e = c.events[i]!;
+          const text = c.texts?.[i];
+          run.push(text === undefined ? e : [e.seq, e.t, text]);
+          runBytes += text === undefined ? EVENT_BYTES : text.length;
+          if (runBytes >= RUN_BYTES || i === c.events.length - 1) {
+            this.journal.put(e.seq, run.length === 1 ? run[0]! : run);
+            run = [];
+            runBytes = 0;
           }
-          this.journal.put(c.events[n - 1]!.seq, n === 1 ? items[0]! : items);
         }
         if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
         if (c.snapshot) {
