@@ -80,12 +80,13 @@ export function inputStage(
     new Observable<IngestItem>((subscriber) => {
       // A source gates an item and then emits it: on this thread it is parsed once, at the gate, and the result
       // taken at emission.
-      let last: { raw: SourceItem; item: IngestItem | null } | undefined;
+      let lastRaw: SourceItem | undefined;
+      let lastItem: IngestItem | null = null;
       const parsed = (raw: SourceItem): IngestItem | null => {
-        if (last?.raw === raw) return last.item;
-        const item = parseItem(raw);
-        last = { raw, item };
-        return item;
+        if (lastRaw === raw) return lastItem;
+        lastItem = parseItem(raw);
+        lastRaw = raw;
+        return lastItem;
       };
       let seenBytes = 0;
       let pool: ParsePool | null = null;
@@ -179,7 +180,7 @@ export function inputStage(
       const sub = source(gateRaw).subscribe({
         next: (raw) => {
           if (stopped) return;
-          if (last?.raw === raw || !viaWorkers) {
+          if (lastRaw === raw || !viaWorkers) {
             const item = parsed(raw);
             if (item !== null) subscriber.next(item);
             return;

@@ -22,10 +22,16 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
     let stopped = false;
     let lastLine = options.afterLine ?? 0;
     let lastEnd = options.afterOffset ?? 0;
-    const emit = async (item: SourceItem): Promise<void> => {
+    // Waits only when the gate says so: a line the gate lets through at once costs no promise.
+    const emit = (item: SourceItem): Promise<void> | undefined => {
       const wait = options.gate?.(item);
-      if (wait !== undefined) await wait;
-      if (!stopped) subscriber.next(item);
+      if (wait === undefined) {
+        if (!stopped) subscriber.next(item);
+        return undefined;
+      }
+      return wait.then(() => {
+        if (!stopped) subscriber.next(item);
+      });
     };
     (async () => {
       try {
@@ -46,7 +52,8 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
               continue;
             }
             if (isBlankLine(l.text)) continue;
-            await emit({ kind: 'line', file: path, text: l.text, line: l.line, end: l.end });
+            const waited = emit({ kind: 'line', file: path, text: l.text, line: l.line, end: l.end });
+            if (waited !== undefined) await waited;
           }
         }
       } catch (e) {
