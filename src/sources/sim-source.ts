@@ -198,6 +198,7 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
       };
       const halt = () => {
         stopped = true;
+        worker.unref();
         onFailure = null;
         end = null;
         wake?.();
