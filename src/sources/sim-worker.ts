@@ -50,18 +50,29 @@ const EVENTS_PER_MESSAGE = 256;
 /** How often the cluster is advanced to the wall clock once it has caught up with it. */
 const PUMP_MS = 200;
 
-function post(port: NonNullable<typeof parentPort>, events: ClusterEvent[], now: number, tick: boolean): void {
-  if (events.length === 0) {
-    if (tick) postSlice(port, [], now, true);
-    return;
+/** Posts events in messages of {@link EVENTS_PER_MESSAGE} as they come; `end` posts the rest. */
+class Poster {
+  private pending: ClusterEvent[] = [];
+
+  constructor(
+    private readonly port: NonNullable<typeof parentPort>,
+    private readonly now: () => number,
+  ) {}
+
+  readonly add = (event: ClusterEvent): void => {
+    this.pending.push(event);
+    if (this.pending.length >= EVENTS_PER_MESSAGE) this.flush(false);
+  };
+
+  /** Posts what is left; with `tick`, even nothing, marked as the end of a tick. */
+  end(tick: boolean): void {
+    if (this.pending.length > 0 || tick) this.flush(tick);
   }
-  for (let from = 0; from < events.length; from += EVENTS_PER_MESSAGE) {
-    postSlice(
-      port,
-      events.slice(from, from + EVENTS_PER_MESSAGE),
-      now,
-      tick && from + EVENTS_PER_MESSAGE >= events.length,
-    );
+
+  private flush(tick: boolean): void {
+    const events = this.pending;
+    this.pending = [];
+    postSlice(this.port, events, this.now(), tick);
   }
 }
 
@@ -75,6 +86,7 @@ function run(port: NonNullable<typeof parentPort>, data: SimWorkerData): void {
   const cluster = new SimulatedCluster(data.options);
   const fullSpeed = data.speed === Number.POSITIVE_INFINITY;
   const streamNow = () => cluster.startMs + (Date.now() - data.wallStart) * data.speed;
+  const poster = new Poster(port, () => cluster.now);
   let untaken = 0;
   let scheduled = false;
   // One monitor tick per turn of the event loop, so commands are answered between ticks even in a burst.
@@ -83,11 +95,13 @@ function run(port: NonNullable<typeof parentPort>, data: SimWorkerData): void {
     if (fullSpeed) {
       if (untaken >= data.window) return;
       untaken++;
-      post(port, cluster.advanceTo(cluster.now + TICK_MS), cluster.now, true);
+      cluster.advance(cluster.now + TICK_MS, poster.add);
+      poster.end(true);
     } else {
       const target = streamNow();
       if (cluster.now >= target) return;
-      post(port, cluster.advanceTo(Math.min(target, cluster.now + TICK_MS)), cluster.now, false);
+      cluster.advance(Math.min(target, cluster.now + TICK_MS), poster.add);
+      poster.end(false);
     }
     schedule();
   };
@@ -110,7 +124,8 @@ function run(port: NonNullable<typeof parentPort>, data: SimWorkerData): void {
         reply = { type: 'reply', id: req.id, error: (e as Error).message ?? String(e) };
       }
       // What the command changed goes out before its answer, so the epoch it names is on its way.
-      post(port, cluster.advanceTo(cluster.now), cluster.now, false);
+      cluster.advance(cluster.now, poster.add);
+      poster.end(false);
       port.postMessage(reply);
     } else if (req.type === 'clientIo') {
       cluster.clientWrite(req.io);
