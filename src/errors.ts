@@ -107,6 +107,7 @@ export const ERRORS = {
   MGR_ERR_KIT_BAD_NAME: { errno: errno.EINVAL, message: 'not a module name' },
   MGR_ERR_KIT_FOLDER_NOT_EMPTY: { errno: errno.EEXIST, message: 'the module folder exists and is not empty' },
   MGR_ERR_PARSE_WORKER: { errno: errno.EIO, message: 'the worker that parses input lines failed' },
+  MGR_ERR_SIM_WORKER: { errno: errno.EIO, message: "the simulated cluster's thread failed" },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

@@ -11,6 +11,7 @@ import { connectSource } from '../run/connect-source.ts';
 import { runLiveSim } from '../run/live-sim.ts';
 import { isLiveSourceSpec, type LiveSourceRun, type SourceWatch, startLiveSource } from '../run/live-source.ts';
 import { replayTrace } from '../run/replay.ts';
+import { type LagWatch, watchLag } from '../run/sim-lag.ts';
 import { type AdminRequest, AdminSocket } from '../server/admin-socket.ts';
 import { liveSim, parseSimSpec } from '../sources/sim-source.ts';
 import { stateAt } from '../store/recovery.ts';
@@ -84,6 +85,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
   const store = Store.open(o.db, { reset: o.reset ?? false });
   if (sim && stateAt(store).seq > 0) {
+    sim.stop();
     await store.close();
     throw new MgrError(
       'MGR_ERR_USAGE',
@@ -166,9 +168,15 @@ async function runDaemon(o: RunFlags): Promise<void> {
   let stopping: Promise<void> | undefined;
   let live: Promise<unknown> | null = null;
   let liveSource: LiveSourceRun | null = null;
+  let lag: LagWatch | null = null;
   const stop = () => {
     stopping ??= (async () => {
       stopRequested.abort();
+      if (lag !== null) {
+        const line = lag.stop();
+        host.log.info({ lagS: lag.lagMs() / 1000 }, line);
+        process.stderr.write(`mgrkit: ${line}\n`);
+      }
       sim?.stop();
       await liveSource?.stop();
       await live;
@@ -191,8 +199,13 @@ async function runDaemon(o: RunFlags): Promise<void> {
       retryCommitsUntil: stopRequested.signal,
     }).done.catch(watch.failed);
     process.stderr.write(
-      `mgrkit: simulated cluster of ${sim.cluster.topo.osds} OSDs running (${o.source}); mon commands reach it\n`,
+      `mgrkit: simulated cluster of ${sim.osds} OSDs running (${o.source}); mon commands reach it\n`,
     );
+    // How far the published state trails the cluster, every half minute: on stderr and in the log.
+    lag = watchLag({ startMs: sim.startMs, clock: sim.clock, published: () => host.state }, (line) => {
+      host.log.info({ lagS: lag!.lagMs() / 1000 }, line);
+      process.stderr.write(`mgrkit: ${line}\n`);
+    });
   } else if (started !== null && o.source) {
     liveSource = started;
     const where = o.source.startsWith('follow:') ? liveSource.where : `a recorder on ${liveSource.where}`;

@@ -40,7 +40,7 @@ export function runLiveSim(options: {
     ...(options.retryCommitsUntil ? { retryCommitsUntil: options.retryCommitsUntil } : {}),
     source: {
       read: sim.source,
-      cursorKey: `sim:${sim.cluster.startMs}`,
+      cursorKey: `sim:${sim.startMs}`,
       start: { source: options.spec, line: 0, offset: 0, accepted: 0, rejected: 0 },
       // It is stopped with the daemon, whose modules stop next.
       announceEnd: false,

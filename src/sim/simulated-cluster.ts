@@ -98,11 +98,31 @@ export class SimulatedCluster {
    * monitor tick that fall after `tMs` wait for the next call.
    */
   advanceTo(tMs: number): ClusterEvent[] {
-    while (this.nextTick <= tMs) for (const e of this.tick()) this.queue.push(e);
-    this.clock = Math.max(this.clock, tMs);
+    const out: ClusterEvent[] = [];
+    this.advance(tMs, (e) => out.push(e));
+    return out;
+  }
+
+  /**
+   * As {@link advanceTo}, handing each event to `emit` as soon as it is made and due: a monitor tick of a large
+   * cluster makes thousands, which a consumer can take while the rest are being made.
+   */
+  advance(tMs: number, emit: (event: ClusterEvent) => void): void {
+    const q = this.queue;
+    // What waits was made before the next tick: due before any event of it.
     let i = 0;
-    while (i < this.queue.length && this.queue[i]!.t <= tMs) i++;
-    return this.queue.splice(0, i);
+    while (i < q.length && q[i]!.t <= tMs) emit(q[i++]!);
+    q.splice(0, i);
+    while (this.nextTick <= tMs) {
+      for (const e of this.tick()) {
+        if (q.length === 0 && e.t <= tMs) emit(e);
+        else q.push(e);
+      }
+    }
+    this.clock = Math.max(this.clock, tMs);
+    i = 0;
+    while (i < q.length && q[i]!.t <= tMs) emit(q[i++]!);
+    q.splice(0, i);
   }
 
   /**

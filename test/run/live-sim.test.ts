@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { constants } from 'node:os';
 import { describe, it } from 'node:test';
 import type { NotifyType } from '../../src/bus/notify-types.ts';
 import { describeModule, MgrHost } from '../../src/entry/host.ts';
@@ -88,8 +89,8 @@ describe('a live simulated cluster', () => {
     host.start();
     const run = runLiveSim({ sim, spec: 'sim:osds=30', store, host });
     try {
-      await waitFor('two minutes of stream time', () => host.state.stamp >= sim.cluster.startMs + 120_000);
-      assert.ok(Number.isFinite(sim.cluster.now));
+      await waitFor('two minutes of stream time', () => host.state.stamp >= sim.startMs + 120_000);
+      assert.ok(Number.isFinite(await sim.madeUpTo()));
       const op = host.modules.instance<Operator>('operator')!;
       const [r, , outs] = await op.mon_command({ prefix: 'osd out', ids: ['3'] });
       assert.equal(r, 0, outs);
@@ -111,13 +112,77 @@ describe('a live simulated cluster', () => {
     const sub = sim.source(() => (++asked > 500 ? held : undefined)).subscribe(() => {});
     try {
       await waitFor('the gate to hold the source', () => asked > 500);
-      const at = sim.cluster.now;
+      // The cluster's thread may finish the ticks it was allowed ahead; then it stands.
+      let at = await sim.madeUpTo();
+      await waitFor('the cluster to stop making ticks', async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        const now = await sim.madeUpTo();
+        const still = now === at;
+        at = now;
+        return still;
+      });
       for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
-      assert.equal(sim.cluster.now, at, 'the cluster waits for the consumer');
-      assert.ok(at - sim.cluster.startMs < 600_000, 'and ran no further ahead than the queue it filled');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await sim.madeUpTo(), at, 'the cluster waits for the consumer');
+      assert.ok(at - sim.startMs < 600_000, 'and ran no further ahead than the queue it filled');
     } finally {
       sub.unsubscribe();
       sim.stop();
     }
+  });
+
+  it("fails the source with the reason when the cluster's thread fails, and answers commands rather than hang", async (t) => {
+    const store = Store.open(tempDir(t));
+    const sim = liveSim({ osds: 6, seed: 4, scenario: false }, 20);
+    const host = await MgrHost.create({
+      builtinModules: false,
+      logger: createRootLogger({ file: '/dev/null' }),
+      commander: sim.commander,
+      store,
+    });
+    host.start();
+    const run = runLiveSim({ sim, spec: 'sim:osds=6', store, host });
+    try {
+      await waitFor('the first OSD map', () => host.state.maps.osd_map !== undefined);
+      // A write the cluster's code cannot take (no object name) throws on its thread.
+      sim.commander.clientIo!({ pool: 1, oid: null as unknown as string, bytes: 1, objects: 1, written: 1 });
+      await assert.rejects(run.done, (e: Error) => {
+        assert.match(e.message, /the simulated cluster failed: .*null/);
+        return true;
+      });
+      const r = await sim.commander.command({ type: 'mon', id: '' }, { prefix: 'osd out', ids: ['3'] }, '');
+      assert.equal(r.retval, -constants.errno.ENOTCONN);
+      assert.match(r.outs, /the simulated cluster failed/);
+      assert.equal(store.lastSeq(), host.state.seq, 'what was emitted is in the journal');
+    } finally {
+      sim.stop();
+      await host.stop();
+      await store.close();
+    }
+  });
+
+  it('stops cleanly: what was emitted is folded and journaled, and commands after it are answered', async (t) => {
+    const store = Store.open(tempDir(t));
+    const sim = liveSim({ osds: 60, seed: 6 }, Number.POSITIVE_INFINITY);
+    const host = await MgrHost.create({
+      builtinModules: false,
+      logger: createRootLogger({ file: '/dev/null' }),
+      commander: sim.commander,
+      clock: new StreamClock(Number.POSITIVE_INFINITY),
+      store,
+    });
+    host.start();
+    const run = runLiveSim({ sim, spec: 'sim:osds=60', store, host });
+    await waitFor('a minute of stream time', () => host.state.stamp >= sim.startMs + 60_000);
+    sim.stop();
+    const report = await run.done;
+    assert.equal(store.lastSeq(), report.lastSeq);
+    assert.equal(host.state.seq, report.lastSeq, 'every event emitted was folded and published');
+    assert.ok(sim.clock() >= host.state.stamp, "the cluster's clock is at or past the published state");
+    const r = await sim.commander.command({ type: 'mon', id: '' }, { prefix: 'osd out', ids: ['3'] }, '');
+    assert.equal(r.retval, -constants.errno.ENOTCONN);
+    assert.match(r.outs, /stopped/);
+    await host.stop();
+    await store.close();
   });
 });
