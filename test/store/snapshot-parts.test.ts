@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { it } from 'node:test';
+import { it, type TestContext } from 'node:test';
 import { open } from 'lmdb';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { stateAt, stateDigest } from '../../src/entry/host.ts';
@@ -17,6 +17,15 @@ function refold(events: readonly ClusterEvent[], upTo: number): ClusterState {
     createEmptyState(),
     events.slice(0, upTo).map((event, ref) => ({ event, ref })),
   ).state;
+}
+
+/** A store in a new temporary folder holding the whole recorded trace, closed. */
+async function storeOfWholeTrace(t: TestContext): Promise<string> {
+  const db = join(tempDir(t), 'db');
+  const store = Store.open(db);
+  await replayTrace({ trace: WHOLE_TRACE, store });
+  await store.close();
+  return db;
 }
 
 it('a snapshot writes only the parts that changed since the last one, and shares the rest', async (t) => {
@@ -94,13 +103,8 @@ it('the digest at a seq, read from the newest snapshot before it and the events 
 });
 
 it('a store whose snapshots are whole states (before parts) is refolded from its journal, none of them decoded', async (t) => {
-  const db = join(tempDir(t), 'db');
+  const db = await storeOfWholeTrace(t);
   const events = readJsonl<ClusterEvent>(WHOLE_TRACE);
-  {
-    const store = Store.open(db);
-    await replayTrace({ trace: WHOLE_TRACE, store });
-    await store.close();
-  }
   // What an older version left: no index of parts, and a whole state per snapshot (here one that must not be read).
   {
     const root = open({ path: join(db, 'store.mdb'), maxDbs: 16 });
@@ -121,13 +125,8 @@ it('a store whose snapshots are whole states (before parts) is refolded from its
 });
 
 it('a snapshot of layout 1 (PG parts hashed as canonical JSON) is not used: the journal is folded instead', async (t) => {
-  const db = join(tempDir(t), 'db');
+  const db = await storeOfWholeTrace(t);
   const events = readJsonl<ClusterEvent>(WHOLE_TRACE);
-  {
-    const store = Store.open(db);
-    await replayTrace({ trace: WHOLE_TRACE, store });
-    await store.close();
-  }
   {
     const root = open({ path: join(db, 'store.mdb'), maxDbs: 16 });
     const index = root.openDB<Record<string, unknown>, number>({ name: 'snapshot-index', keyEncoding: 'uint32' });
@@ -141,12 +140,7 @@ it('a snapshot of layout 1 (PG parts hashed as canonical JSON) is not used: the 
 });
 
 it('a store closed dropping unread parts says so when one is read after', async (t) => {
-  const db = join(tempDir(t), 'db');
-  {
-    const store = Store.open(db);
-    await replayTrace({ trace: WHOLE_TRACE, store });
-    await store.close();
-  }
+  const db = await storeOfWholeTrace(t);
   const store = Store.open(db, { readOnly: true });
   const state = store.snapshotAtOrBefore(store.lastSnapshotSeq())!;
   assert.ok(state.maps.osd_map !== undefined, 'the maps are read at once');
