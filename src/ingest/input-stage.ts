@@ -80,13 +80,12 @@ export function inputStage(
     new Observable<IngestItem>((subscriber) => {
       // A source gates an item and then emits it: on this thread it is parsed once, at the gate, and the result
       // taken at emission.
-      let lastRaw: SourceItem | undefined;
-      let lastItem: IngestItem | null = null;
+      let last: { raw: SourceItem; item: IngestItem | null } | undefined;
       const parsed = (raw: SourceItem): IngestItem | null => {
-        if (lastRaw === raw) return lastItem;
-        lastItem = parseItem(raw);
-        lastRaw = raw;
-        return lastItem;
+        if (last?.raw === raw) return last.item;
+        const item = parseItem(raw);
+        last = { raw, item };
+        return item;
       };
       let seenBytes = 0;
       let pool: ParsePool | null = null;
@@ -180,7 +179,7 @@ export function inputStage(
       const sub = source(gateRaw).subscribe({
         next: (raw) => {
           if (stopped) return;
-          if (lastRaw === raw || !viaWorkers) {
+          if (last?.raw === raw || !viaWorkers) {
             const item = parsed(raw);
             if (item !== null) subscriber.next(item);
             return;

@@ -22,16 +22,10 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
     let stopped = false;
     let lastLine = options.afterLine ?? 0;
     let lastEnd = options.afterOffset ?? 0;
-    // Waits only when the gate says so: a line the gate lets through at once costs no promise.
-    const emit = (item: SourceItem): Promise<void> | undefined => {
+    const emit = async (item: SourceItem): Promise<void> => {
       const wait = options.gate?.(item);
-      if (wait === undefined) {
-        if (!stopped) subscriber.next(item);
-        return undefined;
-      }
-      return wait.then(() => {
-        if (!stopped) subscriber.next(item);
-      });
+      if (wait !== undefined) await wait;
+      if (!stopped) subscriber.next(item);
     };
     (async () => {
       try {
@@ -52,8 +46,7 @@ export function traceSource(path: string, options: TraceSourceOptions = {}): Obs
               continue;
             }
             if (isBlankLine(l.text)) continue;
-            const waited = emit({ kind: 'line', file: path, text: l.text, line: l.line, end: l.end });
-            if (waited !== undefined) await waited;
+            await emit({ kind: 'line', file: path, text: l.text, line: l.line, end: l.end });
           }
         }
       } catch (e) {

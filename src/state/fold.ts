@@ -50,14 +50,11 @@ export function foldBatch<R>(
   let clockRaised = 0;
   let stoppedAt: number | null = null;
   const next = produce(state, (draft: Draft<ClusterState>) => {
-    // The clock and seq move in locals and are written to the draft once (no reducer reads them): two proxy writes
-    // per batch instead of per event.
-    let seq = state.seq;
-    let stamp = state.stamp;
     for (let i = 0; i < inputs.length; i++) {
       const { event, ref } = inputs[i]!;
-      const t = Math.max(event.t, stamp);
-      const sequenced = { ...event, seq: seq + 1, t } as JournaledEvent;
+      const seq = draft.seq + 1;
+      const t = Math.max(event.t, draft.stamp);
+      const sequenced = { ...event, seq, t } as JournaledEvent;
       try {
         // Frozen before it enters the draft, an event's payload is not walked again when the snapshot is finalised.
         if (event.kind === 'pg_stats') sharePgStats(event.pg_stats);
@@ -72,13 +69,9 @@ export function foldBatch<R>(
         continue;
       }
       if (t !== event.t) clockRaised++;
-      seq++;
-      stamp = t;
-      accepted.push({ event: sequenced, ref });
-    }
-    if (accepted.length > 0) {
       draft.seq = seq;
-      draft.stamp = stamp;
+      draft.stamp = t;
+      accepted.push({ event: sequenced, ref });
     }
   });
   return { state: next, accepted, rejected, clockRaised, stoppedAt };

@@ -73,50 +73,6 @@ export function draftTableSet<V>(table: Draft<KeyedTable<V>>, key: string, value
   (chunk.values as Record<string, V>)[key] = value;
 }
 
-/** Tables and chunks made by {@link tableWith} in a fold: changed in place until the fold's snapshot freezes them. */
-const madeInFold = new WeakSet<object>();
-
-function ownedByFold(o: object): boolean {
-  return madeInFold.has(o) && !Object.isFrozen(o);
-}
-
-/**
- * `table` with `key` set to `value`, for a table a fold replaces whole instead of drafting it (read with
- * `replacedValue`, the result assigned back): the first change in a batch copies the list of chunks and each chunk
- * it touches (their values), later ones change those copies in place, and no proxy is involved. The copies are
- * frozen with the batch's snapshot; a table not made here (a snapshot's, or a caller's unfrozen one) is never
- * changed. A new key goes last in the table's order.
- */
-export function tableWith<V>(table: KeyedTable<V>, key: string, value: V): KeyedTable<V> {
-  let t = table as { size: number; chunks: Array<TableChunk<V> | null> };
-  if (!ownedByFold(t)) {
-    t = { size: table.size, chunks: table.chunks.slice() };
-    madeInFold.add(t);
-  }
-  const at = chunkOf(key);
-  let chunk = t.chunks[at] as { values: Record<string, V>; order: Record<string, number> } | null | undefined;
-  if (chunk === null || chunk === undefined) {
-    chunk = { values: {}, order: {} };
-    madeInFold.add(chunk);
-    madeInFold.add(chunk.order);
-    t.chunks[at] = chunk;
-  } else if (!ownedByFold(chunk)) {
-    chunk = { values: { ...chunk.values }, order: chunk.order };
-    madeInFold.add(chunk);
-    t.chunks[at] = chunk;
-  }
-  if (!Object.hasOwn(chunk.order, key)) {
-    if (!ownedByFold(chunk.order)) {
-      chunk.order = { ...chunk.order };
-      madeInFold.add(chunk.order);
-    }
-    chunk.order[key] = t.size;
-    t.size++;
-  }
-  chunk.values[key] = value;
-  return t;
-}
-
 const recordMemo = new WeakMap<KeyedTable<unknown>, { readonly [key: string]: unknown }>();
 const entriesMemo = new WeakMap<KeyedTable<unknown>, ReadonlyArray<readonly [string, unknown]>>();
 

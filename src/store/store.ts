@@ -69,36 +69,13 @@ interface PendingPart {
   bytes?: Buffer;
 }
 
-/** One event as the journal keeps it: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
-type JournalItem = JournaledEvent | readonly [seq: number, t: number, text: string];
+/** A journal entry: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
+type JournalEntry = JournaledEvent | readonly [seq: number, t: number, text: string];
 
-/**
- * A journal entry, keyed by the seq of its last event: one event, or consecutive events of one commit in order (a
- * run, whose first item is not a number, unlike a kept text's), stored as one value: a put per run of a commit,
- * not per event.
- */
-type JournalEntry = JournalItem | readonly JournalItem[];
-
-/**
- * A run closes at about this many bytes of text: large events (`pg_stats`) go a few to a value, so no value grows
- * to tens of MB (encoded in one piece, written to LMDB's overflow pages), while a batch of small ones is one put.
- */
-const RUN_BYTES = 256 * 1024;
-/** What an event kept as itself (not as text) counts for, towards {@link RUN_BYTES}. */
-const EVENT_BYTES = 256;
-
-function fromItem(item: JournalItem): JournaledEvent {
-  if (!Array.isArray(item)) return item as JournaledEvent;
-  const [seq, t, text] = item as readonly [number, number, string];
+function fromEntry(entry: JournalEntry): JournaledEvent {
+  if (!Array.isArray(entry)) return entry as JournaledEvent;
+  const [seq, t, text] = entry as readonly [number, number, string];
   return { ...(JSON.parse(text) as object), seq, t } as JournaledEvent;
-}
-
-function isRun(entry: JournalEntry): entry is readonly JournalItem[] {
-  return Array.isArray(entry) && typeof entry[0] !== 'number';
-}
-
-function itemSeq(item: JournalItem): number {
-  return Array.isArray(item) ? (item as readonly [number, number, string])[0] : (item as JournaledEvent).seq;
 }
 
 /**
@@ -211,36 +188,27 @@ export class Store {
    * written (`MGR_ERR_STORE_APPEND`).
    */
   commit(c: Commit): Promise<void> {
-    // One after another: each reads what the one before it wrote.
-    const done = this.commits.then(() => this.commitNow(c));
-    this.commits = done.catch(() => undefined);
-    return done;
-  }
-
-  /** The last commit asked for, settled either way. */
-  private commits: Promise<void> = Promise.resolve();
-
-  private commitNow(c: Commit): Promise<void> {
     return this.write(async () => {
       const parts = c.snapshot === undefined ? [] : stateParts(c.snapshot);
-      this.checkAppend(c.events);
-      // Written as one batch, encoded here and now: LMDB's write thread then commits it without calling back into
-      // this thread (a transaction callback waits until this thread is free, after the next batch's fold, and the
-      // disk's part of the commit would not overlap with that fold). Commits go one after another, so what is read here
-      // (the journal's end, the parts already stored) is what the transaction sees.
-      await this.root.batch(() => {
-        let run: JournalItem[] = [];
-        let runBytes = 0;
+      await this.root.transaction(() => {
+        const first = c.events[0];
+        if (first !== undefined) {
+          // A manager that joined a group from a snapshot keeps no journal before it: the journal goes on after it.
+          const last = Math.max(this.lastSeq(), this.lastSnapshotSeq());
+          if (first.seq !== last + 1) {
+            throw new MgrError(
+              'MGR_ERR_STORE_APPEND',
+              `journal of ${this.dir} holds seq ${last}: an append must start at ${last + 1}, not ${first.seq}`,
+            );
+          }
+        }
         for (let i = 0; i < c.events.length; i++) {
           const e = c.events[i]!;
-          const text = c.texts?.[i];
-          run.push(text === undefined ? e : [e.seq, e.t, text]);
-          runBytes += text === undefined ? EVENT_BYTES : text.length;
-          if (runBytes >= RUN_BYTES || i === c.events.length - 1) {
-            this.journal.put(e.seq, run.length === 1 ? run[0]! : run);
-            run = [];
-            runBytes = 0;
+          if (i > 0 && e.seq !== c.events[i - 1]!.seq + 1) {
+            throw new MgrError('MGR_ERR_STORE_APPEND', `events of one commit out of order at seq ${e.seq}`);
           }
+          const text = c.texts?.[i];
+          this.journal.put(e.seq, text === undefined ? e : [e.seq, e.t, text]);
         }
         if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
         if (c.snapshot) {
@@ -267,25 +235,6 @@ export class Store {
     });
   }
 
-  /** Refuses (`MGR_ERR_STORE_APPEND`), before anything is written, events that do not go on from the journal. */
-  private checkAppend(events: readonly JournaledEvent[]): void {
-    const first = events[0];
-    if (first === undefined) return;
-    // A manager that joined a group from a snapshot keeps no journal before it: the journal goes on after it.
-    const last = Math.max(this.lastSeq(), this.lastSnapshotSeq());
-    if (first.seq !== last + 1) {
-      throw new MgrError(
-        'MGR_ERR_STORE_APPEND',
-        `journal of ${this.dir} holds seq ${last}: an append must start at ${last + 1}, not ${first.seq}`,
-      );
-    }
-    for (let i = 1; i < events.length; i++) {
-      if (events[i]!.seq !== events[i - 1]!.seq + 1) {
-        throw new MgrError('MGR_ERR_STORE_APPEND', `events of one commit out of order at seq ${events[i]!.seq}`);
-      }
-    }
-  }
-
   /** The seq of the last event in the journal (0 when empty). */
   lastSeq(): number {
     for (const key of this.journal.getKeys({ reverse: true, limit: 1 })) return key;
@@ -294,7 +243,7 @@ export class Store {
 
   /** The seq of the first event in the journal (0 when empty). */
   firstSeq(): number {
-    for (const { value } of this.journal.getRange({ limit: 1 })) return itemSeq(isRun(value) ? value[0]! : value);
+    for (const key of this.journal.getKeys({ limit: 1 })) return key;
     return 0;
   }
 
@@ -376,15 +325,7 @@ export class Store {
   *events(after: number, upTo = Number.MAX_SAFE_INTEGER): Generator<JournaledEvent> {
     // uint32 keys: the exclusive end bound must itself fit.
     const end = Math.min(upTo, 0xfffffffe);
-    // From the entry holding `after + 1` (the first whose last seq is at least that) to the one holding `end`.
-    for (const { value } of this.journal.getRange({ start: after + 1 })) {
-      for (const item of isRun(value) ? value : [value]) {
-        const seq = itemSeq(item);
-        if (seq <= after) continue;
-        if (seq > end) return;
-        yield fromItem(item);
-      }
-    }
+    for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield fromEntry(value);
   }
 
   cursor(key: string): SourceCursor | undefined {

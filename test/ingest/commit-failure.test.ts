@@ -10,10 +10,10 @@ import { referenceReplay } from '../store/reference-replay.ts';
 
 /** Makes the store's disk refuse commits (as LMDB reports a full disk: errno 28) while `full()` says so. */
 function fillDisk(store: Store, full: () => boolean): void {
-  const root = (store as unknown as { root: { batch: (cb: () => unknown) => Promise<unknown> } }).root;
-  const batch = root.batch.bind(root);
-  root.batch = (cb) =>
-    full() ? Promise.reject(Object.assign(new Error('No space left on device'), { code: 28 })) : batch(cb);
+  const root = (store as unknown as { root: { transaction: (cb: () => unknown) => Promise<unknown> } }).root;
+  const transaction = root.transaction.bind(root);
+  root.transaction = (cb) =>
+    full() ? Promise.reject(Object.assign(new Error('No space left on device'), { code: 28 })) : transaction(cb);
 }
 
 describe('a commit the disk refuses', () => {

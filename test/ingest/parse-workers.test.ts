@@ -26,20 +26,12 @@ function traceLines(path: string): string[] {
   return gunzipSync(readFileSync(path)).toString('utf8').split('\n');
 }
 
-/**
- * The journal as stored: each event as LMDB holds it (the line's own text, where it was kept), by seq. A commit's
- * events are stored together (a run) and commits need not fall alike in two replays, so runs are opened here.
- */
+/** The journal as stored: each entry as LMDB holds it (the line's own text, where it was kept). */
 async function rawJournal(dir: string): Promise<unknown[]> {
   const root = open({ path: join(dir, 'store.mdb'), maxDbs: 16, readOnly: true });
   try {
     const journal = root.openDB({ name: 'journal', keyEncoding: 'uint32' });
-    const seqOf = (item: unknown) => (Array.isArray(item) ? item[0] : (item as { seq: number }).seq);
-    return [...journal.getRange()].flatMap(({ key, value }) =>
-      Array.isArray(value) && typeof value[0] !== 'number'
-        ? value.map((item: unknown) => [seqOf(item), item])
-        : [[key, value]],
-    );
+    return [...journal.getRange()].map(({ key, value }) => [key, value]);
   } finally {
     await root.close();
   }
