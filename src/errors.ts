@@ -108,6 +108,10 @@ export const ERRORS = {
   MGR_ERR_KIT_FOLDER_NOT_EMPTY: { errno: errno.EEXIST, message: 'the module folder exists and is not empty' },
   MGR_ERR_PARSE_WORKER: { errno: errno.EIO, message: 'the worker that parses input lines failed' },
   MGR_ERR_SIM_WORKER: { errno: errno.EIO, message: "the simulated cluster's thread failed" },
+  MGR_ERR_BRIDGE_DOWN: { errno: errno.ENOTCONN, message: 'no connection to the cluster through its recorder' },
+  MGR_ERR_BRIDGE_TIMED_OUT: { errno: errno.ETIMEDOUT, message: 'the cluster did not answer within the timeout' },
+  MGR_ERR_BRIDGE_SECRET: { errno: errno.EACCES, message: "cannot use the bridge's shared secret" },
+  MGR_ERR_BRIDGE_NO_OP: { errno: errno.EOPNOTSUPP, message: 'the recorder does not serve that operation' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

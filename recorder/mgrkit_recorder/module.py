@@ -10,6 +10,10 @@ manager never waits for the recorder. A full queue drops the cue, counts it and 
                                                                                     listen:127.0.0.1:7700)
     ceph mgr module enable mgrkit_recorder
     ceph mgrkit_recorder status
+
+With output = listen:..., the connection is a two-way bridge: mgrkit's modules send commands to this cluster and
+raise health checks in it, and `ceph mgrkit WORDS` (read commands) / `ceph mgrkit-rw WORDS` (any) run mgrkit's
+commands. Over TCP, mgrkit asks for the shared secret kept in config-key mgr/mgrkit_recorder/secret.
 """
 
 import json
@@ -20,8 +24,9 @@ import time
 from collections import deque
 from typing import Any, Deque, Dict, List, Optional, Set, Tuple
 
-from mgr_module import CLIReadCommand, HandleCommandResult, MgrModule, NotifyType, Option
+from mgr_module import CLICommand, CLIReadCommand, HandleCommandResult, MgrModule, NotifyType, Option
 
+from .bridge import Bridge
 from .json_patch import diff
 from .writers import FileWriter, SocketWriter, WriterError
 
@@ -131,7 +136,9 @@ class Module(MgrModule):
         self.pool_statfs: Dict[int, Any] = {}
         self.osd_stat_seq: Dict[int, Any] = {}
         self.mon_up: Optional[bool] = None
-        self.health_raised: Dict[str, Any] = {}
+        self.health_raised: Any = None
+        self.health_lock = threading.Lock()
+        self.bridge = Bridge(self, self._bridge_send)
 
     # The notify thread: a cue into the queue, nothing else.
     def notify(self, notify_type: Any, notify_id: Any) -> None:
@@ -156,6 +163,26 @@ class Module(MgrModule):
             self.cues.put_nowait(('stop', None, 0.0))  # wakes the recorder thread now, not at its next timeout
         except queue.Full:
             pass
+
+    @CLIReadCommand('mgrkit')
+    def mgrkit_read(self, words: List[str], inbuf: Optional[str] = None) -> HandleCommandResult:
+        """Run a read command of mgrkit, connected through this recorder (ceph mgrkit help lists them)"""
+        r, out, err = self.bridge.mgrkit_command(words, 'r', inbuf)
+        return HandleCommandResult(r, out, err)
+
+    @CLICommand('mgrkit-rw', perm='rw')
+    def mgrkit_write(self, words: List[str], inbuf: Optional[str] = None) -> HandleCommandResult:
+        """Run any command of mgrkit, connected through this recorder, with rw caps"""
+        r, out, err = self.bridge.mgrkit_command(words, 'rw', inbuf)
+        return HandleCommandResult(r, out, err)
+
+    def _bridge_send(self, line: bytes) -> bool:
+        writer = self.writer
+        return isinstance(writer, SocketWriter) and writer.send(line)
+
+    def raise_health(self) -> None:
+        """Raises this module's checks and those mgrkit asked for, now (from any thread)."""
+        self._health()
 
     @CLIReadCommand('mgrkit_recorder status')
     def status(self) -> HandleCommandResult:
@@ -191,6 +218,7 @@ class Module(MgrModule):
                            max_us=round(self.notify_ns_max / 1000.0, 2)),
             'per_cue': summary(self.cue_ns),
             'per_stats_period': summary(self.stats_ns),
+            'bridge': self.bridge.status(),
         }
 
     def _load_options(self) -> None:
@@ -229,7 +257,9 @@ class Module(MgrModule):
             return
         try:
             if output.startswith('listen:'):
-                self.writer = SocketWriter(output[len('listen:'):])
+                self.writer = SocketWriter(output[len('listen:'):], secret=lambda: self.get_store('secret'),
+                                           hello=self.bridge.hello, on_line=self.bridge.on_line,
+                                           on_state=self.bridge.state)
             else:
                 self.writer = FileWriter(output, max_bytes, keep)
         except WriterError as e:
@@ -505,9 +535,8 @@ class Module(MgrModule):
         self.buffer.append(event)
 
     def _resync_events(self, t: float) -> List[Dict[str, Any]]:
-        out: List[Dict[str, Any]] = []
-        if self.mon_up is False:
-            out.append({'kind': 'mon_session', 'state': 'down'})
+        # mgrkit counts a lost connection as the monitors lost: a new one says where the session stands now.
+        out: List[Dict[str, Any]] = [{'kind': 'mon_session', 'state': 'down' if self.mon_up is False else 'up'}]
         for kind in EPOCH_MAPS:
             if kind in self.maps:
                 epoch, m = self.maps[kind]
@@ -589,7 +618,10 @@ class Module(MgrModule):
                 'count': 1,
                 'detail': [self.last_error],
             }
-        summary = {k: v['summary'] for k, v in checks.items()}
-        if summary != self.health_raised:
-            self.health_raised = summary
-            self.set_health_checks(checks)
+        # What mgrkit's modules raised, as they raised it; this module's own checks win a shared code.
+        merged = dict(self.bridge.checks)
+        merged.update(checks)
+        with self.health_lock:
+            if merged != self.health_raised:
+                self.health_raised = merged
+                self.set_health_checks(merged)

@@ -1,11 +1,15 @@
 """Where recorded lines go: a JSONL file rotated by size (plain or gzip), or a stream socket mgrkit listens on."""
 
 import gzip
+import hashlib
+import hmac
+import json
 import os
 import socket
+import threading
 import time
 import zlib
-from typing import BinaryIO, List, Optional, Tuple
+from typing import Any, BinaryIO, Callable, Dict, List, Optional, Tuple
 
 
 class WriterError(Exception):
@@ -113,12 +117,21 @@ def parse_address(spec: str) -> Tuple[int, object]:
 
 class SocketWriter:
     """Streams lines to a socket mgrkit listens on. While it is unreachable, lines are dropped (and counted by the
-    caller); every new connection starts with a resync."""
+    caller); every new connection starts with a resync.
+
+    mgrkit's first line says whether the connection must authenticate (`challenge`: the recorder answers with the
+    HMAC-SHA256 of its nonce keyed by the shared secret) or is open (`open`, on a Unix socket); either way the
+    recorder then says hello and the connection carries requests both ways, read by a thread of their own
+    (`on_line` gets each line mgrkit sends). A listener that says nothing within HANDSHAKE_SECONDS only records."""
 
     RETRY_SECONDS = 1.0
     SEND_TIMEOUT = 5.0
+    HANDSHAKE_SECONDS = 3.0
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, secret: Optional[Callable[[], Optional[str]]] = None,
+                 hello: Optional[Callable[[], bytes]] = None,
+                 on_line: Optional[Callable[[Dict[str, Any]], None]] = None,
+                 on_state: Optional[Callable[[bool], None]] = None) -> None:
         self.spec = spec
         self.family, self.address = parse_address(spec)
         self.sock: Optional[socket.socket] = None
@@ -127,6 +140,12 @@ class SocketWriter:
         self.needs_resync = True
         self.connects = 0
         self.pending: List[bytes] = []
+        self.secret = secret
+        self.hello = hello
+        self.on_line = on_line
+        self.on_state = on_state
+        self.bridged = False
+        self.lock = threading.Lock()
 
     def describe(self) -> str:
         return 'listen:%s' % self.spec
@@ -149,10 +168,87 @@ class SocketWriter:
         except OSError as e:
             s.close()
             raise WriterError('cannot connect to %s: %s' % (self.spec, e))
+        reader = s.makefile('rb')
+        try:
+            bridged = self._handshake(s, reader)
+        except WriterError:
+            reader.close()
+            s.close()
+            raise
+        s.settimeout(self.SEND_TIMEOUT)
         self.sock = s
+        self.bridged = bridged
         self.connects += 1
         self.needs_resync = True
+        if bridged:
+            threading.Thread(target=self._read, args=(s, reader), name='mgrkit-bridge-reader', daemon=True).start()
+            if self.on_state is not None:
+                self.on_state(True)
         return True
+
+    def _handshake(self, s: socket.socket, reader: Any) -> bool:
+        s.settimeout(self.HANDSHAKE_SECONDS)
+        try:
+            first = reader.readline()
+        except socket.timeout:
+            return False
+        except OSError as e:
+            raise WriterError('lost %s: %s' % (self.spec, e))
+        if not first:
+            raise WriterError('%s closed the connection' % self.spec)
+        try:
+            msg = json.loads(first)
+        except ValueError:
+            raise WriterError('%s sent %r, not the bridge\'s first line' % (self.spec, first[:80]))
+        lines = []
+        if msg.get('bridge') == 'challenge':
+            secret = self.secret() if self.secret is not None else None
+            if not secret:
+                raise WriterError('mgrkit at %s asks for the shared secret: set it with ceph config-key set '
+                                  'mgr/mgrkit_recorder/secret (the text of mgrkit\'s --bridge-secret-file)' % self.spec)
+            mac = hmac.new(secret.strip().encode('utf-8'), str(msg.get('nonce', '')).encode('ascii'),
+                           hashlib.sha256).hexdigest()
+            lines.append(json.dumps({'bridge': 'auth', 'version': 1, 'hmac': mac}).encode('utf-8') + b'\n')
+        elif msg.get('bridge') != 'open':
+            raise WriterError('%s sent %r, not the bridge\'s first line' % (self.spec, first[:80]))
+        if self.hello is not None:
+            lines.append(self.hello())
+        try:
+            s.settimeout(self.SEND_TIMEOUT)
+            s.sendall(b''.join(lines))
+        except OSError as e:
+            raise WriterError('lost %s: %s' % (self.spec, e))
+        return True
+
+    def _read(self, s: socket.socket, reader: Any) -> None:
+        s.settimeout(None)
+        try:
+            for line in reader:
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(msg, dict) and self.on_line is not None:
+                    self.on_line(msg)
+        except (OSError, ValueError):
+            pass
+        finally:
+            reader.close()
+            with self.lock:
+                if self.sock is s:
+                    self._drop()
+
+    def send(self, line: bytes) -> bool:
+        """Sends one line now (a reply, a request), from any thread; False when not connected."""
+        with self.lock:
+            if self.sock is None:
+                return False
+            try:
+                self.sock.sendall(line)
+                return True
+            except OSError:
+                self._drop()
+                return False
 
     def write(self, lines: List[bytes]) -> int:
         if not self.ready():
@@ -166,16 +262,27 @@ class SocketWriter:
             return
         data = b''.join(self.pending)
         self.pending = []
-        try:
-            self.sock.sendall(data)
-        except OSError as e:
-            self.close()
-            raise WriterError('lost %s: %s' % (self.spec, e))
+        with self.lock:
+            if self.sock is None:
+                raise WriterError('lost %s' % self.spec)
+            try:
+                self.sock.sendall(data)
+            except OSError as e:
+                self._drop()
+                raise WriterError('lost %s: %s' % (self.spec, e))
 
-    def close(self) -> None:
+    def _drop(self) -> None:
         if self.sock is not None:
             try:
                 self.sock.close()
             except OSError:
                 pass
         self.sock = None
+        if self.bridged:
+            self.bridged = False
+            if self.on_state is not None:
+                self.on_state(False)
+
+    def close(self) -> None:
+        with self.lock:
+            self._drop()

@@ -7,12 +7,14 @@ import { MgrHost } from '../host/host.ts';
 import { SHUTDOWN_DEADLINE_MS } from '../host/module-lifecycle.ts';
 import { formatRejection } from '../ingest/rejection.ts';
 import { StreamClock } from '../ingest/stream-clock.ts';
+import { ClusterBridge } from '../run/cluster-bridge.ts';
 import { connectSource } from '../run/connect-source.ts';
 import { runLiveSim } from '../run/live-sim.ts';
 import { isLiveSourceSpec, type LiveSourceRun, type SourceWatch, startLiveSource } from '../run/live-source.ts';
 import { replayTrace } from '../run/replay.ts';
 import { type LagWatch, watchLag } from '../run/sim-lag.ts';
 import { type AdminRequest, AdminSocket } from '../server/admin-socket.ts';
+import { readBridgeSecret } from '../sources/bridge-secret.ts';
 import { liveSim, parseSimSpec } from '../sources/sim-source.ts';
 import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
@@ -28,6 +30,10 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--source <trace|sim:...|follow:FILE|listen:ADDR>',
       'a trace to ingest (the host keeps serving its last state once it ends), a live simulated cluster: sim:osds=N[,hosts=H,pools=P,pgs=PG,seed=S,scenario=off], a growing trace to follow: follow:FILE, or where a recorder connects: listen:PATH|HOST:PORT',
+    )
+    .option(
+      '--bridge-secret-file <file>',
+      "with --source listen:HOST:PORT, the secret a recorder must prove (mode 0600; the same text as the cluster's config-key mgr/mgrkit_recorder/secret)",
     )
     .option('--reset', 'empty the store first')
     .option('--db <dir>', 'store directory', DEFAULT_DB)
@@ -62,6 +68,7 @@ export function registerRunCommand(program: Command): void {
 
 interface RunFlags extends Omit<HostFlags, 'modules'> {
   source?: string;
+  bridgeSecretFile?: string;
   reset?: boolean;
   socket?: string;
   modules?: string[];
@@ -82,7 +89,19 @@ async function runDaemon(o: RunFlags): Promise<void> {
   }
   // A source that cannot start fails here, before a store is made or anything served.
   if (o.source !== undefined) await checkSource(o.source);
+  const secret = o.bridgeSecretFile === undefined ? undefined : readBridgeSecret(o.bridgeSecretFile);
+  if (secret !== undefined && !o.source?.startsWith('listen:')) {
+    throw new MgrError('MGR_ERR_USAGE', '--bridge-secret-file goes with --source listen:HOST:PORT');
+  }
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
+  // A recorder in a real ceph-mgr connects to listen:: the host's commands and health go to that cluster.
+  let logTo: MgrHost | null = null;
+  const bridge = o.source?.startsWith('listen:')
+    ? new ClusterBridge({
+        info: (obj, msg) => logTo?.log.info(obj, msg),
+        warn: (obj, msg) => logTo?.log.warn(obj, msg),
+      })
+    : null;
   const store = Store.open(o.db, { reset: o.reset ?? false });
   if (sim && stateAt(store).seq > 0) {
     sim.stop();
@@ -100,8 +119,9 @@ async function runDaemon(o: RunFlags): Promise<void> {
     logFile: o.logFile ?? join(o.db, 'mgr.log'),
     clock: new StreamClock(o.speed),
     ...(o.standby || o.log ? { standby: true } : {}),
-    ...(sim ? { commander: sim.commander } : {}),
+    ...(sim ? { commander: sim.commander } : bridge ? { commander: bridge.commander } : {}),
   });
+  logTo = host;
   try {
     if (o.modules) host.modules.use(o.modules);
   } catch (e) {
@@ -111,6 +131,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
   }
   host.feed.adopt(stateAt(store));
   host.start();
+  bridge?.attach(host);
   reportFailedModules(host.modules.stats(), Object.keys(host.modules.stats()));
   const socketPath = o.socket ?? join(o.db, 'mgr.sock');
   const local = (req: AdminRequest) =>
@@ -139,7 +160,12 @@ async function runDaemon(o: RunFlags): Promise<void> {
   // A listener that cannot bind fails the start: nothing was served, so a store made for it goes too.
   const started =
     o.source && isLiveSourceSpec(o.source)
-      ? await startLiveSource(o.source, store, host, watch, stopRequested.signal).catch(async (e) => {
+      ? await startLiveSource(o.source, store, host, watch, {
+          retryCommitsUntil: stopRequested.signal,
+          ...(bridge ? { bridge: bridge.link } : {}),
+          ...(secret ? { secret } : {}),
+        }).catch(async (e) => {
+          bridge?.stop();
           await admin.close();
           await host.stop();
           await store.close();
@@ -178,6 +204,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
         process.stderr.write(`mgrkit: ${line}\n`);
       }
       sim?.stop();
+      bridge?.stop();
       await liveSource?.stop();
       await live;
       await group?.stop();

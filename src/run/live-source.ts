@@ -2,6 +2,7 @@ import type { MgrHost } from '../host/host.ts';
 import type { IngestReport } from '../ingest/ingestor.ts';
 import type { Rejection } from '../ingest/rejection.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
+import type { BridgeLink } from '../sources/bridge-link.ts';
 import { followSource } from '../sources/follow-source.ts';
 import { listenSource } from '../sources/listen-source.ts';
 import type { Store } from '../store/store.ts';
@@ -34,8 +35,15 @@ export async function startLiveSource(
   store: Store,
   host: MgrHost,
   watch: SourceWatch,
-  retryCommitsUntil?: AbortSignal,
+  options: {
+    /** Commits the disk refuses are tried again until this aborts. */
+    readonly retryCommitsUntil?: AbortSignal;
+    /** For `listen:`: the two-way bridge to the recorder's cluster, and the secret it must prove. */
+    readonly bridge?: BridgeLink;
+    readonly secret?: Buffer;
+  } = {},
 ): Promise<LiveSourceRun> {
+  const { retryCommitsUntil } = options;
   const onRejection = (r: Rejection) => watch.rejected(r);
   const report = (done: Promise<unknown>) =>
     done.then(() => host.log.info({ source: spec }, 'source ended')).catch((e) => watch.failed(e));
@@ -54,7 +62,11 @@ export async function startLiveSource(
     };
   }
   let gate: ((item: SourceItem) => Promise<void> | undefined) | undefined;
-  const listener = await listenSource(spec.slice('listen:'.length), { gate: (item) => gate?.(item) });
+  const listener = await listenSource(spec.slice('listen:'.length), {
+    gate: (item) => gate?.(item),
+    ...(options.bridge ? { bridge: options.bridge } : {}),
+    ...(options.secret ? { secret: options.secret } : {}),
+  });
   const done = report(
     ingest((g) => {
       gate = g;

@@ -36,6 +36,9 @@ HandleCommandResult = namedtuple('HandleCommandResult', ['retval', 'stdout', 'st
 def CLIReadCommand(prefix):
     return lambda f: f
 
+def CLICommand(prefix, perm='rw', poll=False):
+    return lambda f: f
+
 class MgrModule:
     OPTIONS = {}
     # While set, get('osd_map') waits on it: a get as slow as the driver wants. IN_GET says one is waiting.
@@ -61,6 +64,9 @@ class MgrModule:
 
     def have_mon_connection(self):
         return True
+
+    def get_mgr_id(self):
+        return 'x'
 
     def list_servers(self):
         return DATA['list_servers']
@@ -160,10 +166,12 @@ describe('mgrkit_recorder', { skip: python() ? false : 'python3 is not installed
       .filter((l) => l !== '');
     assert.equal(lines.length, res.status.events_written);
     const events = lines.map((l) => JSON.parse(l) as { kind: string; entry?: { seq: number } });
+    // Each file (and connection) starts with where the monitor session stands, then the maps whole.
     assert.deepEqual(
-      events.slice(0, 3).map((e) => e.kind),
-      ['mon_map', 'osd_map', 'fs_map'],
+      events.slice(0, 4).map((e) => e.kind),
+      ['mon_session', 'mon_map', 'osd_map', 'fs_map'],
     );
+    assert.equal((events[0] as { state?: string }).state, 'up');
     const seqs = events.filter((e) => e.kind === 'clog').map((e) => e.entry!.seq);
     assert.deepEqual(
       seqs,

@@ -1,0 +1,170 @@
+"""The recorder's end of the two-way bridge: requests from mgrkit applied to this cluster, each once, and
+`ceph mgrkit ...` commands passed to mgrkit."""
+
+import errno
+import json
+import queue
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Optional, Tuple
+
+# Requests remembered by id, with their answers, so that one sent again after a reconnect is not applied twice.
+REMEMBERED = 1000
+OPS = ['command', 'health']
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode('utf-8', 'replace')
+    return '' if value is None else str(value)
+
+
+class _Completion:
+    """What ceph-mgr's send_command calls back (from its finisher thread) when the cluster answers."""
+
+    def __init__(self, done: Callable[[int, str, str], None]) -> None:
+        self.done = done
+        self.tag = ''
+
+    def complete(self, r: int, outb: Any, outs: Any) -> None:
+        self.done(int(r), _text(outb), _text(outs))
+
+
+class Bridge:
+    def __init__(self, module: Any, send: Callable[[bytes], bool]) -> None:
+        self.module = module
+        self.send = send
+        self.lock = threading.Lock()
+        self.requests: 'OrderedDict[str, Optional[bytes]]' = OrderedDict()
+        self.applied = 0
+        self.duplicates = 0
+        self.served = 0
+        self.checks: Dict[str, Any] = {}
+        self.up = False
+        self.next_id = 0
+        self.waiting: Dict[str, Tuple[threading.Event, Dict[str, Any]]] = {}
+        # Answers are finished off the manager's finisher thread, which must never wait on another command.
+        self.work: 'queue.Queue[Callable[[], None]]' = queue.Queue()
+        threading.Thread(target=self._work, name='mgrkit-bridge-worker', daemon=True).start()
+
+    def hello(self) -> bytes:
+        return json.dumps({'bridge': 'hello', 'version': 1, 'ops': OPS,
+                           'mgr': str(self.module.get_mgr_id())}).encode('utf-8') + b'\n'
+
+    def state(self, up: bool) -> None:
+        self.up = up
+        if not up:
+            for event, holder in list(self.waiting.values()):
+                holder.setdefault('r', -errno.ENOTCONN)
+                holder.setdefault('outs', 'the connection to mgrkit was lost')
+                event.set()
+
+    def status(self) -> Dict[str, Any]:
+        return {'up': self.up, 'applied': self.applied, 'duplicates': self.duplicates, 'served': self.served,
+                'mgrkit_checks': sorted(self.checks)}
+
+    # The reader thread.
+    def on_line(self, msg: Dict[str, Any]) -> None:
+        kind = msg.get('bridge')
+        if kind == 'request':
+            self._request(msg)
+        elif kind == 'reply':
+            held = self.waiting.get(str(msg.get('id')))
+            if held is not None:
+                held[1].update(r=int(msg.get('r', -errno.EIO)), outb=_text(msg.get('outb')),
+                               outs=_text(msg.get('outs')))
+                held[0].set()
+
+    def _request(self, msg: Dict[str, Any]) -> None:
+        rid = str(msg.get('id', ''))
+        with self.lock:
+            if rid in self.requests:
+                self.duplicates += 1
+                answer = self.requests[rid]
+                if answer is not None:
+                    self.send(answer)
+                return
+            self.requests[rid] = None
+            while len(self.requests) > REMEMBERED:
+                self.requests.popitem(last=False)
+        op = msg.get('op')
+        args = msg.get('args') or {}
+        if op == 'command':
+            self._command(rid, args)
+        elif op == 'health':
+            self.checks = dict(args.get('checks') or {})
+            self.module.raise_health()
+            self._answer(rid, 0, '', '')
+        else:
+            self._answer(rid, -errno.EOPNOTSUPP, '', 'mgrkit_recorder serves no "%s"' % op)
+
+    def _command(self, rid: str, args: Dict[str, Any]) -> None:
+        target = args.get('target') or {}
+        svc_type = str(target.get('type', 'mon'))
+        svc_id = str(target.get('id') or '')
+        cmd = args.get('cmd') or {}
+        inbuf = _text(args.get('inbuf'))
+        self.applied += 1
+
+        def done(r: int, outb: str, outs: str) -> None:
+            self.work.put(lambda: self._finish_command(rid, svc_type, cmd, r, outb, outs))
+
+        try:
+            self.module.send_command(_Completion(done), svc_type, svc_id, json.dumps(cmd), '', inbuf)
+        except Exception as e:  # a target ceph-mgr cannot send to
+            self._answer(rid, -errno.EINVAL, '', str(e))
+
+    def _finish_command(self, rid: str, svc_type: str, cmd: Dict[str, Any], r: int, outb: str, outs: str) -> None:
+        epoch = None
+        if r == 0 and svc_type == 'mon' and str(cmd.get('prefix', '')).startswith('osd '):
+            # The epoch the monitors are at now: mgrkit answers once it has published it, as ceph-mgr's modules
+            # see the change in their next get('osd_map').
+            sr, sout, _ = self.module.mon_command({'prefix': 'osd stat', 'format': 'json'})
+            if sr == 0:
+                try:
+                    epoch = int(json.loads(sout)['epoch'])
+                except (ValueError, KeyError, TypeError):
+                    epoch = None
+        self._answer(rid, r, outb, outs, epoch)
+
+    def _answer(self, rid: str, r: int, outb: str, outs: str, epoch: Optional[int] = None) -> None:
+        reply: Dict[str, Any] = {'bridge': 'reply', 'id': rid, 'r': r, 'outb': outb, 'outs': outs}
+        if epoch is not None:
+            reply['osd_epoch'] = epoch
+        line = json.dumps(reply).encode('utf-8') + b'\n'
+        with self.lock:
+            if rid in self.requests:
+                self.requests[rid] = line
+        self.send(line)
+
+    def _work(self) -> None:
+        while True:
+            job = self.work.get()
+            try:
+                job()
+            except Exception as e:  # one answer must not end the others
+                self.module.log.exception('mgrkit_recorder bridge: %s', e)
+
+    # `ceph mgrkit ...`, on the manager's command thread.
+    def mgrkit_command(self, words: Any, perm: str, inbuf: Optional[str], timeout: float = 60.0) -> Tuple[int, str, str]:
+        if not self.up:
+            return -errno.ENOTCONN, '', 'mgrkit is not connected to this manager\'s mgrkit_recorder (output = ' \
+                                        'listen:... and mgrkit run --source listen:...)'
+        with self.lock:
+            self.next_id += 1
+            rid = 'rec-%d' % self.next_id
+        event = threading.Event()
+        holder: Dict[str, Any] = {}
+        self.waiting[rid] = (event, holder)
+        self.served += 1
+        try:
+            args = {'words': [str(w) for w in (words or [])], 'perm': perm, 'inbuf': inbuf or '',
+                    'entity': 'mgr.%s' % self.module.get_mgr_id()}
+            line = json.dumps({'bridge': 'request', 'id': rid, 'op': 'mgrkit_command', 'args': args})
+            if not self.send(line.encode('utf-8') + b'\n'):
+                return -errno.ENOTCONN, '', 'the connection to mgrkit was lost'
+            if not event.wait(timeout):
+                return -errno.ETIMEDOUT, '', 'mgrkit did not answer within %d s' % timeout
+            return int(holder.get('r', -errno.EIO)), holder.get('outb', ''), holder.get('outs', '')
+        finally:
+            self.waiting.pop(rid, None)

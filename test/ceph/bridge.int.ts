@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { BIN, freePort, ROOT, runCli, stopProcess } from '../helpers.ts';
+import { BridgeProxy } from './bridge-proxy.ts';
+import { CephCluster, cephMissing, waitUntil } from './cluster.ts';
+
+// mgrkit managing a real cluster: the recorder inside the real ceph-mgr connects over TCP (through a relay the test
+// can cut) to `mgrkit run --source listen:` with a shared secret; a module hosted by mgrkit acts on the cluster.
+
+const missing = cephMissing();
+if (missing) console.log(`# skipping the bridge tests: ${missing}`);
+const execFileP = promisify(execFile);
+
+type Json = Record<string, unknown>;
+
+describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false }, () => {
+  let dir: string;
+  let cluster: CephCluster;
+  let proxy: BridgeProxy;
+  let daemon: ChildProcess;
+  let mgrkitPort: number;
+  let secret: string;
+  let stderr = '';
+  const sock = () => join(dir, 'mgrkit.sock');
+  const started = Date.now();
+
+  /** `mgrkit cmd WORDS...` against the daemon; its stdout parsed. */
+  async function probe(...words: string[]): Promise<Json> {
+    const r = await runCli(['cmd', '--socket', sock(), ...words]);
+    assert.equal(r.code, 0, `mgrkit cmd ${words.join(' ')}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Json;
+  }
+
+  /** `ceph ARGS...` with its exit status, not thrown. */
+  async function cephRaw(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await execFileP('ceph', ['-c', cluster.conf, '--connect-timeout', '20', ...args], {
+        timeout: 120_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+    }
+  }
+
+  async function configSet(name: string, value: string): Promise<void> {
+    const r = await runCli(['cmd', '--socket', sock(), 'config', 'set', 'mgr', name, value]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+
+  async function bridgeStatus(): Promise<Json> {
+    const s = JSON.parse(await cluster.ceph('mgrkit_recorder', 'status')) as Json;
+    return s.bridge as Json;
+  }
+
+  async function pools(): Promise<string[]> {
+    return (await cluster.ceph('osd', 'pool', 'ls')).split('\n').filter((l) => l !== '');
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mgrkit-bridge-'));
+    secret = randomBytes(24).toString('hex');
+    const secretFile = join(dir, 'bridge.secret');
+    writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
+    mgrkitPort = await freePort();
+    proxy = await BridgeProxy.start(mgrkitPort);
+    cluster = await CephCluster.start(join(dir, 'cluster'), {
+      recorder: `listen:127.0.0.1:${proxy.port}`,
+      recorderOptions: { stats_period: '1' },
+    });
+    await cluster.ceph('config-key', 'set', 'mgr/mgrkit_recorder/secret', secret);
+    daemon = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--source',
+        `listen:127.0.0.1:${mgrkitPort}`,
+        '--bridge-secret-file',
+        secretFile,
+        '--db',
+        join(dir, 'db'),
+        '--socket',
+        sock(),
+        '--module-path',
+        join(ROOT, 'test', 'ceph', 'modules'),
+        '--modules',
+        'bridge_probe',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    daemon.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    await waitUntil('the bridge up', async () => ((await bridgeStatus()).up === true ? true : undefined), 120_000, 500);
+    await waitUntil('mgrkit to see the monitors', async () =>
+      (await probe('probe', 'connected')).connected === true ? true : undefined,
+    );
+  });
+
+  after(async () => {
+    await stopProcess(daemon);
+    await proxy?.close();
+    await cluster?.stop();
+    console.log(`# bridge suite: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (stderr !== '') console.log(`# mgrkit stderr:\n${stderr.replace(/^/gm, '#   ')}`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a peer without the secret gets the challenge and nothing else, and is logged', async () => {
+    for (const answer of [
+      '{"v":1,"t":1,"kind":"mon_session","state":"down"}',
+      JSON.stringify({ bridge: 'auth', version: 1, hmac: '0'.repeat(64) }),
+    ]) {
+      const got = await new Promise<string>((resolve, reject) => {
+        const s = connect(mgrkitPort, '127.0.0.1');
+        let text = '';
+        s.on('data', (d) => {
+          text += d;
+          if (text.includes('\n') && !s.destroyed) s.write(`${answer}\n`);
+        });
+        s.on('close', () => resolve(text));
+        s.on('error', reject);
+      });
+      const lines = got.split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 1, `one line, the challenge: ${got}`);
+      assert.equal((JSON.parse(lines[0]!) as Json).bridge, 'challenge');
+    }
+    const log = readFileSync(join(dir, 'db', 'mgr.log'), 'utf8');
+    assert.match(log, /refused a connection that did not authenticate/);
+    assert.doesNotMatch(log, new RegExp(secret), 'the secret is never logged');
+    // The recorder's connection was not replaced by the peer's: the monitors are still heard.
+    assert.equal((await probe('probe', 'connected')).connected, true);
+  });
+
+  it('a module creates a pool with mon_command: ceph osd pool ls shows it, and the module is cued with it', async () => {
+    const r = await probe('probe', 'pool', 'create', 'bridged');
+    assert.equal(r.r, 0, String(r.outs));
+    assert.equal(r.inMap, true, 'get(osd_map) shows the pool once mon_command returned');
+    assert.ok((await pools()).includes('bridged'));
+    await waitUntil('the osd_map cue with the pool', async () =>
+      (await probe('probe', 'cued', 'bridged')).cued === true ? true : undefined,
+    );
+  });
+
+  it('send_command marks an OSD out, as ceph osd dump shows', async () => {
+    const r = await probe('probe', 'osd', 'out', '1');
+    assert.equal(r.r, 0, String(r.outs));
+    const dump = await cluster.cephJson<{ osds: Array<{ osd: number; in: number }> }>('osd', 'dump');
+    assert.equal(dump.osds.find((o) => o.osd === 1)?.in, 0);
+    await cluster.ceph('osd', 'in', '1');
+  });
+
+  it("a module's health check shows in ceph health detail, and is gone when cleared", async () => {
+    const checks = async () =>
+      (await cluster.cephJson<{ checks: Record<string, { summary: { message: string } }> }>('health', 'detail')).checks;
+    let t0 = Date.now();
+    await probe('probe', 'health', 'set');
+    const shown = await waitUntil('MGRKIT_TEST in ceph health', async () => (await checks()).MGRKIT_TEST, 60_000, 200);
+    const raisedMs = Date.now() - t0;
+    assert.equal(shown.summary.message, 'raised by mgrkit');
+    t0 = Date.now();
+    await probe('probe', 'health', 'clear');
+    await waitUntil(
+      'MGRKIT_TEST gone from ceph health',
+      async () => ((await checks()).MGRKIT_TEST === undefined ? true : undefined),
+      60_000,
+      200,
+    );
+    console.log(`# health check shown in ceph health after ${raisedMs} ms, gone ${Date.now() - t0} ms after clearing`);
+  });
+
+  it('ceph mgrkit runs read commands, ceph mgrkit-rw any; a write through ceph mgrkit is refused with EACCES', async () => {
+    const echo = await cephRaw('mgrkit', 'probe', 'echo', 'hello');
+    assert.equal(echo.code, 0, echo.stderr);
+    assert.equal(echo.stdout.trim(), 'echo hello');
+    const help = await cephRaw('mgrkit', 'help');
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /mgrkit probe echo <text>/);
+    assert.match(help.stdout, /mgrkit-rw probe pool create <pool>/);
+
+    const refused = await cephRaw('mgrkit', 'probe', 'pool', 'create', 'viacli');
+    assert.equal(refused.code, 13, `EACCES: ${refused.stderr}`);
+    assert.match(refused.stderr, /mgrkit-rw/);
+    assert.ok(!(await pools()).includes('viacli'));
+
+    const written = await cephRaw('mgrkit-rw', 'probe', 'pool', 'create', 'viacli');
+    assert.equal(written.code, 0, written.stderr);
+    assert.ok((await pools()).includes('viacli'));
+
+    const bad = await cephRaw('mgrkit', 'probe', 'nonsense');
+    assert.equal(bad.code, 22, bad.stderr);
+  });
+
+  it('the connection cut before the answer: the request is sent again with its id and applied once', async () => {
+    const before = await bridgeStatus();
+    const commandId = () => {
+      for (const line of proxy.toRecorder) {
+        const m = JSON.parse(line) as Json;
+        const args = m.args as { cmd?: { pool?: string } } | undefined;
+        if (m.op === 'command' && args?.cmd?.pool === 'cutpool') return m.id as string;
+      }
+      return undefined;
+    };
+    proxy.cutWhenRecorderSends((line) => {
+      const id = commandId();
+      return id !== undefined && line.includes(`"id": "${id}"`) && line.includes('"bridge": "reply"');
+    });
+    const connections = proxy.connections;
+    const r = await probe('probe', 'mon', 'osd pool create', '--pool', 'cutpool');
+    assert.equal(r.r, 0, String(r.outs));
+    assert.ok(proxy.connections > connections, 'the recorder connected again');
+    assert.ok((await pools()).includes('cutpool'));
+    const now = await bridgeStatus();
+    assert.equal((now.applied as number) - (before.applied as number), 1, 'applied once');
+    assert.equal(
+      (now.duplicates as number) - (before.duplicates as number),
+      1,
+      'the second sending was answered from memory',
+    );
+  });
+
+  it('no connection: a call fails with ETIMEDOUT at rados_mon_op_timeout, or ENOTCONN without one; have_mon_connection() follows', async () => {
+    await configSet('rados_mon_op_timeout', '3');
+    proxy.refusing = true;
+    proxy.cutAll();
+    await waitUntil('have_mon_connection() false', async () =>
+      (await probe('probe', 'connected')).connected === false ? true : undefined,
+    );
+    const timedOut = await probe('probe', 'mon', 'osd pool create', '--pool', 'never1');
+    assert.equal(timedOut.r, -110, `ETIMEDOUT: ${String(timedOut.outs)}`);
+    await configSet('rados_mon_op_timeout', '0');
+    const down = await probe('probe', 'mon', 'osd pool create', '--pool', 'never2');
+    assert.equal(down.r, -107, `ENOTCONN: ${String(down.outs)}`);
+
+    proxy.refusing = false;
+    await waitUntil('have_mon_connection() true again', async () =>
+      (await probe('probe', 'connected')).connected === true ? true : undefined,
+    );
+    const listed = await pools();
+    assert.ok(!listed.includes('never1') && !listed.includes('never2'), 'a failed call is not applied later');
+  });
+});

@@ -1,0 +1,70 @@
+import { CLIReadCommand, CLIWriteCommand, CommandResult, HandleCommandResult, MgrModule } from 'mgrkit';
+import { z } from 'zod';
+
+/**
+ * A module that acts on a real cluster through the bridge: creates pools with `mon_command`, marks OSDs out with
+ * `send_command`, raises and clears a health check, and answers `ceph mgrkit probe echo`. Each command answers
+ * JSON, for the test to read.
+ */
+export class Module extends MgrModule {
+  static NOTIFY_TYPES = ['osd_map'] as const;
+  /** Pool names in each `osd_map` the module was cued with. */
+  private readonly cuedPools = new Set<string>();
+
+  notify(type: string): void {
+    if (type !== 'osd_map') return;
+    for (const p of this.get('osd_map')?.pools ?? []) this.cuedPools.add(p.pool_name);
+  }
+
+  @CLIWriteCommand('probe pool create', { args: z.object({ pool: z.string() }) })
+  async poolCreate({ pool }: { pool: string }) {
+    const [r, , outs] = await this.mon_command({ prefix: 'osd pool create', pool, pg_num: 8, pgp_num: 8 });
+    // What the module can read as soon as the command returned.
+    const inMap = (this.get('osd_map')?.pools ?? []).some((p) => p.pool_name === pool);
+    return new HandleCommandResult(0, JSON.stringify({ r, outs, inMap }));
+  }
+
+  @CLIReadCommand('probe cued', { args: z.object({ pool: z.string() }) })
+  cued({ pool }: { pool: string }) {
+    return new HandleCommandResult(0, JSON.stringify({ cued: this.cuedPools.has(pool) }));
+  }
+
+  @CLIWriteCommand('probe osd out', { args: z.object({ id: z.number().int() }) })
+  async osdOut({ id }: { id: number }) {
+    const result = new CommandResult('probe');
+    this.send_command(result, 'mon', '', JSON.stringify({ prefix: 'osd out', ids: [String(id)] }), 'probe');
+    const [r, , outs] = await result.wait();
+    return new HandleCommandResult(0, JSON.stringify({ r, outs }));
+  }
+
+  @CLIWriteCommand('probe mon', { args: z.object({ what: z.string(), pool: z.string().optional() }) })
+  async mon({ what, pool }: { what: string; pool?: string }) {
+    const t0 = Date.now();
+    const [r, outb, outs] = await this.mon_command({
+      prefix: what,
+      ...(pool ? { pool, pg_num: 8 } : {}),
+      format: 'json',
+    });
+    return new HandleCommandResult(0, JSON.stringify({ r, outb, outs, ms: Date.now() - t0 }));
+  }
+
+  @CLIWriteCommand('probe health', { args: z.object({ action: z.enum(['set', 'clear']) }) })
+  probeHealth({ action }: { action: 'set' | 'clear' }) {
+    this.set_health_checks(
+      action === 'set'
+        ? { MGRKIT_TEST: { severity: 'warning', summary: 'raised by mgrkit', count: 1, detail: ['from bridge_probe'] } }
+        : {},
+    );
+    return new HandleCommandResult(0, '{}');
+  }
+
+  @CLIReadCommand('probe echo', { args: z.object({ text: z.string() }) })
+  echo({ text }: { text: string }) {
+    return new HandleCommandResult(0, `echo ${text}`, 'said it');
+  }
+
+  @CLIReadCommand('probe connected')
+  connected() {
+    return new HandleCommandResult(0, JSON.stringify({ connected: this.have_mon_connection() }));
+  }
+}
