@@ -1,16 +1,18 @@
 """The recorder's end of the two-way bridge: requests from mgrkit applied to this cluster, each once, and
 `ceph mgrkit ...` commands passed to mgrkit."""
 
+import base64
 import errno
 import json
 import queue
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Optional, Tuple
 
 # Requests remembered by id, with their answers, so that one sent again after a reconnect is not applied twice.
 REMEMBERED = 1000
-OPS = ['command', 'health']
+OPS = ['command', 'health', 'rados']
 
 
 def _text(value: Any) -> str:
@@ -91,6 +93,8 @@ class Bridge:
         args = msg.get('args') or {}
         if op == 'command':
             self._command(rid, args)
+        elif op == 'rados':
+            self.work.put(lambda: self._rados(rid, args))
         elif op == 'health':
             self.checks = dict(args.get('checks') or {})
             self.module.raise_health()
@@ -126,6 +130,91 @@ class Bridge:
                 except (ValueError, KeyError, TypeError):
                     epoch = None
         self._answer(rid, r, outb, outs, epoch)
+
+    def _rados(self, rid: str, args: Dict[str, Any]) -> None:
+        """One python-rados call on the manager's own client; ENOENT as r=-2, other errors as their errno."""
+        import rados  # the manager's python-rados, present wherever ceph-mgr runs
+
+        call = str(args.get('call'))
+        oid = str(args.get('oid', ''))
+        try:
+            ioctx = self.module.rados.open_ioctx2(int(args['pool']))
+            try:
+                value = self._rados_call(rados, ioctx, call, oid, args)
+            finally:
+                ioctx.close()
+        except rados.Error as e:
+            code = getattr(e, 'errno', None) or errno.EIO
+            self._answer(rid, -abs(int(code)), '', str(e))
+            return
+        self._answer(rid, 0, '' if value is None else json.dumps(value), '')
+
+    @staticmethod
+    def _rados_call(rados: Any, ioctx: Any, call: str, oid: str, args: Dict[str, Any]) -> Any:
+        def data() -> bytes:
+            return base64.b64decode(args.get('data') or '')
+
+        def pairs(items: Any) -> Any:
+            return [[k, base64.b64encode(v or b'').decode('ascii')] for k, v in items]
+
+        if call == 'stat':
+            size, mtime = ioctx.stat(oid)
+            return {'size': size, 'mtime': int(time.mktime(mtime) * 1000)}
+        if call == 'read':
+            return base64.b64encode(ioctx.read(oid, int(args['length']), int(args['offset']))).decode('ascii')
+        if call == 'write_full':
+            ioctx.write_full(oid, data())
+            return None
+        if call == 'write':
+            ioctx.write(oid, data(), int(args.get('offset', 0)))
+            return None
+        if call == 'remove':
+            ioctx.remove_object(oid)
+            return None
+        if call == 'get_xattr':
+            try:
+                return base64.b64encode(ioctx.get_xattr(oid, str(args['name']))).decode('ascii')
+            except rados.NoData:
+                return None
+        if call == 'get_xattrs':
+            return pairs(ioctx.get_xattrs(oid))
+        if call == 'set_xattr':
+            for k, v in args.get('entries') or []:
+                ioctx.set_xattr(oid, str(k), base64.b64decode(v))
+            return None
+        if call == 'rm_xattr':
+            ioctx.stat(oid)  # a missing object is ENOENT; a missing xattr is not an error
+            for k in args.get('names') or []:
+                try:
+                    ioctx.rm_xattr(oid, str(k))
+                except rados.NoData:
+                    pass
+            return None
+        if call == 'set_omap':
+            entries = args.get('entries') or []
+            with rados.WriteOpCtx() as op:
+                ioctx.set_omap(op, tuple(str(k) for k, _ in entries), tuple(base64.b64decode(v) for _, v in entries))
+                ioctx.operate_write_op(op, oid)
+            return None
+        if call == 'rm_omap':
+            ioctx.stat(oid)
+            with rados.WriteOpCtx() as op:
+                ioctx.remove_omap_keys(op, tuple(str(k) for k in args.get('names') or []))
+                ioctx.operate_write_op(op, oid)
+            return None
+        if call == 'get_omap_vals':
+            with rados.ReadOpCtx() as op:
+                it, _ = ioctx.get_omap_vals(op, str(args.get('start_after', '')), str(args.get('prefix', '')),
+                                            int(args.get('max', -1)))
+                ioctx.operate_read_op(op, oid)
+                return pairs(it)
+        if call == 'list':
+            after = args.get('after')
+            names = sorted(o.key for o in ioctx.list_objects())
+            if after is not None:
+                names = [n for n in names if n > after]
+            return names[:int(args.get('limit', 256))]
+        raise rados.Error('mgrkit_recorder: no rados call %r' % call)
 
     def _answer(self, rid: str, r: int, outb: str, outs: str, epoch: Optional[int] = None) -> None:
         reply: Dict[str, Any] = {'bridge': 'reply', 'id': rid, 'r': r, 'outb': outb, 'outs': outs}

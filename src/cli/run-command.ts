@@ -119,7 +119,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
     logFile: o.logFile ?? join(o.db, 'mgr.log'),
     clock: new StreamClock(o.speed),
     ...(o.standby || o.log ? { standby: true } : {}),
-    ...(sim ? { commander: sim.commander } : bridge ? { commander: bridge.commander } : {}),
+    ...(sim ? { commander: sim.commander } : bridge ? { commander: bridge.commander, objects: bridge.objects } : {}),
   });
   logTo = host;
   try {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ClusterCommander } from '../cluster/cluster-commander.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
+import type { ObjectBackend } from '../rados/object-backend.ts';
 import type { Store } from '../store/store.ts';
 import type { LoadedModule } from './loader.ts';
 
@@ -26,4 +27,6 @@ export interface HostOptions {
   readonly clock?: StreamClock;
   /** The cluster behind the source, which `send_command` and `mon_command` reach (none for a recording). */
   readonly commander?: ClusterCommander;
+  /** Where `this.rados` keeps objects when the source has a real cluster behind it (default: the host's store). */
+  readonly objects?: ObjectBackend;
 }

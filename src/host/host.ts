@@ -130,6 +130,7 @@ export class MgrHost {
       },
       options.store,
       options.commander,
+      options.objects,
     );
     this.current = createEmptyState();
     this.modules = new ModuleRegistry(

@@ -1,4 +1,5 @@
-import type { ObjectStore, PoolDelta } from './object-store.ts';
+import type { ObjectBackend } from './object-backend.ts';
+import type { PoolDelta } from './object-store.ts';
 import type { CallOptions, RadosBinding } from './rados-binding.ts';
 import { InvalidArgumentError, IoctxStateError, NoData, ObjectNotFound } from './rados-errors.ts';
 
@@ -104,7 +105,7 @@ export class Ioctx {
     checkCount('offset', offset);
     const what = `Ioctx.read(${this.name}): failed to read ${oid}`;
     await this.ready(what, options);
-    const data = this.client.binding.objects().read(this.poolId, oid, length, offset);
+    const data = await this.client.binding.objects().read(this.poolId, oid, length, offset);
     if (data === undefined) throw new ObjectNotFound(what);
     return data;
   }
@@ -116,7 +117,7 @@ export class Ioctx {
   async stat(oid: string, options?: CallOptions): Promise<[number, Date]> {
     const what = `Failed to stat ${repr(oid)}`;
     await this.ready(what, options);
-    const st = this.client.binding.objects().stat(this.poolId, oid);
+    const st = await this.client.binding.objects().stat(this.poolId, oid);
     if (st === undefined) throw new ObjectNotFound(what);
     return [st.size, new Date(Math.floor(st.mtime / 1000) * 1000)];
   }
@@ -140,7 +141,7 @@ export class Ioctx {
     let after: string | null = null;
     for (;;) {
       await this.ready(what, options);
-      const page = this.client.binding.objects().list(this.poolId, after, LIST_PAGE);
+      const page = await this.client.binding.objects().list(this.poolId, after, LIST_PAGE);
       for (const key of page) yield { key, nspace: '', locator_key: '' };
       if (page.length < LIST_PAGE) return;
       after = page[page.length - 1]!;
@@ -152,8 +153,8 @@ export class Ioctx {
     const what = `Failed to get xattr ${repr(name)}`;
     await this.ready(what, options);
     const store = this.client.binding.objects();
-    if (store.stat(this.poolId, oid) === undefined) throw new ObjectNotFound(what);
-    const value = store.xattr(this.poolId, oid, name);
+    if ((await store.stat(this.poolId, oid)) === undefined) throw new ObjectNotFound(what);
+    const value = await store.xattr(this.poolId, oid, name);
     if (value === undefined) throw new NoData(what);
     return value;
   }
@@ -163,7 +164,7 @@ export class Ioctx {
     const what = `Failed to get rados xattrs for object ${repr(oid)}`;
     await this.ready(what, options);
     const store = this.client.binding.objects();
-    if (store.stat(this.poolId, oid) === undefined) throw new ObjectNotFound(what);
+    if ((await store.stat(this.poolId, oid)) === undefined) throw new ObjectNotFound(what);
     return store.xattrs(this.poolId, oid);
   }
 
@@ -224,7 +225,7 @@ export class Ioctx {
     const what = `Failed to operate read op for oid ${oid}`;
     await this.ready(what, options);
     const store = this.client.binding.objects();
-    if (store.stat(this.poolId, oid) === undefined) throw new ObjectNotFound(what);
+    if ((await store.stat(this.poolId, oid)) === undefined) throw new ObjectNotFound(what);
     return store.omap(this.poolId, oid, start_after, filter_prefix, max_return);
   }
 
@@ -255,7 +256,7 @@ export class Ioctx {
     what: string,
     oid: string,
     options: CallOptions | undefined,
-    run: (store: ObjectStore, now: number) => Promise<PoolDelta | undefined>,
+    run: (store: ObjectBackend, now: number) => Promise<PoolDelta | undefined>,
   ): Promise<void> {
     await this.ready(what, options);
     const { binding } = this.client;

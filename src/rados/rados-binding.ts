@@ -1,6 +1,6 @@
 import type { ClientIo, ClusterReply } from '../cluster/cluster-commander.ts';
 import type { MonitorLink } from './monitor-wait.ts';
-import type { ObjectStore } from './object-store.ts';
+import type { ObjectBackend } from './object-backend.ts';
 
 /** One pool of the current OSD map, as a RADOS client sees it. */
 export interface RadosPool {
@@ -13,8 +13,8 @@ export interface RadosPool {
  * connection, and the ways to the cluster's and the manager's commands. The host builds one per module.
  */
 export interface RadosBinding {
-  /** The object store, first rid of the objects of pools the OSD map no longer has. */
-  objects(): ObjectStore;
+  /** Where the objects are: the host's object store (first rid of pools the OSD map no longer has), or the cluster's. */
+  objects(): ObjectBackend;
   /** Drops the objects of pools gone from the OSD map; resolves once that is committed. */
   sweep(): Promise<void>;
   /** The pools of the current OSD map (none before the first map). */

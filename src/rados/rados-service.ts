@@ -2,6 +2,7 @@ import type { ClusterCommander, ClusterReply, CommandTarget } from '../cluster/c
 import type { ClusterState } from '../state/cluster-state.ts';
 import type { Store } from '../store/store.ts';
 import type { MonitorLink } from './monitor-wait.ts';
+import type { ObjectBackend } from './object-backend.ts';
 import { ObjectStore } from './object-store.ts';
 import { Rados } from './rados.ts';
 import type { RadosBinding, RadosPool } from './rados-binding.ts';
@@ -36,10 +37,19 @@ export class RadosService {
   private sweptAt = -1;
   private sweeping: Promise<void> = Promise.resolve();
 
-  constructor(host: RadosHost, store: Store | undefined, commander: ClusterCommander | undefined) {
+  private readonly remote: ObjectBackend | undefined;
+
+  constructor(
+    host: RadosHost,
+    store: Store | undefined,
+    commander: ClusterCommander | undefined,
+    /** The objects of a real cluster (through the bridge); without it, the host's own object store. */
+    remote?: ObjectBackend,
+  ) {
     this.host = host;
     this.store = store;
     this.commander = commander;
+    this.remote = remote;
   }
 
   /** The module's client, made on first use. */
@@ -69,8 +79,10 @@ export class RadosService {
   private binding(): RadosBinding {
     const host = this.host;
     return {
-      objects: () => this.objects(),
+      objects: () => this.remote ?? this.objects(),
       sweep: () => {
+        // A real cluster drops a deleted pool's objects itself.
+        if (this.remote !== undefined) return Promise.resolve();
         this.objects();
         return this.sweeping;
       },

@@ -4,6 +4,7 @@ import { usage } from '../commands/descriptor.ts';
 import { validateCommand } from '../commands/validate.ts';
 import type { ClusterHealthCheck } from '../health/health-checks.ts';
 import type { MgrHost } from '../host/host.ts';
+import { BridgeObjects } from '../rados/bridge-objects.ts';
 import { BridgeCommander } from '../sources/bridge-commander.ts';
 import type { BridgeAnswer } from '../sources/bridge-link.ts';
 import { BridgeLink } from '../sources/bridge-link.ts';
@@ -40,6 +41,8 @@ function helpText(host: MgrHost): string {
 export class ClusterBridge {
   readonly link: BridgeLink;
   readonly commander: BridgeCommander;
+  /** `this.rados`'s objects: the cluster's own RADOS. */
+  readonly objects: BridgeObjects;
   #host: MgrHost | null = null;
   #unsubscribe: (() => void) | null = null;
   #healthSending = false;
@@ -54,6 +57,7 @@ export class ClusterBridge {
       },
     });
     this.commander = new BridgeCommander(this.link, (target) => this.#timeout(target));
+    this.objects = new BridgeObjects(this.link, () => this.#timeout({ type: 'osd', id: '' }));
   }
 
   /** Binds the host: its health goes to the cluster, and the cluster's `ceph mgrkit` reaches its commands. */

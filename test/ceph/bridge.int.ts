@@ -200,6 +200,32 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
     assert.equal(bad.code, 22, bad.stderr);
   });
 
+  it('a module writes objects, xattrs and omap with this.rados; the rados CLI reads them back equal', async () => {
+    const r = await probe('probe', 'rados', 'write', 'objs', '100');
+    assert.equal(r.size, 9 * 1024 * 1024 + 123 + 4);
+    assert.equal(r.sameBig, true, 'a value over several bridge messages reads back equal');
+    assert.equal(r.missing, 'ObjectNotFound');
+    assert.equal(r.noXattr, 'NoData');
+    assert.deepEqual(r.omap, ['k1', 'k10', 'k11', 'k12', 'k13']);
+    assert.equal(r.listed, 102);
+    const names = (await cluster.rados('-p', 'objs', 'ls')).split('\n').filter((l) => l !== '');
+    assert.equal(names.length, 102);
+    for (const i of [0, 7, 99]) {
+      await cluster.rados('-p', 'objs', 'get', `obj-${i}`, join(dir, 'got'));
+      assert.equal(readFileSync(join(dir, 'got'), 'utf8'), `data-${i}-${'x'.repeat(i)}`);
+      assert.equal(await cluster.rados('-p', 'objs', 'getxattr', `obj-${i}`, 'tag'), `x-${i}`);
+    }
+    const omap = await cluster.rados('-p', 'objs', 'listomapkeys', 'index');
+    assert.equal(omap.split('\n').filter((l) => l !== '').length, 100);
+    await cluster.rados('-p', 'objs', 'getomapval', 'index', 'k42', join(dir, 'got'));
+    assert.equal(readFileSync(join(dir, 'got'), 'utf8'), 'v42');
+    await cluster.rados('-p', 'objs', 'get', 'big', join(dir, 'got'));
+    const big = readFileSync(join(dir, 'got'));
+    assert.equal(big.length, 9 * 1024 * 1024 + 123 + 4);
+    assert.equal(big[1000], (1000 * 7) % 251);
+    assert.equal(big.subarray(-4).toString(), 'tail');
+  });
+
   it('the connection cut before the answer: the request is sent again with its id and applied once', async () => {
     const before = await bridgeStatus();
     const commandId = () => {

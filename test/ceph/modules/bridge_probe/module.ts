@@ -63,6 +63,49 @@ export class Module extends MgrModule {
     return new HandleCommandResult(0, `echo ${text}`, 'said it');
   }
 
+  @CLIWriteCommand('probe rados write', { args: z.object({ pool: z.string(), count: z.number().int() }) })
+  async radosWrite({ pool, count }: { pool: string; count: number }) {
+    if (!(await this.rados.pool_exists(pool))) await this.rados.create_pool(pool);
+    const io = await this.rados.open_ioctx(pool);
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (let i = 0; i < count; i++) {
+      await io.write_full(`obj-${i}`, `data-${i}-${'x'.repeat(i)}`);
+      await io.set_xattr(`obj-${i}`, 'tag', `x-${i}`);
+      keys.push(`k${i}`);
+      values.push(`v${i}`);
+    }
+    await io.set_omap('index', keys, values);
+    // A value larger than one bridge message, and an append after it.
+    const big = Buffer.alloc(9 * 1024 * 1024 + 123);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+    await io.write_full('big', big);
+    await io.append('big', 'tail');
+    const [size] = await io.stat('big');
+    const back = await io.read('big', size, 0);
+    const sameBig = back.equals(Buffer.concat([big, Buffer.from('tail')]));
+    let missing = '';
+    try {
+      await io.read('no-such-object');
+    } catch (e) {
+      missing = (e as Error).constructor.name;
+    }
+    let noXattr = '';
+    try {
+      await io.get_xattr('obj-1', 'nope');
+    } catch (e) {
+      noXattr = (e as Error).constructor.name;
+    }
+    const omap = await io.get_omap_vals('index', '', 'k1', 5);
+    const listed: string[] = [];
+    for await (const o of io.list_objects()) listed.push(o.key);
+    io.close();
+    return new HandleCommandResult(
+      0,
+      JSON.stringify({ size, sameBig, missing, noXattr, omap: [...omap.keys()], listed: listed.length }),
+    );
+  }
+
   @CLIReadCommand('probe connected')
   connected() {
     return new HandleCommandResult(0, JSON.stringify({ connected: this.have_mon_connection() }));
