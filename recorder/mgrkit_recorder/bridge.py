@@ -10,9 +10,11 @@ import time
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Optional, Tuple
 
+from .cephfs_ops import CephFsOps
+
 # Requests remembered by id, with their answers, so that one sent again after a reconnect is not applied twice.
 REMEMBERED = 1000
-OPS = ['command', 'health', 'rados']
+OPS = ['command', 'health', 'rados', 'cephfs']
 
 
 def _text(value: Any) -> str:
@@ -47,6 +49,7 @@ class Bridge:
         self.waiting: Dict[str, Tuple[threading.Event, Dict[str, Any]]] = {}
         # Answers are finished off the manager's finisher thread, which must never wait on another command.
         self.work: 'queue.Queue[Callable[[], None]]' = queue.Queue()
+        self.cephfs = CephFsOps(module)
         threading.Thread(target=self._work, name='mgrkit-bridge-worker', daemon=True).start()
 
     def hello(self) -> bytes:
@@ -56,6 +59,7 @@ class Bridge:
     def state(self, up: bool) -> None:
         self.up = up
         if not up:
+            self.work.put(self.cephfs.close_all)
             for event, holder in list(self.waiting.values()):
                 holder.setdefault('r', -errno.ENOTCONN)
                 holder.setdefault('outs', 'the connection to mgrkit was lost')
@@ -95,6 +99,8 @@ class Bridge:
             self._command(rid, args)
         elif op == 'rados':
             self.work.put(lambda: self._rados(rid, args))
+        elif op == 'cephfs':
+            self.work.put(lambda: self._cephfs(rid, args))
         elif op == 'health':
             self.checks = dict(args.get('checks') or {})
             self.module.raise_health()
@@ -144,6 +150,17 @@ class Bridge:
             finally:
                 ioctx.close()
         except rados.Error as e:
+            code = getattr(e, 'errno', None) or errno.EIO
+            self._answer(rid, -abs(int(code)), '', str(e))
+            return
+        self._answer(rid, 0, '' if value is None else json.dumps(value), '')
+
+    def _cephfs(self, rid: str, args: Dict[str, Any]) -> None:
+        import cephfs
+
+        try:
+            value = self.cephfs.call(args)
+        except cephfs.Error as e:
             code = getattr(e, 'errno', None) or errno.EIO
             self._answer(rid, -abs(int(code)), '', str(e))
             return

@@ -9,7 +9,8 @@
 #   test/ceph/start-cluster.sh stop-daemon DIR NAME      stop one daemon (mon.a, mgr.x, osd.1) by its PID
 #   test/ceph/start-cluster.sh start-daemon DIR NAME     start it again with the same conf
 #
-# Clients: ceph -c DIR/ceph.conf ...  (OSDS=N overrides the OSD count.)
+# Clients: ceph -c DIR/ceph.conf ...  (OSDS=N overrides the OSD count; MDS=1 adds mds.a and a file system
+# "cephfs" on pools cephfs.meta / cephfs.data.)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -18,6 +19,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 ensure_packages() {
   local need=()
   for bin in ceph-mon ceph-mgr ceph-osd; do command -v "$bin" >/dev/null || need+=("$bin"); done
+  if [ "${MDS:-0}" != 0 ]; then command -v ceph-mds >/dev/null || need+=(ceph-mds); fi
   command -v ceph >/dev/null || need+=(ceph-common)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
@@ -36,6 +38,7 @@ daemon_cmd() {
     mon) echo "ceph-mon -c $dir/ceph.conf -i $id" ;;
     mgr) echo "env PYTHONDONTWRITEBYTECODE=1 ceph-mgr -c $dir/ceph.conf -i $id" ;;
     osd) echo "ceph-osd -c $dir/ceph.conf -i $id" ;;
+    mds) echo "ceph-mds -c $dir/ceph.conf -i $id" ;;
     *) echo "start-cluster: unknown daemon $name" >&2; exit 1 ;;
   esac
 }
@@ -76,7 +79,7 @@ stop_all() {
   local dir="$1"
   [ -d "$dir/run" ] || return 0
   # OSDs first, the mon last, so the others do not spin looking for it.
-  for pidfile in "$dir"/run/osd.*.pid "$dir"/run/mgr.*.pid "$dir"/run/mon.*.pid; do
+  for pidfile in "$dir"/run/mds.*.pid "$dir"/run/osd.*.pid "$dir"/run/mgr.*.pid "$dir"/run/mon.*.pid; do
     [ -e "$pidfile" ] || continue
     local name
     name="$(basename "$pidfile" .pid)"
@@ -109,7 +112,7 @@ start_cluster() {
     echo "start-cluster: $dir already holds a cluster; stop it and use an empty folder" >&2
     exit 1
   fi
-  mkdir -p "$dir"/{run,log,mon,mgr,osd,crash,mgr-modules}
+  mkdir -p "$dir"/{run,log,mon,mgr,osd,mds,crash,mgr-modules}
 
   # Pacific's mgr reads modules from one folder: a folder of links to the packaged ones plus the recorder.
   for m in /usr/share/ceph/mgr/*; do ln -s "$m" "$dir/mgr-modules/$(basename "$m")"; done
@@ -154,6 +157,9 @@ mon data = $dir/mon/\$name
 [mgr]
 admin socket = $dir/run/\$name.asok
 mgr data = $dir/mgr/\$name
+[mds]
+admin socket = $dir/run/\$name.asok
+mds data = $dir/mds/\$name
 [osd]
 admin socket = $dir/run/\$name.asok
 osd data = $dir/osd/\$name
@@ -198,6 +204,14 @@ EOF
   done
 
   wait_for "$osds OSDs up" 120 bash -c "${ceph[*]} osd stat -f json | python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s[\"num_up_osds\"] == $osds else 1)'"
+  if [ "${MDS:-0}" != 0 ]; then
+    mkdir -p "$dir/mds/mds.a"
+    start_daemon "$dir" mds.a
+    "${ceph[@]}" osd pool create cephfs.meta 8 8 >/dev/null
+    "${ceph[@]}" osd pool create cephfs.data 8 8 >/dev/null
+    "${ceph[@]}" fs new cephfs cephfs.meta cephfs.data >/dev/null
+    wait_for "an active MDS" 120 bash -c "${ceph[*]} fs dump -f json | python3 -c 'import json,sys; m=json.load(sys.stdin)[\"filesystems\"][0][\"mdsmap\"]; sys.exit(0 if any(i[\"state\"] == \"up:active\" for i in m[\"info\"].values()) else 1)'"
+  fi
   wait_for "an active mgr" 120 bash -c "${ceph[*]} mgr dump -f json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[\"available\"] else 1)'"
   echo "$dir/ceph.conf"
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,6 +10,8 @@ import type { IngestItem, SourceItem } from '../../src/ingest/source-item.ts';
 import { StreamClock } from '../../src/ingest/stream-clock.ts';
 import { createRootLogger } from '../../src/log/logger.ts';
 import { ingestLive } from '../../src/run/live-source.ts';
+import { BridgeLink } from '../../src/sources/bridge-link.ts';
+import { readBridgeSecret } from '../../src/sources/bridge-secret.ts';
 import { listenSource, parseListenAddress } from '../../src/sources/listen-source.ts';
 import { Store } from '../../src/store/store.ts';
 import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
@@ -151,5 +155,89 @@ describe('listening for a recorder', () => {
     back.write(now({ v: 1, kind: 'mon_session', state: 'up' }) + now({ v: 1, kind: 'heartbeat' }));
     await waitFor('the connection back', connected);
     back.destroy();
+  });
+});
+
+/** The lines a peer gets until the listener closes the connection, after sending `send` for each line it gets. */
+function converse(address: string, reply: (line: string) => string | null): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const got: string[] = [];
+    let buf = '';
+    open(address).then((s) => {
+      s.on('data', (d) => {
+        buf += d;
+        const parts = buf.split('\n');
+        buf = parts.pop()!;
+        for (const line of parts) {
+          got.push(line);
+          const answer = reply(line);
+          if (answer !== null) s.write(`${answer}\n`);
+        }
+      });
+      s.on('close', () => resolve(got));
+      s.on('error', () => resolve(got));
+    }, reject);
+  });
+}
+
+describe('the bridge on a listener', () => {
+  it('TCP with a secret: a peer answering the challenge is read and says hello; a wrong answer or an event first is cut off and logged', async (t) => {
+    const secret = Buffer.from('0123456789abcdef0123456789abcdef');
+    const refused: string[] = [];
+    const link = new BridgeLink({ refused: (_peer, why) => refused.push(why) });
+    const src = await listenSource('127.0.0.1:0', { bridge: link, secret });
+    t.after(() => src.close());
+    const items: IngestItem[] = [];
+    src.items.pipe(parseItems()).subscribe((i) => items.push(i));
+
+    const wrong = await converse(src.address, () =>
+      JSON.stringify({ bridge: 'auth', version: 1, hmac: '0'.repeat(64) }),
+    );
+    assert.equal(wrong.length, 1);
+    assert.equal((JSON.parse(wrong[0]!) as { bridge: string }).bridge, 'challenge');
+    const eventFirst = await converse(src.address, () => lines[0]!.trimEnd());
+    assert.equal(eventFirst.length, 1);
+    assert.deepEqual(refused, ['a wrong answer to the challenge', 'its first line is not an answer to the challenge']);
+    assert.equal(items.length, 0, 'nothing a refused peer sent was taken');
+    assert.equal(link.up, false);
+
+    const s = await open(src.address);
+    t.after(() => s.destroy());
+    const challenge = await new Promise<{ nonce: string }>((r) => s.once('data', (d) => r(JSON.parse(String(d)))));
+    const hmac = createHmac('sha256', secret).update(challenge.nonce).digest('hex');
+    s.write(`${JSON.stringify({ bridge: 'auth', version: 1, hmac })}\n`);
+    s.write(`${JSON.stringify({ bridge: 'hello', version: 1, ops: ['command'], mgr: 'y' })}\n${lines[0]}`);
+    await waitFor('the event', () => items.length === 1);
+    await waitFor('the bridge up', () => link.up);
+    assert.equal(link.mgr, 'y');
+  });
+
+  it('a bridge on TCP without a secret is refused at the start; a Unix socket is made mode 0600 and says open', async (t) => {
+    await assert.rejects(listenSource('127.0.0.1:0', { bridge: new BridgeLink() }), { code: 'MGR_ERR_BRIDGE_SECRET' });
+    const dir = tempDir(t);
+    const path = join(dir, 'rec.sock');
+    const src = await listenSource(path, { bridge: new BridgeLink() });
+    t.after(() => src.close());
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    const s = await open(src.address);
+    t.after(() => s.destroy());
+    const first = await new Promise<string>((r) => s.once('data', (d) => r(String(d))));
+    assert.deepEqual(JSON.parse(first), { bridge: 'open', version: 1 });
+  });
+
+  it('a bridge secret file must be private and long enough', (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'secret');
+    writeFileSync(file, 'abcdefghijklmnopqrstuvwxyz\n', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    assert.throws(() => readBridgeSecret(file), {
+      code: 'MGR_ERR_BRIDGE_SECRET',
+      message: /readable by others.*chmod 600/,
+    });
+    chmodSync(file, 0o600);
+    assert.equal(readBridgeSecret(file).toString(), 'abcdefghijklmnopqrstuvwxyz');
+    writeFileSync(file, 'short');
+    assert.throws(() => readBridgeSecret(file), { code: 'MGR_ERR_BRIDGE_SECRET', message: /holds 5 bytes; use at least 16/ });
+    assert.throws(() => readBridgeSecret(join(dir, 'none')), { code: 'MGR_ERR_BRIDGE_SECRET', message: /ENOENT/ });
   });
 });
