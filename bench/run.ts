@@ -3,6 +3,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAccessors, printAccessors } from './accessors.bench.ts';
+import { benchBridge, printBridge } from './bridge.bench.ts';
 import { benchCommands, printCommands } from './commands.bench.ts';
 import { benchDashboard, printDashboard } from './dashboard.bench.ts';
 import { benchFold, printFold } from './fold.bench.ts';
@@ -87,6 +88,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const dashboard = await benchDashboard(10_000, (step) => stage(`  ${step}`));
   stage('event log on NATS JetStream: throughput and failover');
   const jetstream = await benchJetStream();
+  stage('the bridge to a real Ceph cluster: mon_command and RADOS round trips');
+  const bridge = await benchBridge((s) => stage(`  ${s}`));
   const results = {
     machine,
     accessors,
@@ -103,6 +106,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     scrape,
     dashboard,
     jetstream,
+    bridge,
     targets: { replay10k, huge, rates, lag },
   };
   const file = writeResults(results);
@@ -125,6 +129,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printScrape(scrape);
   printDashboard(dashboard);
   printJetStream(jetstream);
+  printBridge(bridge);
   printTargets(targetRows({ replay10k, huge, rates, lag, scale, scrape, notify }));
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
   if (file !== null) console.log(`results: ${file}`);

@@ -176,6 +176,29 @@ class Module(MgrModule):
         r, out, err = self.bridge.mgrkit_command(words, 'rw', inbuf)
         return HandleCommandResult(r, out, err)
 
+    @CLICommand('mgrkit_recorder time', perm='rw')
+    def time_calls(self, pool: str, count: int = 20) -> HandleCommandResult:
+        """Time mon_command (osd stat) and a 4 KiB RADOS write+read from this module, in ms: a baseline for mgrkit's"""
+        mon = []
+        for _ in range(count):
+            t0 = time.perf_counter()
+            r, _out, err = self.mon_command({'prefix': 'osd stat', 'format': 'json'})
+            mon.append((time.perf_counter() - t0) * 1000.0)
+            if r != 0:
+                return HandleCommandResult(r, '', err)
+        io = self.rados.open_ioctx(pool)
+        data = b'\x07' * 4096
+        rados_ms = []
+        try:
+            for i in range(count):
+                t0 = time.perf_counter()
+                io.write_full('py-%d' % i, data)
+                io.read('py-%d' % i, 4096, 0)
+                rados_ms.append((time.perf_counter() - t0) * 1000.0)
+        finally:
+            io.close()
+        return HandleCommandResult(0, json.dumps({'mon': mon, 'rados': rados_ms}), '')
+
     def _bridge_send(self, line: bytes) -> bool:
         writer = self.writer
         return isinstance(writer, SocketWriter) and writer.send(line)

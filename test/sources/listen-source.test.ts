@@ -237,7 +237,10 @@ describe('the bridge on a listener', () => {
     chmodSync(file, 0o600);
     assert.equal(readBridgeSecret(file).toString(), 'abcdefghijklmnopqrstuvwxyz');
     writeFileSync(file, 'short');
-    assert.throws(() => readBridgeSecret(file), { code: 'MGR_ERR_BRIDGE_SECRET', message: /holds 5 bytes; use at least 16/ });
+    assert.throws(() => readBridgeSecret(file), {
+      code: 'MGR_ERR_BRIDGE_SECRET',
+      message: /holds 5 bytes; use at least 16/,
+    });
     assert.throws(() => readBridgeSecret(join(dir, 'none')), { code: 'MGR_ERR_BRIDGE_SECRET', message: /ENOENT/ });
   });
 });

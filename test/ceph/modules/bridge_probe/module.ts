@@ -106,6 +106,28 @@ export class Module extends MgrModule {
     );
   }
 
+  @CLIWriteCommand('probe time', { args: z.object({ pool: z.string(), count: z.number().int() }) })
+  async time({ pool, count }: { pool: string; count: number }) {
+    const mon: number[] = [];
+    const rados: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      const [r] = await this.mon_command({ prefix: 'osd stat', format: 'json' });
+      mon.push(performance.now() - t0);
+      if (r !== 0) return new HandleCommandResult(r, '', 'osd stat failed');
+    }
+    const io = await this.rados.open_ioctx(pool);
+    const data = Buffer.alloc(4096, 7);
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await io.write_full(`t-${i}`, data);
+      await io.read(`t-${i}`, 4096, 0);
+      rados.push(performance.now() - t0);
+    }
+    io.close();
+    return new HandleCommandResult(0, JSON.stringify({ mon, rados }));
+  }
+
   @CLIReadCommand('probe connected')
   connected() {
     return new HandleCommandResult(0, JSON.stringify({ connected: this.have_mon_connection() }));
