@@ -15,6 +15,7 @@ import { replayTrace } from '../run/replay.ts';
 import { type LagWatch, watchLag } from '../run/sim-lag.ts';
 import { type AdminRequest, AdminSocket } from '../server/admin-socket.ts';
 import { readBridgeSecret } from '../sources/bridge-secret.ts';
+import { parseListenAddress } from '../sources/listen-source.ts';
 import { liveSim, parseSimSpec } from '../sources/sim-source.ts';
 import { stateAt } from '../store/recovery.ts';
 import { Store } from '../store/store.ts';
@@ -92,6 +93,15 @@ async function runDaemon(o: RunFlags): Promise<void> {
   const secret = o.bridgeSecretFile === undefined ? undefined : readBridgeSecret(o.bridgeSecretFile);
   if (secret !== undefined && !o.source?.startsWith('listen:')) {
     throw new MgrError('MGR_ERR_USAGE', '--bridge-secret-file goes with --source listen:HOST:PORT');
+  }
+  if (o.source?.startsWith('listen:') && secret === undefined) {
+    const where = parseListenAddress(o.source.slice('listen:'.length));
+    if (!('path' in where)) {
+      throw new MgrError(
+        'MGR_ERR_BRIDGE_SECRET',
+        `${o.source}: a recorder on TCP acts for mgrkit with the manager's caps: give --bridge-secret-file FILE (the text of the cluster's config-key mgr/mgrkit_recorder/secret), or listen on a Unix socket`,
+      );
+    }
   }
   const sim = o.source?.startsWith('sim:') ? liveSim(parseSimSpec(o.source), o.speed) : null;
   // A recorder in a real ceph-mgr connects to listen:: the host's commands and health go to that cluster.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -81,10 +81,33 @@ describe('mgrkit run: a source that cannot start fails the command', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     t.after(() => busy.close());
     const port = (busy.address() as { port: number }).port;
-    const r = await runCli(['run', '--source', `listen:127.0.0.1:${port}`, '--db', db], { killAfterMs: 60_000 });
+    const secret = join(dir, 'secret');
+    writeFileSync(secret, 'a secret of more than sixteen bytes', { mode: 0o600 });
+    const r = await runCli(
+      ['run', '--source', `listen:127.0.0.1:${port}`, '--bridge-secret-file', secret, '--db', db],
+      {
+        killAfterMs: 60_000,
+      },
+    );
     assert.equal(r.code, 2);
     assert.doesNotMatch(r.stderr, /serving commands/);
     assert.match(r.stderr, /^mgrkit: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/);
+    assert.equal(existsSync(db), false);
+  });
+
+  it('listen on TCP without the bridge secret: exit 2 saying what to give, before a store is made', async (t) => {
+    const dir = tempDir(t);
+    const db = join(dir, 'db');
+    const r = await runCli(['run', '--source', 'listen:127.0.0.1:7700', '--db', db], { killAfterMs: 60_000 });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^mgrkit: listen:127\.0\.0\.1:7700: .*--bridge-secret-file FILE.*Unix socket\n$/);
+    assert.equal(existsSync(db), false);
+    const loose = join(dir, 'secret');
+    writeFileSync(loose, 'a secret of more than sixteen bytes', { mode: 0o644 });
+    chmodSync(loose, 0o644);
+    const l = await runCli(['run', '--source', 'listen:127.0.0.1:7700', '--bridge-secret-file', loose, '--db', db]);
+    assert.equal(l.code, 2);
+    assert.match(l.stderr, /^mgrkit: the bridge secret .* is readable by others \(mode 644\): chmod 600 .*\n$/);
     assert.equal(existsSync(db), false);
   });
 
