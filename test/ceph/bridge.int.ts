@@ -75,6 +75,8 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
     cluster = await CephCluster.start(join(dir, 'cluster'), {
       recorder: `listen:127.0.0.1:${proxy.port}`,
       recorderOptions: { stats_period: '1' },
+      cephx: true,
+      mds: true,
     });
     await cluster.ceph('config-key', 'set', 'mgr/mgrkit_recorder/secret', secret);
     daemon = spawn(
@@ -178,7 +180,7 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
     console.log(`# health check shown in ceph health after ${raisedMs} ms, gone ${Date.now() - t0} ms after clearing`);
   });
 
-  it('ceph mgrkit runs read commands, ceph mgrkit-rw any; a write through ceph mgrkit is refused with EACCES', async () => {
+  it('ceph mgrkit runs read commands, ceph mgrkit-rw any; an r client is refused a write command with EACCES', async () => {
     const echo = await cephRaw('mgrkit', 'probe', 'echo', 'hello');
     assert.equal(echo.code, 0, echo.stderr);
     assert.equal(echo.stdout.trim(), 'echo hello');
@@ -198,6 +200,19 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
 
     const bad = await cephRaw('mgrkit', 'probe', 'nonsense');
     assert.equal(bad.code, 22, bad.stderr);
+
+    // A client with r caps on mgr (cephx): read commands run; Ceph refuses it mgrkit-rw.
+    const keyring = join(dir, 'ro.keyring');
+    await cluster.ceph('auth', 'get-or-create', 'client.ro', 'mon', 'allow r', 'mgr', 'allow r', '-o', keyring);
+    const ro = ['-n', 'client.ro', '-k', keyring];
+    const roEcho = await cephRaw(...ro, 'mgrkit', 'probe', 'echo', 'ro');
+    assert.equal(roEcho.code, 0, roEcho.stderr);
+    assert.equal(roEcho.stdout.trim(), 'echo ro');
+    const roWrite = await cephRaw(...ro, 'mgrkit-rw', 'probe', 'pool', 'create', 'byro');
+    assert.equal(roWrite.code, 13, `EACCES: ${roWrite.stderr}`);
+    const roThroughRead = await cephRaw(...ro, 'mgrkit', 'probe', 'pool', 'create', 'byro');
+    assert.equal(roThroughRead.code, 13, `EACCES: ${roThroughRead.stderr}`);
+    assert.ok(!(await pools()).includes('byro'));
   });
 
   it('a module writes objects, xattrs and omap with this.rados; the rados CLI reads them back equal', async () => {

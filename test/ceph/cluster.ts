@@ -24,9 +24,13 @@ export interface StartOptions {
   readonly recorder?: string;
   /** Module options set before the manager starts (`stats_period` → `mgr/mgrkit_recorder/stats_period`). */
   readonly recorderOptions?: Record<string, string>;
+  /** cephx on, with client.admin's key in the cluster's keyring (default: auth off). */
+  readonly cephx?: boolean;
+  /** An MDS (mds.a) and a file system `cephfs` on pools cephfs.meta / cephfs.data. */
+  readonly mds?: boolean;
 }
 
-/** A real Ceph cluster (1 mon, 1 mgr, 3 memstore OSDs) on loopback, everything inside `dir`. */
+/** A real Ceph cluster (1 mon, 1 mgr, 3 memstore OSDs, an MDS if asked) on loopback, everything inside `dir`. */
 export class CephCluster {
   readonly dir: string;
   readonly conf: string;
@@ -42,6 +46,8 @@ export class CephCluster {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     if (opts) env.RECORDER_OPTIONS = opts;
+    if (options.cephx) env.AUTH = 'cephx';
+    if (options.mds) env.MDS = '1';
     const args = options.recorder ? [dir, '--recorder', options.recorder] : [dir];
     try {
       await run(SCRIPT, args, { env, timeout: 240_000 });

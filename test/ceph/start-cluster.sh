@@ -10,7 +10,7 @@
 #   test/ceph/start-cluster.sh start-daemon DIR NAME     start it again with the same conf
 #
 # Clients: ceph -c DIR/ceph.conf ...  (OSDS=N overrides the OSD count; MDS=1 adds mds.a and a file system
-# "cephfs" on pools cephfs.meta / cephfs.data.)
+# "cephfs" on pools cephfs.meta / cephfs.data; AUTH=cephx turns cephx on, with client.admin's key in DIR/keyring.)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -118,18 +118,19 @@ start_cluster() {
   for m in /usr/share/ceph/mgr/*; do ln -s "$m" "$dir/mgr-modules/$(basename "$m")"; done
   ln -s "$ROOT/recorder/mgrkit_recorder" "$dir/mgr-modules/mgrkit_recorder"
 
-  local port fsid
+  local port fsid auth=none
   port="$(free_port)"
   fsid="$(python3 -c 'import uuid; print(uuid.uuid4())')"
+  [ "${AUTH:-none}" = cephx ] && auth=cephx
 
   cat >"$dir/ceph.conf" <<EOF
 [global]
 fsid = $fsid
 mon host = v2:127.0.0.1:$port
 public addr = 127.0.0.1
-auth cluster required = none
-auth service required = none
-auth client required = none
+auth cluster required = $auth
+auth service required = $auth
+auth client required = $auth
 keyring = $dir/keyring
 run dir = $dir/run
 crash dir = $dir/crash
@@ -157,12 +158,15 @@ mon data = $dir/mon/\$name
 [mgr]
 admin socket = $dir/run/\$name.asok
 mgr data = $dir/mgr/\$name
+keyring = $dir/mgr/\$name/keyring
 [mds]
 admin socket = $dir/run/\$name.asok
 mds data = $dir/mds/\$name
+keyring = $dir/mds/\$name/keyring
 [osd]
 admin socket = $dir/run/\$name.asok
 osd data = $dir/osd/\$name
+keyring = $dir/osd/\$name/keyring
 osd journal = $dir/osd/\$name/journal
 osd objectstore = memstore
 # memstore keeps its objects on disk only when it unmounts: a stopped OSD must unmount to come back with its PGs.
@@ -173,10 +177,15 @@ osd max object name len = 460
 osd max object namespace len = 64
 EOF
   : >"$dir/keyring"
+  if [ "$auth" = cephx ]; then
+    ceph-authtool "$dir/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
+    ceph-authtool "$dir/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' \
+      --cap mds 'allow *' --cap mgr 'allow *' >/dev/null
+  fi
 
   monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:127.0.0.1:$port]" "$dir/monmap" >/dev/null
   mkdir -p "$dir/mon/mon.a"
-  ceph-mon -c "$dir/ceph.conf" -i a --mkfs --monmap "$dir/monmap" >"$dir/log/mkfs-mon.a.log" 2>&1
+  ceph-mon -c "$dir/ceph.conf" -i a --mkfs --monmap "$dir/monmap" --keyring "$dir/keyring" >"$dir/log/mkfs-mon.a.log" 2>&1
   start_daemon "$dir" mon.a
   local ceph=(ceph -c "$dir/ceph.conf" --connect-timeout 10)
   wait_for "the monitor" 60 "${ceph[@]}" mon stat
@@ -192,12 +201,24 @@ EOF
   fi
 
   mkdir -p "$dir/mgr/mgr.x"
+  if [ "$auth" = cephx ]; then
+    "${ceph[@]}" auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
+      -o "$dir/mgr/mgr.x/keyring" >/dev/null
+  fi
   start_daemon "$dir" mgr.x
 
   for i in $(seq 0 $((osds - 1))); do
     local uuid id
     uuid="$(python3 -c 'import uuid; print(uuid.uuid4())')"
-    id="$("${ceph[@]}" osd new "$uuid")"
+    if [ "$auth" = cephx ]; then
+      local key
+      key="$(ceph-authtool --gen-print-key)"
+      id="$(echo "{\"cephx_secret\": \"$key\"}" | "${ceph[@]}" osd new "$uuid" -i -)"
+      mkdir -p "$dir/osd/osd.$id"
+      printf '[osd.%s]\n\tkey = %s\n' "$id" "$key" >"$dir/osd/osd.$id/keyring"
+    else
+      id="$("${ceph[@]}" osd new "$uuid")"
+    fi
     mkdir -p "$dir/osd/osd.$id"
     ceph-osd -c "$dir/ceph.conf" -i "$id" --mkfs --osd-uuid "$uuid" >"$dir/log/mkfs-osd.$id.log" 2>&1
     start_daemon "$dir" "osd.$id"
@@ -206,6 +227,10 @@ EOF
   wait_for "$osds OSDs up" 120 bash -c "${ceph[*]} osd stat -f json | python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s[\"num_up_osds\"] == $osds else 1)'"
   if [ "${MDS:-0}" != 0 ]; then
     mkdir -p "$dir/mds/mds.a"
+    if [ "$auth" = cephx ]; then
+      "${ceph[@]}" auth get-or-create mds.a mon 'allow profile mds' osd 'allow rwx' mds 'allow' mgr 'allow profile mds' \
+        -o "$dir/mds/mds.a/keyring" >/dev/null
+    fi
     start_daemon "$dir" mds.a
     "${ceph[@]}" osd pool create cephfs.meta 8 8 >/dev/null
     "${ceph[@]}" osd pool create cephfs.data 8 8 >/dev/null
