@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CephFsBackendFactory } from '../cephfs/cephfs-service.ts';
 import type { ClusterCommander } from '../cluster/cluster-commander.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
 import type { Store } from '../store/store.ts';
@@ -26,4 +27,6 @@ export interface HostOptions {
   readonly clock?: StreamClock;
   /** The cluster behind the source, which `send_command` and `mon_command` reach (none for a recording). */
   readonly commander?: ClusterCommander;
+  /** The backend of the modules' `this.cephfs` (a real cluster's, through the bridge); by default, over RADOS. */
+  readonly cephfsBackend?: CephFsBackendFactory;
 }
