@@ -12,7 +12,7 @@ export interface InodeAttrs {
   readonly ctime: number;
 }
 
-/** One entry of a directory as a backend lists it (`.` and `..` are the client's to add). */
+/** One entry of a directory as a backend lists it. */
 export interface BackendDirEntry {
   readonly name: string;
   readonly ino: number;
@@ -45,7 +45,7 @@ export interface CephFsBackend {
   unmount(): Promise<void>;
   statfs(path: string): Promise<FsUsage>;
   mkdir(path: string, mode: number): Promise<void>;
-  /** Creates each missing directory of the path; success when all exist. */
+  /** Creates each missing directory of the path; success when it all exists (the last one a file too, as libcephfs). */
   mkdirs(path: string, mode: number): Promise<void>;
   rmdir(path: string): Promise<void>;
   unlink(path: string): Promise<void>;
@@ -57,7 +57,7 @@ export interface CephFsBackend {
   read(fd: number, offset: number, length: number): Promise<Buffer>;
   /** Writes at `offset` (at the file's position when negative); resolves to the bytes written. */
   write(fd: number, data: Buffer, offset: number): Promise<number>;
-  /** The entries of a directory, in a stable order. */
+  /** The entries of a directory, `.` and `..` first, then the others in a stable order. */
   readdir(path: string): Promise<BackendDirEntry[]>;
   stat(path: string): Promise<InodeAttrs>;
   fstat(fd: number): Promise<InodeAttrs>;

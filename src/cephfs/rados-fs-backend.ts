@@ -191,7 +191,6 @@ export class RadosFsBackend implements CephFsBackend {
         const found = await this.lookup(dir, name);
         dir = found?.ino ?? (await this.create(dir, name, S_IFDIR | (mode & 0o7777)));
       }
-      if (!isDir(await this.attrs(dir))) throw fail(EEXIST, path);
     });
   }
 

@@ -228,6 +228,16 @@ describe('CephFS on the simulated cluster', () => {
       await mod.cephfs.mount(null, 'vol1');
       await mod.cephfs.mkdirs('/a/b', 0o755);
       assert.deepEqual(await mod.cephfs.listdir('/a'), ['b']);
+      // Calls made at once run one after another, as an MDS serialises them: no inode number is handed out twice.
+      const names = Array.from({ length: 20 }, (_, i) => `d${i}`);
+      await Promise.all(names.map((n) => mod.cephfs.mkdir(`/a/b/${n}`, 0o755)));
+      assert.deepEqual((await mod.cephfs.listdir('/a/b')).sort(), [...names].sort());
+      const inos = await Promise.all(names.map(async (n) => (await mod.cephfs.stat(`/a/b/${n}`)).st_ino));
+      assert.equal(new Set(inos).size, names.length);
+      assert.equal((await mod.cephfs.statfs('/')).f_files, 22);
+      const fd = await mod.cephfs.open('/a/file', 'w', 0o644);
+      await mod.cephfs.close(fd);
+      await mod.cephfs.mkdirs('/a/file', 0o755); // all there, the last a file: no error, as libcephfs's mkdirs
       await rejectsWith(mod.cephfs.mount(null, 'vol1'), LibCephFSStateError, 22);
     } finally {
       await live.stop();
