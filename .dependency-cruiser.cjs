@@ -15,6 +15,7 @@ const LAYERS = [
   'src/sim',
   'src/sources',
   'src/rados',
+  'src/cephfs',
   'src/module',
   'src/orchestrator',
   'src/host',

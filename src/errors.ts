@@ -112,6 +112,22 @@ export const ERRORS = {
   MGR_ERR_BRIDGE_TIMED_OUT: { errno: errno.ETIMEDOUT, message: 'the cluster did not answer within the timeout' },
   MGR_ERR_BRIDGE_SECRET: { errno: errno.EACCES, message: "cannot use the bridge's shared secret" },
   MGR_ERR_BRIDGE_NO_OP: { errno: errno.EOPNOTSUPP, message: 'the recorder does not serve that operation' },
+  MGR_ERR_CEPHFS_FAILED: { errno: errno.EIO, message: 'a CephFS call failed' },
+  MGR_ERR_CEPHFS_NOT_FOUND: { errno: errno.ENOENT, message: 'no such file, directory or file system' },
+  MGR_ERR_CEPHFS_EXISTS: { errno: errno.EEXIST, message: 'the file or directory exists' },
+  MGR_ERR_CEPHFS_NO_DATA: { errno: errno.ENODATA, message: 'no such extended attribute' },
+  MGR_ERR_CEPHFS_NOT_DIR: { errno: errno.ENOTDIR, message: 'not a directory' },
+  MGR_ERR_CEPHFS_NOT_EMPTY: { errno: errno.ENOTEMPTY, message: 'the directory is not empty' },
+  MGR_ERR_CEPHFS_INVALID: { errno: errno.EINVAL, message: 'invalid argument' },
+  MGR_ERR_CEPHFS_NOT_SUPPORTED: { errno: errno.EOPNOTSUPP, message: 'operation not supported' },
+  MGR_ERR_CEPHFS_PERMISSION: { errno: errno.EPERM, message: 'operation not permitted' },
+  MGR_ERR_CEPHFS_ACCESS: { errno: errno.EACCES, message: 'permission denied' },
+  MGR_ERR_CEPHFS_IO: { errno: errno.EIO, message: 'input/output error' },
+  MGR_ERR_CEPHFS_NO_SPACE: { errno: errno.ENOSPC, message: 'no space left' },
+  MGR_ERR_CEPHFS_RANGE: { errno: errno.ERANGE, message: 'result out of range' },
+  MGR_ERR_CEPHFS_WOULD_BLOCK: { errno: errno.EAGAIN, message: 'the operation would block' },
+  MGR_ERR_CEPHFS_QUOTA: { errno: errno.EDQUOT, message: 'disk quota exceeded' },
+  MGR_ERR_CEPHFS_STATE: { errno: errno.EINVAL, message: 'the CephFS client is not in a state for that' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

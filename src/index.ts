@@ -1,7 +1,7 @@
 /**
  * mgrkit's API for module authors (`from 'mgrkit'`): the module base classes, commands and their results, options,
- * notify types, the errors a module sees, health checks, `this.rados`, the orchestrator interface and the types of
- * what `get()` returns. The other audiences have entries of their own: `mgrkit/testing` (the module harness),
+ * notify types, the errors a module sees, health checks, `this.rados`, `this.cephfs`, the orchestrator interface and
+ * the types of what `get()` returns. The other audiences have entries of their own: `mgrkit/testing` (the module harness),
  * `mgrkit/host` (embedding a host: the host, sources, the store, the event log) and `mgrkit/schemas` (the shapes of
  * what mgrkit ingests).
  *
@@ -28,6 +28,8 @@
  * const seconds = info.type & PERFCOUNTER_TIME ? info.value / 1e9 : info.value;
  * ```
  */
+import * as cephfsErrors from './cephfs/cephfs-errors.ts';
+
 export {
   PERFCOUNTER_COUNTER,
   PERFCOUNTER_HISTOGRAM,
@@ -36,6 +38,12 @@ export {
   PERFCOUNTER_U64,
 } from '../schemas/daemon/perf.ts';
 export { NOTIFY_TYPES, type NotifyType } from './bus/notify-types.ts';
+// Accessing CephFS (`this.cephfs`)
+export { DirEntry } from './cephfs/dir-entry.ts';
+export type { DirResult } from './cephfs/dir-result.ts';
+export type { CephFsData, LibCephFS, LibCephFSState, StatVfs } from './cephfs/lib-cephfs.ts';
+export type { OpenFlags } from './cephfs/open-flags.ts';
+export type { StatResult } from './cephfs/stat-result.ts';
 // Commands
 export {
   CLICommand,
@@ -144,3 +152,10 @@ export {
 // The cluster state, as `get()` returns it
 export type { ClusterState, CounterSample, DaemonState } from './state/cluster-state.ts';
 export type { GetName, GetResult, JsonText } from './state/views/index.ts';
+export {
+  /**
+   * python-cephfs's exception classes, under the name Ceph's modules use for them (`cephfs.ObjectNotFound`,
+   * `cephfs.ObjectExists`, `cephfs.Error` as `cephfs.CephFsError`, ...), apart from python-rados's of the same names.
+   */
+  cephfsErrors as cephfs,
+};

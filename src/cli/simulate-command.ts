@@ -65,6 +65,7 @@ interface SimulateFlags {
   start?: number;
   scenario: boolean;
   fullStats?: boolean;
+  fs?: string;
   output?: string;
 }
 
@@ -76,6 +77,7 @@ function simOptions(o: SimulateFlags): SimOptionsInput {
     osds: o.osds,
     scenario: o.scenario,
     ...(o.fullStats ? { fullStats: true } : {}),
+    ...(o.fs !== undefined ? { fs: o.fs } : {}),
     ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
     ...(o.pools !== undefined ? { pools: o.pools } : {}),
     ...(o.pgs !== undefined ? { pgs: o.pgs } : {}),
@@ -161,6 +163,7 @@ export function registerSimulateCommand(program: Command): void {
       '--full-stats',
       "every pg_stats carries all of its OSD's primary PGs, as Ceph sends them (default: only those that changed)",
     )
+    .option('--fs <name>', 'a CephFS file system from the start (pools cephfs.NAME.meta and cephfs.NAME.data)')
     .option('-o, --output <file>', 'write the trace to FILE (gzip when it ends in .gz) instead of stdout')
     .action(async (o: SimulateFlags) => {
       const input = simOptions(o);

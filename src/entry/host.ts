@@ -20,6 +20,20 @@
 
 export type { ClusterEvent, JournaledEvent } from '../../schemas/event.ts';
 export type { Cue } from '../bus/cue.ts';
+export type {
+  /** One directory entry as a CephFS backend lists it. */
+  BackendDirEntry,
+  /** The file system operations behind a module's `this.cephfs`: what a real cluster's bridge implements. */
+  CephFsBackend,
+  /** What a CephFS backend reports for `statfs`. */
+  FsUsage,
+  /** An inode's attributes as a CephFS backend gives them. */
+  InodeAttrs,
+} from '../cephfs/cephfs-backend.ts';
+export type {
+  /** Makes the CephFS backend of a module's client (the host option `cephfsBackend`). */
+  CephFsBackendFactory,
+} from '../cephfs/cephfs-service.ts';
 export type { ClusterCommander, ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
 // Several hosts on one event log (NATS JetStream): hot standbys and failover
 export { type GroupMember, type GroupView, groupMgrMap } from '../group/group-mgr-map.ts';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CephFsBackendFactory } from '../cephfs/cephfs-service.ts';
 import type { ClusterCommander } from '../cluster/cluster-commander.ts';
 import type { StreamClock } from '../ingest/stream-clock.ts';
 import type { ObjectBackend } from '../rados/object-backend.ts';
@@ -29,4 +30,6 @@ export interface HostOptions {
   readonly commander?: ClusterCommander;
   /** Where `this.rados` keeps objects when the source has a real cluster behind it (default: the host's store). */
   readonly objects?: ObjectBackend;
+  /** The backend of the modules' `this.cephfs` (a real cluster's, through the bridge); by default, over RADOS. */
+  readonly cephfsBackend?: CephFsBackendFactory;
 }

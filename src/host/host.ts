@@ -6,6 +6,7 @@ import type { Cue } from '../bus/cue.ts';
 import { CuePlanner } from '../bus/cue-planner.ts';
 import { Dispatcher } from '../bus/dispatcher.ts';
 import { createNotifyBus, type NotifyBus } from '../bus/emitter.ts';
+import { CephFsService } from '../cephfs/cephfs-service.ts';
 import { ClusterLogWriter } from '../cluster/cluster-log-writer.ts';
 import { registerBuiltins } from '../commands/builtin-commands.ts';
 import { MgrError } from '../errors.ts';
@@ -79,6 +80,8 @@ export class MgrHost {
   private readonly cluster: ClusterCommands;
   /** The modules' `this.rados` clients, over one object store. */
   private readonly rados: RadosService;
+  /** The modules' `this.cephfs` clients. */
+  private readonly cephfs: CephFsService;
   private readonly opts: HostOptions;
   private readonly planner = new CuePlanner();
   private current: ClusterState;
@@ -132,6 +135,15 @@ export class MgrHost {
       options.commander,
       options.objects,
     );
+    this.cephfs = new CephFsService(
+      {
+        rados: (module) => this.rados.clientFor(module),
+        get state() {
+          return host.current;
+        },
+      },
+      options.cephfsBackend,
+    );
     this.current = createEmptyState();
     this.modules = new ModuleRegistry(
       loaded,
@@ -159,7 +171,10 @@ export class MgrHost {
         logFile: options.logFile,
         configValue: (key) => this.settings.value(key),
         context: (name, log, signal, opts) => createModuleContext(contextHost, name, log, signal, opts),
-        closeRados: (name) => this.rados.closeModule(name),
+        closeRados: (name) => {
+          this.cephfs.closeModule(name);
+          this.rados.closeModule(name);
+        },
       },
       options.standby ?? false,
     );
@@ -366,6 +381,7 @@ export class MgrHost {
         clusterLog: (channel, priority, message) => this.clusterLog(channel, priority, message),
         notifyCommand: (tag) => this.notifyCommand(tag),
         rados: (module) => this.rados.clientFor(module),
+        cephfs: (module) => this.cephfs.clientFor(module),
         past: () => this.past(),
       },
       peers: {

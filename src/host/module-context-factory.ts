@@ -1,5 +1,6 @@
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { MgrMap } from '../../schemas/maps/index.ts';
+import type { LibCephFS } from '../cephfs/lib-cephfs.ts';
 import type { ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
 import type { HealthChecks, ModuleHealthCheck } from '../health/health-checks.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
@@ -28,7 +29,7 @@ export interface ContextStores {
   setKv(key: string, value: unknown): Promise<void>;
 }
 
-/** The cluster as a module reaches it: the state, the monitors, commands, the cluster log, RADOS. */
+/** The cluster as a module reaches it: the state, the monitors, commands, the cluster log, RADOS, CephFS. */
 export interface ContextCluster {
   /** The current snapshot as modules read it (with the group's mgr map, in a group). */
   readonly visibleState: () => ClusterState;
@@ -37,6 +38,7 @@ export interface ContextCluster {
   clusterLog(channel: string, priority: ClusterLogPriority, message: string): Promise<ClogEntry>;
   notifyCommand(tag: string): void;
   rados(module: string): Rados;
+  cephfs(module: string): LibCephFS;
   /** The past states of the host's journal; throws `MGR_ERR_STORE_NONE` when it has none. */
   past(): PastStates<PastState>;
 }
@@ -124,6 +126,7 @@ export function createModuleContext(
     clusterLog: (channel, priority, message) => cluster.clusterLog(channel, priority, message),
     sendCommand: (target, cmd, inbuf) => cluster.sendCommand(target, cmd, inbuf),
     rados: () => cluster.rados(name),
+    cephfs: () => cluster.cephfs(name),
     notifyCommand: (tag) => cluster.notifyCommand(tag),
     setUri: (uri) => peers.setUri(name, uri),
     pastState: (seq) => cluster.past().at(seq),

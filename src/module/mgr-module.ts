@@ -1,5 +1,6 @@
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
 import type { NotifyType } from '../bus/notify-types.ts';
+import type { LibCephFS } from '../cephfs/lib-cephfs.ts';
 import type { CommandTarget } from '../cluster/cluster-commander.ts';
 import { type CommandTuple, errorResult, HandleCommandResult } from '../commands/result.ts';
 import type { CommandDict } from '../commands/validate.ts';
@@ -196,6 +197,23 @@ export abstract class MgrModule extends ModuleBase {
    */
   get rados(): Rados {
     return this.ready('rados').rados();
+  }
+
+  /**
+   * A CephFS client bound to this manager's cluster, as Ceph's modules make one from `self.rados`
+   * (`cephfs.LibCephFS(rados_inst=self.rados)`): mount a file system of the file system map, then directories,
+   * files, stat and xattrs with python-cephfs's names and errors. Made on first use; the host shuts it down when the
+   * module stops.
+   *
+   * @example
+   * ```ts
+   * await this.cephfs.mount(null, 'cephfs');
+   * await this.cephfs.mkdirs('/volumes/_nogroup', 0o755);
+   * const names = await this.cephfs.listdir('/volumes');
+   * ```
+   */
+  get cephfs(): LibCephFS {
+    return this.ready('cephfs').cephfs();
   }
 
   /** A read-only handle on the current OSD map, with Ceph's `OSDMap` methods. */

@@ -1,4 +1,5 @@
 import type { ClogEntry } from '../../schemas/daemon/index.ts';
+import type { LibCephFS } from '../cephfs/lib-cephfs.ts';
 import type { ClusterReply, CommandTarget } from '../cluster/cluster-commander.ts';
 import type { ModuleHealthCheck } from '../health/health-checks.ts';
 import type { ClusterLogPriority } from '../log/cluster-log.ts';
@@ -38,6 +39,8 @@ export interface ModuleServices {
   notifyCommand(tag: string): void;
   /** The module's RADOS client (`this.rados`), made on first use; the host shuts it down when the module stops. */
   rados(): Rados;
+  /** The module's CephFS client (`this.cephfs`), made on first use; the host shuts it down when the module stops. */
+  cephfs(): LibCephFS;
   activeUri(): string | null;
   /** Publishes where the module serves (`set_uri`); the host keeps it while the module runs. */
   setUri(uri: string): void;

@@ -3,6 +3,8 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
 import { buildCrushMap } from './crush-map.ts';
+import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-commands.ts';
+import { FsMapDoc } from './fs-map-doc.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
@@ -65,6 +67,8 @@ export class ClusterModel {
   /** When OSDs created while the cluster runs were made (their metadata's `created_at`). */
   private readonly createdAt = new Map<number, number>();
   private readonly settings = new Map<string, Map<string, string>>();
+  /** The file systems: none until one is created (`fs volume create`, or the `fs` option at the start). */
+  private readonly fsMap = new FsMapDoc();
   private out: ClusterEvent[] = [];
 
   constructor(
@@ -188,6 +192,9 @@ export class ClusterModel {
       this.crushDue = false;
       this.emit({ v: 1, t: now, kind: 'osd_map', epoch: committed.epoch, patch: committed.patch, ...crush });
     }
+    // After the OSD map: a file system's new pools are in the map by the time its fs_map arrives.
+    const fs = this.fsMap.commit();
+    if (fs !== null) this.emit({ v: 1, t: now, kind: 'fs_map', epoch: fs.epoch, map: fs });
     if (!periodic && !this.healthDue) return;
     this.healthDue = false;
     const next = this.evaluateHealth();
@@ -354,7 +361,7 @@ export class ClusterModel {
 
   /** Applies a mon command at `now` from `entity`, with the audit log lines Ceph writes for a change. */
   runCommand(cmd: MonCommand, now: number, entity: string): CommandResult {
-    const write = WRITE_PREFIXES.has(cmd.prefix);
+    const write = WRITE_PREFIXES.has(cmd.prefix) || FS_WRITE_PREFIXES.has(cmd.prefix);
     const mgr = entity === 'mgr' || entity.startsWith('mgr.');
     const name = entity === 'mgr' ? `mgr.${MGR_NAME}` : entity;
     const from = mgr
@@ -362,7 +369,10 @@ export class ClusterModel {
       : `client.? ${this.topo.hostAddrs[0]}:0/${hash32(this.config.seed, now, 0xc1) % 4_000_000_000}`;
     const [dispatch, finished] = this.log.audit(now, from, name, cmd);
     if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
-    const result = runHostAgentCommand(this.hostAgent(now), cmd) ?? runMonCommand(this.target(now), cmd);
+    const result =
+      runHostAgentCommand(this.hostAgent(now), cmd) ??
+      runFsCommand(this.fsTarget(now), cmd, (id) => this.pools.get(id)?.name ?? String(id)) ??
+      runMonCommand(this.target(now), cmd);
     if (write && result.retval === 0) this.healthDue = true;
     if (write && result.retval === 0) this.emit({ v: 1, t: now, kind: 'clog', entry: finished });
     return result;
@@ -376,6 +386,39 @@ export class ClusterModel {
       stopOsd: (o) => this.failOsd(o, now),
       startOsd: (o) => this.bootOsd(o, now),
     };
+  }
+
+  private fsTarget(now: number): FsCommandTarget {
+    return {
+      fs: this.fsMap,
+      now: () => now,
+      poolId: (name) => [...this.pools.values()].find((p) => p.name === name)?.id,
+      createPool: (name, pgNum) => this.createPool(name, pgNum, 'cephfs', now),
+      removePool: (name) =>
+        runMonCommand(this.target(now), {
+          prefix: 'osd pool rm',
+          pool: name,
+          pool2: name,
+          yes_i_really_really_mean_it: true,
+        }),
+    };
+  }
+
+  /** A pool made while the cluster runs, in the pending OSD map epoch; its id. */
+  private createPool(name: string, pgNum: number, application: string, now: number): number {
+    const spec: PoolSpec = {
+      id: this.nextPoolId(),
+      name,
+      size: this.config.poolSize,
+      minSize: this.config.poolMinSize,
+      pgNum,
+      application,
+      epoch: this.doc.next,
+      createdMs: now,
+    };
+    this.doc.addPool(spec);
+    this.addPool(spec, createdPoolKind(name), true, this.doc.next);
+    return spec.id;
   }
 
   private target(now: number): MonCommandTarget {
@@ -417,19 +460,9 @@ export class ClusterModel {
         return p && { id: p.id, size: p.size, minSize: p.minSize, pgNum: p.pgNum, pgpNum: p.pgpNum };
       },
       createPool: (name, pgNum) => {
-        const spec: PoolSpec = {
-          id: this.nextPoolId(),
-          name,
-          size: this.config.poolSize,
-          minSize: this.config.poolMinSize,
-          pgNum,
-          application: 'rbd',
-          epoch: this.doc.next,
-          createdMs: now,
-        };
-        this.doc.addPool(spec);
-        this.addPool(spec, createdPoolKind(name), true, this.doc.next);
+        this.createPool(name, pgNum, 'rbd', now);
       },
+      fsUsing: (pool) => this.fsMap.poolUser(pool),
       removePool: (id) => {
         this.doc.removePool(id);
         this.pools.delete(id);

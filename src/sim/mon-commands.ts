@@ -5,7 +5,7 @@ import type { MonCommand } from './scenario.ts';
 import { MAX_POOL_PG_NUM, MAX_POOL_SIZE } from './sim-options.ts';
 import { WEIGHT_ONE } from './topology.ts';
 
-const { ENOENT, EINVAL, EPERM, ERANGE } = constants.errno;
+const { ENOENT, EINVAL, EPERM, ERANGE, EBUSY } = constants.errno;
 
 /** What a mon command returns, as Ceph's `MonCommandACK`: `retval` (0 or -errno), data in `outb`, a message in `outs`. */
 export interface CommandResult {
@@ -33,6 +33,8 @@ export interface MonCommandTarget {
   pool(name: string): { id: number; size: number; minSize: number; pgNum: number; pgpNum: number } | undefined;
   createPool(name: string, pgNum: number): void;
   removePool(id: number): void;
+  /** The file system that uses the pool, if one does. */
+  fsUsing(pool: number): string | undefined;
   setPoolVar(id: number, v: PoolVar, value: number): void;
   config(who: string, name: string): string | undefined;
   setConfig(who: string, name: string, value: string | null): void;
@@ -194,6 +196,8 @@ function poolRm(t: MonCommandTarget, cmd: MonCommand): CommandResult {
       `WARNING: this will *PERMANENTLY DESTROY* all data stored in pool ${args.pool}.  If you are *ABSOLUTELY CERTAIN* that is what you want, pass the pool name *twice*, followed by --yes-i-really-really-mean-it.`,
     );
   }
+  const fs = t.fsUsing(pool.id);
+  if (fs !== undefined) return fail(EBUSY, `pool '${args.pool}' is in use by CephFS`);
   if ((t.config('mon', 'mon_allow_pool_delete') ?? 'false') !== 'true') {
     return fail(
       EPERM,

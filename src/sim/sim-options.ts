@@ -47,6 +47,14 @@ export const SimOptionsSchema = z
      * scenario on, the default is a tenth of the duration so that the failure plays out within it.
      */
     downOutInterval: z.number().positive().optional(),
+    /**
+     * A CephFS file system the cluster has from its start, as `ceph fs volume create <fs>` makes it: pools
+     * `cephfs.<fs>.meta` and `cephfs.<fs>.data` and the file system in the `fs_map`. None by default.
+     */
+    fs: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'a file system name is letters, digits, "-", "_" and "."')
+      .optional(),
   })
   .superRefine((o, ctx) => {
     if (o.hosts !== undefined && o.hosts > o.osds) {

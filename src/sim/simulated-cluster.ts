@@ -71,6 +71,12 @@ export class SimulatedCluster {
     this.periodMs = config.statsPeriod * 1000;
     this.ioRng = createRng(config.seed ^ 0x10);
     this.model = new ClusterModel(config, this.topo, this.startMs, this.periodMs, (at, run) => this.schedule(at, run));
+    const fs = config.fs;
+    if (fs !== undefined) {
+      this.schedule(this.startMs, (t) =>
+        this.model.runCommand({ prefix: 'fs volume create', name: fs }, t, 'client.admin'),
+      );
+    }
     for (const { at, step } of scenarioSteps(config, this.topo, this.startMs)) {
       this.schedule(at, (t) => this.play(step, t));
     }

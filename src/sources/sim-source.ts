@@ -15,7 +15,8 @@ const NUMERIC = new Set(['osds', 'hosts', 'pools', 'pgs', 'duration', 'seed', 's
 
 /**
  * Parses a `--source sim:osds=100,hosts=10,seed=3,...` spec into simulator options (names as `mgrkit simulate`'s,
- * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only), with an error naming the bad part.
+ * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only, `fs=NAME` for a CephFS file system from the
+ * start), with an error naming the bad part.
  */
 export function parseSimSpec(spec: string): SimOptionsInput {
   if (!spec.startsWith('sim:')) throw new MgrError('MGR_ERR_USAGE', `not a simulated source: ${spec}`);
@@ -29,11 +30,12 @@ export function parseSimSpec(spec: string): SimOptionsInput {
     const key = part.slice(0, eq).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const raw = part.slice(eq + 1);
     if (key === 'scenario') out.scenario = !['off', 'false', 'no', '0'].includes(raw);
+    else if (key === 'fs') out.fs = raw;
     else if (NUMERIC.has(key)) out[key] = Number(raw);
     else
       throw new MgrError(
         'MGR_ERR_USAGE',
-        `${spec}: unknown option "${key}" (one of: ${[...NUMERIC, 'scenario'].join(', ')})`,
+        `${spec}: unknown option "${key}" (one of: ${[...NUMERIC, 'scenario', 'fs'].join(', ')})`,
       );
   }
   const parsed = SimOptionsSchema.safeParse(out);
