@@ -1,4 +1,6 @@
 import { constants } from 'node:os';
+import { BridgeFsBackend } from '../cephfs/bridge-fs-backend.ts';
+import type { CephFsBackendFactory } from '../cephfs/cephfs-service.ts';
 import type { CommandTarget } from '../cluster/cluster-commander.ts';
 import { usage } from '../commands/descriptor.ts';
 import { validateCommand } from '../commands/validate.ts';
@@ -43,6 +45,8 @@ export class ClusterBridge {
   readonly commander: BridgeCommander;
   /** `this.rados`'s objects: the cluster's own RADOS. */
   readonly objects: BridgeObjects;
+  /** `this.cephfs` of each module: the cluster's own CephFS. */
+  readonly cephfs: CephFsBackendFactory;
   #host: MgrHost | null = null;
   #unsubscribe: (() => void) | null = null;
   #healthSending = false;
@@ -58,6 +62,7 @@ export class ClusterBridge {
     });
     this.commander = new BridgeCommander(this.link, (target) => this.#timeout(target));
     this.objects = new BridgeObjects(this.link, () => this.#timeout({ type: 'osd', id: '' }));
+    this.cephfs = (module) => new BridgeFsBackend(this.link, module, () => this.#timeout({ type: 'mds', id: '' }));
   }
 
   /** Binds the host: its health goes to the cluster, and the cluster's `ceph mgrkit` reaches its commands. */

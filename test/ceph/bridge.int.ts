@@ -241,6 +241,58 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
     assert.equal(big.subarray(-4).toString(), 'tail');
   });
 
+  it('a module builds a tree with this.cephfs; a python-cephfs client reads it back equal; ceph fs status shows the file system', async () => {
+    const wrote = await probe('probe', 'fs', 'write', '/mgrkit');
+    const expected = {
+      root: ['a', 'big.bin'],
+      a: ['b', 'one.txt'],
+      b: ['deux.txt'],
+      one: 'one',
+      deux: 3000,
+      big: true,
+      tag: 'mgrkit',
+      dir: true,
+    };
+    assert.deepEqual(wrote, { missing: 'ObjectNotFound', ...expected });
+    assert.deepEqual(await probe('probe', 'fs', 'read', '/mgrkit'), expected);
+    const script = [
+      'import cephfs, json, sys',
+      'fs = cephfs.LibCephFS(conffile=sys.argv[1]); fs.mount(filesystem_name=b"cephfs")',
+      'def get(p):',
+      '    fd = fs.open(p, "r"); st = fs.fstat(fd); d = fs.read(fd, 0, st.st_size); fs.close(fd); return d',
+      'def ls(p):',
+      '    d = fs.opendir(p); out = []; e = fs.readdir(d)',
+      '    while e:',
+      '        n = e.d_name.decode()',
+      '        if n not in (".", ".."): out.append(n)',
+      '        e = fs.readdir(d)',
+      '    fs.closedir(d); return sorted(out)',
+      'big = get(b"/mgrkit/big.bin")',
+      'print(json.dumps({"root": ls(b"/mgrkit"), "a": ls(b"/mgrkit/a"), "b": ls(b"/mgrkit/a/b"),',
+      '  "one": get(b"/mgrkit/a/one.txt").decode(), "deux": get(b"/mgrkit/a/b/deux.txt").decode(),',
+      '  "big": len(big) == 5 * 1024 * 1024 + 17 and all(big[i] == (i * 13) % 251 for i in range(0, len(big), 4099)),',
+      '  "tag": fs.getxattr(b"/mgrkit/a/one.txt", "user.tag").decode()}))',
+      'fs.unmount(); fs.shutdown()',
+    ].join('\n');
+    const { stdout } = await execFileP('/usr/bin/python3', ['-c', script, cluster.conf], { timeout: 120_000 });
+    assert.deepEqual(JSON.parse(stdout), {
+      root: ['a', 'big.bin'],
+      a: ['b', 'one.txt'],
+      b: ['deux.txt'],
+      one: 'one',
+      deux: 'two'.repeat(1000),
+      big: true,
+      tag: 'mgrkit',
+    });
+    const status = await cluster.cephJson<{ mdsmap: Array<{ state: string }>; pools: Array<{ name: string }> }>(
+      'fs',
+      'status',
+      'cephfs',
+    );
+    assert.ok(status.mdsmap.some((m) => m.state === 'active'));
+    assert.deepEqual(status.pools.map((p) => p.name).sort(), ['cephfs.data', 'cephfs.meta']);
+  });
+
   it('the connection cut before the answer: the request is sent again with its id and applied once', async () => {
     const before = await bridgeStatus();
     const commandId = () => {

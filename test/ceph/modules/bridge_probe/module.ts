@@ -1,6 +1,13 @@
 import { CLIReadCommand, CLIWriteCommand, CommandResult, HandleCommandResult, MgrModule } from 'mgrkit';
 import { z } from 'zod';
 
+/** Bytes with a pattern a reader can check (`i * 13 % 251`). */
+function probePattern(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 13) % 251;
+  return b;
+}
+
 /**
  * A module that acts on a real cluster through the bridge: creates pools with `mon_command`, marks OSDs out with
  * `send_command`, raises and clears a health check, and answers `ceph mgrkit probe echo`. Each command answers
@@ -126,6 +133,72 @@ export class Module extends MgrModule {
     }
     io.close();
     return new HandleCommandResult(0, JSON.stringify({ mon, rados }));
+  }
+
+  @CLIWriteCommand('probe fs write', { args: z.object({ root: z.string() }) })
+  async fsWrite({ root }: { root: string }) {
+    const fs = this.cephfs;
+    await fs.mount(null, 'cephfs');
+    try {
+      await fs.mkdirs(`${root}/a/b`, 0o755);
+      const put = async (path: string, data: Buffer | string) => {
+        const fd = await fs.open(path, 'w', 0o644);
+        await fs.write(fd, data, 0);
+        await fs.close(fd);
+      };
+      await put(`${root}/a/one.txt`, 'one');
+      await put(`${root}/a/b/two.txt`, 'two'.repeat(1000));
+      await put(`${root}/big.bin`, probePattern(5 * 1024 * 1024 + 17));
+      await fs.setxattr(`${root}/a/one.txt`, 'user.tag', 'mgrkit', 0);
+      await fs.rename(`${root}/a/b/two.txt`, `${root}/a/b/deux.txt`);
+      await fs.mkdir(`${root}/gone`, 0o755);
+      await fs.rmdir(`${root}/gone`);
+      await put(`${root}/tmp.txt`, 'tmp');
+      await fs.unlink(`${root}/tmp.txt`);
+      let missing = '';
+      try {
+        await fs.stat(`${root}/tmp.txt`);
+      } catch (e) {
+        missing = (e as Error).constructor.name;
+      }
+      return new HandleCommandResult(0, JSON.stringify({ missing, ...(await this.fsView(root)) }));
+    } finally {
+      await fs.unmount();
+    }
+  }
+
+  @CLIReadCommand('probe fs read', { args: z.object({ root: z.string() }) })
+  async fsRead({ root }: { root: string }) {
+    const fs = this.cephfs;
+    await fs.mount(null, 'cephfs');
+    try {
+      return new HandleCommandResult(0, JSON.stringify(await this.fsView(root)));
+    } finally {
+      await fs.unmount();
+    }
+  }
+
+  /** What the module reads back of the tree `probe fs write` made. */
+  private async fsView(root: string) {
+    const fs = this.cephfs;
+    const get = async (path: string) => {
+      const st = await fs.stat(path);
+      const fd = await fs.open(path, 'r');
+      const data = await fs.read(fd, 0, st.st_size);
+      await fs.close(fd);
+      return data;
+    };
+    const big = await get(`${root}/big.bin`);
+    return {
+      root: (await fs.listdir(root)).sort(),
+      a: (await fs.listdir(`${root}/a`)).sort(),
+      b: (await fs.listdir(`${root}/a/b`)).sort(),
+      one: (await get(`${root}/a/one.txt`)).toString(),
+      deux: (await get(`${root}/a/b/deux.txt`)).length,
+      big: big.equals(probePattern(5 * 1024 * 1024 + 17)),
+      tag: (await fs.getxattr(`${root}/a/one.txt`, 'user.tag')).toString(),
+      dir: ((await fs.stat(`${root}/a`)).st_mode & 0o170000) === 0o040000,
+    };
   }
 
   @CLIReadCommand('probe connected')
