@@ -17,6 +17,10 @@ REMEMBERED = 1000
 OPS = ['command', 'health', 'rados', 'cephfs']
 
 
+def _b(text: str) -> bytes:
+    return text.encode('utf-8')
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode('utf-8', 'replace')
@@ -119,8 +123,24 @@ class Bridge:
         def done(r: int, outb: str, outs: str) -> None:
             self.work.put(lambda: self._finish_command(rid, svc_type, cmd, r, outb, outs))
 
+        if svc_type == 'mgr':
+            # This manager's own commands (its modules'), as a client sends them: through its RADOS client.
+            def mgr_command() -> None:
+                try:
+                    r, outb, outs = self.module.rados.mgr_command(json.dumps(cmd), _b(inbuf), timeout=0)
+                except Exception as e:  # a command the manager cannot take
+                    r, outb, outs = -errno.EINVAL, b'', str(e)
+                done(int(r), _text(outb), _text(outs))
+
+            self.work.put(mgr_command)
+            return
         try:
             self.module.send_command(_Completion(done), svc_type, svc_id, json.dumps(cmd), '', inbuf)
+        except SystemError:
+            # Pacific's ceph_send_command sends a `pg` command and then returns NULL without an exception: the
+            # command is on its way and its completion will answer.
+            if svc_type != 'pg':
+                raise
         except Exception as e:  # a target ceph-mgr cannot send to
             self._answer(rid, -errno.EINVAL, '', str(e))
 

@@ -129,7 +129,9 @@ async function runDaemon(o: RunFlags): Promise<void> {
     logFile: o.logFile ?? join(o.db, 'mgr.log'),
     clock: new StreamClock(o.speed),
     ...(o.standby || o.log ? { standby: true } : {}),
-    ...(sim ? { commander: sim.commander } : bridge
+    ...(sim
+      ? { commander: sim.commander }
+      : bridge
         ? { commander: bridge.commander, objects: bridge.objects, cephfsBackend: bridge.cephfs }
         : {}),
   });

@@ -1,8 +1,11 @@
 import { constants } from 'node:os';
 
-/** Which daemon a command goes to: `mon` (any), `osd` with its id, `mds` by name, or `pg` by PG id. */
+/**
+ * Which daemon a command goes to: `mon` (any), `osd` with its id, `mds` by name, `pg` by PG id, or `mgr`: the
+ * cluster's manager (its modules' commands).
+ */
 export interface CommandTarget {
-  readonly type: 'mon' | 'osd' | 'mds' | 'pg';
+  readonly type: 'mon' | 'osd' | 'mds' | 'pg' | 'mgr';
   readonly id: string;
 }
 
@@ -27,6 +30,11 @@ export interface ClientIo {
 /** Where `send_command` and `mon_command` go: the cluster behind the source. */
 export interface ClusterCommander {
   command(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply>;
+  /**
+   * Whether `mgr` commands go to a manager of the cluster's own (a real ceph-mgr); otherwise mgrkit is the cluster's
+   * manager and serves them from its own command table.
+   */
+  readonly servesMgr?: boolean;
   /** A module's `this.rados` wrote to a pool: a live cluster counts it in that pool's stats from its next period. */
   clientIo?(io: ClientIo): void;
 }

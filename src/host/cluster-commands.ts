@@ -5,6 +5,7 @@ import {
   type CommandTarget,
   NO_CLUSTER,
 } from '../cluster/cluster-commander.ts';
+import type { CommandTuple } from '../commands/result.ts';
 
 /** How long a command that changed the OSD map waits for that map to be published. */
 const COMMAND_MAP_WAIT_MS = 10_000;
@@ -19,13 +20,25 @@ export class ClusterCommands {
   private readonly publishedEpoch: () => number;
   private epochWaiters: Array<{ epoch: number; resolve: (ok: boolean) => void }> = [];
 
-  constructor(commander: ClusterCommander | undefined, publishedEpoch: () => number) {
+  /** This manager's own commands, for `mgr` commands where mgrkit is the cluster's manager. */
+  private readonly ownMgr: (cmd: Readonly<Record<string, unknown>>, inbuf: string) => Promise<CommandTuple>;
+
+  constructor(
+    commander: ClusterCommander | undefined,
+    publishedEpoch: () => number,
+    ownMgr: (cmd: Readonly<Record<string, unknown>>, inbuf: string) => Promise<CommandTuple>,
+  ) {
     this.commander = commander ?? NO_CLUSTER;
     this.publishedEpoch = publishedEpoch;
+    this.ownMgr = ownMgr;
   }
 
   /** Sends a command; a commander that throws answers `-EIO`. */
   async send(target: CommandTarget, cmd: Readonly<Record<string, unknown>>, inbuf: string): Promise<ClusterReply> {
+    if (target.type === 'mgr' && !this.commander.servesMgr) {
+      const [retval, outb, outs] = await this.ownMgr(cmd, inbuf);
+      return { retval, outb, outs };
+    }
     let reply: ClusterReply;
     try {
       reply = await this.commander.command(target, cmd, inbuf);

@@ -117,7 +117,11 @@ export class MgrHost {
       (module) => this.modules.get(module)?.loaded.options,
     );
     this.commands = new HostCommands(config);
-    this.cluster = new ClusterCommands(options.commander, () => this.current.maps.osd_map?.epoch ?? -1);
+    this.cluster = new ClusterCommands(
+      options.commander,
+      () => this.current.maps.osd_map?.epoch ?? -1,
+      (cmd, inbuf) => this.commands.run(cmd, { entity: `mgr.${this.mgrId}`, caps: 'rw', inbuf }),
+    );
     this.rados = new RadosService(
       {
         mgrId: this.mgrId,

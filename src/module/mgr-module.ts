@@ -136,7 +136,8 @@ export abstract class MgrModule extends ModuleBase {
   }
 
   /**
-   * Sends a command to a daemon of the cluster (Ceph's `send_command`): `svc_type` `mon` (id ignored), `osd` (a
+   * Sends a command to a daemon of the cluster (Ceph's `send_command`): `svc_type` `mon` (id ignored), `mgr` (the
+   * cluster's manager: a real ceph-mgr behind the bridge, else this host's own commands; id ignored), `osd` (a
    * numeric id), `mds` (a name) or `pg` (a PG id); `command` is the command's JSON text. It returns at once; `result`
    * completes when the cluster answers (after the OSD map it made, if any, is readable), then every module that
    * takes `command` notifications gets `notify('command', tag)`.
@@ -557,6 +558,7 @@ export abstract class MgrModule extends ModuleBase {
 function commandTarget(type: string, id: string): CommandTarget {
   switch (type) {
     case 'mon':
+    case 'mgr':
       return { type, id: '' };
     case 'osd':
       if (!/^\d+$/.test(id)) throw new MgrError('MGR_ERR_SEND_COMMAND_ARGS', `invalid osd_id: "${id}"`);

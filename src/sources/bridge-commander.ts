@@ -8,6 +8,8 @@ import type { BridgeLink } from './bridge-link.ts';
  * (Ceph's `rados_mon_op_timeout` for the monitors, `rados_osd_op_timeout` for OSDs and PGs; 0: none).
  */
 export class BridgeCommander implements ClusterCommander {
+  /** `mgr` commands go to the real ceph-mgr (its modules' commands), through its RADOS client's `mgr_command`. */
+  readonly servesMgr = true;
   readonly #link: BridgeLink;
   readonly #timeoutSeconds: (target: CommandTarget) => number;
 

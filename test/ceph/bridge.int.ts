@@ -161,6 +161,21 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
     await cluster.ceph('osd', 'in', '1');
   });
 
+  it('send_command reaches an OSD by id, a PG, and the real ceph-mgr; check_mon_command raises on an error', async () => {
+    const osd = await probe('probe', 'target', 'osd', '0', 'version');
+    assert.equal(osd.r, 0, String(osd.outs));
+    assert.match(String(osd.outb), /"version"/);
+    const pgid = (await cluster.cephJson<{ pg_stats: Array<{ pgid: string }> }>('pg', 'dump', 'pgs')).pg_stats[0]!.pgid;
+    const pg = await probe('probe', 'target', 'pg', pgid, 'query');
+    assert.equal(pg.r, 0, String(pg.outs));
+    assert.equal((JSON.parse(String(pg.outb)) as { info: { pgid: string } }).info.pgid, pgid);
+    const mgr = await probe('probe', 'target', 'mgr', '', 'balancer status');
+    assert.equal(mgr.r, 0, String(mgr.outs));
+    assert.equal(typeof (JSON.parse(String(mgr.outb)) as { active: boolean }).active, 'boolean');
+    assert.deepEqual(await probe('probe', 'check', 'osd stat'), { r: 0 });
+    assert.deepEqual(await probe('probe', 'check', 'no such command'), { failed: 'MonCommandFailed' });
+  });
+
   it("a module's health check shows in ceph health detail, and is gone when cleared", async () => {
     const checks = async () =>
       (await cluster.cephJson<{ checks: Record<string, { summary: { message: string } }> }>('health', 'detail')).checks;

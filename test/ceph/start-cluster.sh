@@ -202,7 +202,9 @@ EOF
 
   mkdir -p "$dir/mgr/mgr.x"
   if [ "$auth" = cephx ]; then
-    "${ceph[@]}" auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
+    # The usual manager caps, and mgr 'allow *' so that a module's send_command('mgr', ...) through the bridge (the
+    # manager's own RADOS client, mgr_command) may reach the manager's commands.
+    "${ceph[@]}" auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' mgr 'allow *' \
       -o "$dir/mgr/mgr.x/keyring" >/dev/null
   fi
   start_daemon "$dir" mgr.x

@@ -30,6 +30,31 @@ describe('send_command, mon_command and check_mon_command', () => {
     await h.stop();
   });
 
+  it("mgr: this host's own commands where mgrkit is the cluster's manager; the cluster's manager where the source has one", async () => {
+    const h = await createModuleHarness<Sender>({ module: Sender, name: 'sender' });
+    const own = new CommandResult('t');
+    h.module.send_command(own, 'mgr', '', JSON.stringify({ prefix: 'mgr module ls', format: 'json' }), 't');
+    const [r, outb] = await own.wait();
+    assert.equal(r, 0);
+    assert.ok(Array.isArray((JSON.parse(outb) as { enabled_modules: string[] }).enabled_modules));
+    await h.stop();
+
+    const sent: CommandTarget[] = [];
+    const real: ClusterCommander = {
+      servesMgr: true,
+      async command(target) {
+        sent.push(target);
+        return { retval: 0, outb: '{"active": true}', outs: '' };
+      },
+    };
+    const b = await createModuleHarness<Sender>({ module: Sender, name: 'sender', commander: real });
+    const theirs = new CommandResult('t');
+    b.module.send_command(theirs, 'mgr', 'ignored', JSON.stringify({ prefix: 'balancer status' }), 't');
+    assert.deepEqual(await theirs.wait(), [0, '{"active": true}', '']);
+    assert.deepEqual(sent, [{ type: 'mgr', id: '' }]);
+    await b.stop();
+  });
+
   it('check the target as ceph-mgr does, with its messages', async () => {
     const h = await createModuleHarness<Sender>({ module: Sender, name: 'sender' });
     const r = new CommandResult('t');

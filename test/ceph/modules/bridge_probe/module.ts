@@ -55,6 +55,26 @@ export class Module extends MgrModule {
     return new HandleCommandResult(0, JSON.stringify({ r, outb, outs, ms: Date.now() - t0 }));
   }
 
+  @CLIWriteCommand('probe target', { args: z.object({ type: z.string(), id: z.string(), what: z.string() }) })
+  async target({ type, id, what }: { type: string; id: string; what: string }) {
+    const result = new CommandResult('probe');
+    // A PG's OSD takes the PG from the command, as the ceph CLI sends it.
+    const cmd = { prefix: what, format: 'json', ...(type === 'pg' ? { pgid: id } : {}) };
+    this.send_command(result, type, id, JSON.stringify(cmd), 'probe');
+    const [r, outb, outs] = await result.wait();
+    return new HandleCommandResult(0, JSON.stringify({ r, outb, outs }));
+  }
+
+  @CLIWriteCommand('probe check', { args: z.object({ what: z.string() }) })
+  async check({ what }: { what: string }) {
+    try {
+      const { retval } = await this.check_mon_command({ prefix: what, format: 'json' });
+      return new HandleCommandResult(0, JSON.stringify({ r: retval }));
+    } catch (e) {
+      return new HandleCommandResult(0, JSON.stringify({ failed: (e as Error).constructor.name }));
+    }
+  }
+
   @CLIWriteCommand('probe health', { args: z.object({ action: z.enum(['set', 'clear']) }) })
   probeHealth({ action }: { action: 'set' | 'clear' }) {
     this.set_health_checks(
