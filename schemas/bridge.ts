@@ -65,10 +65,21 @@ export const BridgeReplySchema = z.object({
   osd_epoch: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * mgrkit's last line to a peer it refuses (a wrong or missing answer to the challenge), saying why, so that the
+ * recorder can tell its operator; the connection closes after it.
+ */
+export const BridgeRefusedSchema = z.object({
+  bridge: z.literal('refused'),
+  version: z.literal(BRIDGE_VERSION),
+  why: z.string(),
+});
+
 /** Every line of the bridge (a line whose object has a `bridge` key); the rest of a connection's lines are events. */
 export const BridgeMessageSchema = z.discriminatedUnion('bridge', [
   BridgeChallengeSchema,
   BridgeOpenSchema,
+  BridgeRefusedSchema,
   BridgeAuthSchema,
   BridgeHelloSchema,
   BridgeRequestSchema,

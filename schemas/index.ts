@@ -6,6 +6,21 @@
  * @packageDocumentation
  */
 
+// The two-way bridge to a real cluster's recorder: the lines that are not events.
+export {
+  BRIDGE_VERSION,
+  BridgeAuthSchema,
+  BridgeChallengeSchema,
+  BridgeHelloSchema,
+  type BridgeMessage,
+  BridgeMessageSchema,
+  BridgeOpenSchema,
+  BridgeRefusedSchema,
+  type BridgeReply,
+  BridgeReplySchema,
+  type BridgeRequest,
+  BridgeRequestSchema,
+} from './bridge.ts';
 // What daemons report (PG stats, perf counters and schemas, cluster log entries) and Ceph's maps as
 // `ceph ... dump -f json` prints them: each folder's index lists its names one by one, so they are not listed again.
 export * from './daemon/index.ts';

@@ -76,7 +76,9 @@ class Bridge:
     # The reader thread.
     def on_line(self, msg: Dict[str, Any]) -> None:
         kind = msg.get('bridge')
-        if kind == 'request':
+        if kind == 'refused':
+            self.module.bridge_refused(str(msg.get('why', '')))
+        elif kind == 'request':
             self._request(msg)
         elif kind == 'reply':
             held = self.waiting.get(str(msg.get('id')))

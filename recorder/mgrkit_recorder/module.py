@@ -203,6 +203,11 @@ class Module(MgrModule):
         writer = self.writer
         return isinstance(writer, SocketWriter) and writer.send(line)
 
+    def bridge_refused(self, why: str) -> None:
+        """mgrkit refused this recorder's connection: the operator is told why, in health."""
+        self._error('mgrkit refused the connection: %s (mgrkit\'s --bridge-secret-file must hold the text of '
+                    'config-key mgr/mgrkit_recorder/secret)' % why)
+
     def raise_health(self) -> None:
         """Raises this module's checks and those mgrkit asked for, now (from any thread)."""
         self._health()

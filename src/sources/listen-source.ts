@@ -104,9 +104,14 @@ export async function listenSource(spec: string, options: ListenOptions = {}): P
     const conn = { write: (line: string) => void socket.write(line) };
     let heard = false;
     let nonce: string | null = null;
+    let cut = false;
     const refuse = (why: string) => {
+      if (cut) return;
+      cut = true;
       bridge?.refused(peer, why);
-      socket.destroy();
+      const refused: BridgeMessage = { bridge: 'refused', version: BRIDGE_VERSION, why };
+      socket.end(`${JSON.stringify(refused)}\n`);
+      socket.destroySoon();
     };
     const admit = () => {
       if (current !== socket) {
@@ -142,6 +147,7 @@ export async function listenSource(spec: string, options: ListenOptions = {}): P
       }
     };
     const take = async (l: TraceLine): Promise<boolean> => {
+      if (cut) return false;
       if (nonce !== null) {
         const m = 'text' in l ? bridgeMessage(l.text) : null;
         if (m?.bridge !== 'auth' || !proves(secret!, nonce, m.hmac)) {

@@ -125,22 +125,39 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
       const got = await new Promise<string>((resolve, reject) => {
         const s = connect(mgrkitPort, '127.0.0.1');
         let text = '';
+        let sent = false;
         s.on('data', (d) => {
           text += d;
-          if (text.includes('\n') && !s.destroyed) s.write(`${answer}\n`);
+          if (!sent && text.includes('\n') && !s.destroyed) {
+            sent = true;
+            s.write(`${answer}\n`);
+          }
         });
         s.on('close', () => resolve(text));
         s.on('error', reject);
       });
       const lines = got.split('\n').filter((l) => l !== '');
-      assert.equal(lines.length, 1, `one line, the challenge: ${got}`);
-      assert.equal((JSON.parse(lines[0]!) as Json).bridge, 'challenge');
+      assert.deepEqual(
+        lines.map((l) => (JSON.parse(l) as Json).bridge),
+        ['challenge', 'refused'],
+        `the challenge, then why it was refused: ${got}`,
+      );
     }
     const log = readFileSync(join(dir, 'db', 'mgr.log'), 'utf8');
     assert.match(log, /refused a connection that did not authenticate/);
     assert.doesNotMatch(log, new RegExp(secret), 'the secret is never logged');
     // The recorder's connection was not replaced by the peer's: the monitors are still heard.
     assert.equal((await probe('probe', 'connected')).connected, true);
+    // mgrkit raises it, and the bridge puts it where the operator looks: the cluster's health.
+    const refused = await waitUntil(
+      'MGRKIT_BRIDGE_REFUSED in ceph health',
+      async () =>
+        (await cluster.cephJson<{ checks: Record<string, { summary: { message: string } }> }>('health', 'detail'))
+          .checks.MGRKIT_BRIDGE_REFUSED,
+      60_000,
+      500,
+    );
+    assert.match(refused.summary.message, /^2 connections to the bridge refused/);
   });
 
   it('a module creates a pool with mon_command: ceph osd pool ls shows it, and the module is cued with it', async () => {
@@ -334,6 +351,28 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
       1,
       'the second sending was answered from memory',
     );
+  });
+
+  it('a recorder with the wrong secret is refused, and ceph health says why', async () => {
+    await cluster.ceph('config-key', 'set', 'mgr/mgrkit_recorder/secret', 'not the secret mgrkit holds');
+    proxy.cutAll();
+    const output = await waitUntil(
+      'MGRKIT_RECORDER_OUTPUT saying mgrkit refused it',
+      async () => {
+        const checks = (
+          await cluster.cephJson<{ checks: Record<string, { detail: Array<{ message: string }> }> }>('health', 'detail')
+        ).checks;
+        const c = checks.MGRKIT_RECORDER_OUTPUT;
+        return c?.detail.some((d) => /mgrkit refused the connection: a wrong answer to the challenge/.test(d.message))
+          ? c
+          : undefined;
+      },
+      60_000,
+      500,
+    );
+    assert.ok(output);
+    await cluster.ceph('config-key', 'set', 'mgr/mgrkit_recorder/secret', secret);
+    await waitUntil('the bridge up again', async () => ((await bridgeStatus()).up === true ? true : undefined));
   });
 
   it('no connection: a call fails with ETIMEDOUT at rados_mon_op_timeout, or ENOTCONN without one; have_mon_connection() follows', async () => {

@@ -190,13 +190,30 @@ describe('the bridge on a listener', () => {
     const items: IngestItem[] = [];
     src.items.pipe(parseItems()).subscribe((i) => items.push(i));
 
-    const wrong = await converse(src.address, () =>
-      JSON.stringify({ bridge: 'auth', version: 1, hmac: '0'.repeat(64) }),
+    // Each peer answers the first line it gets, and nothing after.
+    const once = (answer: string) => {
+      let answered = false;
+      return () => {
+        if (answered) return null;
+        answered = true;
+        return answer;
+      };
+    };
+    const wrong = await converse(
+      src.address,
+      once(JSON.stringify({ bridge: 'auth', version: 1, hmac: '0'.repeat(64) })),
     );
-    assert.equal(wrong.length, 1);
-    assert.equal((JSON.parse(wrong[0]!) as { bridge: string }).bridge, 'challenge');
-    const eventFirst = await converse(src.address, () => lines[0]!.trimEnd());
-    assert.equal(eventFirst.length, 1);
+    assert.deepEqual(
+      wrong.map((l) => (JSON.parse(l) as { bridge: string }).bridge),
+      ['challenge', 'refused'],
+    );
+    assert.deepEqual(JSON.parse(wrong[1]!), { bridge: 'refused', version: 1, why: 'a wrong answer to the challenge' });
+    const eventFirst = await converse(src.address, once(lines[0]!.trimEnd()));
+    assert.deepEqual(JSON.parse(eventFirst[1]!), {
+      bridge: 'refused',
+      version: 1,
+      why: 'its first line is not an answer to the challenge',
+    });
     assert.deepEqual(refused, ['a wrong answer to the challenge', 'its first line is not an answer to the challenge']);
     assert.equal(items.length, 0, 'nothing a refused peer sent was taken');
     assert.equal(link.up, false);
