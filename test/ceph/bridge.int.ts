@@ -14,7 +14,7 @@ import { CephCluster, cephMissing, waitUntil } from './cluster.ts';
 // mgrkit managing a real cluster: the recorder inside the real ceph-mgr connects over TCP (through a relay the test
 // can cut) to `mgrkit run --source listen:` with a shared secret; a module hosted by mgrkit acts on the cluster.
 
-const missing = cephMissing();
+const missing = cephMissing({ mds: true });
 if (missing) console.log(`# skipping the bridge tests: ${missing}`);
 const execFileP = promisify(execFile);
 

@@ -8,12 +8,21 @@ const run = promisify(execFile);
 const SCRIPT = join(ROOT, 'test', 'ceph', 'start-cluster.sh');
 
 /** Why a real cluster cannot run here (a missing program), or null when it can. */
-export function cephMissing(): string | null {
-  for (const bin of ['ceph-mon', 'ceph-mgr', 'ceph-osd', 'ceph', 'monmaptool', 'rados']) {
+export function cephMissing(options: { mds?: boolean } = {}): string | null {
+  const bins = [
+    'ceph-mon',
+    'ceph-mgr',
+    'ceph-osd',
+    'ceph',
+    'monmaptool',
+    'rados',
+    ...(options.mds ? ['ceph-mds'] : []),
+  ];
+  for (const bin of bins) {
     try {
       execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
     } catch {
-      return `${bin} is not installed (Debian: apt-get install ceph-mon ceph-mgr ceph-osd ceph-common)`;
+      return `${bin} is not installed (Debian: apt-get install ceph-mon ceph-mgr ceph-osd ceph-mds ceph-common)`;
     }
   }
   return null;
