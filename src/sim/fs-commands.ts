@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
+import { type CommandResult, fail, isResult, parseArgs } from './command-result.ts';
 import type { FsMapDoc } from './fs-map-doc.ts';
-import type { CommandResult } from './mon-commands.ts';
 import type { MonCommand } from './scenario.ts';
 
 const { ENOENT, EINVAL, EPERM } = constants.errno;
@@ -19,7 +19,6 @@ export interface FsCommandTarget {
 }
 
 const ok = (outs = '', outb = ''): CommandResult => ({ retval: 0, outb, outs });
-const fail = (errno: number, outs: string): CommandResult => ({ retval: -errno, outb: '', outs });
 
 const FsName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a file system name is letters, digits, "-", "_" and "."');
 const ARGS = {
@@ -35,16 +34,6 @@ export const FS_WRITE_PREFIXES: ReadonlySet<string> = new Set(['fs new', 'fs rm'
 /** Pools `fs volume create` makes, as the volumes module names them. */
 const META_PG = 16;
 const DATA_PG = 32;
-
-function parse<S extends z.ZodType>(schema: S, cmd: MonCommand): z.output<S> | CommandResult {
-  const r = schema.safeParse(cmd);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  return fail(EINVAL, `Invalid command: ${issue.path.join('.') || 'arguments'}: ${issue.message}`);
-}
-
-const isResult = (v: unknown): v is CommandResult =>
-  v !== null && typeof v === 'object' && 'retval' in v && 'outs' in v && 'outb' in v;
 
 function fsNew(t: FsCommandTarget, name: string, metadata: string, data: string): CommandResult {
   const meta = t.poolId(metadata);
@@ -91,12 +80,12 @@ export function runFsCommand(
 ): CommandResult | undefined {
   switch (cmd.prefix) {
     case 'fs new': {
-      const args = parse(ARGS.fsNew, cmd);
+      const args = parseArgs(ARGS.fsNew, cmd);
       if (isResult(args)) return args;
       return fsNew(t, args.fs_name, args.metadata, args.data);
     }
     case 'fs volume create': {
-      const args = parse(ARGS.volumeCreate, cmd);
+      const args = parseArgs(ARGS.volumeCreate, cmd);
       if (isResult(args)) return args;
       if (t.fs.get(args.name) !== undefined) return ok(`Volume '${args.name}' already exists.`);
       const meta = `cephfs.${args.name}.meta`;
@@ -107,7 +96,7 @@ export function runFsCommand(
       return r.retval < 0 ? r : ok();
     }
     case 'fs rm': {
-      const args = parse(ARGS.fsRm, cmd);
+      const args = parseArgs(ARGS.fsRm, cmd);
       if (isResult(args)) return args;
       if (t.fs.get(args.fs_name) === undefined) return ok(`filesystem '${args.fs_name}' does not exist`);
       if (args.yes_i_really_mean_it !== true) {
@@ -120,7 +109,7 @@ export function runFsCommand(
       return ok();
     }
     case 'fs volume rm': {
-      const args = parse(ARGS.volumeRm, cmd);
+      const args = parseArgs(ARGS.volumeRm, cmd);
       if (isResult(args)) return args;
       const fs = t.fs.get(args.vol_name);
       if (fs === undefined) return fail(ENOENT, `volume '${args.vol_name}' does not exist`);

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
+import { type CommandResult, fail, isResult, parseArgs } from './command-result.ts';
 import { SETTABLE_FLAGS, type SettableFlag } from './osd-flags.ts';
 import type { MonCommand } from './scenario.ts';
 import { MAX_POOL_PG_NUM, MAX_POOL_SIZE } from './sim-options.ts';
@@ -8,11 +9,7 @@ import { WEIGHT_ONE } from './topology.ts';
 const { ENOENT, EINVAL, EPERM, ERANGE, EBUSY } = constants.errno;
 
 /** What a mon command returns, as Ceph's `MonCommandACK`: `retval` (0 or -errno), data in `outb`, a message in `outs`. */
-export interface CommandResult {
-  readonly retval: number;
-  readonly outb: string;
-  readonly outs: string;
-}
+export type { CommandResult } from './command-result.ts';
 
 /** Pool variables `osd pool set` understands here. */
 export const POOL_VARS = ['size', 'min_size', 'pg_num', 'pgp_num'] as const;
@@ -59,7 +56,6 @@ export const WRITE_PREFIXES: ReadonlySet<string> = new Set([
 ]);
 
 const ok = (outs = '', outb = ''): CommandResult => ({ retval: 0, outb, outs });
-const fail = (errno: number, outs: string): CommandResult => ({ retval: -errno, outb: '', outs });
 
 const Id = z.union([z.string(), z.number().int()]).transform(String);
 const Ids = z.union([Id, z.array(Id)]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -97,16 +93,6 @@ const ARGS = {
   configRm: z.looseObject({ who: z.string().min(1), name: z.string().min(1) }),
 };
 
-function parse<S extends z.ZodType>(schema: S, cmd: MonCommand): z.output<S> | CommandResult {
-  const r = schema.safeParse(cmd);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  return fail(EINVAL, `Invalid command: ${issue.path.join('.') || 'arguments'}: ${issue.message}`);
-}
-
-const isResult = (v: unknown): v is CommandResult =>
-  v !== null && typeof v === 'object' && 'retval' in v && 'outs' in v && 'outb' in v;
-
 /** Ceph's `parse_osd_id`: `3` or `osd.3`. */
 function parseOsdId(s: string): number {
   const m = /^(?:osd\.)?(\d+)$/.exec(s);
@@ -115,7 +101,7 @@ function parseOsdId(s: string): number {
 
 /** `osd out|in|down`: each id in turn (or `any`/`all`/`*`), with the per-OSD messages Ceph's OSDMonitor writes. */
 function osdStateCommand(t: MonCommandTarget, prefix: 'osd out' | 'osd in' | 'osd down', cmd: MonCommand) {
-  const args = parse(ARGS.ids, cmd);
+  const args = parseArgs(ARGS.ids, cmd);
   if (isResult(args)) return args;
   let outs = '';
   let retval = 0;
@@ -155,7 +141,7 @@ function osdStateCommand(t: MonCommandTarget, prefix: 'osd out' | 'osd in' | 'os
 }
 
 function poolSet(t: MonCommandTarget, cmd: MonCommand): CommandResult {
-  const args = parse(ARGS.poolSet, cmd);
+  const args = parseArgs(ARGS.poolSet, cmd);
   if (isResult(args)) return args;
   const pool = t.pool(args.pool);
   if (pool === undefined) return fail(ENOENT, `unrecognized pool '${args.pool}'`);
@@ -185,7 +171,7 @@ function poolSet(t: MonCommandTarget, cmd: MonCommand): CommandResult {
 }
 
 function poolRm(t: MonCommandTarget, cmd: MonCommand): CommandResult {
-  const args = parse(ARGS.poolRm, cmd);
+  const args = parseArgs(ARGS.poolRm, cmd);
   if (isResult(args)) return args;
   const pool = t.pool(args.pool);
   // Ceph's monitors answer 0 here (deleting is idempotent); -ENOENT lets a module tell a typo from a deletion.
@@ -219,7 +205,7 @@ export function runMonCommand(t: MonCommandTarget, cmd: MonCommand): CommandResu
     case 'osd down':
       return osdStateCommand(t, cmd.prefix, cmd);
     case 'osd reweight': {
-      const args = parse(ARGS.reweight, cmd);
+      const args = parseArgs(ARGS.reweight, cmd);
       if (isResult(args)) return args;
       if (args.weight < 0 || args.weight > 1) {
         return fail(EINVAL, `Invalid command: weight ${args.weight} not in range [0.0, 1.0]`);
@@ -231,7 +217,7 @@ export function runMonCommand(t: MonCommandTarget, cmd: MonCommand): CommandResu
     }
     case 'osd set':
     case 'osd unset': {
-      const args = parse(ARGS.flag, cmd);
+      const args = parseArgs(ARGS.flag, cmd);
       if (isResult(args)) return args;
       if (!(SETTABLE_FLAGS as readonly string[]).includes(args.key)) {
         return fail(EINVAL, `Invalid command: ${args.key} not in ${SETTABLE_FLAGS.join('|')}`);
@@ -241,7 +227,7 @@ export function runMonCommand(t: MonCommandTarget, cmd: MonCommand): CommandResu
       return ok(`${args.key} is ${on ? 'set' : 'unset'}`);
     }
     case 'osd pool create': {
-      const args = parse(ARGS.poolCreate, cmd);
+      const args = parseArgs(ARGS.poolCreate, cmd);
       if (isResult(args)) return args;
       if (t.pool(args.pool) !== undefined) return ok(`pool '${args.pool}' already exists`);
       const pgNum = args.pg_num ?? 32;
@@ -257,13 +243,13 @@ export function runMonCommand(t: MonCommandTarget, cmd: MonCommand): CommandResu
     case 'osd pool set':
       return poolSet(t, cmd);
     case 'config set': {
-      const args = parse(ARGS.configSet, cmd);
+      const args = parseArgs(ARGS.configSet, cmd);
       if (isResult(args)) return args;
       t.setConfig(args.who, args.name, String(args.value));
       return ok();
     }
     case 'config rm': {
-      const args = parse(ARGS.configRm, cmd);
+      const args = parseArgs(ARGS.configRm, cmd);
       if (isResult(args)) return args;
       t.setConfig(args.who, args.name, null);
       return ok();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BIN, freePort, ROOT, runCli, stopProcess } from '../helpers.ts';
+import { PROBE_FS_TREE, PROBE_RADOS_100 } from './bridge-probe-answers.ts';
 import { BridgeProxy } from './bridge-proxy.ts';
 import { CephCluster, cephMissing, waitUntil } from './cluster.ts';
 
@@ -248,13 +249,7 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
   });
 
   it('a module writes objects, xattrs and omap with this.rados; the rados CLI reads them back equal', async () => {
-    const r = await probe('probe', 'rados', 'write', 'objs', '100');
-    assert.equal(r.size, 9 * 1024 * 1024 + 123 + 4);
-    assert.equal(r.sameBig, true, 'a value over several bridge messages reads back equal');
-    assert.equal(r.missing, 'ObjectNotFound');
-    assert.equal(r.noXattr, 'NoData');
-    assert.deepEqual(r.omap, ['k1', 'k10', 'k11', 'k12', 'k13']);
-    assert.equal(r.listed, 102);
+    assert.deepEqual(await probe('probe', 'rados', 'write', 'objs', '100'), PROBE_RADOS_100);
     const names = (await cluster.rados('-p', 'objs', 'ls')).split('\n').filter((l) => l !== '');
     assert.equal(names.length, 102);
     for (const i of [0, 7, 99]) {
@@ -275,18 +270,8 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
 
   it('a module builds a tree with this.cephfs; a python-cephfs client reads it back equal; ceph fs status shows the file system', async () => {
     const wrote = await probe('probe', 'fs', 'write', '/mgrkit');
-    const expected = {
-      root: ['a', 'big.bin'],
-      a: ['b', 'one.txt'],
-      b: ['deux.txt'],
-      one: 'one',
-      deux: 3000,
-      big: true,
-      tag: 'mgrkit',
-      dir: true,
-    };
-    assert.deepEqual(wrote, { missing: 'ObjectNotFound', ...expected });
-    assert.deepEqual(await probe('probe', 'fs', 'read', '/mgrkit'), expected);
+    assert.deepEqual(wrote, { missing: 'ObjectNotFound', ...PROBE_FS_TREE });
+    assert.deepEqual(await probe('probe', 'fs', 'read', '/mgrkit'), PROBE_FS_TREE);
     const script = [
       'import cephfs, json, sys',
       'fs = cephfs.LibCephFS(conffile=sys.argv[1]); fs.mount(filesystem_name=b"cephfs")',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { PROBE_FS_TREE, PROBE_RADOS_100 } from '../ceph/bridge-probe-answers.ts';
 import { BIN, ROOT, runCli, stopProcess, tempDir, waitFor } from '../helpers.ts';
 
 // The module the real-cluster suite (test/ceph/bridge.int.ts) drives through the bridge, unchanged, on a live
@@ -56,26 +57,9 @@ describe('a module written once: the bridge suite’s module on the simulated cl
     assert.equal((await probe('probe', 'osd', 'out', '1')).r, 0);
 
     const rados = await probe('probe', 'rados', 'write', 'objs', '100');
-    assert.deepEqual(rados, {
-      size: 9 * 1024 * 1024 + 123 + 4,
-      sameBig: true,
-      missing: 'ObjectNotFound',
-      noXattr: 'NoData',
-      omap: ['k1', 'k10', 'k11', 'k12', 'k13'],
-      listed: 102,
-    });
+    assert.deepEqual(rados, PROBE_RADOS_100);
 
-    const expected = {
-      root: ['a', 'big.bin'],
-      a: ['b', 'one.txt'],
-      b: ['deux.txt'],
-      one: 'one',
-      deux: 3000,
-      big: true,
-      tag: 'mgrkit',
-      dir: true,
-    };
-    assert.deepEqual(await probe('probe', 'fs', 'write', '/mgrkit'), { missing: 'ObjectNotFound', ...expected });
-    assert.deepEqual(await probe('probe', 'fs', 'read', '/mgrkit'), expected);
+    assert.deepEqual(await probe('probe', 'fs', 'write', '/mgrkit'), { missing: 'ObjectNotFound', ...PROBE_FS_TREE });
+    assert.deepEqual(await probe('probe', 'fs', 'read', '/mgrkit'), PROBE_FS_TREE);
   });
 });
