@@ -274,7 +274,8 @@ class Bridge:
                 self.module.log.exception('mgrkit_recorder bridge: %s', e)
 
     # `ceph mgrkit ...`, on the manager's command thread.
-    def mgrkit_command(self, words: Any, perm: str, inbuf: Optional[str], timeout: float = 60.0) -> Tuple[int, str, str]:
+    def mgrkit_command(self, words: Any, perm: str, inbuf: Optional[str], timeout: float = 60.0,
+                       fmt: Optional[str] = None) -> Tuple[int, str, str]:
         if not self.up:
             return -errno.ENOTCONN, '', 'mgrkit is not connected to this manager\'s mgrkit_recorder (output = ' \
                                         'listen:... and mgrkit run --source listen:...)'
@@ -288,6 +289,8 @@ class Bridge:
         try:
             args = {'words': [str(w) for w in (words or [])], 'perm': perm, 'inbuf': inbuf or '',
                     'entity': 'mgr.%s' % self.module.get_mgr_id()}
+            if fmt:
+                args['format'] = str(fmt)
             line = json.dumps({'bridge': 'request', 'id': rid, 'op': 'mgrkit_command', 'args': args})
             if not self.send(line.encode('utf-8') + b'\n'):
                 return -errno.ENOTCONN, '', 'the connection to mgrkit was lost'

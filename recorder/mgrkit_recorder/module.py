@@ -199,6 +199,15 @@ class Module(MgrModule):
             io.close()
         return HandleCommandResult(0, json.dumps({'mon': mon, 'rados': rados_ms}), '')
 
+    def _handle_command(self, inbuf: Any, cmd: Dict[str, Any]) -> Any:
+        # `ceph mgrkit ... -f json`: the CLI puts the format in the command, which a decorated handler does not get.
+        prefix = cmd.get('prefix')
+        if prefix in ('mgrkit', 'mgrkit-rw'):
+            r, out, err = self.bridge.mgrkit_command(cmd.get('words') or [], 'rw' if prefix == 'mgrkit-rw' else 'r',
+                                                     inbuf, fmt=cmd.get('format'))
+            return HandleCommandResult(r, out, err)
+        return super()._handle_command(inbuf, cmd)
+
     def _bridge_send(self, line: bytes) -> bool:
         writer = self.writer
         return isinstance(writer, SocketWriter) and writer.send(line)

@@ -217,6 +217,9 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
     const echo = await cephRaw('mgrkit', 'probe', 'echo', 'hello');
     assert.equal(echo.code, 0, echo.stderr);
     assert.equal(echo.stdout.trim(), 'echo hello');
+    const listed = await cephRaw('mgrkit', 'mgr', 'module', 'ls', '-f', 'json');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok((JSON.parse(listed.stdout) as { enabled_modules: string[] }).enabled_modules.includes('bridge_probe'));
     const help = await cephRaw('mgrkit', 'help');
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /mgrkit probe echo <text>/);
