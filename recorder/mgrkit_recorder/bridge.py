@@ -2,13 +2,14 @@
 `ceph mgrkit ...` commands passed to mgrkit."""
 
 import base64
+import bisect
 import errno
 import json
 import queue
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .cephfs_ops import CephFsOps
 
@@ -54,6 +55,7 @@ class Bridge:
         # Answers are finished off the manager's finisher thread, which must never wait on another command.
         self.work: 'queue.Queue[Callable[[], None]]' = queue.Queue()
         self.cephfs = CephFsOps(module)
+        self.listings: Dict[int, Tuple[float, List[str]]] = {}
         threading.Thread(target=self._work, name='mgrkit-bridge-worker', daemon=True).start()
 
     def hello(self) -> bytes:
@@ -168,7 +170,7 @@ class Bridge:
         try:
             ioctx = self.module.rados.open_ioctx2(int(args['pool']))
             try:
-                value = self._rados_call(rados, ioctx, call, oid, args)
+                value = self._rados_call(rados, ioctx, call, oid, args, self.listings)
             finally:
                 ioctx.close()
         except rados.Error as e:
@@ -189,7 +191,8 @@ class Bridge:
         self._answer(rid, 0, '' if value is None else json.dumps(value), '')
 
     @staticmethod
-    def _rados_call(rados: Any, ioctx: Any, call: str, oid: str, args: Dict[str, Any]) -> Any:
+    def _rados_call(rados: Any, ioctx: Any, call: str, oid: str, args: Dict[str, Any],
+                    listings: Dict[int, Tuple[float, List[str]]]) -> Any:
         def data() -> bytes:
             return base64.b64decode(args.get('data') or '')
 
@@ -248,11 +251,17 @@ class Bridge:
                 ioctx.operate_read_op(op, oid)
                 return pairs(it)
         if call == 'list':
+            # mgrkit pages through a pool by name: the sorted listing made for its first page serves the next ones
+            # (for a minute), so a whole listing costs one pass over the pool, not one per page.
             after = args.get('after')
-            names = sorted(o.key for o in ioctx.list_objects())
-            if after is not None:
-                names = [n for n in names if n > after]
-            return names[:int(args.get('limit', 256))]
+            pool = int(args['pool'])
+            held = listings.get(pool)
+            if after is None or held is None or time.monotonic() - held[0] > 60:
+                held = (time.monotonic(), sorted(o.key for o in ioctx.list_objects()))
+                listings[pool] = held
+            names = held[1]
+            start = 0 if after is None else bisect.bisect_right(names, str(after))
+            return names[start:start + int(args.get('limit', 256))]
         raise rados.Error('mgrkit_recorder: no rados call %r' % call)
 
     def _answer(self, rid: str, r: int, outb: str, outs: str, epoch: Optional[int] = None) -> None:

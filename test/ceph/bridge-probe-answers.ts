@@ -10,12 +10,12 @@ export const PROBE_FS_TREE = {
   dir: true,
 };
 
-/** What `probe rados write POOL 100` answers, on any cluster. */
-export const PROBE_RADOS_100 = {
+/** What `probe rados write POOL 300` answers, on any cluster (its listing takes two pages). */
+export const PROBE_RADOS_300 = {
   size: 9 * 1024 * 1024 + 123 + 4,
   sameBig: true,
   missing: 'ObjectNotFound',
   noXattr: 'NoData',
-  omap: ['k1', 'k10', 'k11', 'k12', 'k13'],
-  listed: 102,
+  omap: ['k1', 'k10', 'k100', 'k101', 'k102'],
+  listed: 302,
 };

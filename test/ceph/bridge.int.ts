@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BIN, freePort, ROOT, runCli, stopProcess } from '../helpers.ts';
-import { PROBE_FS_TREE, PROBE_RADOS_100 } from './bridge-probe-answers.ts';
+import { PROBE_FS_TREE, PROBE_RADOS_300 } from './bridge-probe-answers.ts';
 import { BridgeProxy } from './bridge-proxy.ts';
 import { CephCluster, cephMissing, waitUntil } from './cluster.ts';
 
@@ -252,16 +252,16 @@ describe('the bridge from mgrkit to a real cluster', { skip: missing ?? false },
   });
 
   it('a module writes objects, xattrs and omap with this.rados; the rados CLI reads them back equal', async () => {
-    assert.deepEqual(await probe('probe', 'rados', 'write', 'objs', '100'), PROBE_RADOS_100);
+    assert.deepEqual(await probe('probe', 'rados', 'write', 'objs', '300'), PROBE_RADOS_300);
     const names = (await cluster.rados('-p', 'objs', 'ls')).split('\n').filter((l) => l !== '');
-    assert.equal(names.length, 102);
-    for (const i of [0, 7, 99]) {
+    assert.equal(names.length, 302);
+    for (const i of [0, 7, 299]) {
       await cluster.rados('-p', 'objs', 'get', `obj-${i}`, join(dir, 'got'));
       assert.equal(readFileSync(join(dir, 'got'), 'utf8'), `data-${i}-${'x'.repeat(i)}`);
       assert.equal(await cluster.rados('-p', 'objs', 'getxattr', `obj-${i}`, 'tag'), `x-${i}`);
     }
     const omap = await cluster.rados('-p', 'objs', 'listomapkeys', 'index');
-    assert.equal(omap.split('\n').filter((l) => l !== '').length, 100);
+    assert.equal(omap.split('\n').filter((l) => l !== '').length, 300);
     await cluster.rados('-p', 'objs', 'getomapval', 'index', 'k42', join(dir, 'got'));
     assert.equal(readFileSync(join(dir, 'got'), 'utf8'), 'v42');
     await cluster.rados('-p', 'objs', 'get', 'big', join(dir, 'got'));

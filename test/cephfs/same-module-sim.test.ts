@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROBE_FS_TREE, PROBE_RADOS_100 } from '../ceph/bridge-probe-answers.ts';
+import { PROBE_FS_TREE, PROBE_RADOS_300 } from '../ceph/bridge-probe-answers.ts';
 import { BIN, ROOT, runCli, stopProcess, tempDir, waitFor } from '../helpers.ts';
 
 // The module the real-cluster suite (test/ceph/bridge.int.ts) drives through the bridge, unchanged, on a live
@@ -56,8 +56,8 @@ describe('a module written once: the bridge suite’s module on the simulated cl
     await waitFor('the osd_map cue', async () => (await probe('probe', 'cued', 'bridged')).cued === true);
     assert.equal((await probe('probe', 'osd', 'out', '1')).r, 0);
 
-    const rados = await probe('probe', 'rados', 'write', 'objs', '100');
-    assert.deepEqual(rados, PROBE_RADOS_100);
+    const rados = await probe('probe', 'rados', 'write', 'objs', '300');
+    assert.deepEqual(rados, PROBE_RADOS_300);
 
     assert.deepEqual(await probe('probe', 'fs', 'write', '/mgrkit'), { missing: 'ObjectNotFound', ...PROBE_FS_TREE });
     assert.deepEqual(await probe('probe', 'fs', 'read', '/mgrkit'), PROBE_FS_TREE);
