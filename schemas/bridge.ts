@@ -41,6 +41,11 @@ export const BridgeHelloSchema = z.object({
   ops: z.array(z.string()),
   /** The manager it runs in (`x` for `mgr.x`). */
   mgr: z.string(),
+  /**
+   * Names this run of the recorder: the ids it remembers die with it, so a request sent to another run is not sent
+   * again (it may have been applied).
+   */
+  instance: z.string().optional(),
 });
 
 /**

@@ -8,6 +8,7 @@ import json
 import queue
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -56,11 +57,13 @@ class Bridge:
         self.work: 'queue.Queue[Callable[[], None]]' = queue.Queue()
         self.cephfs = CephFsOps(module)
         self.listings: Dict[int, Tuple[float, List[str]]] = {}
+        # The ids this run remembers die with it: mgrkit does not resend to another run what it sent to this one.
+        self.instance = uuid.uuid4().hex
         threading.Thread(target=self._work, name='mgrkit-bridge-worker', daemon=True).start()
 
     def hello(self) -> bytes:
-        return json.dumps({'bridge': 'hello', 'version': 1, 'ops': OPS,
-                           'mgr': str(self.module.get_mgr_id())}).encode('utf-8') + b'\n'
+        return json.dumps({'bridge': 'hello', 'version': 1, 'ops': OPS, 'mgr': str(self.module.get_mgr_id()),
+                           'instance': self.instance}).encode('utf-8') + b'\n'
 
     def state(self, up: bool) -> None:
         self.up = up

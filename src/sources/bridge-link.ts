@@ -26,6 +26,8 @@ export interface BridgeLinkEvents {
 
 interface Pending {
   readonly line: string;
+  /** The recorder run it was sent to (undefined: not sent yet). */
+  sentTo: string | undefined;
   readonly op: string;
   readonly resolve: (a: BridgeAnswer) => void;
   readonly reject: (e: MgrError) => void;
@@ -52,6 +54,7 @@ export class BridgeLink {
   #conn: BridgeConnection | null = null;
   #ops: ReadonlySet<string> = new Set();
   #mgr = '';
+  #instance = '';
 
   constructor(events: BridgeLinkEvents = {}) {
     this.#events = events;
@@ -82,15 +85,30 @@ export class BridgeLink {
     this.#events.refused?.(peer, why);
   }
 
-  /** A connection said hello: from now on requests go through it, those waiting first. */
-  open(conn: BridgeConnection, hello: { ops: readonly string[]; mgr: string }): void {
+  /**
+   * A connection said hello: from now on requests go through it, those waiting first. A request already sent to
+   * another run of the recorder (the manager restarted or failed over) is not sent again: that run may have applied
+   * it, and this one cannot know; it fails with ENOTCONN saying so.
+   */
+  open(conn: BridgeConnection, hello: { ops: readonly string[]; mgr: string; instance?: string | undefined }): void {
     this.#conn = conn;
     this.#ops = new Set(hello.ops);
     this.#mgr = hello.mgr;
-    for (const p of this.#pending.values()) {
+    this.#instance = hello.instance ?? '';
+    for (const [id, p] of [...this.#pending]) {
+      if (p.sentTo !== undefined && p.sentTo !== this.#instance) {
+        this.#fail(
+          id,
+          new MgrError(
+            'MGR_ERR_BRIDGE_DOWN',
+            `${p.op}: the recorder restarted (mgr.${hello.mgr}) before answering; not sent again, as it may have been applied`,
+          ),
+        );
+        continue;
+      }
       if (p.grace !== undefined) clearTimeout(p.grace);
       p.grace = undefined;
-      conn.write(p.line);
+      this.#send(p);
     }
     this.#events.changed?.(true);
   }
@@ -118,6 +136,7 @@ export class BridgeLink {
     return new Promise<BridgeAnswer>((resolve, reject) => {
       const p: Pending = {
         line: `${JSON.stringify(request)}\n`,
+        sentTo: undefined,
         op,
         resolve,
         reject,
@@ -132,7 +151,7 @@ export class BridgeLink {
           timeoutMs,
         );
       }
-      if (this.#conn !== null) this.#conn.write(p.line);
+      if (this.#conn !== null) this.#send(p);
       else this.#startGrace(id, p);
     });
   }
@@ -173,6 +192,11 @@ export class BridgeLink {
     }
     const reply: BridgeReply = { bridge: 'reply', id: request.id, ...answer };
     conn.write(`${JSON.stringify(reply)}\n`);
+  }
+
+  #send(p: Pending): void {
+    p.sentTo = this.#instance;
+    this.#conn!.write(p.line);
   }
 
   #startGrace(id: string, p: Pending): void {

@@ -34,6 +34,25 @@ describe('the bridge link', () => {
     assert.equal(link.waiting, 0);
   });
 
+  it('a request sent to a recorder that then restarted is not sent to the new run: ENOTCONN, saying why', async () => {
+    const link = new BridgeLink();
+    const before = conn();
+    link.open(before, { ...HELLO, instance: 'run-1' });
+    const sent = link.call('command', { cmd: { prefix: 'osd pool create', pool: 'p' } });
+    link.close(before);
+    const unsent = link.call('command', { cmd: { prefix: 'osd stat' } });
+    const after = conn();
+    link.open(after, { ...HELLO, instance: 'run-2' });
+    await assert.rejects(sent, { code: 'MGR_ERR_BRIDGE_DOWN', message: /restarted .* not sent again/ });
+    assert.deepEqual(
+      after.lines.map((l) => (l.args.cmd as { prefix: string }).prefix),
+      ['osd stat'],
+      'only the request no run has seen goes to the new one',
+    );
+    link.receive(after, { bridge: 'reply', id: after.lines[0]!.id, r: 0, outb: '', outs: '' });
+    assert.equal((await unsent).r, 0);
+  });
+
   it('fails with ETIMEDOUT at its timeout, and with ENOTCONN when no recorder comes back within the grace', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const link = new BridgeLink();
