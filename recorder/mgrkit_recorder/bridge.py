@@ -29,6 +29,19 @@ def _text(value: Any) -> str:
     return '' if value is None else str(value)
 
 
+# `osd ...` mon commands that cannot change the OSD map: no need to learn the epoch they left.
+READ_ONLY_OSD = ('osd stat', 'osd dump', 'osd ls', 'osd tree', 'osd df', 'osd find', 'osd metadata', 'osd perf',
+                 'osd getmap', 'osd getcrushmap', 'osd getmaxosd', 'osd versions', 'osd count-metadata',
+                 'osd utilization', 'osd ok-to-stop', 'osd safe-to-destroy', 'osd pool ls', 'osd pool get',
+                 'osd pool stats', 'osd pool autoscale-status', 'osd crush dump', 'osd crush ls', 'osd crush tree',
+                 'osd crush rule ls', 'osd crush rule dump', 'osd crush class ls', 'osd blocklist ls',
+                 'osd erasure-code-profile ls', 'osd erasure-code-profile get', 'osd numa-status')
+
+
+def _reads_only(prefix: str) -> bool:
+    return prefix in READ_ONLY_OSD or prefix.startswith(('osd crush get-', 'osd crush show-', 'osd pool get-'))
+
+
 class _Completion:
     """What ceph-mgr's send_command calls back (from its finisher thread) when the cluster answers."""
 
@@ -57,6 +70,7 @@ class Bridge:
         self.work: 'queue.Queue[Callable[[], None]]' = queue.Queue()
         self.cephfs = CephFsOps(module)
         self.listings: Dict[int, Tuple[float, List[str]]] = {}
+        self.ioctxs: Dict[int, Any] = {}
         # The ids this run remembers die with it: mgrkit does not resend to another run what it sent to this one.
         self.instance = uuid.uuid4().hex
         threading.Thread(target=self._work, name='mgrkit-bridge-worker', daemon=True).start()
@@ -153,7 +167,8 @@ class Bridge:
 
     def _finish_command(self, rid: str, svc_type: str, cmd: Dict[str, Any], r: int, outb: str, outs: str) -> None:
         epoch = None
-        if r == 0 and svc_type == 'mon' and str(cmd.get('prefix', '')).startswith('osd '):
+        prefix = str(cmd.get('prefix', ''))
+        if r == 0 and svc_type == 'mon' and prefix.startswith('osd ') and not _reads_only(prefix):
             # The epoch the monitors are at now: mgrkit answers once it has published it, as ceph-mgr's modules
             # see the change in their next get('osd_map').
             sr, sout, _ = self.module.mon_command({'prefix': 'osd stat', 'format': 'json'})
@@ -170,12 +185,18 @@ class Bridge:
 
         call = str(args.get('call'))
         oid = str(args.get('oid', ''))
+        pool = int(args['pool'])
         try:
-            ioctx = self.module.rados.open_ioctx2(int(args['pool']))
-            try:
-                value = self._rados_call(rados, ioctx, call, oid, args, self.listings)
-            finally:
-                ioctx.close()
+            # One I/O context per pool, kept: opening one per call costs more than the call (only this thread uses
+            # them); one whose pool the client's OSD map no longer has is dropped, and opening it again fails ENOENT.
+            ioctx = self.ioctxs.get(pool)
+            if ioctx is not None and self.module.rados.pool_reverse_lookup(pool) is None:
+                self.ioctxs.pop(pool).close()
+                ioctx = None
+            if ioctx is None:
+                ioctx = self.module.rados.open_ioctx2(pool)
+                self.ioctxs[pool] = ioctx
+            value = self._rados_call(rados, ioctx, call, oid, args, self.listings)
         except rados.Error as e:
             code = getattr(e, 'errno', None) or errno.EIO
             self._answer(rid, -abs(int(code)), '', str(e))

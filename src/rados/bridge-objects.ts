@@ -59,7 +59,7 @@ export class BridgeObjects implements ObjectBackend {
     for (let i = 0; i === 0 || i < data.length; i += BRIDGE_CHUNK_BYTES) {
       const piece = data.subarray(i, i + BRIDGE_CHUNK_BYTES).toString('base64');
       const how = i === 0 && place.at === 'full' ? 'write_full' : 'write';
-      await this.#call(how, { pool, oid, data: piece, offset: offset + i });
+      this.#written(await this.#call(how, { pool, oid, data: piece, offset: offset + i }), pool, oid);
     }
     return { ...NO_CHANGE, written: data.length };
   }
@@ -87,7 +87,8 @@ export class BridgeObjects implements ObjectBackend {
   ): Promise<PoolDelta> {
     const set = entries.filter(([, v]) => v !== null).map(([k, v]) => [k, v!.toString('base64')]);
     const gone = entries.filter(([, v]) => v === null).map(([k]) => k);
-    if (set.length > 0 || gone.length === 0) await this.#call(`set_${space}`, { pool, oid, entries: set });
+    if (set.length > 0 || gone.length === 0)
+      this.#written(await this.#call(`set_${space}`, { pool, oid, entries: set }), pool, oid);
     if (gone.length > 0) await this.#call(`rm_${space}`, { pool, oid, names: gone });
     return NO_CHANGE;
   }
@@ -111,6 +112,11 @@ export class BridgeObjects implements ObjectBackend {
   async list(pool: number, after: string | null, limit: number): Promise<string[]> {
     const r = await this.#call('list', { pool, after, limit });
     return r.found ? (r.value as string[]) : [];
+  }
+
+  /** A write creates its object: ENOENT can only mean the pool is gone. */
+  #written(r: Reply, pool: number, oid: string): void {
+    if (!r.found) throw makeRadosError(-ENOENT, `cannot write ${oid}: pool ${pool} no longer exists`);
   }
 
   #pairs(r: Reply): Map<string, Buffer> {
