@@ -10,10 +10,9 @@ import { BridgeObjects } from '../rados/bridge-objects.ts';
 import { BridgeCommander } from '../sources/bridge-commander.ts';
 import type { BridgeAnswer } from '../sources/bridge-link.ts';
 import { BridgeLink } from '../sources/bridge-link.ts';
+import { BridgeHealth } from './bridge-health.ts';
 
 const { EACCES } = constants.errno;
-/** How long a refused connection shows in health. */
-const REFUSALS_KEPT_MS = 10 * 60_000;
 
 /** The health checks mgrkit raised, as a module passes them to the real ceph-mgr's `set_health_checks`. */
 function asModuleChecks(checks: Record<string, ClusterHealthCheck>): Record<string, unknown> {
@@ -53,17 +52,17 @@ export class ClusterBridge {
   #unsubscribe: (() => void) | null = null;
   #healthSending = false;
   #healthDirty = false;
-  #refusals: Array<{ at: number; line: string }> = [];
-  #refusalTimer: NodeJS.Timeout | undefined;
+  readonly #health = new BridgeHealth();
 
   constructor(log: { info(o: object, m: string): void; warn(o: object, m: string): void }) {
     this.link = new BridgeLink({
       refused: (peer, why) => {
         log.warn({ peer, why }, 'refused a connection that did not authenticate');
-        this.#refused(peer, why);
+        this.#health.refused(peer, why);
       },
       changed: (up) => {
         log.info({ up, mgr: this.link.mgr }, up ? 'the cluster bridge is up' : 'the cluster bridge is down');
+        this.#health.changed(up, this.link.mgr);
         if (up) this.#pushHealth();
       },
     });
@@ -75,6 +74,7 @@ export class ClusterBridge {
   /** Binds the host: its health goes to the cluster, and the cluster's `ceph mgrkit` reaches its commands. */
   attach(host: MgrHost): void {
     this.#host = host;
+    this.#health.attach(host.health);
     this.#unsubscribe = host.health.subscribe(() => this.#pushHealth());
     this.link.handle('mgrkit_command', (args) => this.#runCommand(args));
     this.#pushHealth();
@@ -82,42 +82,9 @@ export class ClusterBridge {
 
   /** Stops pushing health and fails what waits on the cluster. */
   stop(): void {
-    clearTimeout(this.#refusalTimer);
+    this.#health.stop();
     this.#unsubscribe?.();
     this.link.shutdown();
-  }
-
-  /** Raises MGRKIT_BRIDGE_REFUSED while a peer was refused in the last ten minutes. */
-  #refused(peer: string, why: string): void {
-    const now = Date.now();
-    this.#refusals = [
-      ...this.#refusals.filter((r) => r.at > now - REFUSALS_KEPT_MS),
-      { at: now, line: `${peer}: ${why}` },
-    ];
-    this.#raiseRefusals();
-    clearTimeout(this.#refusalTimer);
-    this.#refusalTimer = setTimeout(() => {
-      this.#refusals = [];
-      this.#raiseRefusals();
-    }, REFUSALS_KEPT_MS);
-    this.#refusalTimer.unref();
-  }
-
-  #raiseRefusals(): void {
-    const n = this.#refusals.length;
-    this.#host?.health.set(
-      'bridge',
-      n === 0
-        ? {}
-        : {
-            MGRKIT_BRIDGE_REFUSED: {
-              severity: 'warning',
-              summary: `${n} connection${n === 1 ? '' : 's'} to the bridge refused in the last 10 minutes (no proof of the shared secret)`,
-              count: n,
-              detail: this.#refusals.slice(-10).map((r) => r.line),
-            },
-          },
-    );
   }
 
   #timeout(target: CommandTarget): number {
