@@ -43,11 +43,11 @@ interface OsdStatLike {
   kb_used?: number;
 }
 
-/** Ceph keeps the ratios as floats; shown as such they read 0.8500000238418579. */
+/** Ceph keeps the ratios as floats, 0.8500000238418579: rounded to show, compared as they are. */
 const ratio = (r: number | undefined) => (r === undefined ? null : Math.round(r * 1e6) / 1e6);
 
 /** An OSD counts as past a ratio as Ceph's OSD judges its own fullness: used over total, at or above it. */
-const past = (usage: number, r: number | null) => r !== null && r > 0 && usage >= r;
+const past = (usage: number, r: number | undefined) => r !== undefined && r > 0 && usage >= r;
 
 const capacity = new InputsMemo(
   (df: DfLike | null, map: RatiosLike | null, stats: { osd_stats?: readonly OsdStatLike[] } | null): CapacityView => {
@@ -63,9 +63,9 @@ const capacity = new InputsMemo(
       osds.reporting++;
       osds.max_usage = Math.max(osds.max_usage, usage);
       // Each OSD in its highest band only, as `ceph health` names an OSD nearfull or full, not both.
-      if (past(usage, ratios.full)) osds.full++;
-      else if (past(usage, ratios.backfillfull)) osds.backfillfull++;
-      else if (past(usage, ratios.nearfull)) osds.nearfull++;
+      if (past(usage, map?.full_ratio)) osds.full++;
+      else if (past(usage, map?.backfillfull_ratio)) osds.backfillfull++;
+      else if (past(usage, map?.nearfull_ratio)) osds.nearfull++;
     }
     const st = df?.stats;
     return {
