@@ -3,8 +3,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { MgrError, type PastState } from 'mgrkit';
+import { capacityView } from './capacity-view.ts';
 import { ioRates, pgView, poolView } from './cluster-views.ts';
+import { FAVICON } from './favicon.ts';
 import { healthView, monsView, osdCountsView } from './health-view.ts';
+import { hostPage } from './host-table.ts';
 import type { IoSample } from './io-history.ts';
 import type { LiveEvents } from './live-events.ts';
 import { OSD_SORT_KEYS, type OsdSortKey, osdTable, type SortDir } from './osd-table.ts';
@@ -95,6 +98,7 @@ export function summary(v: DashboardView, journal: { first: number; last: number
     mons: monsView(v.reader),
     osds: osdCountsView(v.reader),
     pgs: { total: pgView(v.reader).total },
+    capacity: capacityView(v.reader),
     io: ioRates(v.reader),
   };
 }
@@ -103,6 +107,9 @@ export function summary(v: DashboardView, journal: { first: number; last: number
 export function createApp(src: DashboardSource, onError: (e: unknown) => void): Hono {
   const app = new Hono();
   app.get('/', (c) => c.html(PAGE));
+  app.get('/favicon.ico', (c) =>
+    c.body(FAVICON, 200, { 'Content-Type': 'image/x-icon', 'Cache-Control': 'max-age=86400' }),
+  );
   for (const [path, asset] of Object.entries(ASSETS)) {
     app.get(path, (c) => c.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'max-age=86400' }));
   }
@@ -138,6 +145,18 @@ export function createApp(src: DashboardSource, onError: (e: unknown) => void): 
       const dir = choice<SortDir>(q, 'dir', ['asc', 'desc'], 'asc');
       return { seq: v.seq, ...osdTable(v.reader).page(offset, limit, sort, dir) };
     }),
+  );
+  app.get(
+    '/api/host',
+    api((v, q) => {
+      const offset = intParam(q, 'offset', 0, Number.MAX_SAFE_INTEGER, 0)!;
+      const limit = intParam(q, 'limit', 1, MAX_LIMIT, 50)!;
+      return { seq: v.seq, ...hostPage(v.reader, offset, limit) };
+    }),
+  );
+  app.get(
+    '/api/capacity',
+    api((v) => ({ seq: v.seq, ...capacityView(v.reader) })),
   );
   app.get(
     '/api/pg',

@@ -56,6 +56,29 @@ const text = async (page: Page, id: string) => (await page.locator(`#${id}`).tex
 /** Waits until `js`, an expression evaluated in the page, is true. */
 const waitFor = (page: Page, js: string, timeout = 60_000) => page.waitForFunction(js, null, { timeout });
 
+/**
+ * The IO chart's labels as uPlot drew them on its canvas: for each y axis, how much wider its widest label is than
+ * the room the axis has (> 0: cut off at the edge); for the time axis, the smallest gap in pixels between two
+ * neighbouring labels (< 0: they overlap).
+ */
+const CHART_FIT = `(() => {
+  const c = chart, dpr = window.devicePixelRatio || 1;
+  const width = (axis, text) => { c.ctx.font = axis.font[0]; return c.ctx.measureText(String(text)).width / dpr; };
+  const overflow = [1, 2].map((i) => {
+    const a = c.axes[i];
+    const widest = Math.max(0, ...(a._values || []).map((v) => width(a, v)));
+    return widest + a.ticks.size + a.gap - a._size;
+  });
+  const x = c.axes[0];
+  const boxes = (x._splits || []).map((t, i) => {
+    const mid = c.valToPos(t, "x"), w = width(x, x._values[i]);
+    return [mid - w / 2, mid + w / 2];
+  }).filter((b, i) => x._values[i] !== null && x._values[i] !== "");
+  let gap = Infinity;
+  for (let i = 1; i < boxes.length; i++) gap = Math.min(gap, boxes[i][0] - boxes[i - 1][1]);
+  return { overflow, gap, labels: x._values };
+})()`;
+
 /** The ids of the OSD rows the page shows. */
 async function shownIds(page: Page): Promise<number[]> {
   return (
@@ -142,6 +165,22 @@ describe('dashboard in headless Chromium', () => {
       );
       step('page shown with health and the first 50 OSDs');
 
+      // What an operator looks at first: capacity against the fullness ratios, the hosts; a chart whose labels fit.
+      assert.match(await text(page, 'capacity-used'), /^[\d.]+ \w?i?B used of [\d.]+ \w?i?B raw \([\d.]+%\)/);
+      assert.match(await text(page, 'capacity'), /nearfull 85\.0% · backfillfull 90\.0% · full 95\.0%/);
+      await waitFor(page, `document.querySelectorAll('#host-table tbody tr').length === 10`);
+      assert.match(await text(page, 'host-page'), /^\(10 of \d+: OSDs down first, then the fullest\)$/);
+      await waitFor(page, 'typeof chart === "object" && chart !== null && chart.axes[0]._splits?.length > 1');
+      const fit = (await page.evaluate(CHART_FIT)) as { overflow: number[]; gap: number; labels: string[] };
+      assert.ok(
+        fit.overflow.every((o) => o <= 0),
+        `y axis labels cut off by ${fit.overflow} px`,
+      );
+      assert.ok(fit.gap > 0, `time labels ${fit.labels} overlap (gap ${fit.gap} px)`);
+      const icon = await fetch(`${base}/favicon.ico`);
+      assert.deepEqual([icon.status, icon.headers.get('content-type')], [200, 'image/x-icon']);
+      step('capacity, hosts, a chart whose labels fit, and a favicon');
+
       // Paging: next, last, and a sort by host (server-side, over all 10,000).
       await page.click('#osd-next');
       await waitFor(page, `document.getElementById('osd-page')?.textContent?.startsWith('51–100')`);
@@ -192,12 +231,15 @@ describe('dashboard in headless Chromium', () => {
       await page.click('#osd-table th[data-sort="up"]');
       await waitFor(page, `document.querySelector('#osd-table tbody tr')?.getAttribute('data-osd') === '${DOWN}'`);
       assert.equal(await page.locator('#osd-table tbody tr').first().locator('td').nth(2).textContent(), 'down');
+      await waitFor(page, `document.querySelector('#host-table tbody tr td:nth-child(3)')?.classList.contains('down')`);
       await waitFor(page, `document.getElementById('health-checks')?.textContent?.includes('OSD_DOWN')`);
       const liveLabel = await text(page, 'time-label');
       const epochNow = Number(/osd map epoch (\d+)/.exec(liveLabel)?.[1]);
       assert.ok(epochNow > before.osd_map_epoch, `${liveLabel}: a newer epoch than ${before.osd_map_epoch}`);
       mkdirSync(join(ROOT, 'docs'), { recursive: true });
       step('the page followed (OSD count, the table sorted by status, OSD_DOWN)');
+      // The top of the page, what an operator sees first (the clicks on the OSD table scrolled down to it).
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(ROOT, 'docs', 'dashboard.png'), fullPage: false });
 
       // The time slider: the cluster as it was before the OSD went down.

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { capacityView } from '../../modules/dashboard/capacity-view.ts';
+import { type HostRow, hostPage } from '../../modules/dashboard/host-table.ts';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
 import { OSD_SORT_KEYS, type OsdRow, osdTable } from '../../modules/dashboard/osd-table.ts';
 import { Module as Prometheus } from '../../modules/prometheus/module.ts';
 import { MgrHost, replayTrace, Store, stateAt, stateDigest } from '../../src/entry/host.ts';
 import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
-import type { MgrError } from '../../src/index.ts';
+import type { MgrError, PastState } from '../../src/index.ts';
 import { simulateEvents } from '../../src/sim/simulate-events.ts';
 import { ringItems } from '../../src/state/ring.ts';
 import { PastStates } from '../../src/store/past-states.ts';
@@ -39,6 +41,12 @@ async function getJson(url: string): Promise<{ status: number; body: any }> {
   const r = await fetch(url);
   assert.match(r.headers.get('content-type') ?? '', /application\/json/);
   return { status: r.status, body: await r.json() };
+}
+
+/** An API answer without its `seq`, to compare with the same figures inside another answer. */
+function omitSeq<T extends { seq?: unknown }>(o: T): Omit<T, 'seq'> {
+  const { seq: _, ...rest } = o;
+  return rest;
 }
 
 /** Whether `rows` are in the order the API promises: by `key` in `dir`, equal values by OSD id. */
@@ -120,6 +128,41 @@ describe('dashboard on the recorded cluster (a host with a store)', () => {
     const sum = (await getJson(`${base}/api/summary`)).body;
     assert.deepEqual([sum.seq, sum.journal], [store.lastSeq(), { first: 1, last: store.lastSeq() }]);
     assert.equal(sum.osd_map_epoch, osdMap.epoch);
+  });
+
+  it('serves capacity as df and the OSD map give it: raw used/total and the fullness ratios', async () => {
+    const m = host.modules.instance<Module>('dashboard')!;
+    const df = m.get('df')!.stats;
+    const osdMap = m.get('osd_map')!;
+    const cap = (await getJson(`${base}/api/capacity`)).body;
+    assert.deepEqual(
+      [cap.total_bytes, cap.used_raw_bytes, cap.avail_bytes, cap.used_raw_ratio],
+      [df.total_bytes, df.total_used_raw_bytes, df.total_avail_bytes, df.total_used_raw_ratio],
+    );
+    assert.ok(cap.total_bytes > 0, 'the recorded OSDs report their space');
+    for (const [name, r] of [
+      ['nearfull', osdMap.nearfull_ratio],
+      ['backfillfull', osdMap.backfillfull_ratio],
+      ['full', osdMap.full_ratio],
+    ] as const) {
+      assert.ok(Math.abs(cap.ratios[name] - r!) < 1e-6, `${name}: ${cap.ratios[name]} is the map's ${r}`);
+    }
+    assert.equal(cap.osds.reporting, m.get('osd_stats')!.osd_stats.length);
+    assert.deepEqual((await getJson(`${base}/api/summary`)).body.capacity, omitSeq(cap));
+  });
+
+  it('answers /favicon.ico with an icon, cached, not a 404', async () => {
+    const r = await fetch(`${base}/favicon.ico`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'image/x-icon');
+    assert.match(r.headers.get('cache-control') ?? '', /max-age=\d+/);
+    const ico = new Uint8Array(await r.arrayBuffer());
+    // ICONDIR: reserved 0, type 1 (icon), one image of 16x16, 32 bits per pixel, its bytes right after the header.
+    assert.deepEqual([...ico.subarray(0, 8)], [0, 0, 1, 0, 1, 0, 16, 16]);
+    const view = new DataView(ico.buffer);
+    assert.equal(view.getUint16(12, true), 32);
+    assert.equal(view.getUint32(14, true) + view.getUint32(18, true), ico.length);
+    assert.match(await (await fetch(`${base}/`)).text(), /<link rel="icon" href="\/favicon.ico">/);
   });
 
   it('answers ?seq= with the state after that event, as stateAt folds it from the journal', async () => {
@@ -204,7 +247,17 @@ describe('dashboard on the recorded cluster (a host with a store)', () => {
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
     const html = await page.text();
-    for (const id of ['health-status', 'osd-table', 'time-slider', 'io-chart', 'pg-states', 'pools', 'log']) {
+    for (const id of [
+      'health-status',
+      'capacity',
+      'osd-table',
+      'host-table',
+      'time-slider',
+      'io-chart',
+      'pg-states',
+      'pools',
+      'log',
+    ]) {
       assert.match(html, new RegExp(`id="${id}"`));
     }
     const js = await fetch(`${base}/static/uPlot.iife.min.js`);
@@ -291,6 +344,65 @@ describe('dashboard OSD table on a simulated cluster of 300 OSDs', () => {
       rows.some((r) => r.usage !== rows[0]!.usage),
       'usage differs between OSDs, so the usage sort is exercised',
     );
+  });
+
+  it("the host table sums each host's OSDs, every host once, those with OSDs down first, then the fullest", async () => {
+    const osds: OsdRow[] = (await getJson(`${base}/api/osd?limit=1000`)).body.rows;
+    const hosts: HostRow[] = [];
+    for (let offset = 0; ; offset += 3) {
+      const page = (await getJson(`${base}/api/host?offset=${offset}&limit=3`)).body;
+      hosts.push(...page.rows);
+      if (page.rows.length < 3) break;
+    }
+    const names = new Set(osds.map((r) => r.host));
+    assert.equal(hosts.length, names.size);
+    assert.deepEqual(new Set(hosts.map((h) => h.host)), names);
+    for (const h of hosts) {
+      const mine = osds.filter((r) => r.host === h.host);
+      const kb = mine.reduce((n, r) => n + r.kb, 0);
+      const used = mine.reduce((n, r) => n + r.kb_used, 0);
+      assert.deepEqual(
+        [h.osds, h.up, h.in, h.kb, h.kb_used, h.usage, h.max_usage, h.pgs],
+        [
+          mine.length,
+          mine.filter((r) => r.up).length,
+          mine.filter((r) => r.in).length,
+          kb,
+          used,
+          used / kb,
+          Math.max(...mine.map((r) => r.usage)),
+          mine.reduce((n, r) => n + r.pgs, 0),
+        ],
+        h.host,
+      );
+    }
+    for (let i = 1; i < hosts.length; i++) {
+      const [a, b] = [hosts[i - 1]!, hosts[i]!];
+      const [downA, downB] = [a.osds - a.up, b.osds - b.up];
+      assert.ok(downA > downB || (downA === downB && a.max_usage >= b.max_usage), `${a.host} before ${b.host}`);
+    }
+    assert.equal((await getJson(`${base}/api/host?limit=0`)).status, 400);
+    assert.equal(hostPage(h.module, 0, 1).rows[0], hostPage(h.module, 0, 1).rows[0], 'built once per OSD table');
+  });
+
+  it('capacity counts the OSDs past each ratio of the OSD map, each in its highest band', async () => {
+    const cap = (await getJson(`${base}/api/capacity`)).body;
+    const rows: OsdRow[] = (await getJson(`${base}/api/osd?limit=1000`)).body.rows;
+    assert.equal(cap.osds.reporting, OSDS);
+    assert.equal(cap.osds.max_usage, Math.max(...rows.map((r) => r.usage)));
+    assert.deepEqual(cap.ratios, { nearfull: 0.85, backfillfull: 0.9, full: 0.95 });
+    const usages = [0.2, 0.85, 0.86, 0.9, 0.93, 0.95, 0.99];
+    const reader = {
+      get: (what: string) =>
+        ({
+          df: null,
+          osd_map: { nearfull_ratio: 0.85, backfillfull_ratio: 0.9, full_ratio: 0.95 },
+          osd_stats: { osd_stats: [...usages.map((u) => ({ kb: 1000, kb_used: u * 1000 })), { kb: 0, kb_used: 0 }] },
+        })[what],
+    } as unknown as Pick<PastState, 'get'>;
+    const fake = capacityView(reader);
+    assert.deepEqual(fake.osds, { reporting: 7, max_usage: 0.99, nearfull: 2, backfillfull: 2, full: 2 });
+    assert.deepEqual([fake.total_bytes, fake.used_raw_ratio], [0, 0], 'no df: nothing to show, not an error');
   });
 
   it('builds the table once per snapshot, not once per page', async () => {
