@@ -81,7 +81,7 @@ function status(ctx: ReadContext) {
     health: summaryHealth(ctx.health),
     election_epoch: 6,
     quorum: ctx.monMap.quorum,
-    quorum_names: ctx.monMap.mons.map((m) => m.name),
+    quorum_names: (ctx.monMap.quorum ?? []).map((r) => ctx.monMap.mons[r]?.name ?? String(r)),
     monmap: { epoch: ctx.monMap.epoch, min_mon_release_name: 'pacific', num_mons: ctx.monMap.mons.length },
     osdmap: {
       epoch: map.epoch,
