@@ -59,6 +59,7 @@ interface SimulateFlags {
   osds: number;
   hosts?: number;
   mons?: number;
+  size?: number;
   pools?: number;
   pgs?: number;
   duration?: number;
@@ -89,6 +90,7 @@ function simOptions(o: SimulateFlags): SimOptionsInput {
     ...(o.fs !== undefined ? { fs: o.fs } : {}),
     ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
     ...(o.mons !== undefined ? { mons: o.mons } : {}),
+    ...(o.size !== undefined ? { size: o.size } : {}),
     ...(o.pools !== undefined ? { pools: o.pools } : {}),
     ...(o.pgs !== undefined ? { pgs: o.pgs } : {}),
     ...(o.duration !== undefined ? { duration: o.duration } : {}),
@@ -156,6 +158,11 @@ export function registerSimulateCommand(program: Command): void {
       parseCount,
     )
     .option('--mons <n>', 'monitors, one a host from the first (default: 3, or one a host when fewer)', parseCount)
+    .option(
+      '--size <n>',
+      'replicas of each pool (default: 3, or one a host when fewer); more than the hosts leaves PGs undersized',
+      parseCount,
+    )
     .option('--pools <n>', 'number of pools (default: 3)', parseCount)
     .option(
       '--pgs <n>',

@@ -542,11 +542,11 @@ export class ClusterModel {
       if (n > pool.stride) pool.resize(pool.pgNum, n);
       pool.size = n;
       this.doc.setPool(id, { size: n });
-      this.engine.remap(pool, now);
+      this.engine.remap(pool, now, -1, true);
     } else if (v === 'min_size') {
       pool.minSize = n;
       this.doc.setPool(id, { min_size: n });
-      this.engine.remap(pool, now);
+      this.engine.remap(pool, now, -1, true);
     } else if (v === 'pgp_num') {
       pool.pgpNum = n;
       this.doc.setPool(id, { pg_placement_num: n, pg_placement_num_target: n });

@@ -23,6 +23,12 @@ export const SimOptionsSchema = z
     hosts: PositiveInt.optional(),
     /** How many monitors (`a`, `b`, ..., one a host from the first); default: 3, or one a host when fewer. */
     mons: PositiveInt.max(MON_NAMES.length).optional(),
+    /**
+     * Replicas of each pool (Ceph's `osd_pool_default_size`); default: 3, or one a host when there are fewer hosts.
+     * More than the hosts is what Ceph allows too: CRUSH's `chooseleaf host` finds one OSD a host, fewer than the
+     * size, and the PGs run `active+undersized+degraded` (or stay inactive below `min_size`).
+     */
+    size: PositiveInt.max(MAX_POOL_SIZE).optional(),
     /** How many pools share the PGs. */
     pools: PositiveInt.max(64).default(3),
     /** Total PGs across pools; each pool gets a power of two. Default: about 100 PG replicas per OSD. */
@@ -82,10 +88,10 @@ export type SimOptionsInput = z.input<typeof SimOptionsSchema>;
 export type SimOptions = z.output<typeof SimOptionsSchema>;
 
 /** Options with every derived value worked out: what the cluster model is built from. */
-export interface SimConfig extends Omit<SimOptions, 'hosts' | 'mons' | 'pgs' | 'downOutInterval'> {
+export interface SimConfig extends Omit<SimOptions, 'hosts' | 'mons' | 'size' | 'pgs' | 'downOutInterval'> {
   readonly hosts: number;
   readonly mons: number;
-  /** Replicas per pool: 3, or fewer when there are fewer hosts. */
+  /** Replicas per pool: the `size` option, else 3, or fewer when there are fewer hosts. */
   readonly poolSize: number;
   readonly poolMinSize: number;
   /** pg_num of each initial pool, powers of two. */
@@ -128,7 +134,7 @@ export function splitPgs(total: number, pools: number): number[] {
 export function resolveSimOptions(input: SimOptionsInput): SimConfig {
   const o = SimOptionsSchema.parse(input);
   const hosts = o.hosts ?? defaultHosts(o.osds);
-  const poolSize = Math.min(3, hosts);
+  const poolSize = o.size ?? Math.min(3, hosts);
   const pgs = o.pgs ?? Math.max(o.pools, Math.round((o.osds * 100) / poolSize));
   const playing = o.scenario === true || (o.scenario !== false && o.scenario.length > 0);
   const downOutInterval = o.downOutInterval ?? (playing ? Math.min(600, Math.max(1, o.duration / 10)) : 600);
