@@ -105,7 +105,7 @@ export class ClusterModel {
     });
     this.crush = buildCrushMap(topo);
     this.monMap = buildMonMap(topo, this.fsid, this.createdMs, config.mons);
-    this.mons = new MonQuorum(this.monMap);
+    this.mons = new MonQuorum(this.monMap, startMs);
     this.mgrMap = buildMgrMap(topo, startMs - 3_600_000, epoch, 1000 + (hash32(config.seed, 0x3a) % 9000));
     this.log = new ClusterLog(monAddrs(topo, 0), 1000 + (hash32(config.seed, 0xc109) % 100_000));
     this.counters = new OsdCounters(topo.capacity);
@@ -221,14 +221,23 @@ export class ClusterModel {
 
   // ---- monitors ----
 
+  private upCount(): number {
+    let up = 0;
+    for (let o = 0; o < this.topo.osds; o++) up += this.doc.up[o]!;
+    return up;
+  }
+
   /**
    * Monitor `rank` stops (`run` false) or starts again: the others hold an election and the quorum changes, the
    * mon map does not; the health follows at once.
    */
   setMonRunning(rank: number, run: boolean, now: number): void {
-    const lines = this.mons.set(rank, run);
+    const lines = this.mons.set(rank, run, now);
     if (lines.length === 0) return;
     for (const line of lines) this.clog(now, '[INF]', line);
+    // Sent from the first change on only, so that a run without one gives the same events as before mon_status was
+    // simulated.
+    this.emit({ v: 1, t: now, kind: 'mon_status', map: this.mons.status(now, this.upCount()) });
     this.healthDue = true;
   }
 
@@ -508,6 +517,7 @@ export class ClusterModel {
             crush: this.crush,
             health: this.health,
             monMap: this.mons.dump(),
+            monStatus: () => this.mons.status(now, this.upCount()),
             mgrMap: this.mgrMap,
             pools: [...this.pools.values()],
             usage: () => this.reporter.usage(),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClusterEvent } from '../../schemas/event.ts';
+import { type ClusterEvent, ClusterEventSchema } from '../../schemas/event.ts';
 import { DEFAULT_SCENARIO, parseScenario, scenarioStepList, selectedSteps } from '../../src/sim/scenario.ts';
 import { simulateEvents } from '../../src/sim/simulate-events.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
@@ -94,10 +94,27 @@ describe('monitors leaving the quorum (mon-down)', () => {
     const dump = JSON.parse(sim.command({ prefix: 'mon dump', format: 'json' }).outb);
     assert.deepEqual([dump.quorum, dump.mons.length, dump.epoch], [[0, 1], 3, 3]);
     assert.ok(!events.some((e) => e.kind === 'mon_map' && e.t > sim.startMs), 'the mon map does not change');
+    const statuses = events.filter((e) => e.kind === 'mon_status');
+    assert.equal(statuses.length, 1, 'the manager hears of the new quorum');
+    const ms = ClusterEventSchema.parse(statuses[0]);
+    assert.ok(ms.kind === 'mon_status');
+    assert.deepEqual([ms.map.name, ms.map.state, ms.map.quorum, ms.map.outside_quorum], ['a', 'leader', [0, 1], ['c']]);
+    assert.equal(ms.map.monmap.mons.length, 3);
+    assert.ok(!('quorum' in ms.map.monmap), "mon_status's monmap is MonMap::dump, without the quorum");
+    const qs = JSON.parse(sim.command({ prefix: 'quorum_status', format: 'json' }).outb);
+    assert.deepEqual(
+      [qs.quorum_names, qs.quorum_leader_name, qs.election_epoch],
+      [['a', 'b'], 'a', ms.map.election_epoch],
+    );
     const later = clogs(sim.advanceTo(sim.startMs + 0.6 * 40_000));
     assert.ok(later.includes('mon.a is new leader, mons a,b,c in quorum (ranks 0,1,2)'), later.join('\n'));
     assert.ok(later.includes('Health check cleared: MON_DOWN (was: 1/3 mons down, quorum a,b)'));
     assert.deepEqual(JSON.parse(sim.command({ prefix: 'status', format: 'json' }).outb).quorum, [0, 1, 2]);
+    assert.deepEqual(JSON.parse(sim.command({ prefix: 'mon_status', format: 'json' }).outb).outside_quorum, []);
+  });
+
+  it('sends no mon_status while the quorum never changes (a trace as before)', () => {
+    assert.ok(![...simulateEvents({ ...SMALL })].some((e) => e.kind === 'mon_status'));
   });
 
   it('takes the number of monitors: 5 on 5 hosts, one down is 1/5', () => {
