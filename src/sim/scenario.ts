@@ -1,7 +1,7 @@
 import { MgrError } from '../errors.ts';
 import { createRng } from './rng.ts';
-import type { SimConfig } from './sim-options.ts';
-import type { Topology } from './topology.ts';
+import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
+import { createTopology, type Topology } from './topology.ts';
 
 /** A mon command as its JSON form (`{"prefix": "osd set", "key": "noout"}`). */
 export type MonCommand = { readonly prefix: string } & Readonly<Record<string, unknown>>;
@@ -239,4 +239,13 @@ export function scenarioSteps(config: SimConfig, topo: Topology, startMs: number
     out.push(...def.plan(plan));
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Throws the usage error a cluster of these (valid) options would throw for its scenario: an unknown step, or one
+ * that cannot play on it. For a caller that wants the error before the cluster starts elsewhere (a worker thread).
+ */
+export function checkScenario(options: SimOptionsInput): void {
+  const config = resolveSimOptions(options);
+  scenarioSteps(config, createTopology(config), config.start);
 }

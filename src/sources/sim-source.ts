@@ -4,7 +4,7 @@ import { Observable } from 'rxjs';
 import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
-import { parseScenario } from '../sim/scenario.ts';
+import { checkScenario, parseScenario } from '../sim/scenario.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
@@ -69,6 +69,11 @@ export function parseSimSpec(spec: string): SimOptionsInput {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new MgrError('MGR_ERR_USAGE', `${spec}: ${issue.path.join('.') || 'options'}: ${issue.message}`);
+  }
+  try {
+    checkScenario(out as SimOptionsInput);
+  } catch (e) {
+    throw new MgrError('MGR_ERR_USAGE', `${spec}: ${(e as Error).message}`);
   }
   return out as SimOptionsInput;
 }

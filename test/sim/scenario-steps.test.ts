@@ -58,6 +58,10 @@ describe('named scenario steps', () => {
     assert.deepEqual(parseSimSpec('sim:osds=6,scenario=off').scenario, false);
     assert.throws(() => parseSimSpec('sim:osds=6,scenario=osd-fail,bogus'), /unknown scenario step "bogus" \(known: /);
     assert.throws(() => parseSimSpec('sim:osds=6,mons=4'), /mons: 4 monitors need as many hosts/);
+    assert.throws(
+      () => parseSimSpec('sim:osds=6,hosts=2,scenario=mon-down'),
+      /sim:osds=6,hosts=2,scenario=mon-down: scenario step mon-down: needs 3 monitors or more/,
+    );
   });
 
   it('mgrkit simulate lists the steps in --help, and refuses an unknown one naming the known', async () => {
