@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
+import { parseScenario, scenarioStepList } from '../sim/scenario.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { SimulatedCluster } from '../sim/simulated-cluster.ts';
 import { writeEvents, writeTraceFile } from '../sim/write-trace.ts';
@@ -57,13 +58,16 @@ function outputFailed(file: string) {
 interface SimulateFlags {
   osds: number;
   hosts?: number;
+  mons?: number;
+  size?: number;
   pools?: number;
   pgs?: number;
   duration?: number;
   seed?: number;
   statsPeriod?: number;
   start?: number;
-  scenario: boolean;
+  /** Unset: the full day; false: `--no-scenario`; else the steps given. */
+  scenario?: boolean | string;
   fullStats?: boolean;
   fs?: string;
   output?: string;
@@ -73,12 +77,20 @@ const MiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 /** The options as the simulator takes them, or a usage error naming the option at fault. */
 function simOptions(o: SimulateFlags): SimOptionsInput {
+  let scenario: boolean | string[] = true;
+  try {
+    if (o.scenario !== undefined) scenario = typeof o.scenario === 'boolean' ? o.scenario : parseScenario(o.scenario);
+  } catch (e) {
+    throw new MgrError('MGR_ERR_USAGE', `--scenario: ${(e as Error).message}`);
+  }
   const input: SimOptionsInput = {
     osds: o.osds,
-    scenario: o.scenario,
+    scenario,
     ...(o.fullStats ? { fullStats: true } : {}),
     ...(o.fs !== undefined ? { fs: o.fs } : {}),
     ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
+    ...(o.mons !== undefined ? { mons: o.mons } : {}),
+    ...(o.size !== undefined ? { size: o.size } : {}),
     ...(o.pools !== undefined ? { pools: o.pools } : {}),
     ...(o.pgs !== undefined ? { pgs: o.pgs } : {}),
     ...(o.duration !== undefined ? { duration: o.duration } : {}),
@@ -136,12 +148,19 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description(
       'write a deterministic trace of a simulated Ceph cluster: maps, PG stats, perf counters, health and a scenario ' +
-        '(an OSD failure and recovery, a flap under noout, a pool created, split and deleted) over stream time',
+        '(by default an OSD failure and recovery, a flap under noout, a pool created, split and deleted; or the ' +
+        'named steps of --scenario) over stream time',
     )
     .requiredOption('--osds <n>', 'number of OSDs (ids 0..n-1)', parseCount)
     .option(
       '--hosts <n>',
       'hosts the OSDs are spread over, the failure domain (default: 8 OSDs a host, at least 3)',
+      parseCount,
+    )
+    .option('--mons <n>', 'monitors, one a host from the first (default: 3, or one a host when fewer)', parseCount)
+    .option(
+      '--size <n>',
+      'replicas of each pool (default: 3, or one a host when fewer); more than the hosts leaves PGs undersized',
       parseCount,
     )
     .option('--pools <n>', 'number of pools (default: 3)', parseCount)
@@ -158,7 +177,19 @@ export function registerSimulateCommand(program: Command): void {
       'stream time of the first event, ms since the epoch or an ISO date-time (default: 2026-11-25T03:00:00Z)',
       parseStart,
     )
+    .option(
+      '--scenario <steps>',
+      'the scenario steps to play, comma-separated (listed below; default: the scripted day, ' +
+        "'pool-create,osd-fail,noout,osd-flap,pool-split,pool-delete')",
+    )
     .option('--no-scenario', 'client IO only: no failures, flaps, flags or pool changes')
+    .addHelpText(
+      'after',
+      () =>
+        `\nScenario steps (--scenario NAME,NAME,...; sim:...,scenario=NAME+NAME in run --source):\n${scenarioStepList()
+          .map(([name, summary]) => `  ${name.padEnd(12)} ${summary}`)
+          .join('\n')}\n`,
+    )
     .option(
       '--full-stats',
       "every pg_stats carries all of its OSD's primary PGs, as Ceph sends them (default: only those that changed)",

@@ -7,6 +7,7 @@ import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-comm
 import { FsMapDoc } from './fs-map-doc.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
+import { MonQuorum } from './mon-quorum.ts';
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
@@ -52,6 +53,7 @@ export class ClusterModel {
   /** Set when the CRUSH map changed: the next OSD map epoch carries it whole. */
   private crushDue = false;
   private readonly monMap: MonMap;
+  private readonly mons: MonQuorum;
   private readonly mgrMap: MgrMap;
   private readonly log: ClusterLog;
   private health: HealthMap;
@@ -102,7 +104,8 @@ export class ClusterModel {
       pools: specs,
     });
     this.crush = buildCrushMap(topo);
-    this.monMap = buildMonMap(topo, this.fsid, this.createdMs);
+    this.monMap = buildMonMap(topo, this.fsid, this.createdMs, config.mons);
+    this.mons = new MonQuorum(this.monMap, startMs);
     this.mgrMap = buildMgrMap(topo, startMs - 3_600_000, epoch, 1000 + (hash32(config.seed, 0x3a) % 9000));
     this.log = new ClusterLog(monAddrs(topo, 0), 1000 + (hash32(config.seed, 0xc109) % 100_000));
     this.counters = new OsdCounters(topo.capacity);
@@ -212,7 +215,30 @@ export class ClusterModel {
       doc: this.doc,
       unclean: this.engine.activities.values(),
       totalCopies: this.reporter.usage().totalCopies,
+      monDown: this.mons.healthCheck(),
     });
+  }
+
+  // ---- monitors ----
+
+  private upCount(): number {
+    let up = 0;
+    for (let o = 0; o < this.topo.osds; o++) up += this.doc.up[o]!;
+    return up;
+  }
+
+  /**
+   * Monitor `rank` stops (`run` false) or starts again: the others hold an election and the quorum changes, the
+   * mon map does not; the health follows at once.
+   */
+  setMonRunning(rank: number, run: boolean, now: number): void {
+    const lines = this.mons.set(rank, run, now);
+    if (lines.length === 0) return;
+    for (const line of lines) this.clog(now, '[INF]', line);
+    // Sent from the first change on only, so that a run without one gives the same events as before mon_status was
+    // simulated.
+    this.emit({ v: 1, t: now, kind: 'mon_status', map: this.mons.status(now, this.upCount()) });
+    this.healthDue = true;
   }
 
   // ---- OSD lifecycle, as the monitors see it ----
@@ -490,7 +516,8 @@ export class ClusterModel {
             osdMap: () => this.doc.map,
             crush: this.crush,
             health: this.health,
-            monMap: this.monMap,
+            monMap: this.mons.dump(),
+            monStatus: () => this.mons.status(now, this.upCount()),
             mgrMap: this.mgrMap,
             pools: [...this.pools.values()],
             usage: () => this.reporter.usage(),
@@ -525,11 +552,11 @@ export class ClusterModel {
       if (n > pool.stride) pool.resize(pool.pgNum, n);
       pool.size = n;
       this.doc.setPool(id, { size: n });
-      this.engine.remap(pool, now);
+      this.engine.remap(pool, now, -1, true);
     } else if (v === 'min_size') {
       pool.minSize = n;
       this.doc.setPool(id, { min_size: n });
-      this.engine.remap(pool, now);
+      this.engine.remap(pool, now, -1, true);
     } else if (v === 'pgp_num') {
       pool.pgpNum = n;
       this.doc.setPool(id, { pg_placement_num: n, pg_placement_num_target: n });

@@ -17,6 +17,8 @@ export interface HealthInput {
   readonly unclean: Iterable<{ readonly pool: PoolPgs; readonly ps: number }>;
   /** Object copies the cluster should have (`num_object_copies` summed): the denominator of the ratios. */
   readonly totalCopies: number;
+  /** `MON_DOWN` when a monitor is out of quorum (see `MonQuorum`). */
+  readonly monDown?: HealthCheck | undefined;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -33,11 +35,12 @@ function check(summary: string, count: number, detail: string[]): HealthCheck {
 
 /**
  * The health checks the monitors raise from the OSD map and the PG map, with Ceph's codes and wording:
- * `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`.
+ * `MON_DOWN`, `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`.
  */
 export function evaluateHealth(h: HealthInput): HealthMap {
   const { topo, doc } = h;
   const checks: Record<string, HealthCheck> = {};
+  if (h.monDown !== undefined) checks.MON_DOWN = h.monDown;
 
   const downIn: number[] = [];
   for (let o = 0; o < topo.osds; o++) if (doc.up[o] === 0 && doc.in[o] === 1) downIn.push(o);

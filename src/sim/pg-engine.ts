@@ -94,6 +94,9 @@ export class PgEngine {
         const a = this.activity(pool, ps);
         a.creating = true;
         this.evaluate(a, now, true);
+      } else if (up.length < pool.size) {
+        // CRUSH found fewer hosts than replicas: the PG has been running short of copies, undersized.
+        this.evaluate(this.activity(pool, ps), now, false);
       } else {
         pool.cols.state[ps] = ACTIVE_CLEAN;
       }
@@ -104,9 +107,10 @@ export class PgEngine {
   /**
    * Recomputes CRUSH for a pool's PGs (after a weight, in/out, size or pgp_num change) and re-peers those whose
    * result moved. Only what CRUSH moves is touched: straw2 keeps everything else where it was. With `onlyOsd`, only
-   * PGs now mapped to that OSD are recomputed: enough when its weight only went down (nothing moves onto it).
+   * PGs now mapped to that OSD are recomputed: enough when its weight only went down (nothing moves onto it). With
+   * `everyPg` (the pool's size or min_size changed: a new interval for all of them), every PG peers again.
    */
-  remap(pool: PoolPgs, now: number, onlyOsd = -1): void {
+  remap(pool: PoolPgs, now: number, onlyOsd = -1, everyPg = false): void {
     const scratch = new Int32Array(pool.size);
     const { raw } = pool.sets;
     const { rawLen } = pool.cols;
@@ -117,7 +121,8 @@ export class PgEngine {
         if (!has) continue;
       }
       const moved = this.place(pool, ps, scratch);
-      if (moved || this.activities.has(pgKey(pool.id, ps))) this.touch(pool, ps, now);
+      if (everyPg) this.evaluate(this.activity(pool, ps), now, true);
+      else if (moved || this.activities.has(pgKey(pool.id, ps))) this.touch(pool, ps, now);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { OsdStat } from '../../schemas/daemon/pg-stats.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap, OsdMap } from '../../schemas/maps/index.ts';
+import type { MonStatus } from '../../schemas/maps/mon-status.ts';
 import { cephStamp } from '../cluster/ceph-time.ts';
 import type { OsdUsage } from './osd-pg-index.ts';
 import { pgStatOf } from './pg-stat.ts';
@@ -14,7 +15,10 @@ export interface ReadContext {
   readonly osdMap: () => Readonly<OsdMap>;
   readonly crush: CrushMap;
   readonly health: HealthMap;
+  /** The mon map with the current quorum, as `mon dump` prints it. */
   readonly monMap: MonMap;
+  /** The leader's `mon_status`. */
+  readonly monStatus: () => MonStatus;
   readonly mgrMap: MgrMap;
   readonly pools: readonly PoolPgs[];
   readonly usage: () => OsdUsage;
@@ -79,9 +83,9 @@ function status(ctx: ReadContext) {
   return {
     fsid: ctx.fsid,
     health: summaryHealth(ctx.health),
-    election_epoch: 6,
+    election_epoch: ctx.monStatus().election_epoch,
     quorum: ctx.monMap.quorum,
-    quorum_names: ctx.monMap.mons.map((m) => m.name),
+    quorum_names: (ctx.monMap.quorum ?? []).map((r) => ctx.monMap.mons[r]?.name ?? String(r)),
     monmap: { epoch: ctx.monMap.epoch, min_mon_release_name: 'pacific', num_mons: ctx.monMap.mons.length },
     osdmap: {
       epoch: map.epoch,
@@ -112,7 +116,8 @@ function status(ctx: ReadContext) {
 
 /**
  * The read-only mon commands the simulator answers, each with the JSON `ceph <command> -f json` prints: `osd dump`,
- * `osd crush dump`, `osd pool ls`, `pg dump`, `health`, `health detail`, `status`, `mon dump`, `mgr dump`,
+ * `osd crush dump`, `osd pool ls`, `pg dump`, `health`, `health detail`, `status`, `mon dump`, `mon_status`,
+ * `quorum_status`, `mgr dump`,
  * `config get`, `config dump`. Undefined for anything else.
  */
 export function readCommand(ctx: ReadContext, cmd: MonCommand): unknown {
@@ -134,6 +139,20 @@ export function readCommand(ctx: ReadContext, cmd: MonCommand): unknown {
       return status(ctx);
     case 'mon dump':
       return ctx.monMap;
+    case 'mon_status':
+      return ctx.monStatus();
+    case 'quorum_status': {
+      const st = ctx.monStatus();
+      return {
+        election_epoch: st.election_epoch,
+        quorum: st.quorum,
+        quorum_names: st.quorum.map((r) => ctx.monMap.mons[r]?.name ?? String(r)),
+        quorum_leader_name: st.name,
+        quorum_age: st.quorum_age,
+        features: st.features,
+        monmap: st.monmap,
+      };
+    }
     case 'mgr dump':
       return ctx.mgrMap;
     case 'config get': {

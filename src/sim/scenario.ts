@@ -1,15 +1,21 @@
+import { MgrError } from '../errors.ts';
 import { createRng } from './rng.ts';
-import type { SimConfig } from './sim-options.ts';
-import type { Topology } from './topology.ts';
+import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
+import { createTopology, type Topology } from './topology.ts';
 
 /** A mon command as its JSON form (`{"prefix": "osd set", "key": "noout"}`). */
 export type MonCommand = { readonly prefix: string } & Readonly<Record<string, unknown>>;
 
-/** One thing that happens to the cluster: an operator's command, or an OSD process dying or starting. */
+/**
+ * One thing that happens to the cluster: an operator's command, an OSD process dying or starting, a monitor
+ * stopping (it leaves the quorum) or starting again (it rejoins).
+ */
 export type ScenarioStep =
   | { readonly kind: 'command'; readonly cmd: MonCommand }
   | { readonly kind: 'fail'; readonly osd: number }
-  | { readonly kind: 'boot'; readonly osd: number };
+  | { readonly kind: 'boot'; readonly osd: number }
+  | { readonly kind: 'mon-stop'; readonly rank: number }
+  | { readonly kind: 'mon-start'; readonly rank: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {
@@ -19,6 +25,181 @@ export interface TimedStep {
 
 /** The pool the scenario creates, grows and deletes. */
 export const SCRATCH_POOL = 'scratch';
+
+/** What a named step lays itself out from: the cluster, and the choices drawn once from the seed for every step. */
+export interface ScenarioPlan {
+  readonly config: SimConfig;
+  readonly topo: Topology;
+  /** Stream time at a fraction of the duration. */
+  at(fraction: number): number;
+  /** The OSD that fails and comes back (`osd-fail`). */
+  readonly failedOsd: number;
+  /** The OSD that flaps, on another host than {@link failedOsd} when there is one (`osd-flap`). */
+  readonly flapOsd: number;
+  /** pg_num of the scratch pool when created (`pool-create`). */
+  readonly scratchPgs: number;
+}
+
+/** A named step of the scenario: what `--scenario NAME` plays. */
+export interface ScenarioStepDef {
+  /** One line for `--help` and errors. */
+  readonly summary: string;
+  /** Steps this one needs before it (`pool-split` needs the pool `pool-create` makes): played with it. */
+  readonly needs?: readonly string[];
+  /** Why this step cannot play on this cluster, or undefined when it can. */
+  refuse?(plan: ScenarioPlan): string | undefined;
+  /** The timed steps, as fractions of the duration through {@link ScenarioPlan.at}. */
+  plan(plan: ScenarioPlan): TimedStep[];
+}
+
+const cmd = (at: number, c: MonCommand): TimedStep => ({ at, step: { kind: 'command', cmd: c } });
+
+/**
+ * The named steps, in the order `--help` lists them. Another step joins with {@link registerScenarioStep}; its
+ * times should not coincide with others' so that any selection plays the same as in the full set.
+ */
+const STEPS = new Map<string, ScenarioStepDef>([
+  [
+    'pool-create',
+    {
+      summary: `at 5% the pool "${SCRATCH_POOL}" is created`,
+      plan: (p) => [cmd(p.at(0.05), { prefix: 'osd pool create', pool: SCRATCH_POOL, pg_num: p.scratchPgs })],
+    },
+  ],
+  [
+    'osd-fail',
+    {
+      summary:
+        'at 12% an OSD fails, is marked down and after the down-out interval out (PGs undersized+degraded, then ' +
+        'backfill elsewhere); at 42% it boots and comes back in',
+      plan: (p) => [
+        { at: p.at(0.12), step: { kind: 'fail', osd: p.failedOsd } },
+        { at: p.at(0.42), step: { kind: 'boot', osd: p.failedOsd } },
+      ],
+    },
+  ],
+  [
+    'mon-down',
+    {
+      summary: 'at 30% the last monitor stops and leaves the quorum (MON_DOWN); at 48% it starts and rejoins',
+      refuse: (p) =>
+        p.config.mons < 3
+          ? `needs 3 monitors or more, for a quorum to survive one (--mons; has ${p.config.mons})`
+          : undefined,
+      plan: (p) => [
+        { at: p.at(0.3), step: { kind: 'mon-stop', rank: p.config.mons - 1 } },
+        { at: p.at(0.48), step: { kind: 'mon-start', rank: p.config.mons - 1 } },
+      ],
+    },
+  ],
+  [
+    'noout',
+    {
+      summary: 'at 56% the noout flag is set, at 72% unset',
+      plan: (p) => [
+        cmd(p.at(0.56), { prefix: 'osd set', key: 'noout' }),
+        cmd(p.at(0.72), { prefix: 'osd unset', key: 'noout' }),
+      ],
+    },
+  ],
+  [
+    'osd-flap',
+    {
+      summary: 'at 60% a second OSD, on another host, goes down and at 66% up (its PGs recover the writes missed)',
+      plan: (p) => [
+        { at: p.at(0.6), step: { kind: 'fail', osd: p.flapOsd } },
+        { at: p.at(0.66), step: { kind: 'boot', osd: p.flapOsd } },
+      ],
+    },
+  ],
+  [
+    'pool-split',
+    {
+      summary: `at 74% the pool "${SCRATCH_POOL}"'s pg_num doubles (split, then pgp_num follows and PGs move)`,
+      needs: ['pool-create'],
+      plan: (p) => [
+        cmd(p.at(0.74), { prefix: 'osd pool set', pool: SCRATCH_POOL, var: 'pg_num', val: String(p.scratchPgs * 2) }),
+      ],
+    },
+  ],
+  [
+    'pool-delete',
+    {
+      summary: `at 86% the pool "${SCRATCH_POOL}" is deleted`,
+      needs: ['pool-create'],
+      plan: (p) => [
+        cmd(p.at(0.86), {
+          prefix: 'osd pool rm',
+          pool: SCRATCH_POOL,
+          pool2: SCRATCH_POOL,
+          yes_i_really_really_mean_it: true,
+        }),
+      ],
+    },
+  ],
+]);
+
+/** The steps of the scripted day `scenario: true` plays (the default). */
+export const DEFAULT_SCENARIO: readonly string[] = Object.freeze([
+  'pool-create',
+  'osd-fail',
+  'noout',
+  'osd-flap',
+  'pool-split',
+  'pool-delete',
+]);
+
+/** Adds a named step (`--scenario NAME`); a name already taken is an error. */
+export function registerScenarioStep(name: string, def: ScenarioStepDef): void {
+  if (STEPS.has(name)) throw new MgrError('MGR_ERR_USAGE', `scenario step "${name}" is already registered`);
+  STEPS.set(name, def);
+}
+
+/** The named steps and their summaries, in order. */
+export function scenarioStepList(): Array<[name: string, summary: string]> {
+  return [...STEPS].map(([name, d]) => [name, d.summary]);
+}
+
+/**
+ * Parses a `--scenario` / `scenario=` value: `off` (or `false`, `no`, `0`, `none`) for none, `on` (`true`, `yes`,
+ * `1`, `default`) for the full day, else names of steps separated by `,` (or `+`, for the `sim:` spec whose options
+ * are separated by commas). An unknown name is an error listing the known ones.
+ */
+export function parseScenario(text: string): boolean | string[] {
+  const t = text.trim();
+  if (['off', 'false', 'no', '0', 'none'].includes(t)) return false;
+  if (['on', 'true', 'yes', '1', 'default'].includes(t)) return true;
+  const names = t.split(/[,+]/).map((s) => s.trim());
+  checkStepNames(names);
+  return names;
+}
+
+/** Throws a usage error naming the known steps when one of `names` is not one. */
+export function checkStepNames(names: readonly string[]): void {
+  for (const n of names) {
+    if (!STEPS.has(n)) {
+      throw new MgrError(
+        'MGR_ERR_USAGE',
+        `unknown scenario step "${n}" (known: ${[...STEPS.keys()].join(', ')}; or on, off)`,
+      );
+    }
+  }
+}
+
+/** The names `scenario` selects, with the steps they need, in registry order. */
+export function selectedSteps(scenario: boolean | readonly string[]): string[] {
+  if (scenario === false) return [];
+  const wanted = new Set<string>();
+  const add = (n: string) => {
+    if (wanted.has(n)) return;
+    wanted.add(n);
+    for (const d of STEPS.get(n)?.needs ?? []) add(d);
+  };
+  const names = scenario === true ? DEFAULT_SCENARIO : scenario;
+  checkStepNames(names);
+  for (const n of names) add(n);
+  return [...STEPS.keys()].filter((n) => wanted.has(n));
+}
 
 /** A second OSD for the flap, on a different host than the first failure when there is one. */
 function pickFlapOsd(topo: Topology, failed: number, r: number): number {
@@ -30,37 +211,41 @@ function pickFlapOsd(topo: Topology, failed: number, r: number): number {
 }
 
 /**
- * The scripted day in the life of the cluster, laid out over the duration (as fractions of it):
- * 5% a pool is created; 12% an OSD fails, is marked down, and after the down-out interval out, so its PGs go
- * undersized+degraded and then backfill elsewhere; 42% it boots and comes back in (PGs backfill back to it);
- * 56% `noout` is set and 60% a second OSD on another host flaps (down, then up at 66%, its PGs recovering the writes
- * they missed); 72% `noout` is unset; 74% the new pool's pg_num doubles (split, then pgp_num follows and PGs move);
- * 86% the pool is deleted. Client IO runs throughout. Which OSDs fail is drawn from the seed.
+ * The scenario's steps, laid out over the duration: those `config.scenario` names (see {@link STEPS}), or with
+ * `true` the scripted day of {@link DEFAULT_SCENARIO}. Which OSDs fail is drawn from the seed, the same whichever
+ * steps are picked, so that a step plays the same alone as in the full day. A step that cannot play on this cluster
+ * (`mon-down` with fewer than 3 monitors) is a usage error.
  */
 export function scenarioSteps(config: SimConfig, topo: Topology, startMs: number): TimedStep[] {
-  if (!config.scenario || topo.osds < 2) return [];
+  const names = selectedSteps(config.scenario);
+  if (names.length === 0 || topo.osds < 2) return [];
   const rng = createRng(config.seed ^ 0x5ce2a);
-  const at = (f: number) => startMs + Math.round(config.duration * 1000 * f);
-  const failed = rng.int(topo.osds);
-  const flapped = pickFlapOsd(topo, failed, rng.int(1 << 20));
+  const failedOsd = rng.int(topo.osds);
+  const flapOsd = pickFlapOsd(topo, failedOsd, rng.int(1 << 20));
   const totalPgs = config.pgNums.reduce((s, n) => s + n, 0);
-  const scratchPgs = 2 ** Math.max(3, Math.min(10, Math.round(Math.log2(Math.max(8, totalPgs / 32)))));
-  const cmd = (c: MonCommand): ScenarioStep => ({ kind: 'command', cmd: c });
-  return [
-    { at: at(0.05), step: cmd({ prefix: 'osd pool create', pool: SCRATCH_POOL, pg_num: scratchPgs }) },
-    { at: at(0.12), step: { kind: 'fail', osd: failed } },
-    { at: at(0.42), step: { kind: 'boot', osd: failed } },
-    { at: at(0.56), step: cmd({ prefix: 'osd set', key: 'noout' }) },
-    { at: at(0.6), step: { kind: 'fail', osd: flapped } },
-    { at: at(0.66), step: { kind: 'boot', osd: flapped } },
-    { at: at(0.72), step: cmd({ prefix: 'osd unset', key: 'noout' }) },
-    {
-      at: at(0.74),
-      step: cmd({ prefix: 'osd pool set', pool: SCRATCH_POOL, var: 'pg_num', val: String(scratchPgs * 2) }),
-    },
-    {
-      at: at(0.86),
-      step: cmd({ prefix: 'osd pool rm', pool: SCRATCH_POOL, pool2: SCRATCH_POOL, yes_i_really_really_mean_it: true }),
-    },
-  ];
+  const plan: ScenarioPlan = {
+    config,
+    topo,
+    at: (f) => startMs + Math.round(config.duration * 1000 * f),
+    failedOsd,
+    flapOsd,
+    scratchPgs: 2 ** Math.max(3, Math.min(10, Math.round(Math.log2(Math.max(8, totalPgs / 32))))),
+  };
+  const out: TimedStep[] = [];
+  for (const n of names) {
+    const def = STEPS.get(n)!;
+    const why = def.refuse?.(plan);
+    if (why !== undefined) throw new MgrError('MGR_ERR_USAGE', `scenario step ${n}: ${why}`);
+    out.push(...def.plan(plan));
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Throws the usage error a cluster of these (valid) options would throw for its scenario: an unknown step, or one
+ * that cannot play on it. For a caller that wants the error before the cluster starts elsewhere (a worker thread).
+ */
+export function checkScenario(options: SimOptionsInput): void {
+  const config = resolveSimOptions(options);
+  scenarioSteps(config, createTopology(config), config.start);
 }

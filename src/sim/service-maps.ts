@@ -1,10 +1,8 @@
 import type { MgrMap } from '../../schemas/maps/mgr-map.ts';
 import type { EntityAddrVec, MonMap } from '../../schemas/maps/mon-map.ts';
 import { cephStamp, cephStampZ } from '../cluster/ceph-time.ts';
+import { MON_NAMES } from './sim-options.ts';
 import type { Topology } from './topology.ts';
-
-/** The monitors' names: one per host on the first three hosts. */
-const MON_NAMES = ['a', 'b', 'c'];
 
 /** The manager the cluster runs: mgrkit stands in for it, under Ceph's usual test name. */
 export const MGR_NAME = 'x';
@@ -22,9 +20,8 @@ export function monAddrs(topo: Topology, rank: number): EntityAddrVec {
   };
 }
 
-/** `ceph mon dump`: up to three monitors on the first hosts, all in quorum. */
-export function buildMonMap(topo: Topology, fsid: string, createdMs: number): MonMap {
-  const n = Math.min(MON_NAMES.length, topo.hosts);
+/** `ceph mon dump`: `n` monitors, one a host from the first, all in quorum. */
+export function buildMonMap(topo: Topology, fsid: string, createdMs: number, n: number): MonMap {
   return {
     epoch: n,
     fsid,

@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Where stream time starts unless told otherwise: a fixed instant, so that the same options give the same bytes. */
 export const DEFAULT_START_MS = Date.UTC(2026, 10, 25, 3, 0, 0);
 
+/** The monitors' names, by rank. */
+export const MON_NAMES: readonly string[] = Object.freeze('abcdefghijklmnopqrstuvwxyz'.split(''));
+
 /** Ceph's largest replicated pool size. */
 export const MAX_POOL_SIZE = 10;
 
@@ -18,6 +21,14 @@ export const SimOptionsSchema = z
     osds: PositiveInt.max(100_000),
     /** How many hosts the OSDs are spread over (the failure domain); default: 8 OSDs a host, at least 3. */
     hosts: PositiveInt.optional(),
+    /** How many monitors (`a`, `b`, ..., one a host from the first); default: 3, or one a host when fewer. */
+    mons: PositiveInt.max(MON_NAMES.length).optional(),
+    /**
+     * Replicas of each pool (Ceph's `osd_pool_default_size`); default: 3, or one a host when there are fewer hosts.
+     * More than the hosts is what Ceph allows too: CRUSH's `chooseleaf host` finds one OSD a host, fewer than the
+     * size, and the PGs run `active+undersized+degraded` (or stay inactive below `min_size`).
+     */
+    size: PositiveInt.max(MAX_POOL_SIZE).optional(),
     /** How many pools share the PGs. */
     pools: PositiveInt.max(64).default(3),
     /** Total PGs across pools; each pool gets a power of two. Default: about 100 PG replicas per OSD. */
@@ -34,8 +45,11 @@ export const SimOptionsSchema = z
     statsPeriod: z.number().int().min(1).max(3600).default(5),
     /** Stream time of the first event, in ms since the Unix epoch. */
     start: z.number().int().nonnegative().default(DEFAULT_START_MS),
-    /** Play the scripted scenario (failure, flap, recovery, noout, pools, pg_num); off: client IO only. */
-    scenario: z.boolean().default(true),
+    /**
+     * The scenario's steps: `true` the scripted day (failure, flap, recovery, noout, pools, pg_num), `false` client IO
+     * only, or the names of the steps to play (`['osd-fail', 'mon-down']`, see `scenario.ts`).
+     */
+    scenario: z.union([z.boolean(), z.array(z.string()).readonly()]).default(true),
     /**
      * Every `pg_stats` carries all the PGs its OSD is primary for, as Ceph's OSDs send them. Off (the default), an OSD
      * sends all of them in its first report after coming up and then only those whose stats changed, which keeps a
@@ -60,6 +74,9 @@ export const SimOptionsSchema = z
     if (o.hosts !== undefined && o.hosts > o.osds) {
       ctx.addIssue({ code: 'custom', path: ['hosts'], message: `${o.hosts} hosts need at least as many OSDs` });
     }
+    if (o.mons !== undefined && o.mons > (o.hosts ?? defaultHosts(o.osds))) {
+      ctx.addIssue({ code: 'custom', path: ['mons'], message: `${o.mons} monitors need as many hosts (one a host)` });
+    }
     if (o.pgs !== undefined && o.pgs < o.pools) {
       ctx.addIssue({ code: 'custom', path: ['pgs'], message: `${o.pools} pools need at least ${o.pools} PGs` });
     }
@@ -71,9 +88,10 @@ export type SimOptionsInput = z.input<typeof SimOptionsSchema>;
 export type SimOptions = z.output<typeof SimOptionsSchema>;
 
 /** Options with every derived value worked out: what the cluster model is built from. */
-export interface SimConfig extends Omit<SimOptions, 'hosts' | 'pgs' | 'downOutInterval'> {
+export interface SimConfig extends Omit<SimOptions, 'hosts' | 'mons' | 'size' | 'pgs' | 'downOutInterval'> {
   readonly hosts: number;
-  /** Replicas per pool: 3, or fewer when there are fewer hosts. */
+  readonly mons: number;
+  /** Replicas per pool: the `size` option, else 3, or fewer when there are fewer hosts. */
   readonly poolSize: number;
   readonly poolMinSize: number;
   /** pg_num of each initial pool, powers of two. */
@@ -116,12 +134,14 @@ export function splitPgs(total: number, pools: number): number[] {
 export function resolveSimOptions(input: SimOptionsInput): SimConfig {
   const o = SimOptionsSchema.parse(input);
   const hosts = o.hosts ?? defaultHosts(o.osds);
-  const poolSize = Math.min(3, hosts);
+  const poolSize = o.size ?? Math.min(3, hosts);
   const pgs = o.pgs ?? Math.max(o.pools, Math.round((o.osds * 100) / poolSize));
-  const downOutInterval = o.downOutInterval ?? (o.scenario ? Math.min(600, Math.max(1, o.duration / 10)) : 600);
+  const playing = o.scenario === true || (o.scenario !== false && o.scenario.length > 0);
+  const downOutInterval = o.downOutInterval ?? (playing ? Math.min(600, Math.max(1, o.duration / 10)) : 600);
   return Object.freeze({
     ...o,
     hosts,
+    mons: o.mons ?? Math.min(3, hosts),
     poolSize,
     poolMinSize: defaultMinSize(poolSize),
     pgNums: Object.freeze(splitPgs(pgs, o.pools)),

@@ -186,7 +186,8 @@ export class SimulatedCluster {
   private play(step: ScenarioStep, now: number): void {
     if (step.kind === 'command') this.model.runCommand(step.cmd, now, 'client.admin');
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
-    else this.model.bootOsd(step.osd, now);
+    else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
+    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
   private *tick(): Generator<ClusterEvent> {

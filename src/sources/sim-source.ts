@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
+import { checkScenario, parseScenario } from '../sim/scenario.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
@@ -11,25 +12,44 @@ import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerReques
 /** At full speed, how many monitor ticks the cluster may make before the consumer has taken the first. */
 const TICKS_AHEAD = 2;
 
-const NUMERIC = new Set(['osds', 'hosts', 'pools', 'pgs', 'duration', 'seed', 'statsPeriod', 'downOutInterval']);
+const NUMERIC = new Set([
+  'osds',
+  'hosts',
+  'mons',
+  'pools',
+  'pgs',
+  'duration',
+  'seed',
+  'statsPeriod',
+  'downOutInterval',
+]);
 
 /**
  * Parses a `--source sim:osds=100,hosts=10,seed=3,...` spec into simulator options (names as `mgrkit simulate`'s,
- * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only, `fs=NAME` for a CephFS file system from the
- * start), with an error naming the bad part.
+ * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only, `scenario=osd-fail,mon-down` (or
+ * `osd-fail+mon-down`) for named steps, `fs=NAME` for a CephFS file system from the start), with an error naming the
+ * bad part.
  */
 export function parseSimSpec(spec: string): SimOptionsInput {
   if (!spec.startsWith('sim:')) throw new MgrError('MGR_ERR_USAGE', `not a simulated source: ${spec}`);
   const out: Record<string, unknown> = {};
+  let scenario: string | undefined;
+  let lastKey = '';
   for (const part of spec
     .slice(4)
     .split(',')
     .filter((p) => p !== '')) {
     const eq = part.indexOf('=');
+    // The scenario's steps are separated by commas too: a bare name after `scenario=` is its next step.
+    if (eq < 0 && lastKey === 'scenario') {
+      scenario = `${scenario},${part}`;
+      continue;
+    }
     if (eq < 0) throw new MgrError('MGR_ERR_USAGE', `${spec}: "${part}" is not key=value`);
     const key = part.slice(0, eq).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const raw = part.slice(eq + 1);
-    if (key === 'scenario') out.scenario = !['off', 'false', 'no', '0'].includes(raw);
+    lastKey = key;
+    if (key === 'scenario') scenario = raw;
     else if (key === 'fs') out.fs = raw;
     else if (NUMERIC.has(key)) out[key] = Number(raw);
     else
@@ -38,10 +58,22 @@ export function parseSimSpec(spec: string): SimOptionsInput {
         `${spec}: unknown option "${key}" (one of: ${[...NUMERIC, 'scenario', 'fs'].join(', ')})`,
       );
   }
+  if (scenario !== undefined) {
+    try {
+      out.scenario = parseScenario(scenario);
+    } catch (e) {
+      throw new MgrError('MGR_ERR_USAGE', `${spec}: ${(e as Error).message}`);
+    }
+  }
   const parsed = SimOptionsSchema.safeParse(out);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new MgrError('MGR_ERR_USAGE', `${spec}: ${issue.path.join('.') || 'options'}: ${issue.message}`);
+  }
+  try {
+    checkScenario(out as SimOptionsInput);
+  } catch (e) {
+    throw new MgrError('MGR_ERR_USAGE', `${spec}: ${(e as Error).message}`);
   }
   return out as SimOptionsInput;
 }
