@@ -126,7 +126,8 @@ export class OsdCounters {
   }
 }
 
-const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)';
+/** The version every simulated daemon runs, as its metadata gives it. */
+export const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)';
 
 /** `ceph osd metadata` for one OSD (all strings), shaped like a real BlueStore OSD on its host. */
 export function osdMetadata(topo: Topology, o: number, nonce: number, seed: number, createdMs: number): DaemonMetadata {
