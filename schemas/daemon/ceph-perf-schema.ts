@@ -8,7 +8,8 @@ import type { PerfSchema } from './perf.ts';
  * priority 5 and up that ceph-mgr's prometheus module exports, by daemon type, then counter path: what a daemon's
  * `perf_schema` says of them. For reading a recording whose daemons sent counters without their schema, and for the
  * simulator's daemons. The OSD's `osd.*` and `objecter.*` entries are copied from a real Pacific OSD's schema (the
- * recording in the fixtures), `bluefs.*` and `bluestore.*` from BlueStore's and BlueFS's `_init_logger`, the monitor's
+ * recording in the fixtures), `bluefs.*` and `bluestore.*` from BlueFS's and BlueStore's `_init_logger` (BlueStore's
+ * as Quincy laid it out, whose `onode_hits` and `onode_misses` the Pacific dashboards read), the monitor's
  * from `Monitor.cc` and `Paxos.cc` (names, descriptions and types as the real exporter showed them), the MDS's and
  * RGW's from `MDSRank.cc`, `Server.cc` and `rgw_perf_counters.cc`.
  */
@@ -189,32 +190,37 @@ export const CEPH_PERF_SCHEMA: Readonly<Record<string, Readonly<PerfSchema>>> = 
     },
     'bluestore.allocated': { description: 'Sum for allocated bytes', nick: 'al_b', priority: 10, type: 2, units: 0 },
     'bluestore.stored': { description: 'Sum for stored bytes', nick: 'st_b', priority: 10, type: 2, units: 0 },
-    'bluestore.commit_lat': { description: 'Average commit latency', nick: 'c_l', priority: 10, type: 5, units: 1 },
     'bluestore.submit_lat': { description: 'Average submit latency', nick: 's_l', priority: 10, type: 5, units: 1 },
+    'bluestore.commit_lat': { description: 'Average commit latency', nick: 'c_l', priority: 10, type: 5, units: 1 },
     'bluestore.read_lat': { description: 'Average read latency', nick: 'r_l', priority: 10, type: 5, units: 1 },
     'bluestore.kv_flush_lat': {
       description: 'Average kv_thread flush latency',
-      nick: 'fl_l',
+      nick: 'kfsl',
       priority: 8,
       type: 5,
       units: 1,
     },
-    'bluestore.kv_commit_lat': { description: 'Average kv_thread commit latency', priority: 8, type: 5, units: 1 },
+    'bluestore.kv_commit_lat': {
+      description: 'Average kv_thread commit latency',
+      nick: 'kcol',
+      priority: 5,
+      type: 5,
+      units: 1,
+    },
     'bluestore.kv_sync_lat': {
       description: 'Average kv_sync thread latency',
-      nick: 'ks_l',
+      nick: 'kscl',
       priority: 8,
       type: 5,
       units: 1,
     },
     'bluestore.kv_final_lat': {
       description: 'Average kv_finalize thread latency',
-      nick: 'kf_l',
+      nick: 'kfll',
       priority: 8,
       type: 5,
       units: 1,
     },
-    'bluestore.onodes': { description: 'Number of onodes in cache', nick: 'onod', priority: 10, type: 2, units: 1 },
     'bluestore.onode_hits': {
       description: 'Count of onode cache lookups hit',
       nick: 'o_ht',

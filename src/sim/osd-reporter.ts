@@ -112,7 +112,7 @@ export class OsdReporter {
       t,
       kind: 'daemon_report',
       daemon: `osd.${o}`,
-      counters: this.counters.report(o, usage.numPgs[o]!, 0, total, used),
+      counters: this.counters.report(o, usage.numPgs[o]!, 0, total, used, BLUESTORE_OVERHEAD_BYTES),
       health_metrics: this.health.osd(o),
     };
   }

@@ -45,10 +45,11 @@ describe('the chunked state layout', () => {
       '2c4c68cc4156da1608d70ce66025fbcddb59a516e2e9997ec2cc5ea24964dfb7',
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
-      // Recomputed when the simulated monitors began to report (363 more events: 3 opens, 120 periods of 3 reports).
+      // Recomputed when the simulated monitors began to report (363 more events: 3 opens, 120 periods of 3 reports),
+      // and when the simulated OSDs' reports gained BlueStore's counters.
       2719,
-      '9055745a9ee0f066c375a27d468696948e9ba5304291c8a015d6c0c06e6d138f',
-      '5e3a9db1db20576177af74d7376174a3792180de63e3f6180d7e4db36f30bd1e',
+      'a70cda2a1eb7befedf0c10801a6ed2e017674856635e1869347e3dc458684a03',
+      '9288655c4cd1c3f5ec141e1a32f9d497d5fdc52e8cc8a429601999f0f974cf49',
     ]);
   });
 
