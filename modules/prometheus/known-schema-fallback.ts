@@ -12,10 +12,11 @@ export interface CounterEntries {
 
 /**
  * Ceph's known schema for the counters a daemon reports without one (a recording made before the recorder kept
- * schemas, or a daemon whose schema was not sent): `get_all_perf_counters()` lists only counters with a schema entry,
- * so for each well-known counter of {@link CEPH_PERF_SCHEMA} of priority 5 and up that the daemon's own schema lacks,
- * the daemon's latest sample is read and given with Ceph's description, type and units. A daemon whose schema has
- * every such entry keeps its table as it is.
+ * schemas): `get_all_perf_counters()` lists only counters with a schema entry, so for a daemon that sent no schema,
+ * each well-known counter of {@link CEPH_PERF_SCHEMA} of priority 5 and up it carries is read (its latest sample)
+ * and given with Ceph's description, type and units. A daemon that sent a schema keeps its table as it is: its
+ * schema says which counters it has and at what priority, as in Ceph (and a schema-less daemon costs lookups of
+ * every known counter, which daemons with a schema, the usual case at thousands of OSDs, are spared).
  */
 export class KnownSchemaFallback {
   /** By counter table (one per daemon state): the table with the fallback entries added. */
@@ -69,9 +70,12 @@ export class KnownSchemaFallback {
   private missingOf(own: object, known: Readonly<PerfSchema>): readonly string[] {
     let m = this.missing.get(own);
     if (m === undefined) {
-      m = Object.entries(known)
-        .filter(([path, s]) => s.priority >= 5 && !Object.hasOwn(own, path))
-        .map(([path]) => path);
+      m =
+        Object.keys(own).length > 0
+          ? []
+          : Object.entries(known)
+              .filter(([, s]) => s.priority >= 5)
+              .map(([path]) => path);
       this.missing.set(own, m);
     }
     return m;

@@ -56,7 +56,7 @@ describe('prometheus: counters a trace carries without their schema', () => {
     );
   });
 
-  it('leaves a counter the daemon has a schema entry for as its schema says, and skips counters Ceph does not know', async (t) => {
+  it("keeps a daemon's own schema when it sent one, and skips counters Ceph does not know", async (t) => {
     const events = recordedClusterEvents().map((e) => {
       const ev = e as {
         kind: string;
@@ -75,7 +75,16 @@ describe('prometheus: counters a trace carries without their schema', () => {
     });
     const p = await exported(t, events);
     assert.equal(p.families.get('ceph_osd_op_w')?.help, 'renamed by this daemon');
-    assert.equal(p.families.get('ceph_osd_op_r')?.help, 'Client read operations');
+    // Its schema says which counters it has, as in Ceph: the others are not exported.
+    assert.equal(p.families.has('ceph_osd_op_r'), false);
     assert.equal(p.families.has('ceph_osd_not_a_ceph_counter'), false);
+
+    const stripped = events.map((e) => {
+      const { perf_schema: _, ...rest } = e as { perf_schema?: unknown };
+      return rest;
+    });
+    const q = await exported(t, stripped);
+    assert.equal(q.families.get('ceph_osd_op_w')?.help, 'Client write operations');
+    assert.equal(q.families.has('ceph_osd_not_a_ceph_counter'), false);
   });
 });
