@@ -14,6 +14,7 @@ import {
   promethize,
   sampleLine,
 } from './exposition.ts';
+import { type CounterEntries, KnownSchemaFallback } from './known-schema-fallback.ts';
 import type { ClusterReader } from './reader.ts';
 
 /** Ceph's `PERFCOUNTER_TYPE_MASK`: the type bits without TIME and U64. */
@@ -96,6 +97,7 @@ export class PerfCounterFamilies {
   private familyLines: string[][] = [];
   /** By family index, then block: the block's lines encoded, while no slot of the block changed. */
   private blocks: (Buffer | undefined)[][] = [];
+  private readonly fallback = new KnownSchemaFallback();
 
   /**
    * @param reserved names the fixed families use: a counter that would land on one is skipped, not declared twice.
@@ -186,9 +188,9 @@ export class PerfCounterFamilies {
   }
 
   /** Rewrites the slots of the daemons whose table changed; false if a daemon is gone (slots must be redone). */
-  private update(all: Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>): boolean {
-    // The record's own key and value lists: cheaper than a keyed lookup per daemon in a table of thousands.
-    const { keys: names, values: tables } = recordEntries(all);
+  private update(entries: CounterEntries): boolean {
+    const names = entries.keys;
+    const tables = entries.values as readonly Readonly<Record<string, CounterInfo>>[];
     const previous = this.previous;
     this.previous = tables;
     for (let i = 0; i < tables.length; i++) {
@@ -218,15 +220,17 @@ export class PerfCounterFamilies {
 
   /** The families' text for the current daemon counters, as pieces to concatenate: only families with samples. */
   build(r: ClusterReader): Buffer[] {
-    const all = r.get_all_perf_counters() as Readonly<Record<string, Readonly<Record<string, CounterInfo>>>>;
-    if (!this.update(all)) {
+    const all = r.get_all_perf_counters();
+    // The record's own key and value lists: cheaper than a keyed lookup per daemon in a table of thousands.
+    const entries = this.fallback.entries(r, all, recordEntries(all));
+    if (!this.update(entries)) {
       this.slots = new Map();
       this.placed = new WeakSet();
       this.previous = [];
       this.slotLines = [];
       this.familyLines = this.familyLines.map(() => []);
       this.blocks = this.blocks.map(() => []);
-      this.update(all);
+      this.update(entries);
     }
     const out: Buffer[] = [];
     const nBlocks = Math.ceil(this.slotLines.length / BLOCK);

@@ -6,7 +6,13 @@ import { staticFamily } from './families.ts';
 /** What the exporter reads of the cluster: the module API's accessors (a module passes itself). */
 export type ClusterReader = Pick<
   MgrModule,
-  'get' | 'get_metadata' | 'get_all_perf_counters' | 'get_daemon_health_metrics' | 'release_name'
+  | 'get'
+  | 'get_metadata'
+  | 'get_all_perf_counters'
+  | 'get_perf_schema'
+  | 'get_latest_counter'
+  | 'get_daemon_health_metrics'
+  | 'release_name'
 >;
 
 /** The samples one section wrote, by family key: the family's sample lines, as text or as encoded pieces. */

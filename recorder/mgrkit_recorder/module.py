@@ -520,6 +520,8 @@ class Module(MgrModule):
     def _daemons(self, t: float) -> None:
         prio = int(self._opt('counter_priority'))
         seen: Set[str] = set()
+        # SLOW_OPS and PENDING_CREATING_PGS of each daemon, as its last report to the manager carried them.
+        health = self.get_daemon_health_metrics() or {}
         for server in self.list_servers():
             hostname = str(server.get('hostname', ''))
             for svc in server.get('services', []):
@@ -540,12 +542,13 @@ class Module(MgrModule):
                     self.daemons[name] = {'hostname': hostname, 'metadata': metadata, 'schema': schema}
                     self._emit(open_event, t)
                 if self._included('counters') and schema:
-                    self._daemon_report(typ, sid, name, schema, t)
+                    self._daemon_report(typ, sid, name, schema, health.get(name), t)
         for name in [n for n in self.daemons if n not in seen]:
             del self.daemons[name]
             self._emit({'kind': 'daemon_close', 'daemon': name}, t)
 
-    def _daemon_report(self, typ: str, sid: str, name: str, schema: Dict[str, Any], t: float) -> None:
+    def _daemon_report(self, typ: str, sid: str, name: str, schema: Dict[str, Any], health: Any,
+                       t: float) -> None:
         counters: Dict[str, Any] = {}
         for path, info in schema.items():
             sample = (self.get_latest_counter(typ, sid, path) or {}).get(path)
@@ -561,6 +564,8 @@ class Module(MgrModule):
         status = self.get_daemon_status(typ, sid)
         if status:
             event['status'] = {k: str(v) for k, v in status.items()}
+        if health is not None:
+            event['health_metrics'] = [{'type': str(m['type']), 'value': int(m['value'])} for m in health]
         self._emit(event, t)
 
     def _emit(self, event: Dict[str, Any], t: float) -> None:

@@ -1,3 +1,4 @@
+export { CEPH_PERF_SCHEMA } from './ceph-perf-schema.ts';
 export type { ClogEntry } from './clog-entry.ts';
 export { ClogEntrySchema } from './clog-entry.ts';
 export type {

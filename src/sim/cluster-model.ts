@@ -3,10 +3,12 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
 import { buildCrushMap } from './crush-map.ts';
+import { DaemonHealth } from './daemon-health.ts';
 import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-commands.ts';
 import { FsMapDoc } from './fs-map-doc.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
+import { monOpenEvents, monReport } from './mon-daemon.ts';
 import { MonQuorum } from './mon-quorum.ts';
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
@@ -47,6 +49,8 @@ export class ClusterModel {
   readonly engine: PgEngine;
   readonly reporter: OsdReporter;
   readonly counters: OsdCounters;
+  /** What the daemons report of their health (slow ops). */
+  readonly daemonHealth = new DaemonHealth();
   private readonly fsid: string;
   private readonly createdMs: number;
   private crush: CrushMap;
@@ -116,7 +120,15 @@ export class ClusterModel {
     const slot = Math.max(config.duration * 1000 * 0.08, 2 * periodMs);
     const timing: PgTiming = { peerMs: [1000, 3000], waitMs: [0, slot * 0.25], workMs: [slot * 0.2, slot * 0.7] };
     this.engine = new PgEngine(topo, this.doc, config.seed, timing, this.counters);
-    this.reporter = new OsdReporter(topo, this.doc, this.pools, this.engine, this.counters, config.fullStats);
+    this.reporter = new OsdReporter(
+      topo,
+      this.doc,
+      this.pools,
+      this.engine,
+      this.counters,
+      config.fullStats,
+      this.daemonHealth,
+    );
     for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
@@ -160,6 +172,30 @@ export class ClusterModel {
     const changes = [...this.settings].flatMap(([who, m]) => [...m].map(([name, value]) => ({ who, name, value })));
     this.emit({ v: 1, t: now, kind: 'config', changes });
     for (let o = 0; o < this.topo.osds; o++) this.emitDaemonOpen(o, now);
+    for (const e of monOpenEvents(this.topo, this.monMap, now)) this.emit(e);
+  }
+
+  /** The report of its counters and health metrics of each monitor that runs (a stopped one sends none), at `now`. */
+  monReports(now: number): ClusterEvent[] {
+    const mons = this.monMap.mons;
+    const running = new Set(this.mons.quorum);
+    return mons
+      .filter((m) => running.has(m.rank))
+      .map((m) => monReport(m.name, m.rank, mons.length, this.topo.osds, now - this.createdMs, now, this.daemonHealth));
+  }
+
+  /** Whether the cluster has daemon `name` (`osd.<id>`, `mon.<name>`). */
+  hasDaemon(name: string): boolean {
+    if (name.startsWith('osd.')) {
+      const o = Number(name.slice(4));
+      return Number.isInteger(o) && o >= 0 && o < this.topo.osds && String(o) === name.slice(4);
+    }
+    return name.startsWith('mon.') && this.monMap.mons.some((m) => `mon.${m.name}` === name);
+  }
+
+  /** Something the health checks depend on changed outside the maps: the monitors check health at the next tick. */
+  recheckHealth(): void {
+    this.healthDue = true;
   }
 
   private emitDaemonOpen(o: number, now: number): void {
@@ -200,7 +236,7 @@ export class ClusterModel {
     if (fs !== null) this.emit({ v: 1, t: now, kind: 'fs_map', epoch: fs.epoch, map: fs });
     if (!periodic && !this.healthDue) return;
     this.healthDue = false;
-    const next = this.evaluateHealth();
+    const next = this.evaluateHealth(now);
     const key = JSON.stringify(next);
     if (key === this.healthKey) return;
     for (const [priority, message] of healthChangeLog(this.health, next)) this.clog(now, priority, message);
@@ -209,13 +245,15 @@ export class ClusterModel {
     this.emit({ v: 1, t: now, kind: 'health', map: structuredClone(next) });
   }
 
-  private evaluateHealth(): HealthMap {
+  private evaluateHealth(now = this.startMs): HealthMap {
     return evaluateHealth({
       topo: this.topo,
       doc: this.doc,
       unclean: this.engine.activities.values(),
       totalCopies: this.reporter.usage().totalCopies,
       monDown: this.mons.healthCheck(),
+      // A stopped OSD sends no report: the manager drops its slow ops.
+      daemonChecks: this.daemonHealth.checks(now, (d) => !d.startsWith('osd.') || this.reporting(Number(d.slice(4)))),
     });
   }
 

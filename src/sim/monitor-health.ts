@@ -19,6 +19,8 @@ export interface HealthInput {
   readonly totalCopies: number;
   /** `MON_DOWN` when a monitor is out of quorum (see `MonQuorum`). */
   readonly monDown?: HealthCheck | undefined;
+  /** The checks the manager raises from what daemons report (`SLOW_OPS`), which the monitors show with theirs. */
+  readonly daemonChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -35,7 +37,8 @@ function check(summary: string, count: number, detail: string[]): HealthCheck {
 
 /**
  * The health checks the monitors raise from the OSD map and the PG map, with Ceph's codes and wording:
- * `MON_DOWN`, `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`.
+ * `MON_DOWN`, `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`, and
+ * the daemons' checks it is given (`SLOW_OPS`).
  */
 export function evaluateHealth(h: HealthInput): HealthMap {
   const { topo, doc } = h;
@@ -125,6 +128,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
+  Object.assign(checks, h.daemonChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

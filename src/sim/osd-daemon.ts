@@ -1,13 +1,14 @@
 import type { CounterValue, DaemonMetadata, PerfSchema } from '../../schemas/daemon/perf.ts';
 import { cephStampZ } from '../cluster/ceph-time.ts';
+import { BLUESTORE_PERF_SCHEMA, bluestoreCounters } from './bluestore-counters.ts';
 import { osdAddrs } from './osd-addrs.ts';
 import { driveOfOsd, type Topology } from './topology.ts';
 import { uuidOf } from './uuid-of.ts';
 
 /**
  * The OSD perf counters the simulator reports: a compact subset of a Pacific OSD's schema, each entry copied from a
- * real one (description, nick, priority, type bits, units). Type 10 is a counter (U64|COUNTER), 2 a gauge, 5 a time
- * average (TIME|LONGRUNAVG) whose sum is in nanoseconds.
+ * real one (description, nick, priority, type bits, units), and BlueStore's and BlueFS's counters of priority 5 and
+ * up. Type 10 is a counter (U64|COUNTER), 2 a gauge, 5 a time average (TIME|LONGRUNAVG) whose sum is in nanoseconds.
  */
 export const OSD_PERF_SCHEMA: PerfSchema = {
   'objecter.op_active': { description: 'Operations active', nick: 'actv', priority: 7, type: 2, units: 1 },
@@ -62,6 +63,7 @@ export const OSD_PERF_SCHEMA: PerfSchema = {
   'osd.recovery_ops': { description: 'Started recovery operations', nick: 'rop', priority: 8, type: 10, units: 1 },
   'osd.stat_bytes': { description: 'OSD size', nick: 'size', priority: 5, type: 2, units: 0 },
   'osd.stat_bytes_used': { description: 'Used space', nick: 'used', priority: 5, type: 2, units: 0 },
+  ...BLUESTORE_PERF_SCHEMA,
 };
 
 /** An OSD's cumulative client and recovery counters, one element per OSD. */
@@ -90,13 +92,14 @@ export class OsdCounters {
     this.wip = new Float64Array(osds);
   }
 
-  /** The `daemon_report` counters of one OSD, with its PG count and space figures. */
+  /** The `daemon_report` counters of one OSD, with its PG count and space figures (`metaBytes` of `usedBytes` BlueStore's own). */
   report(
     o: number,
     numPgs: number,
     removing: number,
     statBytes: number,
     usedBytes: number,
+    metaBytes: number,
   ): Record<string, CounterValue> {
     const r = this.opR[o]!;
     const w = this.opW[o]!;
@@ -122,11 +125,23 @@ export class OsdCounters {
       'osd.recovery_ops': this.recoveryOps[o]!,
       'osd.stat_bytes': statBytes,
       'osd.stat_bytes_used': usedBytes,
+      ...bluestoreCounters({
+        opR: r,
+        opW: w,
+        inBytes: this.inBytes[o]!,
+        rLatNs: this.rLatNs[o]!,
+        wLatNs: this.wLatNs[o]!,
+        recoveryOps: this.recoveryOps[o]!,
+        totalBytes: statBytes,
+        dataBytes: Math.max(0, usedBytes - metaBytes),
+        metaBytes: Math.min(metaBytes, usedBytes),
+      }),
     };
   }
 }
 
-const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)';
+/** The version every simulated daemon runs, as its metadata gives it. */
+export const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)';
 
 /** `ceph osd metadata` for one OSD (all strings), shaped like a real BlueStore OSD on its host. */
 export function osdMetadata(topo: Topology, o: number, nonce: number, seed: number, createdMs: number): DaemonMetadata {

@@ -1,5 +1,6 @@
 import type { OsdStat } from '../../schemas/daemon/pg-stats.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
+import type { DaemonHealth } from './daemon-health.ts';
 import type { OsdCounters } from './osd-daemon.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
 import { buildPrimaryIndex, computePeers, computeUsage, type OsdUsage, type PrimaryIndex } from './osd-pg-index.ts';
@@ -32,6 +33,7 @@ export class OsdReporter {
     private readonly engine: PgEngine,
     private readonly counters: OsdCounters,
     private readonly alwaysFull: boolean,
+    private readonly health: DaemonHealth,
   ) {
     this.reports = new Float64Array(topo.capacity);
     this.fullReport = new Uint8Array(topo.capacity).fill(1);
@@ -100,7 +102,7 @@ export class OsdReporter {
     return { v: 1, t, kind: 'pg_stats', reporter: `osd.${o}`, epoch, pg_stats: stats, osd_stat: this.osdStat(o) };
   }
 
-  /** OSD `o`'s perf counters at `t`. */
+  /** OSD `o`'s perf counters and health metrics at `t`. */
   daemonReport(o: number, t: number): ClusterEvent {
     const usage = this.usage();
     const total = this.topo.osdBytes[o]!;
@@ -110,7 +112,8 @@ export class OsdReporter {
       t,
       kind: 'daemon_report',
       daemon: `osd.${o}`,
-      counters: this.counters.report(o, usage.numPgs[o]!, 0, total, used),
+      counters: this.counters.report(o, usage.numPgs[o]!, 0, total, used, BLUESTORE_OVERHEAD_BYTES),
+      health_metrics: this.health.osd(o),
     };
   }
 }

@@ -5,6 +5,7 @@ import type { CommandResult } from './mon-commands.ts';
 import { createRng, type Rng } from './rng.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
+import { setSlowOps } from './slow-ops.ts';
 import { createTopology, type Topology } from './topology.ts';
 
 /** The simulation's step: the monitors' tick, and the granularity of stream time. */
@@ -170,6 +171,15 @@ export class SimulatedCluster {
     this.model.reporter.dataChanged();
   }
 
+  /**
+   * Daemon `name` (`osd.<id>`, `mon.<name>`) reports `count` slow ops from now on (0: none again), in its reports'
+   * health metrics and in the `SLOW_OPS` health check; false for a daemon the cluster does not have.
+   */
+  setSlowOps(name: string, count: number): boolean {
+    this.start(this.clock);
+    return setSlowOps(this.model, name, count, this.clock);
+  }
+
   private start(now: number): void {
     if (this.started) return;
     this.started = true;
@@ -203,6 +213,7 @@ export class SimulatedCluster {
     yield* m.take();
     if (phase === 0) {
       yield { v: 1, t: s, kind: 'heartbeat' };
+      yield* m.monReports(s);
       this.clientIo();
     }
     // OSD o reports at offset o/n of each period: this tick covers the OSDs whose offset falls within it.

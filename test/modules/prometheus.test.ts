@@ -318,6 +318,8 @@ describe('prometheus module', () => {
       }) as Module['get'],
       get_metadata: h.module.get_metadata.bind(h.module),
       get_all_perf_counters: h.module.get_all_perf_counters.bind(h.module),
+      get_perf_schema: h.module.get_perf_schema.bind(h.module),
+      get_latest_counter: h.module.get_latest_counter.bind(h.module),
       get_daemon_health_metrics: h.module.get_daemon_health_metrics.bind(h.module),
       release_name: h.module.release_name,
     };

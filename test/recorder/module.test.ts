@@ -83,6 +83,10 @@ class MgrModule:
     def get_daemon_status(self, svc_type, svc_id):
         return {}
 
+    def get_daemon_health_metrics(self):
+        return {'osd.0': [{'value': 0, 'type': 'SLOW_OPS'}, {'value': 3, 'type': 'PENDING_CREATING_PGS'}],
+                'mon.a': [{'value': 0, 'type': 'SLOW_OPS'}]}
+
     def mon_command(self, cmd):
         return -1, '', 'no monitors here'
 
@@ -177,6 +181,19 @@ describe('mgrkit_recorder', { skip: python() ? false : 'python3 is not installed
       seqs,
       [...seqs].sort((a, b) => a - b),
     );
+    // Each daemon report carries the daemon's health metrics as get_daemon_health_metrics gave them.
+    const reports = events.filter((e) => e.kind === 'daemon_report') as unknown as Array<{
+      daemon: string;
+      health_metrics?: unknown;
+    }>;
+    assert.ok(reports.length > 0);
+    for (const r of reports) {
+      assert.equal(r.daemon, 'osd.0');
+      assert.deepEqual(r.health_metrics, [
+        { type: 'SLOW_OPS', value: 0 },
+        { type: 'PENDING_CREATING_PGS', value: 3 },
+      ]);
+    }
     const store = Store.open(join(dir, 'db'));
     try {
       const { summary } = await replayTrace({ trace: out, store, strict: true });

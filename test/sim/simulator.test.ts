@@ -34,7 +34,7 @@ function foldAll(events: Iterable<ClusterEvent>, each: (s: ClusterState) => void
   };
   for (const e of events) {
     batch.push(e);
-    if (batch.length === 50) flush();
+    if (batch.length === 10) flush();
   }
   flush();
   return state;
