@@ -1,3 +1,4 @@
+import { CEPH_PERF_SCHEMA } from '../../schemas/daemon/ceph-perf-schema.ts';
 import type { CounterValue, DaemonMetadata, PerfSchema } from '../../schemas/daemon/perf.ts';
 import { cephStampZ } from '../cluster/ceph-time.ts';
 import { BLUESTORE_PERF_SCHEMA, bluestoreCounters } from './bluestore-counters.ts';
@@ -5,64 +6,37 @@ import { osdAddrs } from './osd-addrs.ts';
 import { driveOfOsd, type Topology } from './topology.ts';
 import { uuidOf } from './uuid-of.ts';
 
+/** The OSD's own counters the simulator reports, in the order its schema lists them. */
+const OSD_COUNTERS = [
+  'objecter.op_active',
+  'osd.numpg',
+  'osd.numpg_removing',
+  'osd.op',
+  'osd.op_in_bytes',
+  'osd.op_latency',
+  'osd.op_out_bytes',
+  'osd.op_process_latency',
+  'osd.op_r',
+  'osd.op_r_latency',
+  'osd.op_r_out_bytes',
+  'osd.op_rw',
+  'osd.op_w',
+  'osd.op_w_in_bytes',
+  'osd.op_w_latency',
+  'osd.op_wip',
+  'osd.recovery_bytes',
+  'osd.recovery_ops',
+  'osd.stat_bytes',
+  'osd.stat_bytes_used',
+] as const;
+
 /**
- * The OSD perf counters the simulator reports: a compact subset of a Pacific OSD's schema, each entry copied from a
- * real one (description, nick, priority, type bits, units), and BlueStore's and BlueFS's counters of priority 5 and
- * up. Type 10 is a counter (U64|COUNTER), 2 a gauge, 5 a time average (TIME|LONGRUNAVG) whose sum is in nanoseconds.
+ * The OSD perf counters the simulator reports: a compact subset of a Pacific OSD's schema, each entry Ceph's own
+ * (`CEPH_PERF_SCHEMA`, copied from a real one), and BlueStore's and BlueFS's counters of priority 5 and up. Type 10
+ * is a counter (U64|COUNTER), 2 a gauge, 5 a time average (TIME|LONGRUNAVG) whose sum is in nanoseconds.
  */
 export const OSD_PERF_SCHEMA: PerfSchema = {
-  'objecter.op_active': { description: 'Operations active', nick: 'actv', priority: 7, type: 2, units: 1 },
-  'osd.numpg': { description: 'Placement groups', nick: 'pgs', priority: 5, type: 2, units: 1 },
-  'osd.numpg_removing': {
-    description: 'Placement groups queued for local deletion',
-    nick: 'pgsr',
-    priority: 5,
-    type: 2,
-    units: 1,
-  },
-  'osd.op': { description: 'Client operations', nick: 'ops', priority: 10, type: 10, units: 1 },
-  'osd.op_in_bytes': { description: 'Client operations total write size', nick: 'wr', priority: 8, type: 10, units: 0 },
-  'osd.op_latency': {
-    description: 'Latency of client operations (including queue time)',
-    nick: 'l',
-    priority: 9,
-    type: 5,
-    units: 1,
-  },
-  'osd.op_out_bytes': { description: 'Client operations total read size', nick: 'rd', priority: 8, type: 10, units: 0 },
-  'osd.op_process_latency': {
-    description: 'Latency of client operations (excluding queue time)',
-    priority: 5,
-    type: 5,
-    units: 1,
-  },
-  'osd.op_r': { description: 'Client read operations', priority: 5, type: 10, units: 1 },
-  'osd.op_r_latency': {
-    description: 'Latency of read operation (including queue time)',
-    priority: 5,
-    type: 5,
-    units: 1,
-  },
-  'osd.op_r_out_bytes': { description: 'Client data read', priority: 5, type: 10, units: 0 },
-  'osd.op_rw': { description: 'Client read-modify-write operations', priority: 5, type: 10, units: 1 },
-  'osd.op_w': { description: 'Client write operations', priority: 5, type: 10, units: 1 },
-  'osd.op_w_in_bytes': { description: 'Client data written', priority: 5, type: 10, units: 1 },
-  'osd.op_w_latency': {
-    description: 'Latency of write operation (including queue time)',
-    priority: 5,
-    type: 5,
-    units: 1,
-  },
-  'osd.op_wip': {
-    description: 'Replication operations currently being processed (primary)',
-    priority: 5,
-    type: 2,
-    units: 1,
-  },
-  'osd.recovery_bytes': { description: 'recovery bytes', nick: 'rbt', priority: 8, type: 10, units: 1 },
-  'osd.recovery_ops': { description: 'Started recovery operations', nick: 'rop', priority: 8, type: 10, units: 1 },
-  'osd.stat_bytes': { description: 'OSD size', nick: 'size', priority: 5, type: 2, units: 0 },
-  'osd.stat_bytes_used': { description: 'Used space', nick: 'used', priority: 5, type: 2, units: 0 },
+  ...Object.fromEntries(OSD_COUNTERS.map((path) => [path, CEPH_PERF_SCHEMA.osd![path]!])),
   ...BLUESTORE_PERF_SCHEMA,
 };
 
