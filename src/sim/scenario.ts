@@ -15,7 +15,8 @@ export type ScenarioStep =
   | { readonly kind: 'fail'; readonly osd: number }
   | { readonly kind: 'boot'; readonly osd: number }
   | { readonly kind: 'mon-stop'; readonly rank: number }
-  | { readonly kind: 'mon-start'; readonly rank: number };
+  | { readonly kind: 'mon-start'; readonly rank: number }
+  | { readonly kind: 'slow-ops'; readonly daemon: string; readonly count: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {
@@ -90,6 +91,21 @@ const STEPS = new Map<string, ScenarioStepDef>([
         { at: p.at(0.3), step: { kind: 'mon-stop', rank: p.config.mons - 1 } },
         { at: p.at(0.48), step: { kind: 'mon-start', rank: p.config.mons - 1 } },
       ],
+    },
+  ],
+  [
+    'slow-ops',
+    {
+      summary:
+        'at 20% an OSD reports 12 slow ops (SLOW_OPS, its ceph_daemon_health_metrics), at 24% 30, at 36% none again',
+      plan: (p) => {
+        const daemon = `osd.${p.flapOsd}`;
+        return [
+          { at: p.at(0.2), step: { kind: 'slow-ops', daemon, count: 12 } },
+          { at: p.at(0.24), step: { kind: 'slow-ops', daemon, count: 30 } },
+          { at: p.at(0.36), step: { kind: 'slow-ops', daemon, count: 0 } },
+        ];
+      },
     },
   ],
   [

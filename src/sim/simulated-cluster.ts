@@ -197,6 +197,7 @@ export class SimulatedCluster {
     if (step.kind === 'command') this.model.runCommand(step.cmd, now, 'client.admin');
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
+    else if (step.kind === 'slow-ops') setSlowOps(this.model, step.daemon, step.count, now);
     else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 

@@ -33,6 +33,29 @@ describe('named scenario steps', () => {
     assert.ok(full.includes(flap[0]!), 'the flapping OSD is the one of the full day');
   });
 
+  it('slow-ops: one OSD reports slow ops for a while; SLOW_OPS is raised with its count, then cleared', () => {
+    const events = [...simulateEvents({ ...SMALL, scenario: ['slow-ops'] })];
+    const slow = new Map<string, number[]>();
+    for (const e of events) {
+      if (e.kind !== 'daemon_report') continue;
+      const v = e.health_metrics?.find((m) => m.type === 'SLOW_OPS')?.value ?? 0;
+      if (v > 0) slow.set(e.daemon, [...(slow.get(e.daemon) ?? []), v]);
+    }
+    assert.equal(slow.size, 1, 'one OSD');
+    const [daemon, counts] = [...slow][0]!;
+    assert.match(daemon, /^osd\.\d+$/);
+    assert.ok(counts.includes(12) && counts.includes(30), counts.join(','));
+    const checks = events.flatMap((e) => (e.kind === 'health' && e.map ? [e.map.checks ?? {}] : []));
+    const raised = checks.findIndex((c) => c.SLOW_OPS !== undefined);
+    assert.ok(raised >= 0, 'SLOW_OPS raised');
+    assert.match(checks[raised]!.SLOW_OPS!.summary.message, /slow ops/);
+    assert.ok(
+      checks.slice(raised).some((c) => c.SLOW_OPS === undefined),
+      'and cleared once the OSD reports none',
+    );
+    assert.equal(checks[checks.length - 1]!.SLOW_OPS, undefined);
+  });
+
   it('adds the steps a step needs, and names the known steps for an unknown one', () => {
     assert.deepEqual(selectedSteps(['pool-delete', 'pool-split']), ['pool-create', 'pool-split', 'pool-delete']);
     assert.deepEqual(selectedSteps(false), []);
@@ -43,7 +66,7 @@ describe('named scenario steps', () => {
     for (const n of [...DEFAULT_SCENARIO, 'mon-down']) assert.ok(known.includes(n), n);
     assert.throws(
       () => parseScenario('osd-fial'),
-      /unknown scenario step "osd-fial" \(known: pool-create, osd-fail, mon-down, noout, osd-flap, pool-split, pool-delete/,
+      /unknown scenario step "osd-fial" \(known: pool-create, osd-fail, mon-down, slow-ops, noout, osd-flap, pool-split, pool-delete/,
     );
     assert.throws(() => new SimulatedCluster({ osds: 3, scenario: ['nope'] }), /unknown scenario step "nope"/);
   });
