@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Module } from '../../modules/prometheus/module.ts';
 import { CEPH_PERF_SCHEMA } from '../../schemas/daemon/ceph-perf-schema.ts';
-import { createModuleHarness } from '../../src/entry/testing.ts';
 import { Accessors } from '../../src/module/accessors.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
-import { freePort, parseExposition, sampleValue } from './prometheus-helpers.ts';
+import { parseExposition, prometheusHarness, sampleValue } from './prometheus-helpers.ts';
 
 /** The BlueStore and BlueFS metrics Ceph's packaged Grafana dashboards (Debian's ceph-grafana-dashboards 16.2.15) read. */
 const DASHBOARD_METRICS = ['ceph_bluefs_wal_total_bytes', 'ceph_bluestore_onode_hits', 'ceph_bluestore_onode_misses'];
@@ -36,13 +34,7 @@ describe('prometheus: simulated BlueStore OSDs', () => {
   });
 
   it('exports the families the dashboards read, with plausible values', async (t) => {
-    const port = await freePort();
-    const h = await createModuleHarness<Module>({
-      module: Module,
-      name: 'prometheus',
-      config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
-    });
-    t.after(() => h.stop());
+    const { h } = await prometheusHarness(t);
     const sim = new SimulatedCluster({ osds: 6, duration: 60, scenario: false, seed: 9 });
     await h.push(...sim.advanceTo(sim.startMs + 20_000));
     const p = parseExposition(h.module.metrics().toString('utf8'));

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Module } from '../../modules/prometheus/module.ts';
-import { createModuleHarness } from '../../src/entry/testing.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
-import { freePort, parseExposition, sampleValue } from './prometheus-helpers.ts';
+import { parseExposition, prometheusHarness, sampleValue } from './prometheus-helpers.ts';
 
 describe('prometheus: what simulated OSDs and monitors report', () => {
   it('exports SLOW_OPS for every OSD and monitor, the slow ops of one, and the SLOW_OPS check', async (t) => {
-    const port = await freePort();
-    const h = await createModuleHarness<Module>({
-      module: Module,
-      name: 'prometheus',
-      config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
-    });
-    t.after(() => h.stop());
+    const { h } = await prometheusHarness(t);
     const sim = new SimulatedCluster({ osds: 5, duration: 60, scenario: false, seed: 2 });
     await h.push(...sim.advanceTo(sim.startMs + 5000));
     sim.setSlowOps('osd.3', 12);

@@ -1,9 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Module } from '../../modules/prometheus/module.ts';
+import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
 import { FIXTURES, freePort, readJsonl, WHOLE_TRACE } from '../helpers.ts';
 
 export { freePort };
+
+/** The prometheus module in a harness, its server on a free loopback port, stopped after the test. */
+export async function prometheusHarness(
+  t: { after(fn: () => Promise<void>): void },
+  config: Record<string, string> = {},
+): Promise<{ h: ModuleHarness<Module>; port: number }> {
+  const port = await freePort();
+  const h = await createModuleHarness<Module>({
+    module: Module,
+    name: 'prometheus',
+    config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port), ...config },
+  });
+  t.after(() => h.stop());
+  return { h, port };
+}
 
 export const PROM_FIXTURES = join(FIXTURES, 'prometheus');
 

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Module } from '../../modules/prometheus/module.ts';
-import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
-import { freePort, type Parsed, parseExposition, recordedClusterEvents } from './prometheus-helpers.ts';
+import { type Parsed, parseExposition, prometheusHarness, recordedClusterEvents } from './prometheus-helpers.ts';
 
 type TestContext = { after: (fn: () => Promise<void>) => void };
 
 async function exported(t: TestContext, events: readonly object[]): Promise<Parsed> {
-  const port = await freePort();
-  const h: ModuleHarness<Module> = await createModuleHarness<Module>({
-    module: Module,
-    name: 'prometheus',
-    config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
-  });
-  t.after(() => h.stop());
+  const { h } = await prometheusHarness(t);
   for (let i = 0; i < events.length; i += 50) await h.push(...events.slice(i, i + 50));
   const parsed = parseExposition(h.module.metrics().toString('utf8'));
   await h.stop();

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Module } from '../../modules/prometheus/module.ts';
-import { createModuleHarness } from '../../src/entry/testing.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
-import { freePort, type Parsed, parseExposition, sampleValue } from './prometheus-helpers.ts';
+import { type Parsed, parseExposition, prometheusHarness, sampleValue } from './prometheus-helpers.ts';
 
 /**
  * Ceph's packaged alert rules on monitors (monitoring/ceph-mixin/prometheus_alerts.yml), evaluated on one scrape:
@@ -27,13 +25,7 @@ function monAlerts(p: Parsed): { quorumAtRisk: boolean; monDown: boolean } {
 
 describe('prometheus on a simulated monitor leaving the quorum', () => {
   it('ceph_mon_quorum_status and the health follow it, as the mon alert rules read them', async (t) => {
-    const port = await freePort();
-    const h = await createModuleHarness<Module>({
-      module: Module,
-      name: 'prometheus',
-      config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port) },
-    });
-    t.after(() => h.stop());
+    const { h } = await prometheusHarness(t);
     const sim = new SimulatedCluster({ osds: 6, hosts: 3, pgs: 64, duration: 40, seed: 3, scenario: ['mon-down'] });
     const scrapeAt = async (f: number): Promise<Parsed> => {
       const events = sim.advanceTo(sim.startMs + f * 40_000);

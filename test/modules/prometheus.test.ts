@@ -13,6 +13,7 @@ import {
   freePort,
   PROM_FIXTURES,
   parseExposition,
+  prometheusHarness,
   realFamilies,
   recordedClusterEvents,
   sampleValue,
@@ -37,15 +38,9 @@ async function started(
   t: TestContext,
   config: Record<string, string> = {},
 ): Promise<{ h: ModuleHarness<Module>; port: number }> {
-  const port = await freePort();
-  const h = await createModuleHarness<Module>({
-    module: Module,
-    name: 'prometheus',
-    config: { 'mgr/prometheus/server_addr': '127.0.0.1', 'mgr/prometheus/server_port': String(port), ...config },
-  });
-  t.after(() => h.stop());
-  await waitListening(port);
-  return { h, port };
+  const started = await prometheusHarness(t, config);
+  await waitListening(started.port);
+  return started;
 }
 
 async function pushAll(h: ModuleHarness, events: readonly object[]): Promise<void> {
