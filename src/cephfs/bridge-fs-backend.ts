@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MgrError } from '../errors.ts';
-import type { BridgeLink } from '../sources/bridge-link.ts';
+import { BRIDGE_CHUNK_BYTES, type BridgeLink } from '../sources/bridge-link.ts';
 import type { BackendDirEntry, CephFsBackend, FsUsage, InodeAttrs } from './cephfs-backend.ts';
 import { makeCephFsError } from './cephfs-errors.ts';
-
-/** Bytes of file data per bridge message: more goes in pieces, each its own request. */
-const CHUNK = 4 * 1024 * 1024;
 
 /**
  * A real cluster's CephFS through the bridge: each call is a `cephfs` request that the recorder serves with a
@@ -72,7 +69,7 @@ export class BridgeFsBackend implements CephFsBackend {
     let left = length;
     let at = offset;
     do {
-      const want = Math.min(left, CHUNK);
+      const want = Math.min(left, BRIDGE_CHUNK_BYTES);
       const piece = Buffer.from((await this.#call('read', { fd, offset: at, length: want })) as string, 'base64');
       parts.push(piece);
       left -= piece.length;
@@ -84,8 +81,8 @@ export class BridgeFsBackend implements CephFsBackend {
 
   async write(fd: number, data: Buffer, offset: number): Promise<number> {
     let written = 0;
-    for (let i = 0; i === 0 || i < data.length; i += CHUNK) {
-      const piece = data.subarray(i, i + CHUNK);
+    for (let i = 0; i === 0 || i < data.length; i += BRIDGE_CHUNK_BYTES) {
+      const piece = data.subarray(i, i + BRIDGE_CHUNK_BYTES);
       const at = offset < 0 ? offset : offset + i;
       written += (await this.#call('write', { fd, data: piece.toString('base64'), offset: at })) as number;
     }

@@ -1,12 +1,9 @@
 import { constants } from 'node:os';
 import { MgrError } from '../errors.ts';
-import type { BridgeAnswer, BridgeLink } from '../sources/bridge-link.ts';
+import { BRIDGE_CHUNK_BYTES, type BridgeAnswer, type BridgeLink } from '../sources/bridge-link.ts';
 import type { ObjectBackend } from './object-backend.ts';
 import type { ObjectStat, Placement, PoolDelta } from './object-store.ts';
 import { makeRadosError } from './rados-errors.ts';
-
-/** Bytes of object data per bridge message: a larger value goes in pieces, each its own request. */
-export const BRIDGE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 const { ENOENT } = constants.errno;
 const NO_CHANGE: PoolDelta = { bytes: 0, objects: 0, written: 0 };

@@ -12,7 +12,7 @@ import type { BridgeAnswer } from '../sources/bridge-link.ts';
 import { BridgeLink } from '../sources/bridge-link.ts';
 import { BridgeHealth } from './bridge-health.ts';
 
-const { EACCES } = constants.errno;
+const { EACCES, EINVAL } = constants.errno;
 
 /** The health checks mgrkit raised, as a module passes them to the real ceph-mgr's `set_health_checks`. */
 function asModuleChecks(checks: Record<string, ClusterHealthCheck>): Record<string, unknown> {
@@ -129,7 +129,7 @@ export class ClusterBridge {
         found.kind === 'no-match'
           ? `no mgrkit command matches "${words.join(' ')}"; closest: ${found.closest.map((s) => usage(s)).join('; ') || 'none'} (ceph mgrkit help lists them)`
           : `invalid command: ${found.error}: ${usage(found.signature)}`;
-      return { r: -22, outb: '', outs: lines };
+      return { r: -EINVAL, outb: '', outs: lines };
     }
     const cmd: Record<string, unknown> = { ...found.cmd };
     if (typeof args.format === 'string' && args.format !== '') cmd.format = args.format;

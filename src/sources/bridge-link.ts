@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { BRIDGE_VERSION, type BridgeMessage, type BridgeReply, type BridgeRequest } from '../../schemas/bridge.ts';
 import { MgrError } from '../errors.ts';
 
+/** Bytes of data (RADOS objects, CephFS files) per bridge message: more goes in pieces, each its own request. */
+export const BRIDGE_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /** How long a request waits for the recorder to connect again before it fails with ENOTCONN. */
 export const RECONNECT_GRACE_MS = 10_000;
 

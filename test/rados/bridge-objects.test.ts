@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BridgeRequest } from '../../schemas/bridge.ts';
-import { BRIDGE_CHUNK_BYTES, BridgeObjects } from '../../src/rados/bridge-objects.ts';
-import { BridgeLink } from '../../src/sources/bridge-link.ts';
+import { BridgeObjects } from '../../src/rados/bridge-objects.ts';
+import { BRIDGE_CHUNK_BYTES, BridgeLink } from '../../src/sources/bridge-link.ts';
 
 /** A recorder's side of `rados` requests over objects kept in a map, answering as python-rados does. */
 function fakeRecorder(link: BridgeLink) {
