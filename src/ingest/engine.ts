@@ -99,6 +99,7 @@ export class Engine {
     const t0 = performance.now();
     await this.commitDurably({
       events,
+      sums: batch.accepted.map((a) => a.sum),
       ...(extras.texts !== undefined ? { texts: extras.texts } : {}),
       ...(extras.cursor ? { cursor: extras.cursor } : {}),
       ...(due ? { snapshot: batch.state } : {}),

@@ -18,7 +18,9 @@ import type {
   OsdMap,
   ServiceMap,
 } from '../../schemas/maps/index.ts';
+import { emptyStateSum } from './digest-sum.ts';
 import { emptyTable, type KeyedTable } from './keyed-table.ts';
+import type { Lanes } from './lane-hash.ts';
 import type { PgTable } from './pg-table.ts';
 import { emptyRing, type Ring } from './ring.ts';
 import { emptyDeltas, type PgDeltas } from './stats-window.ts';
@@ -110,16 +112,22 @@ export interface ClusterState {
   readonly config: { readonly [who: string]: { readonly [name: string]: string } };
   /** Whether the monitors' session is up, as the last `mon_session` event said (up until told otherwise). */
   readonly monSession: 'up' | 'down';
+  /**
+   * The sum of the hashes of every leaf of this state (`digest-sum.ts`), kept by the fold as it goes: the state
+   * digest is made from it, the seq and the stream clock.
+   */
+  readonly digestSum: Lanes;
 }
 
-/** The layout of `ClusterState` this code reads and writes. */
-export const STATE_FORMAT = 4;
+/** The layout of `ClusterState` this code reads and writes (5: with its digest sum). */
+export const STATE_FORMAT = 5;
 /**
- * The layout the digest describes: format 3, where daemons and reporters were single dictionaries and the
- * histories plain arrays. The digest is of that logical content, whatever the stored layout, so it did not change
- * with format 4.
+ * The layout the logical state (`logical-state.ts`) describes: format 3, where daemons and reporters were single
+ * dictionaries and the histories plain arrays.
  */
-export const DIGEST_FORMAT = 3;
+export const LOGICAL_FORMAT = 3;
+/** The definition of the state digest (`digest.ts`): 4, a sum of leaf hashes. */
+export const DIGEST_FORMAT = 4;
 /** How many counter samples a daemon keeps per path, as Ceph's `PerfCounterInstance` does. */
 export const COUNTER_HISTORY = 20;
 /** How many cluster log entries the state keeps. */
@@ -127,17 +135,18 @@ export const CLOG_HISTORY = 500;
 
 /** The state before any event. */
 export function createEmptyState(): ClusterState {
-  return {
+  const s = {
     format: STATE_FORMAT,
     seq: 0,
     stamp: 0,
     maps: {},
-    pgStats: { pgs: {}, reporters: emptyTable(), deltas: emptyDeltas() },
-    daemons: emptyTable(),
-    clog: emptyRing(),
+    pgStats: { pgs: {}, reporters: emptyTable<PgReport>(), deltas: emptyDeltas() },
+    daemons: emptyTable<DaemonState>(),
+    clog: emptyRing<ClogEntry>(),
     config: {},
-    monSession: 'up',
+    monSession: 'up' as const,
   };
+  return { ...s, digestSum: emptyStateSum(s) };
 }
 
 export type { CounterValue };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { writeCanonical } from './canonical-json.ts';
 import { type ClusterState, DIGEST_FORMAT } from './cluster-state.ts';
+import { type Lanes, lanesHex } from './lane-hash.ts';
 import { knownLeaf, leafHash, rememberLeaf, textLeaf } from './part-leaf.ts';
-import { type StatePart, type StateTop, stateParts, stateTop } from './state-parts.ts';
+import type { StatePart } from './state-parts.ts';
 
 export { canonicalJson, writeCanonical } from './canonical-json.ts';
 
@@ -24,41 +25,39 @@ export function hashPart(part: StatePart): { readonly leaf: string; readonly tex
   return hashed;
 }
 
-/** The leaf hash of a part (see {@link stateDigest}), memoised per frozen part. */
+/** The leaf hash of a part, memoised per frozen part: the key it is stored under. */
 export function partLeaf(part: StatePart): string {
   return hashPart(part).leaf;
 }
 
 /**
- * The digest of a state given its top and the (name, leaf hash) of each of its parts, by name: what a stored
- * snapshot holds, so its digest needs none of its parts read.
+ * The state digest of a state's seq, stream clock and digest sum: sha-256 (hex) of the canonical JSON of
+ * `{"format": 4, "seq": seq, "stamp": stamp, "sum": sum}`, the sum as 32 hex digits (lane 0 first).
  */
-export function digestOfParts(top: StateTop, leaves: ReadonlyArray<readonly [string, string]>): string {
+export function digestOf(seq: number, stamp: number, sum: Lanes): string {
   const hash = createHash('sha256');
-  writeCanonical({ top: { ...top, format: DIGEST_FORMAT }, parts: leaves }, hash);
+  writeCanonical({ format: DIGEST_FORMAT, seq, stamp, sum: lanesHex(sum) }, hash);
   return hash.digest('hex');
 }
 
 /**
- * The state digest, a hash tree of two levels. The state is cut into parts (`state-parts.ts`): each map entry
- * (`maps/<kind>`), each non-empty chunk of the daemons and reporters tables (`daemons/<i>`, `reporters/<i>`, 256
- * chunks by FNV-1a of the key) and each run of 16 buckets of 64 PGs of a pool holding any PG (`pgs/<pool>/<n>`).
- * A part's leaf is sha-256 of the canonical JSON (RFC 8785 style: keys sorted, no whitespace) of its logical content
- * (counter histories and the cluster log as arrays, oldest first), except a PG part's: sha-256 of its
- * `JSON.stringify` text: the array of its buckets (16, fewer at a pool's end; `null` for one not held), each an
- * array of 64 slots (`null` for no PG), a PG's stats with their keys in the order its report carried them
- * (ECMAScript's own order: integer-like keys first). The digest is sha-256 (hex) of the canonical JSON
- * of `{"parts": [[name, leaf], ...], "top": top}`, parts ordered by name, where the top is the rest of the state
- * (`format` 3, seq, stamp, config, deltas, cluster log...) with the kinds of maps held, the tables' sizes and the
- * PG table's shape. The cut is fixed by the content, and the keys' order by the events' text, so replaying the same
- * events gives the same digest at every seq, on every machine, however they were batched or recovered; a leaf is
- * memoised per frozen part, so a new snapshot hashes only the parts that changed.
+ * The state digest. Each leaf of the state is hashed on its own, with its place (`digest-sum.ts`): a map entry (its
+ * map and CRUSH map by their own hashes), a PG's stats (keys in the order its report carried them), a pool's place
+ * in the PG table, a PG reporter's last report, a daemon (all but its counter histories, with its place in the
+ * daemons' order), each counter history and the cluster log (by a rolling hash of their items, oldest first), each
+ * section of the central config, the monitors' session, and the PG stats' running sums and tick windows (the whole
+ * map's and each pool's). A leaf's hash is 128 bits (`lane-hash.ts`: the value walked as 32-bit words, keys in
+ * code-unit order, through MurmurHash3's x86 128-bit mixing); the digest sum adds them lane by lane modulo 2^32,
+ * and the digest is sha-256 of the format, seq, stream clock and sum ({@link digestOf}). A sum is order-free, so
+ * the fold keeps it per event at the cost of the leaves that event changed, and every state carries its own
+ * (`ClusterState.digestSum`, kept in its snapshot): the digest of any state costs one sha-256, and a store keeps the
+ * sum of every seq beside its journal. Replaying the same events gives the same digest at every seq, on every
+ * machine, however they were batched or recovered.
  */
 export function stateDigest(state: ClusterState): string {
   let d = digests.get(state);
   if (d === undefined) {
-    const leaves = stateParts(state).map((p) => [p.name, partLeaf(p)] as const);
-    d = digestOfParts(stateTop(state), leaves);
+    d = digestOf(state.seq, state.stamp, state.digestSum);
     digests.set(state, d);
   }
   return d;

@@ -73,6 +73,13 @@ export function draftTableSet<V>(table: Draft<KeyedTable<V>>, key: string, value
   (chunk.values as Record<string, V>)[key] = value;
 }
 
+/** In a draft: the place of `key` (held) in the table's order, read without drafting the order. */
+export function draftTableOrder<V>(table: Draft<KeyedTable<V>>, key: string): number {
+  const chunk = table.chunks[chunkOf(key)] as object;
+  const order = Object.getOwnPropertyDescriptor(chunk, 'order')?.value as { readonly [key: string]: number };
+  return order[key]!;
+}
+
 const recordMemo = new WeakMap<KeyedTable<unknown>, { readonly [key: string]: unknown }>();
 const entriesMemo = new WeakMap<KeyedTable<unknown>, ReadonlyArray<readonly [string, unknown]>>();
 

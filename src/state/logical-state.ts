@@ -1,4 +1,4 @@
-import { type ClusterState, type CounterSample, type DaemonState, DIGEST_FORMAT } from './cluster-state.ts';
+import { type ClusterState, type CounterSample, type DaemonState, LOGICAL_FORMAT } from './cluster-state.ts';
 import { tableEntries } from './keyed-table.ts';
 import { type Ring, ringItems } from './ring.ts';
 
@@ -17,7 +17,7 @@ export function logicalDaemon(d: DaemonState): object {
 }
 
 /**
- * The state as the plain JSON of format 3 ({@link DIGEST_FORMAT}): daemons and reporters as single dictionaries in
+ * The state as the plain JSON of format 3 ({@link LOGICAL_FORMAT}): daemons and reporters as single dictionaries in
  * insertion order, counter histories and the cluster log as arrays, oldest first. What the digest describes: the
  * content, not how the tables are chunked or where a ring's window sits in its buffer.
  */
@@ -28,7 +28,7 @@ export function logicalState(s: ClusterState): unknown {
   for (const [name, r] of tableEntries(s.pgStats.reporters)) reporters[name] = r;
   return {
     ...s,
-    format: DIGEST_FORMAT,
+    format: LOGICAL_FORMAT,
     pgStats: { ...s.pgStats, reporters },
     daemons,
     clog: ringItems(s.clog),

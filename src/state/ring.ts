@@ -1,3 +1,5 @@
+import { hashOf, type Lanes, ZERO } from './lane-hash.ts';
+
 /**
  * The newest items of a bounded history (counter samples, cluster log entries), held so that an append copies
  * nothing of what is already there: `buf` is an append-only array shared by the snapshots of one line of history,
@@ -11,11 +13,61 @@ export interface Ring<T> {
   readonly buf: readonly T[];
   readonly start: number;
   readonly length: number;
+  /**
+   * The rolling hash of the items, oldest first (see {@link ringRoll}), kept as the ring changes; absent in a ring
+   * read from a store, until asked for.
+   */
+  readonly roll?: Lanes;
+}
+
+/** Per lane, the base of the rolling hash: odd, so that multiplying by it loses nothing modulo 2^32. */
+const BASE = [0x01000193, 0x9e3779b1, 0x85ebca77, 0xc2b2ae3d] as const;
+
+const powers = new Map<number, Lanes>();
+
+/** `BASE ** n` per lane, modulo 2^32. */
+function basePower(n: number): Lanes {
+  let p = powers.get(n);
+  if (p === undefined) {
+    const l = [1, 1, 1, 1];
+    for (let i = 0; i < n; i++) for (let j = 0; j < 4; j++) l[j] = Math.imul(l[j]!, BASE[j]!) >>> 0;
+    p = l as unknown as Lanes;
+    powers.set(n, p);
+  }
+  return p;
+}
+
+/** `roll * BASE + item`, lane by lane, modulo 2^32. */
+function rolled(roll: Lanes, item: Lanes): Lanes {
+  return [
+    (Math.imul(roll[0], BASE[0]) + item[0]) >>> 0,
+    (Math.imul(roll[1], BASE[1]) + item[1]) >>> 0,
+    (Math.imul(roll[2], BASE[2]) + item[2]) >>> 0,
+    (Math.imul(roll[3], BASE[3]) + item[3]) >>> 0,
+  ];
+}
+
+const rolls = new WeakMap<Ring<unknown>, Lanes>();
+
+/**
+ * The rolling hash of a ring's items: the sum over items, oldest first, of each item's hash (`lane-hash.ts`, keys
+ * sorted) times `BASE ** (newer items)`, lane by lane modulo 2^32. An append that drops the oldest item takes its
+ * term out and shifts the rest, so the hash follows the ring at the cost of the items that changed.
+ */
+export function ringRoll(ring: Ring<unknown>): Lanes {
+  if (ring.roll !== undefined) return ring.roll;
+  let r = rolls.get(ring);
+  if (r === undefined) {
+    r = ZERO;
+    for (let i = ring.start; i < ring.start + ring.length; i++) r = rolled(r, hashOf(ring.buf[i]));
+    rolls.set(ring, r);
+  }
+  return r;
 }
 
 /** A ring with nothing in it. */
 export function emptyRing<T>(): Ring<T> {
-  return Object.freeze({ buf: [], start: 0, length: 0 });
+  return Object.freeze({ buf: [], start: 0, length: 0, roll: ZERO });
 }
 
 /** A ring holding `items`, oldest first (as a stored snapshot keeps a history). */
@@ -25,7 +77,21 @@ export function ringOf<T>(items: readonly T[]): Ring<T> {
 
 /** The ring with `item` appended, the oldest items dropped past `capacity`. */
 export function ringAppend<T>(ring: Ring<T> | undefined, item: T, capacity: number): Ring<T> {
-  if (ring === undefined) return Object.freeze({ buf: [item], start: 0, length: 1 });
+  const h = hashOf(item);
+  if (ring === undefined) return Object.freeze({ buf: [item], start: 0, length: 1, roll: rolled(ZERO, h) });
+  let roll = ringRoll(ring);
+  // The items dropped, oldest first: one when the ring is full.
+  for (let i = 0; i <= ring.length - capacity; i++) {
+    const oldest = hashOf(ring.buf[ring.start + i]);
+    const p = basePower(ring.length - 1 - i);
+    roll = [
+      (roll[0] - Math.imul(oldest[0], p[0])) >>> 0,
+      (roll[1] - Math.imul(oldest[1], p[1])) >>> 0,
+      (roll[2] - Math.imul(oldest[2], p[2])) >>> 0,
+      (roll[3] - Math.imul(oldest[3], p[3])) >>> 0,
+    ];
+  }
+  roll = rolled(roll, h);
   let buf = ring.buf as T[];
   let start = ring.start;
   let length = ring.length;
@@ -40,7 +106,7 @@ export function ringAppend<T>(ring: Ring<T> | undefined, item: T, capacity: numb
     length = capacity - 1;
   }
   buf.push(item);
-  return Object.freeze({ buf, start, length: length + 1 });
+  return Object.freeze({ buf, start, length: length + 1, roll });
 }
 
 const items = new WeakMap<Ring<unknown>, readonly unknown[]>();

@@ -1,4 +1,5 @@
 import type { Draft } from 'immer';
+import { swapLeaf, windowLeaf } from './digest-sum.ts';
 import { diffVector, isZeroVector, type StatVector, zeroVector } from './stat-vector.ts';
 
 /** Ceph's `mgr_tick_period`: the manager applies the PG stats it got, and measures their deltas, every 2 s. */
@@ -95,11 +96,15 @@ export function windowSum(deltas: readonly StatDelta[]): { d: number[]; dt: numb
 /** Applies, in a draft, the ticks up to stream time `t`: done before the sums change, so a tick sees what came before. */
 export function applyTicks(p: Draft<PgDeltas>, t: number): void {
   if (p.tick === null) {
+    const before = windowLeaf(null, p as PgDeltas);
     p.tick = Math.floor(t / TICK_PERIOD_MS) * TICK_PERIOD_MS;
+    swapLeaf(before, windowLeaf(null, p as PgDeltas));
     return;
   }
   const u = ticksUpTo(p as PgDeltas, t);
   if (u === null) return;
+  swapLeaf(windowLeaf(null, p as PgDeltas), undefined);
+  for (const pool of u.pools.keys()) swapLeaf(windowLeaf(pool, p.pools[pool] as PoolDeltas), undefined);
   p.version += u.ticks;
   p.tick = u.last;
   push(p.deltas, u.deltas);
@@ -109,6 +114,8 @@ export function applyTicks(p: Draft<PgDeltas>, t: number): void {
     push(pd.deltas, deltas);
     pd.sumAtTick = pd.sum;
   }
+  swapLeaf(undefined, windowLeaf(null, p as PgDeltas));
+  for (const pool of u.pools.keys()) swapLeaf(undefined, windowLeaf(pool, p.pools[pool] as PoolDeltas));
 }
 
 function push(deltas: Draft<StatDelta>[], more: readonly StatDelta[]): void {

@@ -5,6 +5,7 @@ import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
 import { hashPart } from '../state/digest.ts';
+import type { Lanes } from '../state/lane-hash.ts';
 import { assembleState, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
 import { storeWriteError } from './write-failure.ts';
 import { WriterLock } from './writer-lock.ts';
@@ -28,7 +29,18 @@ export interface Commit {
   readonly texts?: ReadonlyArray<string | undefined>;
   readonly cursor?: { readonly key: string; readonly value: SourceCursor };
   readonly snapshot?: ClusterState;
+  /** The digest sum of the state each event made (`FoldResult.accepted`), kept so that any seq's digest is a read. */
+  readonly sums?: readonly Lanes[];
 }
+
+/** What a store keeps of each seq's state for its digest: the stream clock and the digest sum. */
+export interface DigestPoint {
+  readonly stamp: number;
+  readonly sum: Lanes;
+}
+
+/** Bytes per seq in the `digest-sums` database: the stream clock (float64) and four 32-bit lanes, little-endian. */
+const DIGEST_POINT_BYTES = 24;
 
 export interface StoreOptions {
   /** Open to read beside a writer: no lock is taken and nothing can be written. */
@@ -72,6 +84,23 @@ interface PendingPart {
 /** A journal entry: the event itself, or `[seq, t, text]` for one kept as the JSON text it came in. */
 type JournalEntry = JournaledEvent | readonly [seq: number, t: number, text: string];
 
+function packSums(events: readonly JournaledEvent[], sums: readonly Lanes[]): Buffer {
+  if (sums.length !== events.length) {
+    throw new MgrError(
+      'MGR_ERR_STORE_APPEND',
+      `a commit of ${events.length} events carries ${sums.length} digest sums`,
+    );
+  }
+  const buf = Buffer.allocUnsafe(events.length * DIGEST_POINT_BYTES);
+  for (let i = 0; i < events.length; i++) {
+    const at = i * DIGEST_POINT_BYTES;
+    const sum = sums[i]!;
+    buf.writeDoubleLE(events[i]!.t, at);
+    for (let j = 0; j < 4; j++) buf.writeUInt32LE(sum[j]!, at + 8 + 4 * j);
+  }
+  return buf;
+}
+
 function fromEntry(entry: JournalEntry): JournaledEvent {
   if (!Array.isArray(entry)) return entry as JournaledEvent;
   const [seq, t, text] = entry as readonly [number, number, string];
@@ -93,6 +122,8 @@ export class Store {
   private readonly pending = new Set<WeakRef<PendingPart>>();
   private closed = false;
   private readonly cursors: Database<SourceCursor, string>;
+  /** Per commit, keyed by its first seq: the {@link DigestPoint} of each of its events, one after the other. */
+  private readonly sums: Database<Buffer, number>;
   /** The host's settings, written through by `ConfigStore`. */
   readonly config: StringTable;
   /** The config-key store, written through by `KvStore`. */
@@ -118,6 +149,7 @@ export class Store {
       name: string;
     });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
+    this.sums = root.openDB<Buffer, number>({ name: 'digest-sums', keyEncoding: 'uint32', encoding: 'binary' });
     this.config = this.stringTable(root.openDB<string, string>({ name: 'config', encoding: 'string' }));
     this.kv = this.stringTable(root.openDB<string, string>({ name: 'kv', encoding: 'string' }));
     this.rados = root.openDB<unknown, Key>({ name: 'rados' });
@@ -210,6 +242,7 @@ export class Store {
           const text = c.texts?.[i];
           this.journal.put(e.seq, text === undefined ? e : [e.seq, e.t, text]);
         }
+        if (c.sums !== undefined && first !== undefined) this.sums.put(first.seq, packSums(c.events, c.sums));
         if (c.cursor) this.cursors.put(c.cursor.key, c.cursor.value);
         if (c.snapshot) {
           // Each part is hashed (unless unchanged since a snapshot already hashed, known by identity) and written
@@ -326,6 +359,27 @@ export class Store {
     // uint32 keys: the exclusive end bound must itself fit.
     const end = Math.min(upTo, 0xfffffffe);
     for (const { value } of this.journal.getRange({ start: after + 1, end: end + 1 })) yield fromEntry(value);
+  }
+
+  /**
+   * The stream clock and digest sum of the state after event `seq`, as the fold that journaled it kept them, or
+   * `undefined` where the store has none (events journaled before stores kept them, a state joined from a snapshot).
+   */
+  digestPoint(seq: number): DigestPoint | undefined {
+    for (const { key, value } of this.sums.getRange({ start: seq, reverse: true, limit: 1 })) {
+      const at = (seq - key) * DIGEST_POINT_BYTES;
+      if (at + DIGEST_POINT_BYTES > value.length) return undefined;
+      return {
+        stamp: value.readDoubleLE(at),
+        sum: [
+          value.readUInt32LE(at + 8),
+          value.readUInt32LE(at + 12),
+          value.readUInt32LE(at + 16),
+          value.readUInt32LE(at + 20),
+        ],
+      };
+    }
+    return undefined;
   }
 
   cursor(key: string): SourceCursor | undefined {

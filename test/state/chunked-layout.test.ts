@@ -38,18 +38,18 @@ function flood(): ClusterEvent[] {
 }
 
 describe('the chunked state layout', () => {
-  it('gives the reference digests at every seq (recomputed when the digest became a hash of parts, and when PG parts were hashed as their JSON text)', () => {
+  it('gives the reference digests at every seq (recomputed when the digest became a hash of parts, when PG parts were hashed as their JSON text, and when it became a sum of leaf hashes)', () => {
     assert.deepEqual(perSeqDigests(readJsonl<ClusterEvent>(WHOLE_TRACE), 1), [
       647,
-      '652dd4999d73e2737d1458e6a2ae3a241b760cd6666659d2dfc292aeeaa194ae',
-      '2c4c68cc4156da1608d70ce66025fbcddb59a516e2e9997ec2cc5ea24964dfb7',
+      'cf6be3558691157ed2ea66ac9fc7e24acbf4c3a03e3f68af52b9d840f6c484de',
+      '61f8db64568ea5ff316f2f0cc90f38bb50fbea95c54beb59648a7b70efc05d8e',
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
       // Recomputed when the simulated monitors began to report (363 more events: 3 opens, 120 periods of 3 reports),
       // and when the simulated OSDs' reports gained BlueStore's counters.
       2719,
-      'a70cda2a1eb7befedf0c10801a6ed2e017674856635e1869347e3dc458684a03',
-      '9288655c4cd1c3f5ec141e1a32f9d497d5fdc52e8cc8a429601999f0f974cf49',
+      '8268f8d8fdcc4bdb66e5345729b8c0565f002022f97bd096aedf4c20d99421b1',
+      '15d77a5d298fd55b8c492d0a4244dbc0b191334fb37579e8187d723fca293a49',
     ]);
   });
 

@@ -5,15 +5,28 @@ import { stateDigest } from '../../src/entry/host.ts';
 import { simulateEvents } from '../../src/sim/simulate-events.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { canonicalJson, partLeaf, writeCanonical } from '../../src/state/digest.ts';
+import { fullDigestSum } from '../../src/state/digest-sum.ts';
 import { foldBatch } from '../../src/state/fold.ts';
-import { type StatePart, stateParts, stateTop } from '../../src/state/state-parts.ts';
+import { lanesHex } from '../../src/state/lane-hash.ts';
+import { type StatePart, stateParts } from '../../src/state/state-parts.ts';
 import { finalState } from '../fixtures/final-state.ts';
 import { WHOLE_TRACE } from '../helpers.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('the state digest', () => {
-  it('hashes the canonical JSON of the top and of each part’s content (a PG part’s JSON text), the text written whole', () => {
+  it('is sha-256 of the canonical JSON of the format, seq, stream clock and the sum of the leaves’ hashes', () => {
+    const state = finalState(WHOLE_TRACE);
+    const sum = fullDigestSum(state);
+    assert.deepEqual(state.digestSum, sum);
+    assert.equal(
+      stateDigest(state),
+      sha256(`{"format":4,"seq":${state.seq},"stamp":${state.stamp},"sum":"${lanesHex(sum)}"}`),
+    );
+    assert.equal(lanesHex([1, 0xabcdef, 0xffffffff, 16]), '0000000100abcdefffffffff00000010');
+  });
+
+  it('keys a stored part by sha-256 of its canonical JSON (a PG part’s JSON text), the text written whole', () => {
     const state = finalState(WHOLE_TRACE);
     const leaf = (p: StatePart) =>
       sha256(p.name.startsWith('pgs/') ? JSON.stringify(p.content()) : canonicalJson(p.content()));
@@ -24,7 +37,6 @@ describe('the state digest', () => {
       'parts by name',
     );
     assert.ok(parts.some(([name]) => name.startsWith('pgs/')) && parts.some(([name]) => name === 'maps/osd_map'));
-    assert.equal(stateDigest(state), sha256(canonicalJson({ top: { ...stateTop(state), format: 3 }, parts })));
     // A simulated cluster's PG stats have their keys out of order: their leaf is of their text, keys as they came.
     const sim = foldBatch(
       createEmptyState(),

@@ -2,7 +2,8 @@ import type { Draft } from 'immer';
 import type { CounterValue } from '../../../schemas/daemon/index.ts';
 import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
 import { dataKey } from '../data-key.ts';
-import { draftTableGet, draftTableSet } from '../keyed-table.ts';
+import { counterKey, daemonLeaf, ringLeaf, swapLeaf } from '../digest-sum.ts';
+import { draftTableGet, draftTableOrder, draftTableSet } from '../keyed-table.ts';
 import { type Ring, ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
 import { replacedValue } from './replaced-value.ts';
@@ -31,7 +32,16 @@ function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonStat
     lastReport: null,
   };
   draftTableSet(draft.daemons, name, fresh);
+  swapLeaf(undefined, daemonLeaf(name, draftTableOrder(draft.daemons, name), fresh));
   return draftTableGet(draft.daemons, name)!;
+}
+
+/** Changes a daemon's record through `change`, its leaf swapped in the digest sum. */
+function changeDaemon(draft: Draft<ClusterState>, name: string, d: Draft<DaemonState>, change: () => void): void {
+  const order = draftTableOrder(draft.daemons, name);
+  const before = daemonLeaf(name, order, d);
+  change();
+  swapLeaf(before, daemonLeaf(name, order, d));
 }
 
 /** A sample as `get_counter` returns it: seconds, then the value, or sum and count for an average. */
@@ -42,10 +52,12 @@ function sampleOf(tSeconds: number, value: CounterValue): CounterSample {
 /** A daemon opened its session: its host, metadata and (if sent) a new perf counter schema. */
 export const reduceDaemonOpen: Reducer<'daemon_open'> = (draft, event) => {
   const d = daemonEntry(draft, event.daemon);
-  d.hostname = event.hostname;
-  d.open = true;
-  d.metadata = event.metadata;
-  if (event.perf_schema !== undefined) d.perfSchema = event.perf_schema;
+  changeDaemon(draft, event.daemon, d, () => {
+    d.hostname = event.hostname;
+    d.open = true;
+    d.metadata = event.metadata;
+    if (event.perf_schema !== undefined) d.perfSchema = event.perf_schema;
+  });
 };
 
 /**
@@ -62,16 +74,24 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
   const counters: Record<string, Ring<CounterSample>> = { ...held };
   for (const [path, value] of Object.entries(event.counters)) {
     const ring = Object.hasOwn(held, path) ? held[path] : undefined;
-    counters[path] = ringAppend(ring, Object.freeze(sampleOf(t, value)), COUNTER_HISTORY);
+    const next = ringAppend(ring, Object.freeze(sampleOf(t, value)), COUNTER_HISTORY);
+    const key = counterKey(event.daemon, path);
+    swapLeaf(ring === undefined ? undefined : ringLeaf(key, ring), ringLeaf(key, next));
+    counters[path] = next;
   }
   d.counters = Object.freeze(counters) as Draft<DaemonState['counters']>;
-  if (event.status !== undefined) d.status = event.status;
-  if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
-  d.lastReport = event.t;
+  changeDaemon(draft, event.daemon, d, () => {
+    if (event.status !== undefined) d.status = event.status;
+    if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
+    d.lastReport = event.t;
+  });
 };
 
 /** A daemon closed its session; what it told the manager stays readable, as in Ceph. */
 export const reduceDaemonClose: Reducer<'daemon_close'> = (draft, event) => {
   const d = draftTableGet(draft.daemons, event.daemon);
-  if (d !== undefined) d.open = false;
+  if (d === undefined) return;
+  changeDaemon(draft, event.daemon, d, () => {
+    d.open = false;
+  });
 };

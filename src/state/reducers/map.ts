@@ -4,9 +4,11 @@ import type { JsonPatch } from '../../../schemas/patch.ts';
 import { MgrError } from '../../errors.ts';
 import { applyPatch } from '../apply-patch.ts';
 import type { ClusterState, MapEntry } from '../cluster-state.ts';
+import { mapLeaf, swapLeaf } from '../digest-sum.ts';
 import { checkPatched } from '../patch-validation.ts';
 import { dropGonePgs } from './pg-stats.ts';
 import type { Reducer, Sequenced } from './reducer.ts';
+import { replacedValue } from './replaced-value.ts';
 
 const EPOCH_KINDS: ReadonlySet<MapKind> = new Set(EPOCH_MAP_KINDS);
 
@@ -75,6 +77,8 @@ function mapReducer<K extends MapKind>(kind: K): Reducer<K> {
     const epoch = EPOCH_KINDS.has(kind) ? payload.epoch! : null;
     const { seq, t } = event as { seq: number; t: number };
     const entry = { map, epoch, seq, stamp: t };
+    const held = replacedValue<MapEntry<unknown>>(maps, kind);
+    swapLeaf(held === undefined ? undefined : mapLeaf(kind, held), undefined);
     if (kind === 'osd_map') {
       const prevPools = (prev as { map?: { pools?: PoolPgNum[] } } | undefined)?.map?.pools;
       dropGonePgs(draft, (map as { pools?: PoolPgNum[] }).pools ?? [], prevPools, t);
@@ -84,6 +88,7 @@ function mapReducer<K extends MapKind>(kind: K): Reducer<K> {
     } else {
       maps[kind] = entry as Draft<MapEntry<unknown>>;
     }
+    swapLeaf(undefined, mapLeaf(kind, replacedValue<MapEntry<unknown>>(maps, kind)!));
   };
 }
 

@@ -3,7 +3,8 @@ import type { PgStat } from '../../../schemas/daemon/index.ts';
 import type { ClusterState } from '../cluster-state.ts';
 import { dataKey, own } from '../data-key.ts';
 import { deepFreeze } from '../deep-freeze.ts';
-import { draftTableSet, heldTableValue } from '../keyed-table.ts';
+import { pgLeaf, pgPoolLeaf, reporterLeaf, sumLeaf, swapLeaf, windowLeaf } from '../digest-sum.ts';
+import { draftTableOrder, draftTableSet, heldTableValue } from '../keyed-table.ts';
 import { BUCKET_SIZE, bucketOf, emptyBucket, poolOfPgid, poolPgCount, seedOfPgid, slotOf } from '../pg-table.ts';
 import { addVector, pgStatVector, zeroVector } from '../stat-vector.ts';
 import { applyTicks, emptyPoolDeltas, type PgDeltas } from '../stats-window.ts';
@@ -32,11 +33,36 @@ function plus(a: readonly number[], b: readonly number[], sign: number): number[
 export function addToSums(deltas: Draft<PgDeltas>, pool: string, v: readonly number[], sign = 1): void {
   let pd = own(deltas.pools, pool);
   if (pd === undefined) {
-    deltas.pools[pool] = emptyPoolDeltas() as Draft<PgDeltas['pools'][string]>;
+    const fresh = emptyPoolDeltas();
+    swapLeaf(undefined, sumLeaf(pool, fresh.sum));
+    swapLeaf(undefined, windowLeaf(pool, fresh));
+    deltas.pools[pool] = fresh as Draft<PgDeltas['pools'][string]>;
     pd = own(deltas.pools, pool)!;
   }
-  pd.sum = plus(replacedValue<number[]>(pd, 'sum')!, v, sign);
-  deltas.sum = plus(replacedValue<number[]>(deltas, 'sum')!, v, sign);
+  pd.sum = movedSum(pool, replacedValue<number[]>(pd, 'sum')!, v, sign);
+  deltas.sum = movedSum(null, replacedValue<number[]>(deltas, 'sum')!, v, sign);
+}
+
+/** A running sum moved by `v * sign`, its leaf swapped in the digest sum. */
+function movedSum(pool: string | null, held: readonly number[], v: readonly number[], sign: number): number[] {
+  const next = plus(held, v, sign);
+  swapLeaf(sumLeaf(pool, held), sumLeaf(pool, next));
+  return next;
+}
+
+/** The stats a pool's table holds now (a draft's buckets read as they are, none drafted). */
+function heldStats(byPool: object): PgStat[] {
+  const out: PgStat[] = [];
+  const n = (byPool as { length: number }).length;
+  for (let b = 0; b < n; b++) {
+    const bucket = Object.getOwnPropertyDescriptor(byPool, b)?.value as object | null | undefined;
+    if (bucket === null || bucket === undefined) continue;
+    for (let slot = 0; slot < BUCKET_SIZE; slot++) {
+      const stat = replacedValue<PgStat | null>(bucket, slot);
+      if (stat !== null && stat !== undefined) out.push(stat);
+    }
+  }
+  return out;
 }
 
 /**
@@ -80,6 +106,7 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
     let inPool = own(pools, pool);
     if (inPool === undefined) {
       pools[pool] = [];
+      swapLeaf(undefined, pgPoolLeaf(pool));
       inPool = own(pools, pool)!;
     }
     while (inPool.length <= b) inPool.push(null);
@@ -89,20 +116,24 @@ export const reducePgStats: Reducer<'pg_stats'> = (draft, event) => {
       bucket = inPool[b]!;
     }
     bucket[slot] = deepFreeze(stat) as Draft<PgStat>;
+    swapLeaf(prev === undefined ? undefined : pgLeaf(prev), pgLeaf(stat));
     pgids.push(stat.pgid);
   }
   for (const [pool, v] of changes) addToSums(stats.deltas, pool, v);
   // A report is replaced whole and frozen here, so that finalising the snapshot does not walk it.
-  draftTableSet(
-    stats.reporters,
-    event.reporter,
-    deepFreeze({
-      epoch: event.epoch,
-      stamp: event.t,
-      pgids,
-      osdStat: event.osd_stat ?? heldTableValue(stats.reporters, event.reporter)?.osdStat ?? null,
-      poolStatfs: event.pool_statfs ?? null,
-    }),
+  const held = heldTableValue(stats.reporters, event.reporter);
+  const report = deepFreeze({
+    epoch: event.epoch,
+    stamp: event.t,
+    pgids,
+    osdStat: event.osd_stat ?? held?.osdStat ?? null,
+    poolStatfs: event.pool_statfs ?? null,
+  });
+  draftTableSet(stats.reporters, event.reporter, report);
+  const order = draftTableOrder(stats.reporters, event.reporter);
+  swapLeaf(
+    held === undefined ? undefined : reporterLeaf(event.reporter, order, held),
+    reporterLeaf(event.reporter, order, report),
   );
 };
 
@@ -135,8 +166,14 @@ export function dropGonePgs(
     if (n === undefined) {
       tick();
       const pd = stats.deltas.pools[pool];
-      if (pd !== undefined)
-        stats.deltas.sum = plus(replacedValue<number[]>(stats.deltas, 'sum')!, replacedValue<number[]>(pd, 'sum')!, -1);
+      if (pd !== undefined) {
+        const poolSum = replacedValue<number[]>(pd, 'sum')!;
+        stats.deltas.sum = movedSum(null, replacedValue<number[]>(stats.deltas, 'sum')!, poolSum, -1);
+        swapLeaf(sumLeaf(pool, poolSum), undefined);
+        swapLeaf(windowLeaf(pool, pd as PgDeltas['pools'][string]), undefined);
+      }
+      for (const stat of heldStats(byPool)) swapLeaf(pgLeaf(stat), undefined);
+      swapLeaf(pgPoolLeaf(pool), undefined);
       delete stats.deltas.pools[pool];
       delete stats.pgs[pool];
       continue;
@@ -152,6 +189,7 @@ export function dropGonePgs(
         if (stat === null || stat === undefined || b * BUCKET_SIZE + slot < n) continue;
         tick();
         addToSums(stats.deltas, pool, pgStatVector(stat), -1);
+        swapLeaf(pgLeaf(stat), undefined);
         bucket[slot] = null;
       }
     }

@@ -1,15 +1,17 @@
 import type { Draft } from 'immer';
 import { CLOG_HISTORY, type ClusterState } from '../cluster-state.ts';
 import { dataKey, own } from '../data-key.ts';
+import { CLOG_KEY, configLeaf, monSessionLeaf, ringLeaf, swapLeaf } from '../digest-sum.ts';
 import { ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
 import { replacedValue } from './replaced-value.ts';
 
 /** A cluster log entry joins the recent history (a ring: nothing held is copied or walked). */
 export const reduceClog: Reducer<'clog'> = (draft, event) => {
-  draft.clog = ringAppend(replacedValue<ClusterState['clog']>(draft, 'clog'), event.entry, CLOG_HISTORY) as Draft<
-    ClusterState['clog']
-  >;
+  const held = replacedValue<ClusterState['clog']>(draft, 'clog')!;
+  const next = ringAppend(held, event.entry, CLOG_HISTORY);
+  swapLeaf(ringLeaf(CLOG_KEY, held), ringLeaf(CLOG_KEY, next));
+  draft.clog = next as Draft<ClusterState['clog']>;
 };
 
 /**
@@ -22,6 +24,12 @@ export const reduceConfig: Reducer<'config'> = (draft, event) => {
     dataKey(name, ['changes', i, 'name']);
   });
   const sections = draft.config as Record<string, Record<string, string>>;
+  const touched = new Set(event.changes.map((c) => c.who));
+  const sectionLeaf = (who: string) => {
+    const section = own(sections, who);
+    return section === undefined ? undefined : configLeaf(who, section);
+  };
+  const before = new Map([...touched].map((who) => [who, sectionLeaf(who)]));
   for (const { who, name, value } of event.changes) {
     const section = own(sections, who);
     if (value === null) {
@@ -34,10 +42,12 @@ export const reduceConfig: Reducer<'config'> = (draft, event) => {
     if (section === undefined) sections[who] = { [name]: String(value) };
     else section[name] = String(value);
   }
+  for (const who of touched) swapLeaf(before.get(who), sectionLeaf(who));
 };
 
 /** The monitors' session went up or down. */
 export const reduceMonSession: Reducer<'mon_session'> = (draft, event) => {
+  swapLeaf(monSessionLeaf(draft.monSession), monSessionLeaf(event.state));
   draft.monSession = event.state;
 };
 
