@@ -1,7 +1,7 @@
 import { current, isDraft } from 'immer';
 import type { PgStat } from '../../schemas/daemon/index.ts';
 import type { ClusterState, DaemonState, MapEntry, PgReport } from './cluster-state.ts';
-import { finish, hashOf, type Lanes, lanes, num, out, start, str, value } from './lane-hash.ts';
+import { finish, hashOf, key, type Lanes, lanes, num, out, start, str, value } from './lane-hash.ts';
 import { poolPgs } from './pg-table.ts';
 import { type Ring, ringRoll } from './ring.ts';
 import type { PgDeltas, PoolDeltas } from './stats-window.ts';
@@ -126,29 +126,32 @@ export function daemonLeaf(name: string, order: number, d: DaemonFields | object
   return lanesOfOut();
 }
 
-/** The hash of a counter history's key: computed once for its old and new leaf. */
-export function counterKey(name: string, path: string): Lanes {
+/** The hash of a daemon's name as the key of its counter histories: computed once per report. */
+export function countersKey(name: string): Lanes {
   start();
-  str('counter');
+  str('counters');
   str(name);
-  str(path);
   finish();
   return lanesOfOut();
 }
 
-/** A history's leaf (a counter's samples, the cluster log): its key's hash, its items' rolling hash, its length. */
-export function ringLeaf(key: Lanes, ring: Ring<unknown>): Lanes {
+/** The key of the cluster log's history. */
+export const CLOG_KEY: Lanes = hashOf('clog');
+
+/**
+ * A history's leaf (a counter's samples under its daemon's {@link countersKey} and its path, or the cluster log
+ * under {@link CLOG_KEY}): its key, its items' rolling hash (`ring.ts`), its length.
+ */
+export function ringLeaf(owner: Lanes, path: string | null, ring: Ring<unknown>): Lanes {
   const roll = ringRoll(ring);
   start();
-  lanes(key[0], key[1], key[2], key[3]);
+  lanes(owner[0], owner[1], owner[2], owner[3]);
+  if (path !== null) key(path);
   lanes(roll[0], roll[1], roll[2], roll[3]);
   num(ring.length);
   finish();
   return lanesOfOut();
 }
-
-/** The cluster log's key. */
-export const CLOG_KEY: Lanes = hashOf('clog');
 
 /** A map entry's leaf: its kind, epoch, the seq and time that set it, the map's hash and the CRUSH map's. */
 export function mapLeaf(kind: string, entry: MapEntry<unknown> & { readonly crush?: unknown }): Lanes {
@@ -246,10 +249,11 @@ export function fullDigestSum(s: ClusterState): Lanes {
     if (chunk === null) continue;
     for (const [name, d] of Object.entries(chunk.values)) {
       add(daemonLeaf(name, chunk.order[name]!, d));
-      for (const [path, ring] of Object.entries(d.counters)) add(ringLeaf(counterKey(name, path), ring));
+      const owner = countersKey(name);
+      for (const [path, ring] of Object.entries(d.counters)) add(ringLeaf(owner, path, ring));
     }
   }
-  add(ringLeaf(CLOG_KEY, s.clog));
+  add(ringLeaf(CLOG_KEY, null, s.clog));
   for (const [who, section] of Object.entries(s.config)) add(configLeaf(who, section));
   add(monSessionLeaf(s.monSession));
   return [sum[0]!, sum[1]!, sum[2]!, sum[3]!];

@@ -27,62 +27,28 @@ const TAG_ARRAY = 7;
 const TAG_OBJECT = 8;
 const TAG_END = 9;
 const TAG_LANES = 10;
+const TAG_KEY = 11;
 
-let h1 = 0;
-let h2 = 0;
-let h3 = 0;
-let h4 = 0;
-let k1 = 0;
-let k2 = 0;
-let k3 = 0;
-let held = 0;
-let words = 0;
+/** The words of the value being hashed, hashed in one go by {@link finish}. */
+let words = new Int32Array(1 << 12);
+let n = 0;
+
+function grow(): void {
+  const bigger = new Int32Array(words.length * 2);
+  bigger.set(words);
+  words = bigger;
+}
+
+function word(w: number): void {
+  if (n === words.length) grow();
+  words[n++] = w;
+}
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
-
-function rotl(x: number, r: number): number {
-  return (x << r) | (x >>> (32 - r));
-}
-
-function block(a: number, b: number, c: number, d: number): void {
-  a = Math.imul(rotl(Math.imul(a, C1), 15), C2);
-  h1 ^= a;
-  h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
-  b = Math.imul(rotl(Math.imul(b, C2), 16), C3);
-  h2 ^= b;
-  h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
-  c = Math.imul(rotl(Math.imul(c, C3), 17), C4);
-  h3 ^= c;
-  h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
-  d = Math.imul(rotl(Math.imul(d, C4), 18), C1);
-  h4 ^= d;
-  h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
-}
-
-function word(w: number): void {
-  words++;
-  switch (held) {
-    case 0:
-      k1 = w;
-      held = 1;
-      return;
-    case 1:
-      k2 = w;
-      held = 2;
-      return;
-    case 2:
-      k3 = w;
-      held = 3;
-      return;
-    default:
-      block(k1, k2, k3, w);
-      held = 0;
-  }
-}
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -97,23 +63,52 @@ export const out = new Uint32Array(4);
 
 /** Starts a hash (the previous one, if unfinished, is dropped). */
 export function start(): void {
-  h1 = 0x9747b28c;
-  h2 = 0x9747b28c;
-  h3 = 0x9747b28c;
-  h4 = 0x9747b28c;
-  held = 0;
-  words = 0;
+  n = 0;
 }
 
-/** Ends the hash: its lanes are left in {@link out}. */
+/**
+ * Ends the hash: the words go through MurmurHash3 x86-128's block function four at a time (the last block padded
+ * with zeros), then its finalisation with the word count; the lanes are left in {@link out}.
+ */
 export function finish(): void {
-  const n = words;
-  // The last, partial block is padded with zeros; the word count tells a padded block from a full one.
-  while (held !== 0) word(0);
-  h1 ^= n;
-  h2 ^= n;
-  h3 ^= n;
-  h4 ^= n;
+  const count = n;
+  while ((n & 3) !== 0) word(0);
+  const w = words;
+  let h1 = 0x9747b28c;
+  let h2 = 0x9747b28c;
+  let h3 = 0x9747b28c;
+  let h4 = 0x9747b28c;
+  for (let i = 0; i < n; i += 4) {
+    let a = w[i]!;
+    let b = w[i + 1]!;
+    let c = w[i + 2]!;
+    let d = w[i + 3]!;
+    a = Math.imul(a, C1);
+    a = Math.imul((a << 15) | (a >>> 17), C2);
+    h1 ^= a;
+    h1 = (h1 << 19) | (h1 >>> 13);
+    h1 = (Math.imul(h1 + h2, 5) + 0x561ccd1b) | 0;
+    b = Math.imul(b, C2);
+    b = Math.imul((b << 16) | (b >>> 16), C3);
+    h2 ^= b;
+    h2 = (h2 << 17) | (h2 >>> 15);
+    h2 = (Math.imul(h2 + h3, 5) + 0x0bcaa747) | 0;
+    c = Math.imul(c, C3);
+    c = Math.imul((c << 17) | (c >>> 15), C4);
+    h3 ^= c;
+    h3 = (h3 << 15) | (h3 >>> 17);
+    h3 = (Math.imul(h3 + h4, 5) + 0x96cd1c35) | 0;
+    d = Math.imul(d, C4);
+    d = Math.imul((d << 18) | (d >>> 14), C1);
+    h4 ^= d;
+    h4 = (h4 << 13) | (h4 >>> 19);
+    h4 = (Math.imul(h4 + h1, 5) + 0x32ac3b17) | 0;
+  }
+  n = 0;
+  h1 ^= count;
+  h2 ^= count;
+  h3 ^= count;
+  h4 ^= count;
   h1 = (h1 + h2 + h3 + h4) | 0;
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
@@ -134,12 +129,50 @@ export function finish(): void {
 
 /** Adds a string to the hash being made. */
 export function str(s: string): void {
-  const n = s.length;
-  word(TAG_STRING);
-  word(n);
+  const len = s.length;
+  while (n + 3 + (len >> 1) > words.length) grow();
+  const w = words;
+  let at = n;
+  w[at++] = TAG_STRING;
+  w[at++] = len;
   let i = 0;
-  for (; i + 1 < n; i += 2) word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
-  if (i < n) word(s.charCodeAt(i));
+  for (; i + 1 < len; i += 2) w[at++] = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+  if (i < len) w[at++] = s.charCodeAt(i);
+  n = at;
+}
+
+const keyCodes = new Map<string, number>();
+/** Object keys are few and repeat in every object of a kind: their codes are kept, up to this many. */
+const KEY_CODES_KEPT = 1 << 16;
+
+/**
+ * A key's code: 53 bits of two FNV-1a-style passes over its UTF-16 code units (32 bits of one, 21 of the other), as
+ * one safe integer.
+ */
+function keyCode(k: string): number {
+  let c = keyCodes.get(k);
+  if (c === undefined) {
+    let a = 0x811c9dc5;
+    let b = 0x050c5d1f ^ k.length;
+    for (let i = 0; i < k.length; i++) {
+      const u = k.charCodeAt(i);
+      a = Math.imul(a ^ u, 0x01000193);
+      b = Math.imul(b ^ u, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    c = (a >>> 0) + (fmix(b) >>> 11) * 2 ** 32;
+    if (keyCodes.size < KEY_CODES_KEPT) keyCodes.set(k, c);
+  }
+  return c;
+}
+
+/** Adds an object key to the hash being made: a tag and its code (see {@link keyCode}), three words. */
+export function key(k: string): void {
+  const c = keyCode(k);
+  if (n + 3 > words.length) grow();
+  words[n++] = TAG_KEY;
+  words[n++] = c % 2 ** 32;
+  words[n++] = Math.floor(c / 2 ** 32);
 }
 
 /** Adds a number to the hash being made (a non-finite one as JSON writes it: `null`). */
@@ -198,14 +231,23 @@ export function value(v: unknown, ownOrder = false): void {
     return;
   }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
-  if (!ownOrder) keys.sort();
   word(TAG_OBJECT);
-  for (let i = 0; i < keys.length; i++) {
-    const item = o[keys[i]!];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    str(keys[i]!);
-    value(item, ownOrder);
+  if (ownOrder) {
+    // for-in walks a plain object's own keys in their order, through V8's enum cache: no key array is made.
+    for (const k in o) {
+      const item = o[k];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      key(k);
+      value(item, true);
+    }
+  } else {
+    const keys = Object.keys(o).sort();
+    for (let i = 0; i < keys.length; i++) {
+      const item = o[keys[i]!];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      key(keys[i]!);
+      value(item, false);
+    }
   }
   word(TAG_END);
 }

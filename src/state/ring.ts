@@ -1,4 +1,4 @@
-import { hashOf, type Lanes, ZERO } from './lane-hash.ts';
+import { finish, type Lanes, out, start, value, ZERO } from './lane-hash.ts';
 
 /**
  * The newest items of a bounded history (counter samples, cluster log entries), held so that an append copies
@@ -37,16 +37,6 @@ function basePower(n: number): Lanes {
   return p;
 }
 
-/** `roll * BASE + item`, lane by lane, modulo 2^32. */
-function rolled(roll: Lanes, item: Lanes): Lanes {
-  return [
-    (Math.imul(roll[0], BASE[0]) + item[0]) >>> 0,
-    (Math.imul(roll[1], BASE[1]) + item[1]) >>> 0,
-    (Math.imul(roll[2], BASE[2]) + item[2]) >>> 0,
-    (Math.imul(roll[3], BASE[3]) + item[3]) >>> 0,
-  ];
-}
-
 const rolls = new WeakMap<Ring<unknown>, Lanes>();
 
 /**
@@ -59,7 +49,7 @@ export function ringRoll(ring: Ring<unknown>): Lanes {
   let r = rolls.get(ring);
   if (r === undefined) {
     r = ZERO;
-    for (let i = ring.start; i < ring.start + ring.length; i++) r = rolled(r, hashOf(ring.buf[i]));
+    for (let i = ring.start; i < ring.start + ring.length; i++) r = rollItem(r, ring.buf[i], null);
     rolls.set(ring, r);
   }
   return r;
@@ -75,23 +65,35 @@ export function ringOf<T>(items: readonly T[]): Ring<T> {
   return Object.freeze({ buf: Object.freeze(items), start: 0, length: items.length });
 }
 
-/** The ring with `item` appended, the oldest items dropped past `capacity`. */
-export function ringAppend<T>(ring: Ring<T> | undefined, item: T, capacity: number): Ring<T> {
-  const h = hashOf(item);
-  if (ring === undefined) return Object.freeze({ buf: [item], start: 0, length: 1, roll: rolled(ZERO, h) });
-  let roll = ringRoll(ring);
-  // The items dropped, oldest first: one when the ring is full.
-  for (let i = 0; i <= ring.length - capacity; i++) {
-    const oldest = hashOf(ring.buf[ring.start + i]);
-    const p = basePower(ring.length - 1 - i);
-    roll = [
-      (roll[0] - Math.imul(oldest[0], p[0])) >>> 0,
-      (roll[1] - Math.imul(oldest[1], p[1])) >>> 0,
-      (roll[2] - Math.imul(oldest[2], p[2])) >>> 0,
-      (roll[3] - Math.imul(oldest[3], p[3])) >>> 0,
+/** `roll * BASE + hash(item)`, or with `sign` -1 `roll - hash(item) * power`, lane by lane, modulo 2^32. */
+function rollItem(roll: Lanes, item: unknown, power: Lanes | null): Lanes {
+  start();
+  value(item);
+  finish();
+  if (power !== null) {
+    return [
+      (roll[0] - Math.imul(out[0]!, power[0])) >>> 0,
+      (roll[1] - Math.imul(out[1]!, power[1])) >>> 0,
+      (roll[2] - Math.imul(out[2]!, power[2])) >>> 0,
+      (roll[3] - Math.imul(out[3]!, power[3])) >>> 0,
     ];
   }
-  roll = rolled(roll, h);
+  return [
+    (Math.imul(roll[0], BASE[0]) + out[0]!) >>> 0,
+    (Math.imul(roll[1], BASE[1]) + out[1]!) >>> 0,
+    (Math.imul(roll[2], BASE[2]) + out[2]!) >>> 0,
+    (Math.imul(roll[3], BASE[3]) + out[3]!) >>> 0,
+  ];
+}
+
+/** The ring with `item` appended, the oldest items dropped past `capacity`. */
+export function ringAppend<T>(ring: Ring<T> | undefined, item: T, capacity: number): Ring<T> {
+  if (ring === undefined) return Object.freeze({ buf: [item], start: 0, length: 1, roll: rollItem(ZERO, item, null) });
+  let roll = ringRoll(ring);
+  // The items dropped, oldest first: one when the ring is full.
+  for (let i = 0; i <= ring.length - capacity; i++)
+    roll = rollItem(roll, ring.buf[ring.start + i], basePower(ring.length - 1 - i));
+  roll = rollItem(roll, item, null);
   let buf = ring.buf as T[];
   let start = ring.start;
   let length = ring.length;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { stateAt, stateDigest } from '../../src/entry/host.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
+import { digestOf } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { Store } from '../../src/store/store.ts';
 import { runCli, tempDir, WHOLE_TRACE } from '../helpers.ts';
@@ -67,6 +68,19 @@ async function perSeqDigests(db: string): Promise<{ digests: string[]; snapshots
   }
 }
 
+/** The digest a store kept for each seq as it journaled it (what `mgrkit digest --at` reads), `undefined` if none. */
+async function keptDigests(db: string, last: number): Promise<Array<string | undefined>> {
+  const store = Store.open(db, { readOnly: true });
+  try {
+    return Array.from({ length: last }, (_, i) => {
+      const p = store.digestPoint(i + 1);
+      return p === undefined ? undefined : digestOf(i + 1, p.stamp, p.sum);
+    });
+  } finally {
+    await store.close();
+  }
+}
+
 /** The digest of the state a store recovers at `seq` (its newest snapshot at or before it, then the journal). */
 async function recoveredDigest(db: string, seq: number): Promise<string> {
   const store = Store.open(db, { readOnly: true });
@@ -125,5 +139,16 @@ it('a replay killed with SIGKILL at random points resumes to the undisturbed rep
     assert.equal(await recoveredDigest(db, s), reference.digests[s - 1], `snapshot at seq ${s}`);
   for (const s of randoms(7, 8, 1, EVENTS)) {
     assert.equal(await recoveredDigest(db, s), reference.digests[s - 1], `recovered state at seq ${s}`);
+  }
+
+  // The digests the killed runs kept as they journaled, across every kill and resume, are the undisturbed ones.
+  const kept = await keptDigests(db, EVENTS);
+  for (let i = 0; i < EVENTS; i++) assert.equal(kept[i], reference.digests[i], `digest kept for seq ${i + 1}`);
+  for (const s of randoms(11, 3, 1, EVENTS)) {
+    const at = await runCli(['digest', '--db', db, '--at', String(s)]);
+    assert.equal(at.stdout.trim(), reference.digests[s - 1], `mgrkit digest --at ${s}`);
+    const verified = await runCli(['digest', '--db', db, '--at', String(s), '--verify']);
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.equal(verified.stdout.trim(), reference.digests[s - 1], `mgrkit digest --at ${s} --verify`);
   }
 });

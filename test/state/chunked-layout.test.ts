@@ -41,15 +41,15 @@ describe('the chunked state layout', () => {
   it('gives the reference digests at every seq (recomputed when the digest became a hash of parts, when PG parts were hashed as their JSON text, and when it became a sum of leaf hashes)', () => {
     assert.deepEqual(perSeqDigests(readJsonl<ClusterEvent>(WHOLE_TRACE), 1), [
       647,
-      'cf6be3558691157ed2ea66ac9fc7e24acbf4c3a03e3f68af52b9d840f6c484de',
-      '61f8db64568ea5ff316f2f0cc90f38bb50fbea95c54beb59648a7b70efc05d8e',
+      '2edad47511467d80b8d17b167a713ff1790e1d9db7dfdac960613a4c29690bee',
+      '69a2b1509ef6d3a3e32d2684cc5fb0ba456fa1b532cf20a80e5308c7fd4c30ac',
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
       // Recomputed when the simulated monitors began to report (363 more events: 3 opens, 120 periods of 3 reports),
       // and when the simulated OSDs' reports gained BlueStore's counters.
       2719,
-      '8268f8d8fdcc4bdb66e5345729b8c0565f002022f97bd096aedf4c20d99421b1',
-      '15d77a5d298fd55b8c492d0a4244dbc0b191334fb37579e8187d723fca293a49',
+      'c26ea3b16f53610d9757de76e171257eb23e0804459afe9cf8652c4bebc3ec21',
+      '2ec9b5b53da4ecb4f5678375136d78e81722cffbfd36340074476b4f9530ed0b',
     ]);
   });
 

@@ -2,7 +2,7 @@ import type { Draft } from 'immer';
 import type { CounterValue } from '../../../schemas/daemon/index.ts';
 import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
 import { dataKey } from '../data-key.ts';
-import { counterKey, daemonLeaf, ringLeaf, swapLeaf } from '../digest-sum.ts';
+import { countersKey, daemonLeaf, ringLeaf, swapLeaf } from '../digest-sum.ts';
 import { draftTableGet, draftTableOrder, draftTableSet } from '../keyed-table.ts';
 import { type Ring, ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
@@ -72,11 +72,11 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
   // any history goes through the draft's proxy, and none is walked when the snapshot is finalised.
   const held = replacedValue<DaemonState['counters']>(d, 'counters')!;
   const counters: Record<string, Ring<CounterSample>> = { ...held };
+  const owner = countersKey(event.daemon);
   for (const [path, value] of Object.entries(event.counters)) {
     const ring = Object.hasOwn(held, path) ? held[path] : undefined;
     const next = ringAppend(ring, Object.freeze(sampleOf(t, value)), COUNTER_HISTORY);
-    const key = counterKey(event.daemon, path);
-    swapLeaf(ring === undefined ? undefined : ringLeaf(key, ring), ringLeaf(key, next));
+    swapLeaf(ring === undefined ? undefined : ringLeaf(owner, path, ring), ringLeaf(owner, path, next));
     counters[path] = next;
   }
   d.counters = Object.freeze(counters) as Draft<DaemonState['counters']>;

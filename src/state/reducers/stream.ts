@@ -10,7 +10,7 @@ import { replacedValue } from './replaced-value.ts';
 export const reduceClog: Reducer<'clog'> = (draft, event) => {
   const held = replacedValue<ClusterState['clog']>(draft, 'clog')!;
   const next = ringAppend(held, event.entry, CLOG_HISTORY);
-  swapLeaf(ringLeaf(CLOG_KEY, held), ringLeaf(CLOG_KEY, next));
+  swapLeaf(ringLeaf(CLOG_KEY, null, held), ringLeaf(CLOG_KEY, null, next));
   draft.clog = next as Draft<ClusterState['clog']>;
 };
 
