@@ -17,7 +17,7 @@ import { benchScale, printScale, type ScaleSize } from './scale.bench.ts';
 import { benchScrape, printScrape } from './scrape.bench.ts';
 import { benchSnapshotParts, printSnapshotParts } from './snapshot-parts.bench.ts';
 import { benchIngestRates, benchLiveLag, benchTraceReplay } from './targets.bench.ts';
-import { printTargets, targetRows } from './targets.ts';
+import { printDigestAt, printTargets, targetRows } from './targets.ts';
 import { benchValidate, printValidate } from './validate.bench.ts';
 
 /** The simulated sizes of the suite, and how many seconds of stream time each replays. */
@@ -131,6 +131,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   printJetStream(jetstream);
   printBridge(bridge);
   printTargets(targetRows({ replay10k, huge, rates, lag, scale, scrape, notify }));
+  printDigestAt(replay10k?.digestAt);
   console.log('\nceph-mgr: real ceph-mgr 16.2.15 from a Python module, recorded on a 2-core machine (not this run).');
   if (file !== null) console.log(`results: ${file}`);
 }

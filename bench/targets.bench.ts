@@ -39,6 +39,59 @@ export interface TraceReplayResult {
   stateHeapMiB: number;
   /** The baseline, in this process: gunzip, split and JSON.parse of every line, nothing else. */
   parseOnlyMs: number;
+  /** `mgrkit digest --at SEQ` on the replay's store, a whole process each, at seqs all over the journal. */
+  digestAt: DigestAtResult | null;
+}
+
+/** `mgrkit digest --at` timed at several seqs of a store. */
+export interface DigestAtResult {
+  seqs: number[];
+  /** The slowest, start to exit, and its seq. */
+  worstMs: number;
+  worstSeq: number;
+  medianMs: number;
+  /** The farthest a timed seq was from the newest snapshot at or before it, in events. */
+  farthestFromSnapshot: number;
+  /** The baseline, in the same run: `mgrkit digest --at SEQ --verify` at the first seq after a snapshot (one event to fold, then every leaf hashed). */
+  verifyMs: number;
+  verifySeq: number;
+}
+
+/**
+ * Times `mgrkit digest --at` as a process at 9 seqs spread over the store's journal (the first, the last, and the
+ * ones farthest from a snapshot among evenly spaced ones), against `--verify` one event past a snapshot.
+ */
+export function benchDigestAt(db: string): DigestAtResult {
+  const store = Store.open(db, { readOnly: true });
+  const last = store.lastSeq();
+  const spaced = Array.from({ length: 7 }, (_, i) => Math.max(1, Math.round(((i + 0.5) * last) / 7)));
+  const seqs = [1, ...spaced, last];
+  const since = (seq: number) => seq - store.snapshotSeqAtOrBefore(seq);
+  const snap = store.lastSnapshotSeq() === last ? store.snapshotSeqAtOrBefore(last - 1) : store.lastSnapshotSeq();
+  void store.close();
+  const times = seqs.map((seq) => {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [BIN, 'digest', '--db', db, '--at', String(seq)], { encoding: 'utf8' });
+    return performance.now() - t0;
+  });
+  const worst = times.indexOf(Math.max(...times));
+  const verifySeq = Math.min(snap + 1, last);
+  const t0 = performance.now();
+  execFileSync(process.execPath, [BIN, 'digest', '--db', db, '--at', String(verifySeq), '--verify'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const verifyMs = performance.now() - t0;
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    seqs,
+    worstMs: times[worst]!,
+    worstSeq: seqs[worst]!,
+    medianMs: sorted[Math.floor(sorted.length / 2)]!,
+    farthestFromSnapshot: Math.max(...seqs.map(since)),
+    verifyMs,
+    verifySeq,
+  };
 }
 
 /** Gunzip, split and JSON.parse every line of a trace: the floor any replay of it pays. */
@@ -105,6 +158,8 @@ export async function benchTraceReplay(
       { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const r = JSON.parse(out.trim().split('\n').pop()!);
+    log('timing mgrkit digest --at on its store');
+    const digestAt = benchDigestAt(join(dir, 'db'));
     return {
       osds,
       pgs,
@@ -118,6 +173,7 @@ export async function benchTraceReplay(
       maxRssMiB: r.maxRssMiB,
       stateHeapMiB: r.stateHeapMiB,
       parseOnlyMs: floor.ms,
+      digestAt,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

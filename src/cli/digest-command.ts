@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MgrError } from '../errors.ts';
 import { digestOf, stateDigest } from '../state/digest.ts';
-import { fullDigestSum } from '../state/digest-sum.ts';
+import { fullDigestSum } from '../state/full-digest-sum.ts';
 import { stateAt } from '../store/recovery.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_DB, parseSeq } from './flags.ts';

@@ -146,7 +146,7 @@ export function createEmptyState(): ClusterState {
     config: {},
     monSession: 'up' as const,
   };
-  return { ...s, digestSum: emptyStateSum(s) };
+  return { ...s, digestSum: emptyStateSum(s.pgStats.deltas, s.clog, s.monSession) };
 }
 
 export type { CounterValue };

@@ -1,16 +1,27 @@
 import { current, isDraft } from 'immer';
 import type { PgStat } from '../../schemas/daemon/index.ts';
-import type { ClusterState, DaemonState, MapEntry, PgReport } from './cluster-state.ts';
-import { finish, hashOf, key, type Lanes, lanes, num, out, start, str, value } from './lane-hash.ts';
-import { poolPgs } from './pg-table.ts';
+import { finish, fmix, hashOf, keyCode, type Lanes, lanes, num, out, start, str, value } from './lane-hash.ts';
 import { type Ring, ringRoll } from './ring.ts';
-import type { PgDeltas, PoolDeltas } from './stats-window.ts';
+
+/** A pool's running sum and tick window, as `stats-window.ts` keeps them. */
+interface WindowLeaves {
+  readonly sum: readonly number[];
+  readonly sumAtTick: readonly number[];
+  readonly deltas: readonly unknown[];
+}
+
+/** The PG stats' running sums and tick windows, the whole map's and each pool's. */
+export interface DeltasLeaves extends WindowLeaves {
+  readonly version: number;
+  readonly tick: number | null;
+  readonly pools: { readonly [pool: string]: WindowLeaves };
+}
 
 /**
  * The state digest's sum: each leaf of the state (a PG, a daemon, a counter history, a map...) hashed on its own
  * with its place in the state, and the hashes added lane by lane, modulo 2^32. A change to the state changes the sum
  * by what its leaves' hashes changed, so the fold keeps the sum of every state it makes as it goes, at a cost that
- * follows what changed (`fold.ts`); {@link fullDigestSum} adds up every leaf of a state afresh, which must agree.
+ * follows what changed (`fold.ts`); `fullDigestSum` (`full-digest-sum.ts`) adds up every leaf of a state afresh, which must agree.
  */
 
 /** The running sum leaf changes go to while the fold applies an event, or `null`. */
@@ -84,7 +95,7 @@ export function pgPoolLeaf(pool: string): Lanes {
 }
 
 /** A PG reporter's last report, with its place in the table's order. */
-export function reporterLeaf(name: string, order: number, report: PgReport): Lanes {
+export function reporterLeaf(name: string, order: number, report: object): Lanes {
   start();
   str('reporter');
   str(name);
@@ -94,10 +105,6 @@ export function reporterLeaf(name: string, order: number, report: PgReport): Lan
   return lanesOfOut();
 }
 
-type DaemonFields = Omit<DaemonState, 'counters'>;
-
-const DAEMON_FIELDS = ['type', 'id', 'hostname', 'open', 'status', 'healthMetrics', 'lastReport'] as const;
-
 /** A field of a state object or of its draft, as it is now, without making a draft of it. */
 function fieldOf(o: object, key: string): unknown {
   const v = Object.getOwnPropertyDescriptor(o, key)?.value;
@@ -105,28 +112,45 @@ function fieldOf(o: object, key: string): unknown {
 }
 
 /**
- * A daemon's leaf: all it holds but its counter histories (each a leaf of its own), with its place in the
- * table's order. Metadata and perf schema enter by their own hashes, kept per object, since a report does not
- * change them.
+ * A daemon's leaf: who it is (type, id, host, whether its session is open, metadata, perf schema), with its place in
+ * the table's order. Metadata and perf schema enter by their own hashes, kept per object. What each report changes
+ * is a leaf of its own ({@link daemonReportLeaf}), and so is each counter history.
  */
-export function daemonLeaf(name: string, order: number, d: DaemonFields | object): Lanes {
+export function daemonLeaf(name: string, order: number, d: object): Lanes {
   const meta = valueLanes(fieldOf(d, 'metadata'));
   const schema = valueLanes(fieldOf(d, 'perfSchema'));
   start();
   str('daemon');
   str(name);
   num(order);
-  for (const f of DAEMON_FIELDS) {
-    str(f);
-    value(fieldOf(d, f));
-  }
+  value(fieldOf(d, 'type'));
+  value(fieldOf(d, 'id'));
+  value(fieldOf(d, 'hostname'));
+  value(fieldOf(d, 'open'));
   lanes(meta[0], meta[1], meta[2], meta[3]);
   lanes(schema[0], schema[1], schema[2], schema[3]);
   finish();
   return lanesOfOut();
 }
 
-/** The hash of a daemon's name as the key of its counter histories: computed once per report. */
+/** What a daemon's last report said of it: its status, its health metrics and the report's time. */
+export function daemonReportLeaf(name: string, status: unknown, healthMetrics: unknown, lastReport: unknown): Lanes {
+  start();
+  str('daemon-report');
+  str(name);
+  value(status);
+  value(healthMetrics);
+  value(lastReport);
+  finish();
+  return lanesOfOut();
+}
+
+/** {@link daemonReportLeaf} of a daemon's record (or its draft), as it is now. */
+export function daemonReportLeafOf(name: string, d: object): Lanes {
+  return daemonReportLeaf(name, fieldOf(d, 'status'), fieldOf(d, 'healthMetrics'), fieldOf(d, 'lastReport'));
+}
+
+/** The hash of a daemon's name as the owner of its counter histories: computed once per report. */
 export function countersKey(name: string): Lanes {
   start();
   str('counters');
@@ -135,26 +159,72 @@ export function countersKey(name: string): Lanes {
   return lanesOfOut();
 }
 
-/** The key of the cluster log's history. */
+/** The owner of the cluster log's history. */
 export const CLOG_KEY: Lanes = hashOf('clog');
 
+/** Per lane, what a history's length is weighted by in its leaf. */
+const LENGTH_WEIGHT = [0x2545f491, 0x9e3779b9, 0x7f4a7c15, 0x6c8e9cf5] as const;
+
+/** A history key's odd multiplier `K` and its offset `C`, per lane, set by {@link historyKey}. */
+const mult = new Uint32Array(4);
+const offset = new Uint32Array(4);
+
+function historyKey(owner: Lanes, path: string | null): void {
+  const code = path === null ? 0 : keyCode(path);
+  const lo = code % 2 ** 32;
+  const hi = Math.floor(code / 2 ** 32);
+  for (let i = 0; i < 4; i++) {
+    const m = fmix(owner[i]! ^ Math.imul(lo + i, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b));
+    mult[i] = m | 1;
+    offset[i] = fmix(m ^ 0x5bd1e995);
+  }
+}
+
+/** `(roll + length * W) * K + C` in one lane. */
+function historyLane(i: number, roll: Lanes, length: number): number {
+  return Math.imul((roll[i]! + Math.imul(length, LENGTH_WEIGHT[i]!)) | 0, mult[i]!) + offset[i]!;
+}
+
 /**
- * A history's leaf (a counter's samples under its daemon's {@link countersKey} and its path, or the cluster log
- * under {@link CLOG_KEY}): its key, its items' rolling hash (`ring.ts`), its length.
+ * A history's leaf (a counter's samples under its daemon's {@link countersKey} and its path, or the cluster log under
+ * {@link CLOG_KEY}): per lane, `(roll + length * W) * K + C` modulo 2^32, where `roll` is its items' rolling hash
+ * (`ring.ts`) and `K` (odd) and `C` are mixed from its owner and path. Linear in the roll, so replacing a history
+ * costs a multiplication per lane, not a hash.
  */
 export function ringLeaf(owner: Lanes, path: string | null, ring: Ring<unknown>): Lanes {
   const roll = ringRoll(ring);
-  start();
-  lanes(owner[0], owner[1], owner[2], owner[3]);
-  if (path !== null) key(path);
-  lanes(roll[0], roll[1], roll[2], roll[3]);
-  num(ring.length);
-  finish();
-  return lanesOfOut();
+  historyKey(owner, path);
+  return [
+    historyLane(0, roll, ring.length) >>> 0,
+    historyLane(1, roll, ring.length) >>> 0,
+    historyLane(2, roll, ring.length) >>> 0,
+    historyLane(3, roll, ring.length) >>> 0,
+  ];
+}
+
+/** A history replaced (`before` absent for a new one): its leaf swapped in the digest sum, with no array made. */
+export function swapRing(
+  owner: Lanes,
+  path: string | null,
+  before: Ring<unknown> | undefined,
+  after: Ring<unknown>,
+): void {
+  const s = running;
+  if (s === null) return;
+  const a = ringRoll(after);
+  const b = before === undefined ? undefined : ringRoll(before);
+  historyKey(owner, path);
+  for (let i = 0; i < 4; i++) {
+    s[i]! += historyLane(i, a, after.length);
+    if (b !== undefined) s[i]! -= historyLane(i, b, before!.length);
+  }
 }
 
 /** A map entry's leaf: its kind, epoch, the seq and time that set it, the map's hash and the CRUSH map's. */
-export function mapLeaf(kind: string, entry: MapEntry<unknown> & { readonly crush?: unknown }): Lanes {
+export function mapLeaf(
+  kind: string,
+  entry: { readonly epoch: number | null; readonly seq: number; readonly stamp: number; readonly crush?: unknown },
+): Lanes {
   const map = valueLanes(fieldOf(entry, 'map'));
   const crush = Object.hasOwn(entry, 'crush') ? valueLanes(fieldOf(entry, 'crush')) : undefined;
   start();
@@ -199,13 +269,13 @@ export function sumLeaf(pool: string | null, sum: readonly number[]): Lanes {
 }
 
 /** The tick window of the whole map (its version and last tick too) or of one pool: what rates are made of. */
-export function windowLeaf(pool: string | null, w: PgDeltas | PoolDeltas): Lanes {
+export function windowLeaf(pool: string | null, w: DeltasLeaves | WindowLeaves): Lanes {
   start();
   str('pg-window');
   value(pool);
   if (pool === null) {
-    value((w as PgDeltas).version);
-    value((w as PgDeltas).tick);
+    value((w as DeltasLeaves).version);
+    value((w as DeltasLeaves).tick);
   }
   value(fieldOf(w, 'sumAtTick'));
   value(fieldOf(w, 'deltas'));
@@ -213,53 +283,35 @@ export function windowLeaf(pool: string | null, w: PgDeltas | PoolDeltas): Lanes
   return lanesOfOut();
 }
 
-/** Every leaf of the PG stats' sums and windows, for a whole sum. */
-function deltasLeaves(d: PgDeltas, add: (l: Lanes) => void): void {
+/**
+ * The sum of the leaves of a state with no event folded in: its PG stats' empty sums and windows, its empty cluster
+ * log, its monitors' session up.
+ */
+export function emptyStateSum(deltas: DeltasLeaves, clog: Ring<unknown>, monSession: string): Lanes {
+  const sum = new Uint32Array(4);
+  const add = sumAdder(sum);
+  deltasLeaves(deltas, add);
+  add(ringLeaf(CLOG_KEY, null, clog));
+  add(monSessionLeaf(monSession));
+  return [sum[0]!, sum[1]!, sum[2]!, sum[3]!];
+}
+
+/** Adds leaves to `sum`, lane by lane. */
+export function sumAdder(sum: Uint32Array): (l: Lanes) => void {
+  return (l) => {
+    sum[0]! += l[0];
+    sum[1]! += l[1];
+    sum[2]! += l[2];
+    sum[3]! += l[3];
+  };
+}
+
+/** Every leaf of the PG stats' running sums and tick windows. */
+export function deltasLeaves(d: DeltasLeaves, add: (l: Lanes) => void): void {
   add(sumLeaf(null, d.sum));
   add(windowLeaf(null, d));
   for (const [pool, pd] of Object.entries(d.pools)) {
     add(sumLeaf(pool, pd.sum));
     add(windowLeaf(pool, pd));
   }
-}
-
-/**
- * The sum of every leaf of a state, added up afresh: what the fold's running sum must equal. It reads every part
- * of the state (a stored state's parts are all read).
- */
-export function fullDigestSum(s: ClusterState): Lanes {
-  const sum = new Uint32Array(4);
-  const add = (l: Lanes): void => {
-    sum[0]! += l[0];
-    sum[1]! += l[1];
-    sum[2]! += l[2];
-    sum[3]! += l[3];
-  };
-  for (const [kind, entry] of Object.entries(s.maps)) if (entry !== undefined) add(mapLeaf(kind, entry));
-  for (const [pool, table] of Object.entries(s.pgStats.pgs)) {
-    add(pgPoolLeaf(pool));
-    for (const stat of poolPgs(table)) add(pgLeaf(stat));
-  }
-  for (const chunk of s.pgStats.reporters.chunks) {
-    if (chunk === null) continue;
-    for (const [name, report] of Object.entries(chunk.values)) add(reporterLeaf(name, chunk.order[name]!, report));
-  }
-  deltasLeaves(s.pgStats.deltas, add);
-  for (const chunk of s.daemons.chunks) {
-    if (chunk === null) continue;
-    for (const [name, d] of Object.entries(chunk.values)) {
-      add(daemonLeaf(name, chunk.order[name]!, d));
-      const owner = countersKey(name);
-      for (const [path, ring] of Object.entries(d.counters)) add(ringLeaf(owner, path, ring));
-    }
-  }
-  add(ringLeaf(CLOG_KEY, null, s.clog));
-  for (const [who, section] of Object.entries(s.config)) add(configLeaf(who, section));
-  add(monSessionLeaf(s.monSession));
-  return [sum[0]!, sum[1]!, sum[2]!, sum[3]!];
-}
-
-/** The sum of the empty state's leaves. */
-export function emptyStateSum(s: Omit<ClusterState, 'digestSum'>): Lanes {
-  return fullDigestSum({ ...s, digestSum: [0, 0, 0, 0] } as ClusterState);
 }

@@ -50,7 +50,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 
-function fmix(h: number): number {
+/** MurmurHash3's 32-bit finaliser: every bit of `h` moves every bit of the result. */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -149,7 +150,7 @@ const KEY_CODES_KEPT = 1 << 16;
  * A key's code: 53 bits of two FNV-1a-style passes over its UTF-16 code units (32 bits of one, 21 of the other), as
  * one safe integer.
  */
-function keyCode(k: string): number {
+export function keyCode(k: string): number {
   let c = keyCodes.get(k);
   if (c === undefined) {
     let a = 0x811c9dc5;

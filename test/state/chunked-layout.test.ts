@@ -41,15 +41,15 @@ describe('the chunked state layout', () => {
   it('gives the reference digests at every seq (recomputed when the digest became a hash of parts, when PG parts were hashed as their JSON text, and when it became a sum of leaf hashes)', () => {
     assert.deepEqual(perSeqDigests(readJsonl<ClusterEvent>(WHOLE_TRACE), 1), [
       647,
-      '2edad47511467d80b8d17b167a713ff1790e1d9db7dfdac960613a4c29690bee',
-      '69a2b1509ef6d3a3e32d2684cc5fb0ba456fa1b532cf20a80e5308c7fd4c30ac',
+      '828855dcbaecd78ea957874d0b1e86dfa3e2a0dd1872b5623badd52436dd1a41',
+      'df7450dd4e0069672f99bf466cf73e2a520404834f3e1a7a00832b4dfeb6a853',
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
       // Recomputed when the simulated monitors began to report (363 more events: 3 opens, 120 periods of 3 reports),
       // and when the simulated OSDs' reports gained BlueStore's counters.
       2719,
-      'c26ea3b16f53610d9757de76e171257eb23e0804459afe9cf8652c4bebc3ec21',
-      '2ec9b5b53da4ecb4f5678375136d78e81722cffbfd36340074476b4f9530ed0b',
+      'e107a83804a12fe1f90b26d8a51f0f1038e6ea8230a227d9e9f6a91912e01b17',
+      '145c469b867e6cf6c0ca9e2547358030b01b25c3d04b3961d81d1756869b72cb',
     ]);
   });
 

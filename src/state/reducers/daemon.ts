@@ -2,7 +2,7 @@ import type { Draft } from 'immer';
 import type { CounterValue } from '../../../schemas/daemon/index.ts';
 import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
 import { dataKey } from '../data-key.ts';
-import { countersKey, daemonLeaf, ringLeaf, swapLeaf } from '../digest-sum.ts';
+import { countersKey, daemonLeaf, daemonReportLeafOf, swapLeaf, swapRing } from '../digest-sum.ts';
 import { draftTableGet, draftTableOrder, draftTableSet } from '../keyed-table.ts';
 import { type Ring, ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
@@ -33,6 +33,7 @@ function daemonEntry(draft: Draft<ClusterState>, name: string): Draft<DaemonStat
   };
   draftTableSet(draft.daemons, name, fresh);
   swapLeaf(undefined, daemonLeaf(name, draftTableOrder(draft.daemons, name), fresh));
+  swapLeaf(undefined, daemonReportLeafOf(name, fresh));
   return draftTableGet(draft.daemons, name)!;
 }
 
@@ -76,15 +77,15 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
   for (const [path, value] of Object.entries(event.counters)) {
     const ring = Object.hasOwn(held, path) ? held[path] : undefined;
     const next = ringAppend(ring, Object.freeze(sampleOf(t, value)), COUNTER_HISTORY);
-    swapLeaf(ring === undefined ? undefined : ringLeaf(owner, path, ring), ringLeaf(owner, path, next));
+    swapRing(owner, path, ring, next);
     counters[path] = next;
   }
   d.counters = Object.freeze(counters) as Draft<DaemonState['counters']>;
-  changeDaemon(draft, event.daemon, d, () => {
-    if (event.status !== undefined) d.status = event.status;
-    if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
-    d.lastReport = event.t;
-  });
+  const before = daemonReportLeafOf(event.daemon, d);
+  if (event.status !== undefined) d.status = event.status;
+  if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
+  d.lastReport = event.t;
+  swapLeaf(before, daemonReportLeafOf(event.daemon, d));
 };
 
 /** A daemon closed its session; what it told the manager stays readable, as in Ceph. */

@@ -1,7 +1,7 @@
 import type { Draft } from 'immer';
 import { CLOG_HISTORY, type ClusterState } from '../cluster-state.ts';
 import { dataKey, own } from '../data-key.ts';
-import { CLOG_KEY, configLeaf, monSessionLeaf, ringLeaf, swapLeaf } from '../digest-sum.ts';
+import { CLOG_KEY, configLeaf, monSessionLeaf, swapLeaf, swapRing } from '../digest-sum.ts';
 import { ringAppend } from '../ring.ts';
 import type { Reducer } from './reducer.ts';
 import { replacedValue } from './replaced-value.ts';
@@ -10,7 +10,7 @@ import { replacedValue } from './replaced-value.ts';
 export const reduceClog: Reducer<'clog'> = (draft, event) => {
   const held = replacedValue<ClusterState['clog']>(draft, 'clog')!;
   const next = ringAppend(held, event.entry, CLOG_HISTORY);
-  swapLeaf(ringLeaf(CLOG_KEY, null, held), ringLeaf(CLOG_KEY, null, next));
+  swapRing(CLOG_KEY, null, held, next);
   draft.clog = next as Draft<ClusterState['clog']>;
 };
 
