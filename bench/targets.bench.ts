@@ -66,7 +66,7 @@ export function benchDigestAt(db: string): DigestAtResult {
   const last = store.lastSeq();
   const spaced = Array.from({ length: 7 }, (_, i) => Math.max(1, Math.round(((i + 0.5) * last) / 7)));
   const seqs = [1, ...spaced, last];
-  const since = (seq: number) => seq - store.snapshotSeqAtOrBefore(seq);
+  const farthestFromSnapshot = Math.max(...seqs.map((seq) => seq - store.snapshotSeqAtOrBefore(seq)));
   const snap = store.lastSnapshotSeq() === last ? store.snapshotSeqAtOrBefore(last - 1) : store.lastSnapshotSeq();
   void store.close();
   const times = seqs.map((seq) => {
@@ -88,7 +88,7 @@ export function benchDigestAt(db: string): DigestAtResult {
     worstMs: times[worst]!,
     worstSeq: seqs[worst]!,
     medianMs: sorted[Math.floor(sorted.length / 2)]!,
-    farthestFromSnapshot: Math.max(...seqs.map(since)),
+    farthestFromSnapshot,
     verifyMs,
     verifySeq,
   };

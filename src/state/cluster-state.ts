@@ -126,7 +126,11 @@ export const STATE_FORMAT = 5;
  * dictionaries and the histories plain arrays.
  */
 export const LOGICAL_FORMAT = 3;
-/** The definition of the state digest (`digest.ts`): 4, a sum of leaf hashes. */
+/**
+ * The definition of the state digest (`digest.ts`): 4, a sum of leaf hashes. A change to it changes this and
+ * {@link STATE_FORMAT} (a snapshot carries its state's digest sum), so that sums kept under another definition are
+ * never read as this one's.
+ */
 export const DIGEST_FORMAT = 4;
 /** How many counter samples a daemon keeps per path, as Ceph's `PerfCounterInstance` does. */
 export const COUNTER_HISTORY = 20;

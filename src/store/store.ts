@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
-import { type ClusterState, STATE_FORMAT } from '../state/cluster-state.ts';
+import { type ClusterState, DIGEST_FORMAT, STATE_FORMAT } from '../state/cluster-state.ts';
 import { hashPart } from '../state/digest.ts';
 import type { Lanes } from '../state/lane-hash.ts';
 import { assembleState, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
@@ -122,7 +122,10 @@ export class Store {
   private readonly pending = new Set<WeakRef<PendingPart>>();
   private closed = false;
   private readonly cursors: Database<SourceCursor, string>;
-  /** Per commit, keyed by its first seq: the {@link DigestPoint} of each of its events, one after the other. */
+  /**
+   * Per commit, keyed by its first seq: the {@link DigestPoint} of each of its events, one after the other (the
+   * `digest-sums-<DIGEST_FORMAT>` database).
+   */
   private readonly sums: Database<Buffer, number>;
   /** The host's settings, written through by `ConfigStore`. */
   readonly config: StringTable;
@@ -149,7 +152,12 @@ export class Store {
       name: string;
     });
     this.cursors = root.openDB<SourceCursor, string>({ name: 'cursors' });
-    this.sums = root.openDB<Buffer, number>({ name: 'digest-sums', keyEncoding: 'uint32', encoding: 'binary' });
+    // Named for the digest's definition: sums kept under another are not read (such states are folded instead).
+    this.sums = root.openDB<Buffer, number>({
+      name: `digest-sums-${DIGEST_FORMAT}`,
+      keyEncoding: 'uint32',
+      encoding: 'binary',
+    });
     this.config = this.stringTable(root.openDB<string, string>({ name: 'config', encoding: 'string' }));
     this.kv = this.stringTable(root.openDB<string, string>({ name: 'kv', encoding: 'string' }));
     this.rados = root.openDB<unknown, Key>({ name: 'rados' });
