@@ -2,33 +2,10 @@ import { createHash } from 'node:crypto';
 import { writeCanonical } from './canonical-json.ts';
 import { type ClusterState, DIGEST_FORMAT } from './cluster-state.ts';
 import { type Lanes, lanesHex } from './lane-hash.ts';
-import { knownLeaf, leafHash, rememberLeaf, textLeaf } from './part-leaf.ts';
-import type { StatePart } from './state-parts.ts';
 
 export { canonicalJson, writeCanonical } from './canonical-json.ts';
 
 const digests = new WeakMap<ClusterState, string>();
-
-/**
- * The leaf hash of a part, memoised per frozen part, and, for a part hashed as its JSON text
- * ({@link StatePart.asText}) when it was hashed now, that text, to be stored as it is.
- */
-export function hashPart(part: StatePart): { readonly leaf: string; readonly text?: string } {
-  const known = knownLeaf(part.refs);
-  if (known !== undefined) return { leaf: known };
-  let hashed: { leaf: string; text?: string };
-  if (part.asText) {
-    const text = JSON.stringify(part.content()) ?? 'null';
-    hashed = { leaf: textLeaf(text), text };
-  } else hashed = { leaf: leafHash(part.content()) };
-  rememberLeaf(part.refs, hashed.leaf);
-  return hashed;
-}
-
-/** The leaf hash of a part, memoised per frozen part: the key it is stored under. */
-export function partLeaf(part: StatePart): string {
-  return hashPart(part).leaf;
-}
 
 /**
  * The state digest of a state's seq, stream clock and digest sum: sha-256 (hex) of the canonical JSON of

@@ -18,7 +18,7 @@ export function logicalDaemon(d: DaemonState): object {
 
 /**
  * The state as the plain JSON of format 3 ({@link LOGICAL_FORMAT}): daemons and reporters as single dictionaries in
- * insertion order, counter histories and the cluster log as arrays, oldest first. What the digest describes: the
+ * insertion order, counter histories and the cluster log as arrays, oldest first. What a snapshot stores: the
  * content, not how the tables are chunked or where a ring's window sits in its buffer.
  */
 export function logicalState(s: ClusterState): unknown {

@@ -3,7 +3,7 @@ import type { ClusterState, CounterSample, DaemonState, PgReport, PgStatsState }
 import { deepFreeze } from './deep-freeze.ts';
 import { TABLE_CHUNKS, type TableChunk } from './keyed-table.ts';
 import { logicalDaemon } from './logical-state.ts';
-import { rememberLeaf } from './part-leaf.ts';
+import { knownLeaf, leafHash, rememberLeaf, textLeaf } from './part-leaf.ts';
 import { BUCKET_SIZE, type PgBucket, type PoolPgs } from './pg-table.ts';
 import { type Ring, ringItems, ringOf } from './ring.ts';
 
@@ -197,7 +197,7 @@ function lazyPool(shape: PgPoolShape, groups: ReadonlyArray<{ g: number; src: Pa
 /**
  * The state a top and its parts stand for, frozen. The maps are read at once; each other part is read on first use
  * of its content (a table chunk's `values`, a PG bucket's slots), so a state opened from a large store serves its
- * maps without reading the rest. Each part's leaf hash is remembered for the digest.
+ * maps without reading the rest. Each part's leaf hash is remembered, so an unchanged part is not hashed again.
  */
 export function assembleState(top: StateTop, sources: readonly PartSource[]): ClusterState {
   deepFreeze(top);
@@ -244,4 +244,25 @@ export function assembleState(top: StateTop, sources: readonly PartSource[]): Cl
     daemons: { size: top.daemons.size, chunks: daemons },
     clog: ringOf(top.clog),
   }) as ClusterState;
+}
+
+/**
+ * The leaf hash of a part, memoised per frozen part, and, for a part hashed as its JSON text
+ * ({@link StatePart.asText}) when it was hashed now, that text, to be stored as it is.
+ */
+export function hashPart(part: StatePart): { readonly leaf: string; readonly text?: string } {
+  const known = knownLeaf(part.refs);
+  if (known !== undefined) return { leaf: known };
+  let hashed: { leaf: string; text?: string };
+  if (part.asText) {
+    const text = JSON.stringify(part.content()) ?? 'null';
+    hashed = { leaf: textLeaf(text), text };
+  } else hashed = { leaf: leafHash(part.content()) };
+  rememberLeaf(part.refs, hashed.leaf);
+  return hashed;
+}
+
+/** The leaf hash of a part, memoised per frozen part: the key it is stored under. */
+export function partLeaf(part: StatePart): string {
+  return hashPart(part).leaf;
 }

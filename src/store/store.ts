@@ -4,9 +4,8 @@ import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { MgrError } from '../errors.ts';
 import { type ClusterState, DIGEST_FORMAT, STATE_FORMAT } from '../state/cluster-state.ts';
-import { hashPart } from '../state/digest.ts';
 import type { Lanes } from '../state/lane-hash.ts';
-import { assembleState, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
+import { assembleState, hashPart, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
 import { storeWriteError } from './write-failure.ts';
 import { WriterLock } from './writer-lock.ts';
 

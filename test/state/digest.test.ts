@@ -4,11 +4,11 @@ import { describe, it } from 'node:test';
 import { stateDigest } from '../../src/entry/host.ts';
 import { simulateEvents } from '../../src/sim/simulate-events.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
-import { canonicalJson, partLeaf, writeCanonical } from '../../src/state/digest.ts';
+import { canonicalJson, writeCanonical } from '../../src/state/digest.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { fullDigestSum } from '../../src/state/full-digest-sum.ts';
 import { lanesHex } from '../../src/state/lane-hash.ts';
-import { type StatePart, stateParts } from '../../src/state/state-parts.ts';
+import { partLeaf, type StatePart, stateParts } from '../../src/state/state-parts.ts';
 import { finalState } from '../fixtures/final-state.ts';
 import { WHOLE_TRACE } from '../helpers.ts';
 
