@@ -1,6 +1,19 @@
 import { current, isDraft } from 'immer';
 import type { PgStat } from '../../schemas/daemon/index.ts';
-import { finish, fmix, hashOf, keyCode, type Lanes, lanes, num, out, start, str, value } from './lane-hash.ts';
+import {
+  finish,
+  fmix,
+  hashOf,
+  keyCode,
+  type Lanes,
+  lanes,
+  num,
+  out,
+  start,
+  str,
+  treeHash,
+  value,
+} from './lane-hash.ts';
 import { type Ring, ringRoll } from './ring.ts';
 
 /** A pool's running sum and tick window, as `stats-window.ts` keeps them. */
@@ -56,16 +69,9 @@ export function swapLeaf(before: Lanes | undefined, after: Lanes | undefined): v
 
 const memo = new WeakMap<object, Lanes>();
 
-/** The hash of a frozen value (a map, a schema, metadata), kept while the value lives. */
+/** The hash of a map, a schema, metadata: as a tree ({@link treeHash}), each frozen part's hash kept. */
 function valueLanes(v: unknown): Lanes {
-  if (v === null || typeof v !== 'object') return hashOf(v);
-  if (isDraft(v)) return hashOf(current(v));
-  let l = memo.get(v);
-  if (l === undefined) {
-    l = hashOf(v);
-    memo.set(v, l);
-  }
-  return l;
+  return treeHash(isDraft(v) ? current(v) : v);
 }
 
 /**

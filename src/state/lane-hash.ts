@@ -261,6 +261,60 @@ export function hashOf(v: unknown, ownOrder = false): Lanes {
   return [out[0]!, out[1]!, out[2]!, out[3]!];
 }
 
+const trees = new WeakMap<object, Lanes>();
+
+/**
+ * The lanes of a value hashed as a tree: each array or object by its own hash, written into its parent's words as
+ * lanes (keys in code-unit order), so that a value shares the hash of each part it shares with another; a frozen
+ * part's hash is kept while the part lives. What a large map (an OSD map, a CRUSH map) is hashed as: a new epoch
+ * that changed a few entries hashes the path to them, not the whole map.
+ */
+export function treeHash(v: unknown): Lanes {
+  if (v === null || typeof v !== 'object') return hashOf(v);
+  const kept = trees.get(v);
+  if (kept !== undefined) return kept;
+  // The parts first: the word buffer holds one value at a time.
+  let result: Lanes;
+  if (Array.isArray(v)) {
+    const parts = v.map((x) => (x !== null && typeof x === 'object' ? treeHash(x) : undefined));
+    start();
+    word(TAG_ARRAY);
+    for (let i = 0; i < v.length; i++) {
+      const p = parts[i];
+      if (p !== undefined) lanes(p[0], p[1], p[2], p[3]);
+      else value(v[i]);
+    }
+    word(TAG_END);
+    finish();
+    result = [out[0]!, out[1]!, out[2]!, out[3]!];
+  } else {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => {
+        const item = o[k];
+        return item !== undefined && typeof item !== 'function' && typeof item !== 'symbol';
+      })
+      .sort();
+    const parts = keys.map((k) => {
+      const x = o[k];
+      return x !== null && typeof x === 'object' ? treeHash(x) : undefined;
+    });
+    start();
+    word(TAG_OBJECT);
+    for (let i = 0; i < keys.length; i++) {
+      key(keys[i]!);
+      const p = parts[i];
+      if (p !== undefined) lanes(p[0], p[1], p[2], p[3]);
+      else value(o[keys[i]!]);
+    }
+    word(TAG_END);
+    finish();
+    result = [out[0]!, out[1]!, out[2]!, out[3]!];
+  }
+  if (Object.isFrozen(v)) trees.set(v, result);
+  return result;
+}
+
 /** The lanes of nothing added together: the sum of an empty set. */
 export const ZERO: Lanes = Object.freeze([0, 0, 0, 0]) as Lanes;
 

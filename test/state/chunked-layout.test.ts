@@ -41,15 +41,15 @@ describe('the chunked state layout', () => {
   it('gives the reference digests at every seq (recomputed when the digest became a hash of parts, when PG parts were hashed as their JSON text, and when it became a sum of leaf hashes)', () => {
     assert.deepEqual(perSeqDigests(readJsonl<ClusterEvent>(WHOLE_TRACE), 1), [
       647,
-      '828855dcbaecd78ea957874d0b1e86dfa3e2a0dd1872b5623badd52436dd1a41',
-      'df7450dd4e0069672f99bf466cf73e2a520404834f3e1a7a00832b4dfeb6a853',
+      '5a90f8b7c8635f39fcec76efdde9969c9d9c1070e3b67158212dcb46be92209e',
+      '63c655345df56da5f9921fdbc878200c69a75e7db24b68fd11b6e95eccf45eae',
     ]);
     assert.deepEqual(perSeqDigests(flood(), 3), [
       // Recomputed when the simulated monitors began to report (363 more events: 3 opens, 120 periods of 3 reports),
       // and when the simulated OSDs' reports gained BlueStore's counters.
       2719,
-      'e107a83804a12fe1f90b26d8a51f0f1038e6ea8230a227d9e9f6a91912e01b17',
-      '145c469b867e6cf6c0ca9e2547358030b01b25c3d04b3961d81d1756869b72cb',
+      '03d6c33dd18ce4d9720c2c363dc3695f2221e900c63dd2abbcfeb46094e3d2c2',
+      'e67db27c19c315af9a4822f63b519fe52d9a34fd5aece98e4c8185a0cb62a293',
     ]);
   });
 
