@@ -67,23 +67,41 @@ export function ringOf<T>(items: readonly T[]): Ring<T> {
 
 /** `roll * BASE + hash(item)`, or with `sign` -1 `roll - hash(item) * power`, lane by lane, modulo 2^32. */
 function rollItem(roll: Lanes, item: unknown, power: Lanes | null): Lanes {
-  start();
-  value(item);
-  finish();
+  const h = itemHash(item);
   if (power !== null) {
     return [
-      (roll[0] - Math.imul(out[0]!, power[0])) >>> 0,
-      (roll[1] - Math.imul(out[1]!, power[1])) >>> 0,
-      (roll[2] - Math.imul(out[2]!, power[2])) >>> 0,
-      (roll[3] - Math.imul(out[3]!, power[3])) >>> 0,
+      (roll[0] - Math.imul(h[0], power[0])) >>> 0,
+      (roll[1] - Math.imul(h[1], power[1])) >>> 0,
+      (roll[2] - Math.imul(h[2], power[2])) >>> 0,
+      (roll[3] - Math.imul(h[3], power[3])) >>> 0,
     ];
   }
   return [
-    (Math.imul(roll[0], BASE[0]) + out[0]!) >>> 0,
-    (Math.imul(roll[1], BASE[1]) + out[1]!) >>> 0,
-    (Math.imul(roll[2], BASE[2]) + out[2]!) >>> 0,
-    (Math.imul(roll[3], BASE[3]) + out[3]!) >>> 0,
+    (Math.imul(roll[0], BASE[0]) + h[0]) >>> 0,
+    (Math.imul(roll[1], BASE[1]) + h[1]) >>> 0,
+    (Math.imul(roll[2], BASE[2]) + h[2]) >>> 0,
+    (Math.imul(roll[3], BASE[3]) + h[3]) >>> 0,
   ];
+}
+
+const itemHashes = new WeakMap<object, Lanes>();
+
+/**
+ * An item's hash. A record (a cluster log entry) is hashed once and its hash kept while it lives, as the ring drops
+ * it later; a counter sample, a small array of numbers, costs less to hash again than to keep.
+ */
+function itemHash(item: unknown): Lanes {
+  const keep = item !== null && typeof item === 'object' && !Array.isArray(item);
+  if (keep) {
+    const kept = itemHashes.get(item);
+    if (kept !== undefined) return kept;
+  }
+  start();
+  value(item);
+  finish();
+  const h: Lanes = [out[0]!, out[1]!, out[2]!, out[3]!];
+  if (keep) itemHashes.set(item, h);
+  return h;
 }
 
 /** The ring with `item` appended, the oldest items dropped past `capacity`. */
