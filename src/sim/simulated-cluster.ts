@@ -198,7 +198,14 @@ export class SimulatedCluster {
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
     else if (step.kind === 'slow-ops') setSlowOps(this.model, step.daemon, step.count, now);
-    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    else if (step.kind === 'fill') {
+      this.model.fullness.fillOsd(step.pool, step.osd, step.ratio);
+      this.model.recheckHealth();
+    } else if (step.kind === 'quota') this.model.setQuotaOver(step.pool, step.headroom, now);
+    else if (step.kind === 'grow') {
+      this.model.fullness.growPool(step.pool, step.factor);
+      this.model.recheckHealth();
+    } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
   private *tick(): Generator<ClusterEvent> {
@@ -238,6 +245,7 @@ export class SimulatedCluster {
     runClientIo([...pools.values()], this.periodMs, active, doc.epoch, this.ioRng, engine, counters, {
       reads: f.has('pauserd'),
       writes: f.has('pausewr') || f.has('full'),
+      fullPools: this.model.fullness.fullPools(),
     });
   }
 }
