@@ -1,6 +1,7 @@
 import type { HealthCheck, HealthStatus } from '../../schemas/maps/health.ts';
 import { byteU } from './byte-units.ts';
 import { POOL_FLAG } from './fullness.ts';
+import { MAX_DETAIL } from './monitor-health.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
 
 /** What a pool holds (its PGs' `stat_sum` summed), for the quota checks. */
@@ -20,7 +21,7 @@ function check(severity: HealthStatus, message: string, detail: readonly string[
   return {
     severity,
     summary: { message, count: detail.length },
-    detail: detail.map((m) => ({ message: m })),
+    detail: detail.slice(0, MAX_DETAIL).map((m) => ({ message: m })),
     muted: false,
   };
 }
@@ -90,7 +91,7 @@ export function fullnessChecks(
         : {
             ...was,
             summary: { ...was.summary, count: (was.summary.count ?? 0) + (quota.full.summary.count ?? 0) },
-            detail: [...(was.detail ?? []), ...(quota.full.detail ?? [])],
+            detail: [...(was.detail ?? []), ...(quota.full.detail ?? [])].slice(0, MAX_DETAIL),
           };
   }
   if (quota.nearfull !== undefined) checks.POOL_NEAR_FULL = quota.nearfull;

@@ -143,8 +143,8 @@ export class SimulatedCluster {
 
   /**
    * Applies a mon command now (at {@link now}), as the monitors would: `osd out|in|down`, `osd reweight`,
-   * `osd set|unset`, `osd pool create|rm|set`, `config set|rm`, and read commands (`osd dump`, `pg dump`, `status`,
-   * `health detail`, ...) answered in `outb` as JSON. Errors come back as a negative errno with Ceph's message in
+   * `osd set|unset`, `osd pool create|rm|set|set-quota`, `config set|rm`, and read commands (`osd dump`, `pg dump`,
+   * `status`, `health detail`, `osd pool get-quota`, ...) answered in `outb` as JSON. Errors come back as a negative errno with Ceph's message in
    * `outs`. What the command changed comes back as events from the next {@link advanceTo}.
    */
   command(cmd: MonCommand, options: CommandOptions = {}): CommandResult {
