@@ -82,11 +82,15 @@ describe('prometheus on a simulated cluster filling up', () => {
 
     const quotaNear = await scrapeAt(0.52);
     assert.deepEqual(fullnessAlerts(quotaNear), ['CephPoolNearFull']);
+    const quota = sampleValue(quotaNear, 'ceph_pool_quota_bytes', { pool_id: '1' })!;
+    const stored = sampleValue(quotaNear, 'ceph_pool_stored', { pool_id: '1' })!;
+    assert.ok(quota > stored && stored >= quota * 0.8, `${stored} of ${quota}`);
     const quotaFull = await scrapeAt(0.6);
     assert.deepEqual(fullnessAlerts(quotaFull), ['CephPoolFull']);
     assert.equal(sampleValue(quotaFull, 'ceph_health_detail', { name: 'POOL_FULL', severity: 'HEALTH_WARN' }), 1);
     const lifted = await scrapeAt(0.7);
     assert.deepEqual(fullnessAlerts(lifted), []);
+    assert.equal(sampleValue(lifted, 'ceph_pool_quota_bytes', { pool_id: '1' }), 0);
     await h.stop();
   });
 });
