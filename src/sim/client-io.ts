@@ -8,6 +8,11 @@ import { hash32, hashUnit, type Rng } from './rng.ts';
 export const WRITE_OPS_PER_OSD = 25;
 export const READ_OPS_PER_OSD = 40;
 const WRITE_BYTES = 64 * 1024;
+/**
+ * The share of written bytes that are new data; the rest overwrite what the pool holds (block and file workloads
+ * mostly rewrite), so that a cluster grows a fraction of a percent of its space a day.
+ */
+const NEW_DATA_SHARE = 0.05;
 const READ_BYTES = 128 * 1024;
 /** Mean latencies (ns) before each OSD's own factor: spinning disks behind a write-ahead log. */
 const WRITE_LAT_NS = 4e6;
@@ -25,7 +30,7 @@ const MIN_HOT_PGS = 32;
  * One stats period of client IO: a rotating set of hot PGs (drawn from the seeded stream) take the period's reads
  * and writes. Writes grow the PG's objects and bytes, fall behind on copies that are down, and count on the
  * primary's perf counters with a latency of its own. PGs that are not active take no IO; `paused` (the
- * pauserd/pausewr flags) stops it all.
+ * pauserd/pausewr flags) stops it all, and a pool flagged `full` takes no writes.
  */
 export function runClientIo(
   pools: readonly PoolPgs[],
@@ -35,7 +40,7 @@ export function runClientIo(
   rng: Rng,
   engine: PgEngine,
   counters: OsdCounters,
-  paused: { reads: boolean; writes: boolean },
+  paused: { reads: boolean; writes: boolean; fullPools?: ReadonlySet<number> },
 ): void {
   const pgCount = pools.reduce((s, p) => s + p.pgNum, 0);
   if (pgCount === 0 || activeOsds === 0) return;
@@ -52,11 +57,11 @@ export function runClientIo(
     const c = pool.cols;
     const spread = 0.5 + rng.float();
     if ((c.state[g]! & PG.ACTIVE) === 0) continue;
-    const w = Math.round(writesPerPg * spread);
+    const w = paused.fullPools?.has(pool.id) === true ? 0 : Math.round(writesPerPg * spread);
     const r = Math.round(readsPerPg * spread);
     if (w === 0 && r === 0) continue;
     const writeBytes = Math.min(WRITE_BYTES, pool.kind.objectBytes);
-    const grown = Math.round(w * writeBytes * 0.5);
+    const grown = Math.round(w * writeBytes * NEW_DATA_SHARE);
     const fresh = Math.round(grown / pool.kind.objectBytes);
     c.writes[g]! += w;
     c.writeKb[g]! += Math.ceil((w * writeBytes) / 1024);

@@ -6,6 +6,7 @@ import { buildCrushMap } from './crush-map.ts';
 import { DaemonHealth } from './daemon-health.ts';
 import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-commands.ts';
 import { FsMapDoc } from './fs-map-doc.ts';
+import { FullnessMonitor } from './fullness-monitor.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { monOpenEvents, monReport } from './mon-daemon.ts';
@@ -51,6 +52,8 @@ export class ClusterModel {
   readonly counters: OsdCounters;
   /** What the daemons report of their health (slow ops). */
   readonly daemonHealth = new DaemonHealth();
+  /** How full the OSDs and pools are, and the steps that fill them. */
+  readonly fullness: FullnessMonitor;
   private readonly fsid: string;
   private readonly createdMs: number;
   private crush: CrushMap;
@@ -130,6 +133,15 @@ export class ClusterModel {
       this.daemonHealth,
     );
     for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
+    this.fullness = new FullnessMonitor({
+      topo,
+      doc: this.doc,
+      pools: this.pools,
+      reporter: this.reporter,
+      reporting: (o) => this.reporting(o),
+      clog: (now, priority, message) => this.clog(now, priority, message),
+      monSetting: (name) => this.settings.get('mon')?.get(name),
+    });
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
     this.health = this.evaluateHealth();
@@ -218,6 +230,7 @@ export class ClusterModel {
 
   /** Publishes the pending OSD map epoch, and the health when the map changed or on the stats period. */
   publish(now: number, periodic: boolean): void {
+    if (periodic && this.fullness.update(now)) this.healthDue = true;
     if (this.engine.pgTempVersion !== this.pgTempVersion) {
       this.pgTempVersion = this.engine.pgTempVersion;
       const entries = [...this.engine.pgTemp]
@@ -254,7 +267,19 @@ export class ClusterModel {
       monDown: this.mons.healthCheck(),
       // A stopped OSD sends no report: the manager drops its slow ops.
       daemonChecks: this.daemonHealth.checks(now, (d) => !d.startsWith('osd.') || this.reporting(Number(d.slice(4)))),
+      fullness: this.fullness.checks(),
     });
+  }
+
+  // ---- fullness ----
+
+  /** Sets a quota on pool `name` of `headroom` over what it holds, as an operator's `osd pool set-quota`. */
+  setQuotaOver(name: string, headroom: number, now: number): void {
+    const pool = [...this.pools.values()].find((p) => p.name === name);
+    if (pool === undefined) return;
+    const bytes = this.fullness.poolUses().get(pool.id)?.bytes ?? 0;
+    const val = String(Math.ceil(bytes * (1 + headroom)));
+    this.runCommand({ prefix: 'osd pool set-quota', pool: name, field: 'max_bytes', val }, now, 'client.admin');
   }
 
   // ---- monitors ----
@@ -535,6 +560,18 @@ export class ClusterModel {
         this.reporter.placementChanged();
       },
       setPoolVar: (id, v, value) => this.setPoolVar(this.pools.get(id)!, v, value, now),
+      poolQuota: (id) => {
+        const entry = this.doc.map.pools.find((p) => p.pool === id);
+        const use = this.fullness.poolUses().get(id);
+        return {
+          maxBytes: entry?.quota_max_bytes ?? 0,
+          maxObjects: entry?.quota_max_objects ?? 0,
+          bytes: use?.bytes ?? 0,
+          objects: use?.objects ?? 0,
+        };
+      },
+      setPoolQuota: (id, field, value) =>
+        this.doc.setPool(id, field === 'max_bytes' ? { quota_max_bytes: value } : { quota_max_objects: value }),
       config: (who, name) => this.settings.get(who)?.get(name),
       setConfig: (who, name, value) => {
         let m = this.settings.get(who);

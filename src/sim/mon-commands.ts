@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
+import { byteU, siU } from './byte-units.ts';
 import { type CommandResult, fail, isResult, parseArgs } from './command-result.ts';
 import { SETTABLE_FLAGS, type SettableFlag } from './osd-flags.ts';
 import type { MonCommand } from './scenario.ts';
@@ -33,10 +34,21 @@ export interface MonCommandTarget {
   /** The file system that uses the pool, if one does. */
   fsUsing(pool: number): string | undefined;
   setPoolVar(id: number, v: PoolVar, value: number): void;
+  /** A pool's quotas (0: none) and what it holds now (its PGs' sums, as the PG map has them). */
+  poolQuota(id: number): PoolQuota;
+  setPoolQuota(id: number, field: 'max_bytes' | 'max_objects', value: number): void;
   config(who: string, name: string): string | undefined;
   setConfig(who: string, name: string, value: string | null): void;
   /** Read-only commands with a JSON answer (`osd dump`, `pg dump`, `status`, ...), or undefined when unknown. */
   read(cmd: MonCommand): unknown;
+}
+
+/** A pool's quotas and use, for `osd pool get-quota` and the quota checks. */
+export interface PoolQuota {
+  readonly maxBytes: number;
+  readonly maxObjects: number;
+  readonly bytes: number;
+  readonly objects: number;
 }
 
 /** Commands that change the cluster (the audit log records those). */
@@ -51,6 +63,7 @@ export const WRITE_PREFIXES: ReadonlySet<string> = new Set([
   'osd pool rm',
   'osd pool delete',
   'osd pool set',
+  'osd pool set-quota',
   'config set',
   'config rm',
 ]);
@@ -85,6 +98,8 @@ const ARGS = {
     yes_i_really_really_mean_it: z.boolean().optional(),
   }),
   poolSet: z.looseObject({ pool: z.string().min(1), var: z.string(), val: z.union([z.string(), z.number()]) }),
+  setQuota: z.looseObject({ pool: z.string().min(1), field: z.string(), val: z.union([z.string(), z.number()]) }),
+  getQuota: z.looseObject({ pool: z.string().min(1), format: z.string().optional() }),
   configSet: z.looseObject({
     who: z.string().min(1),
     name: z.string().min(1),
@@ -170,6 +185,63 @@ function poolSet(t: MonCommandTarget, cmd: MonCommand): CommandResult {
   return ok(`set pool ${pool.id} ${v} to ${n}`);
 }
 
+/**
+ * `strict_iecstrtoll` (bytes: `10G` is 10 GiB) or `strict_sistrtoll` (objects: `1k` is 1000): an integer with an
+ * optional unit prefix; a string with what is wrong (Ceph's words) when it is not one.
+ */
+function parseUnits(val: string, iec: boolean): number | string {
+  const fn = iec ? 'strict_iecstrtoll' : 'strict_sistrtoll';
+  const m = /^(-?\d+)([KMGTPE]?)(i?)(B?)$/i.exec(val.trim());
+  if (m === null) {
+    const digits = /^-?\d+/.exec(val.trim());
+    return digits === null ? `strict_strtoll: expected integer, got: '${val}'` : `${fn}: unit prefix not recognized`;
+  }
+  const n = Number(m[1]);
+  if (n < 0) return `${fn}: value should not be negative`;
+  const exp = ' KMGTPE'.indexOf((m[2] ?? '').toUpperCase() || ' ');
+  return n * (iec || m[3] !== '' ? 1024 : 1000) ** exp;
+}
+
+/** `osd pool set-quota <pool> max_objects|max_bytes <val>`, as `OSDMonitor::prepare_command_impl` answers it. */
+function setQuota(t: MonCommandTarget, cmd: MonCommand): CommandResult {
+  const args = parseArgs(ARGS.setQuota, cmd);
+  if (isResult(args)) return args;
+  const pool = t.pool(args.pool);
+  if (pool === undefined) return fail(ENOENT, `unrecognized pool '${args.pool}'`);
+  if (args.field !== 'max_objects' && args.field !== 'max_bytes') {
+    return fail(EINVAL, `unrecognized field '${args.field}'; should be 'max_bytes' or 'max_objects'`);
+  }
+  const val = String(args.val);
+  const value = parseUnits(val, args.field === 'max_bytes');
+  if (typeof value === 'string') return fail(EINVAL, `error parsing value '${val}': ${value}`);
+  t.setPoolQuota(pool.id, args.field, value);
+  return ok(`set-quota ${args.field} = ${value} for pool ${args.pool}`);
+}
+
+/** `osd pool get-quota <pool>`: JSON with `-f json`, else the text `ceph osd pool get-quota` prints. */
+function getQuota(t: MonCommandTarget, cmd: MonCommand): CommandResult {
+  const args = parseArgs(ARGS.getQuota, cmd);
+  if (isResult(args)) return args;
+  const pool = t.pool(args.pool);
+  if (pool === undefined) return fail(ENOENT, `unrecognized pool '${args.pool}'`);
+  const q = t.poolQuota(pool.id);
+  if (args.format?.startsWith('json') === true) {
+    const json = {
+      pool_name: args.pool,
+      pool_id: pool.id,
+      quota_max_objects: q.maxObjects,
+      current_num_objects: q.objects,
+      quota_max_bytes: q.maxBytes,
+      current_num_bytes: q.bytes,
+    };
+    return ok('', JSON.stringify(json));
+  }
+  const objects =
+    q.maxObjects === 0 ? 'N/A' : `${siU(q.maxObjects)} objects  (current num objects: ${q.objects} objects)`;
+  const bytes = q.maxBytes === 0 ? 'N/A' : `${byteU(q.maxBytes)}  (current num bytes: ${q.bytes} bytes)`;
+  return ok('', `quotas for pool '${args.pool}':\n  max objects: ${objects}\n  max bytes  : ${bytes}\n`);
+}
+
 function poolRm(t: MonCommandTarget, cmd: MonCommand): CommandResult {
   const args = parseArgs(ARGS.poolRm, cmd);
   if (isResult(args)) return args;
@@ -242,6 +314,10 @@ export function runMonCommand(t: MonCommandTarget, cmd: MonCommand): CommandResu
       return poolRm(t, cmd);
     case 'osd pool set':
       return poolSet(t, cmd);
+    case 'osd pool set-quota':
+      return setQuota(t, cmd);
+    case 'osd pool get-quota':
+      return getQuota(t, cmd);
     case 'config set': {
       const args = parseArgs(ARGS.configSet, cmd);
       if (isResult(args)) return args;

@@ -21,6 +21,8 @@ export interface HealthInput {
   readonly monDown?: HealthCheck | undefined;
   /** The checks the manager raises from what daemons report (`SLOW_OPS`), which the monitors show with theirs. */
   readonly daemonChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of OSDs' and pools' fullness and pool quotas (see `fullnessChecks`). */
+  readonly fullness?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -38,7 +40,8 @@ function check(summary: string, count: number, detail: string[]): HealthCheck {
 /**
  * The health checks the monitors raise from the OSD map and the PG map, with Ceph's codes and wording:
  * `MON_DOWN`, `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`, and
- * the daemons' checks it is given (`SLOW_OPS`).
+ * the fullness and daemons' checks it is given (`OSD_NEARFULL`, `POOL_FULL`, `SLOW_OPS`, ...). The status is the
+ * worst check's severity.
  */
 export function evaluateHealth(h: HealthInput): HealthMap {
   const { topo, doc } = h;
@@ -128,13 +131,18 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.daemonChecks);
+  Object.assign(checks, h.fullness, h.daemonChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()
       .map((k) => [k, checks[k]!]),
   );
-  const status = Object.keys(sorted).length === 0 ? 'HEALTH_OK' : 'HEALTH_WARN';
+  const severities = Object.values(sorted).map((c) => c.severity);
+  const status = severities.includes('HEALTH_ERR')
+    ? 'HEALTH_ERR'
+    : severities.length === 0
+      ? 'HEALTH_OK'
+      : 'HEALTH_WARN';
   return { checks: sorted, mutes: [], status };
 }
 
@@ -143,9 +151,10 @@ export function healthChangeLog(prev: HealthMap, next: HealthMap): Array<[ClogPr
   const out: Array<[ClogPriority, string]> = [];
   for (const [code, c] of Object.entries(next.checks)) {
     const was = prev.checks[code];
-    if (was === undefined) out.push(['[WRN]', `Health check failed: ${c.summary.message} (${code})`]);
+    const priority = c.severity === 'HEALTH_ERR' ? '[ERR]' : '[WRN]';
+    if (was === undefined) out.push([priority, `Health check failed: ${c.summary.message} (${code})`]);
     else if (was.summary.message !== c.summary.message) {
-      out.push(['[WRN]', `Health check update: ${c.summary.message} (${code})`]);
+      out.push([priority, `Health check update: ${c.summary.message} (${code})`]);
     }
   }
   for (const [code, c] of Object.entries(prev.checks)) {

@@ -1,6 +1,7 @@
 import type { Osd, OsdMap, OsdXinfo, PgTemp, Pool } from '../../schemas/maps/osd-map.ts';
 import type { PatchOperation } from '../../schemas/patch.ts';
 import { cephStamp } from '../cluster/ceph-time.ts';
+import { FULL, type FullRatios, type FullState, fullStateName, poolFlagsNames } from './fullness.ts';
 import { MapEditor } from './map-editor.ts';
 import { ADDR_FIELDS, osdAddrs } from './osd-addrs.ts';
 import { DEFAULT_FLAGS, flagFields, type OsdMapFlag } from './osd-flags.ts';
@@ -40,6 +41,8 @@ export class OsdMapDoc {
   /** Each OSD process's address nonce (a new one per boot, as a new pid). */
   readonly nonce: Int32Array;
   readonly flags: Set<OsdMapFlag>;
+  /** How full each OSD last told the monitors it is (`nearfull`, `backfillfull`, `full` in its state). */
+  readonly fullState: Uint8Array;
   private readonly editor: MapEditor<OsdMap>;
   private readonly topo: Topology;
   private readonly createdMs: number;
@@ -57,6 +60,7 @@ export class OsdMapDoc {
     this.reweight = new Int32Array(room).fill(WEIGHT_ONE, 0, n);
     this.upFrom = new Int32Array(room);
     this.nonce = new Int32Array(room);
+    this.fullState = new Uint8Array(room);
     this.createdMs = s.createdMs;
     this.seed = s.seed;
     this.flags = new Set(DEFAULT_FLAGS);
@@ -179,12 +183,43 @@ export class OsdMapDoc {
     return this.editor.pending;
   }
 
+  /** `OSDMap::calc_state_set`: the state bits' names, sorted (a `std::set<string>`). */
   private osdState(o: number): string[] {
-    const state: string[] = [];
+    const state: string[] = ['exists'];
     if (this.autoout.has(o)) state.push('autoout');
-    state.push('exists');
     if (this.up[o] === 1) state.push('up');
-    return state;
+    const full = fullStateName(this.fullState[o] as FullState);
+    if (full !== undefined) state.push(full);
+    return state.sort();
+  }
+
+  /** The full, backfillfull and nearfull ratios the OSDs compare their use with. */
+  get ratios(): FullRatios {
+    const m = this.map;
+    return {
+      full: m.full_ratio ?? 0.95,
+      backfillfull: m.backfillfull_ratio ?? 0.9,
+      nearfull: m.nearfull_ratio ?? 0.85,
+    };
+  }
+
+  /** The monitors record how full an OSD says it is (`OSDMonitor::prepare_full`); false when it was already so. */
+  setFullState(o: number, s: FullState): boolean {
+    if (this.fullState[o] === s) return false;
+    this.fullState[o] = s;
+    this.editor.replace(['osds', o, 'state'], this.osdState(o));
+    return true;
+  }
+
+  /** `get_full_osd_counts`: the OSDs up and in that are full, backfillfull and nearfull (each in one list). */
+  fullOsds(): { full: number[]; backfillfull: number[]; nearfull: number[] } {
+    const out = { full: [] as number[], backfillfull: [] as number[], nearfull: [] as number[] };
+    for (let o = 0; o < this.fullState.length; o++) {
+      const s = this.fullState[o]!;
+      if (s === FULL.none || this.up[o] === 0 || this.in[o] === 0) continue;
+      (s === FULL.full ? out.full : s === FULL.backfillfull ? out.backfillfull : out.nearfull).push(o);
+    }
+    return out;
   }
 
   /** The monitors mark an OSD down (it failed, or was marked down by a command). */
@@ -284,6 +319,18 @@ export class OsdMapDoc {
   /** Removes a pool from the dump. */
   removePool(id: number): void {
     this.editor.remove(['pools', this.poolIndex(id)]);
+  }
+
+  /** A pool's flag bits (`flags`), 0 for a pool the map does not have. */
+  poolFlags(id: number): number {
+    return this.map.pools[this.poolIndex(id)]?.flags ?? 0;
+  }
+
+  /** Sets a pool's flag bits (and their names); false when they already were so. */
+  setPoolFlags(id: number, flags: number): boolean {
+    if (this.poolFlags(id) === flags) return false;
+    this.setPool(id, { flags, flags_names: poolFlagsNames(flags) });
+    return true;
   }
 
   /** Sets a pool's fields and bumps its `last_change` to the pending epoch. */

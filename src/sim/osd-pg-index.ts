@@ -39,6 +39,12 @@ export interface OsdUsage {
   readonly totalCopies: number;
   readonly totalObjects: number;
   readonly totalBytes: number;
+  /** The pools' ids, in the order of the per-pool columns below. */
+  readonly poolIds: readonly number[];
+  /** Bytes each OSD holds of each pool, at `osd * poolIds.length + k`. */
+  readonly poolBytes: Float64Array;
+  /** PGs each OSD holds of each pool, at `osd * poolIds.length + k`. */
+  readonly poolPgs: Uint32Array;
 }
 
 /** One pass over every PG's acting set. */
@@ -48,7 +54,11 @@ export function computeUsage(osds: number, pools: readonly PoolPgs[]): OsdUsage 
   let totalCopies = 0;
   let totalObjects = 0;
   let totalBytes = 0;
-  for (const p of pools) {
+  const np = pools.length;
+  const poolBytes = new Float64Array(osds * np);
+  const poolPgs = new Uint32Array(osds * np);
+  for (let k = 0; k < np; k++) {
+    const p = pools[k]!;
     const { actingLen, bytes, objects } = p.cols;
     const acting = p.sets.acting;
     for (let ps = 0; ps < p.pgNum; ps++) {
@@ -60,10 +70,13 @@ export function computeUsage(osds: number, pools: readonly PoolPgs[]): OsdUsage 
         const o = acting[ps * p.stride + j]!;
         numPgs[o]!++;
         dataBytes[o]! += b;
+        poolPgs[o * np + k]!++;
+        poolBytes[o * np + k]! += b;
       }
     }
   }
-  return { numPgs, dataBytes, totalCopies, totalObjects, totalBytes };
+  const poolIds = pools.map((p) => p.id);
+  return { numPgs, dataBytes, totalCopies, totalObjects, totalBytes, poolIds, poolBytes, poolPgs };
 }
 
 /** Bitmap rows are built for a block of OSDs at a time, at most this many 32-bit words (64 MiB). */

@@ -4,6 +4,7 @@ import type { DaemonHealth } from './daemon-health.ts';
 import type { OsdCounters } from './osd-daemon.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
 import { buildPrimaryIndex, computePeers, computeUsage, type OsdUsage, type PrimaryIndex } from './osd-pg-index.ts';
+import { osdPoolStatfs } from './osd-pool-statfs.ts';
 import { BLUESTORE_OVERHEAD_BYTES, osdStatOf } from './osd-stat.ts';
 import type { PgEngine } from './pg-engine.ts';
 import { pgStatOf } from './pg-stat.ts';
@@ -99,7 +100,9 @@ export class OsdReporter {
       stats.push(pgStatOf(pool, ps, t, epoch));
     }
     this.reports[o]!++;
-    return { v: 1, t, kind: 'pg_stats', reporter: `osd.${o}`, epoch, pg_stats: stats, osd_stat: this.osdStat(o) };
+    const osd_stat = this.osdStat(o);
+    const pool_statfs = osdPoolStatfs(this.usage(), o);
+    return { v: 1, t, kind: 'pg_stats', reporter: `osd.${o}`, epoch, pg_stats: stats, osd_stat, pool_statfs };
   }
 
   /** OSD `o`'s perf counters and health metrics at `t`. */

@@ -3,6 +3,7 @@ import type { CrushMap, HealthMap, MgrMap, MonMap, OsdMap } from '../../schemas/
 import type { MonStatus } from '../../schemas/maps/mon-status.ts';
 import { cephStamp } from '../cluster/ceph-time.ts';
 import type { OsdUsage } from './osd-pg-index.ts';
+import { osdPoolStatfs } from './osd-pool-statfs.ts';
 import { pgStatOf } from './pg-stat.ts';
 import { PG, pgStateString } from './pg-state.ts';
 import type { PoolPgs } from './pg-table.ts';
@@ -40,7 +41,7 @@ function pgDump(ctx: ReadContext) {
       last_pg_scan: 0,
       pg_stats: pgStats,
       osd_stats: map.osds.filter((o) => o.in === 1).map((o) => ctx.osdStat(o.osd)),
-      pool_statfs: [],
+      pool_statfs: map.osds.filter((o) => o.in === 1).flatMap((o) => osdPoolStatfs(ctx.usage(), o.osd)),
     },
   };
 }

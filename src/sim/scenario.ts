@@ -1,4 +1,5 @@
 import { MgrError } from '../errors.ts';
+import { poolKind } from './pool-catalog.ts';
 import { createRng } from './rng.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
 import { createTopology, type Topology } from './topology.ts';
@@ -16,7 +17,13 @@ export type ScenarioStep =
   | { readonly kind: 'boot'; readonly osd: number }
   | { readonly kind: 'mon-stop'; readonly rank: number }
   | { readonly kind: 'mon-start'; readonly rank: number }
-  | { readonly kind: 'slow-ops'; readonly daemon: string; readonly count: number };
+  | { readonly kind: 'slow-ops'; readonly daemon: string; readonly count: number }
+  /** Data is written to the PGs of `pool` on `osd` until its use is `ratio` of its space; `null`: deleted again. */
+  | { readonly kind: 'fill'; readonly pool: number; readonly osd: number; readonly ratio: number | null }
+  /** A quota of `headroom` over what `pool` holds now (`osd pool set-quota ... max_bytes`). */
+  | { readonly kind: 'quota'; readonly pool: string; readonly headroom: number }
+  /** Clients write to `pool` until it holds `factor` times what it does. */
+  | { readonly kind: 'grow'; readonly pool: string; readonly factor: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {
@@ -39,6 +46,8 @@ export interface ScenarioPlan {
   readonly flapOsd: number;
   /** pg_num of the scratch pool when created (`pool-create`). */
   readonly scratchPgs: number;
+  /** The OSD that fills (`fill`): one of the smallest, neither {@link failedOsd} nor {@link flapOsd} when it can. */
+  readonly fillOsd: number;
 }
 
 /** A named step of the scenario: what `--scenario NAME` plays. */
@@ -153,6 +162,39 @@ const STEPS = new Map<string, ScenarioStepDef>([
       ],
     },
   ],
+  [
+    'fill',
+    {
+      summary:
+        'at 14% data written to an OSD takes it past nearfull (OSD_NEARFULL, POOL_NEARFULL), at 18% past ' +
+        'backfillfull, at 22% past full (OSD_FULL, POOL_FULL: writes stop); at 28% the data is deleted and it drains back',
+      plan: (p) => {
+        const fill = (at: number, ratio: number | null): TimedStep => ({
+          at: p.at(at),
+          step: { kind: 'fill', pool: 1, osd: p.fillOsd, ratio },
+        });
+        return [fill(0.14, 0.87), fill(0.18, 0.92), fill(0.22, 0.96), fill(0.28, null)];
+      },
+    },
+  ],
+  [
+    'quota',
+    {
+      summary:
+        `at 50% pool "${poolKind(0).name}" gets a quota 10% over what it holds (with mon_pool_quota_warn_threshold ` +
+        '80: POOL_NEAR_FULL), at 53% it grows past it (full_quota, POOL_FULL), at 64% the quota is lifted',
+      plan: (p) => {
+        const pool = poolKind(0).name;
+        return [
+          cmd(p.at(0.5), { prefix: 'config set', who: 'mon', name: 'mon_pool_quota_warn_threshold', value: '80' }),
+          { at: p.at(0.5) + 1, step: { kind: 'quota', pool, headroom: 0.1 } },
+          { at: p.at(0.53), step: { kind: 'grow', pool, factor: 1.12 } },
+          cmd(p.at(0.64), { prefix: 'osd pool set-quota', pool, field: 'max_bytes', val: '0' }),
+          cmd(p.at(0.64) + 1, { prefix: 'config rm', who: 'mon', name: 'mon_pool_quota_warn_threshold' }),
+        ];
+      },
+    },
+  ],
 ]);
 
 /** The steps of the scripted day `scenario: true` plays (the default). */
@@ -226,6 +268,19 @@ function pickFlapOsd(topo: Topology, failed: number, r: number): number {
   return failed;
 }
 
+/** The OSD that fills: the first of the smallest that neither fails nor flaps (any of the smallest, else). */
+function pickFillOsd(topo: Topology, avoid: readonly number[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let o = 0; o < topo.osds; o++) min = Math.min(min, topo.osdBytes[o]!);
+  let first = -1;
+  for (let o = 0; o < topo.osds; o++) {
+    if (topo.osdBytes[o] !== min) continue;
+    if (first < 0) first = o;
+    if (!avoid.includes(o)) return o;
+  }
+  return first;
+}
+
 /**
  * The scenario's steps, laid out over the duration: those `config.scenario` names (see {@link STEPS}), or with
  * `true` the scripted day of {@link DEFAULT_SCENARIO}. Which OSDs fail is drawn from the seed, the same whichever
@@ -246,6 +301,7 @@ export function scenarioSteps(config: SimConfig, topo: Topology, startMs: number
     failedOsd,
     flapOsd,
     scratchPgs: 2 ** Math.max(3, Math.min(10, Math.round(Math.log2(Math.max(8, totalPgs / 32))))),
+    fillOsd: pickFillOsd(topo, [failedOsd, flapOsd]),
   };
   const out: TimedStep[] = [];
   for (const n of names) {

@@ -143,8 +143,8 @@ export class SimulatedCluster {
 
   /**
    * Applies a mon command now (at {@link now}), as the monitors would: `osd out|in|down`, `osd reweight`,
-   * `osd set|unset`, `osd pool create|rm|set`, `config set|rm`, and read commands (`osd dump`, `pg dump`, `status`,
-   * `health detail`, ...) answered in `outb` as JSON. Errors come back as a negative errno with Ceph's message in
+   * `osd set|unset`, `osd pool create|rm|set|set-quota`, `config set|rm`, and read commands (`osd dump`, `pg dump`,
+   * `status`, `health detail`, `osd pool get-quota`, ...) answered in `outb` as JSON. Errors come back as a negative errno with Ceph's message in
    * `outs`. What the command changed comes back as events from the next {@link advanceTo}.
    */
   command(cmd: MonCommand, options: CommandOptions = {}): CommandResult {
@@ -198,7 +198,14 @@ export class SimulatedCluster {
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
     else if (step.kind === 'slow-ops') setSlowOps(this.model, step.daemon, step.count, now);
-    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    else if (step.kind === 'fill') {
+      this.model.fullness.fillOsd(step.pool, step.osd, step.ratio);
+      this.model.recheckHealth();
+    } else if (step.kind === 'quota') this.model.setQuotaOver(step.pool, step.headroom, now);
+    else if (step.kind === 'grow') {
+      this.model.fullness.growPool(step.pool, step.factor);
+      this.model.recheckHealth();
+    } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
   private *tick(): Generator<ClusterEvent> {
@@ -238,6 +245,7 @@ export class SimulatedCluster {
     runClientIo([...pools.values()], this.periodMs, active, doc.epoch, this.ioRng, engine, counters, {
       reads: f.has('pauserd'),
       writes: f.has('pausewr') || f.has('full'),
+      fullPools: this.model.fullness.fullPools(),
     });
   }
 }
