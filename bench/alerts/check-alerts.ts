@@ -3,8 +3,9 @@
  * (README: "Ceph's alert rules and dashboards against a simulated cluster"). Prints the report; exits 2 when the
  * check cannot run here (a program or package missing), 1 on a failure to run it.
  *
- * Options: --speed N (default 20; also what every `for:` is divided by), --duration SECONDS (cluster time, default 3600), --steps a,b,... (default: every
- * step), --sim key=value,... (more sim: options), --keep (keep the temporary folder), --json FILE (the result).
+ * Options: --speed N (default 20; also what every `for:` is divided by), --duration SECONDS (cluster time, default
+ * 3600), --steps a,b,... (default: every step), --sim key=value,... (more sim: options), --keep (keep the temporary
+ * folder), --json FILE (the result).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

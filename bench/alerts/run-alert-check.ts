@@ -257,7 +257,12 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
       async () => {
         const store = Store.open(db, { readOnly: true });
         try {
-          return store.digestPoint(1)?.stamp;
+          const stamp = store.digestPoint(1)?.stamp;
+          // The source's cursor is kept under `sim:<start>`: the stamp is the start only if it names one.
+          if (stamp !== undefined && store.cursor(`sim:${stamp}`) === undefined) {
+            throw new Error(`the first event's time ${stamp} is not the simulated cluster's start`);
+          }
+          return stamp;
         } finally {
           await store.close({ dropUnread: true });
         }

@@ -27,9 +27,10 @@ describe("Ceph's packaged alert rules and dashboards against a simulated cluster
     process.stdout.write(report);
     const s = summarizeAlertCheck(result);
     assert.equal(s.total, 58);
-    assert.deepEqual(s.spurious, [], report);
-    assert.deepEqual(s.withoutCondition, [], report);
-    assert.ok(s.fired.length >= 45, `${s.fired.length} of 58 rules fired (at least 45 must):\n${report}`);
-    assert.deepEqual(s.missingMetrics, [], report);
+    // The report is printed above: the messages only say which criterion failed.
+    assert.deepEqual(s.spurious, [], 'rules that fired spuriously');
+    assert.deepEqual(s.withoutCondition, [], 'rules that fired while their expression did not hold');
+    assert.ok(s.fired.length >= 45, `${s.fired.length} of 58 rules fired (at least 45 must)`);
+    assert.deepEqual(s.missingMetrics, [], "the dashboards' ceph_* metrics not exported");
   });
 });
