@@ -1,0 +1,23 @@
+/**
+ * Which of Ceph's packaged alert rules each scenario step (`mgrkit simulate --help`) is meant to make fire: what
+ * the check calls an explained firing (see `judgeRules`). A step added to the simulator gets its line here; until
+ * then whatever it makes fire is reported as spurious, and the report names the step as having no line.
+ *
+ * The cluster the check runs has 10 OSDs, so one OSD down is the 10% of `CephOSDDownHigh`, and 3 monitors, so one
+ * down leaves the bare majority of `CephMonDownQuorumAtRisk`. Its 3 hosts hold one replica each of every PG (size 3,
+ * host failure domain), so once the failed OSD is out the others on its host take its share: half as many PGs
+ * again on a 3-OSD host, past the 30% of `CephPGImbalance`, as CRUSH does on a real cluster of that shape.
+ */
+export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
+  'pool-create': [],
+  'osd-fail': ['CephOSDDown', 'CephOSDDownHigh', 'CephPGImbalance', 'CephPGsUnclean'],
+  'mon-down': ['CephMonDown', 'CephMonDownQuorumAtRisk'],
+  'slow-ops': ['CephDaemonSlowOps', 'CephSlowOps'],
+  noout: [],
+  'osd-flap': ['CephOSDDown', 'CephOSDDownHigh', 'CephOSDFlapping', 'CephPGsUnclean'],
+  'pool-split': ['CephPGsUnclean'],
+  'pool-delete': [],
+};
+
+/** Rules on the cluster's overall health, which any step that raises a warning makes fire. */
+export const ANY_STEP_ALERTS: readonly string[] = ['CephHealthWarning'];
