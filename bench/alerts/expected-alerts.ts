@@ -17,6 +17,16 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'osd-flap': ['CephOSDDown', 'CephOSDDownHigh', 'CephOSDFlapping', 'CephPGsUnclean'],
   'pool-split': ['CephPGsUnclean'],
   'pool-delete': [],
+  fill: [
+    'CephOSDNearFull',
+    'CephOSDBackfillFull',
+    'CephOSDFull',
+    'CephPoolNearFull',
+    'CephPoolBackfillFull',
+    'CephPoolFull',
+    'CephHealthError',
+  ],
+  quota: ['CephPoolNearFull', 'CephPoolFull'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */
