@@ -21,6 +21,8 @@ export interface HealthInput {
   readonly monDown?: HealthCheck | undefined;
   /** The checks the manager raises from what daemons report (`SLOW_OPS`), which the monitors show with theirs. */
   readonly daemonChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of the file system map (`FS_DEGRADED`, `MDS_ALL_DOWN`, ..., see `fs-health.ts`). */
+  readonly fsChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -38,7 +40,8 @@ function check(summary: string, count: number, detail: string[]): HealthCheck {
 /**
  * The health checks the monitors raise from the OSD map and the PG map, with Ceph's codes and wording:
  * `MON_DOWN`, `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`, and
- * the daemons' checks it is given (`SLOW_OPS`).
+ * the daemons' and the file system map's checks it is given (`SLOW_OPS`, `FS_DEGRADED`, ...). The status is the worst
+ * severity of the checks.
  */
 export function evaluateHealth(h: HealthInput): HealthMap {
   const { topo, doc } = h;
@@ -128,13 +131,15 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.daemonChecks);
+  Object.assign(checks, h.daemonChecks, h.fsChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()
       .map((k) => [k, checks[k]!]),
   );
-  const status = Object.keys(sorted).length === 0 ? 'HEALTH_OK' : 'HEALTH_WARN';
+  const all = Object.values(sorted);
+  const status =
+    all.length === 0 ? 'HEALTH_OK' : all.some((c) => c.severity === 'HEALTH_ERR') ? 'HEALTH_ERR' : 'HEALTH_WARN';
   return { checks: sorted, mutes: [], status };
 }
 

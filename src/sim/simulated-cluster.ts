@@ -198,7 +198,9 @@ export class SimulatedCluster {
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
     else if (step.kind === 'slow-ops') setSlowOps(this.model, step.daemon, step.count, now);
-    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
+      this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
+    } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
   private *tick(): Generator<ClusterEvent> {
@@ -215,6 +217,7 @@ export class SimulatedCluster {
     if (phase === 0) {
       yield { v: 1, t: s, kind: 'heartbeat' };
       yield* m.monReports(s);
+      yield* m.serviceReports(s);
       this.clientIo();
     }
     // OSD o reports at offset o/n of each period: this tick covers the OSDs whose offset falls within it.
