@@ -216,6 +216,13 @@ export class ClusterModel {
     return [...(this.mds?.reports(now, this.periodMs) ?? []), ...(this.rgw?.reports(now, this.periodMs) ?? [])];
   }
 
+  /** Rank 0 of the first file system has damaged metadata (`damaged`) or not any more; false without MDS daemons. */
+  setMdsDamaged(damaged: boolean): boolean {
+    if (this.mds === undefined) return false;
+    this.mds.setRank0Damaged(damaged);
+    return true;
+  }
+
   /**
    * MDS daemon `name` (`a`) stops (`run` false) or starts again: a rank it held fails and a standby takes it; started,
    * it joins as a standby, or takes a rank no standby could. False when the cluster has no such daemon.
@@ -308,7 +315,8 @@ export class ClusterModel {
       // A stopped OSD sends no report: the manager drops its slow ops.
       daemonChecks: this.daemonHealth.checks(now, (d) => !d.startsWith('osd.') || this.reporting(Number(d.slice(4)))),
       // Only with MDS daemons: a file system without any (the fs option alone) keeps the health it had before them.
-      fsChecks: this.mds === undefined ? undefined : fsHealthChecks(this.fsMap.snapshot()),
+      fsChecks:
+        this.mds === undefined ? undefined : { ...fsHealthChecks(this.fsMap.snapshot()), ...this.mds.healthChecks() },
     });
   }
 

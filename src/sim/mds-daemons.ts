@@ -1,6 +1,7 @@
 import type { DaemonMetadata } from '../../schemas/daemon/perf.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { MdsInfo } from '../../schemas/maps/fs-map.ts';
+import type { HealthCheck } from '../../schemas/maps/health.ts';
 import type { ClogPriority } from './cluster-log.ts';
 import type { FsMapDoc } from './fs-map-doc.ts';
 import { MDS_PERF_SCHEMA, MdsCounters } from './mds-counters.ts';
@@ -58,6 +59,8 @@ export class MdsDaemons {
   private readonly daemons: MdsDaemon[];
   /** By `fs/rank`: the journal events its last holder left, which the next one replays. */
   private readonly journals = new Map<string, number>();
+  /** The ranks (`fs/rank`) whose damage table has entries: their holders report it. */
+  private readonly damaged = new Set<string>();
 
   constructor(
     count: number,
@@ -213,6 +216,43 @@ export class MdsDaemons {
       this.stop(d.name, t);
       this.start(d.name, t);
     });
+  }
+
+  /**
+   * A scrub of rank 0 of the first file system finds damaged metadata (`damaged` true), or its damage table is
+   * cleared (`damage rm`): its holder reports `MDS_HEALTH_DAMAGE` in its beacon while there is damage.
+   */
+  setRank0Damaged(damaged: boolean): void {
+    const f = this.host.fsMap.list()[0];
+    if (f === undefined) return;
+    const key = `${f.mdsmap.fs_name}/0`;
+    if (damaged === this.damaged.has(key)) return;
+    if (damaged) this.damaged.add(key);
+    else this.damaged.delete(key);
+    this.host.recheckHealth();
+  }
+
+  /**
+   * The checks the monitors raise from the daemons' beacons (`MDSMonitor`'s `pending_daemon_health`): `MDS_DAMAGE`,
+   * an error, from each holder of a damaged rank.
+   */
+  healthChecks(): Record<string, HealthCheck> {
+    const detail: string[] = [];
+    for (const key of this.damaged) {
+      const [fs, rank] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
+      const gid = this.host.fsMap.get(fs)?.mdsmap.up[`mds_${rank}`];
+      const d = this.daemons.find((x) => x.running && x.gid === gid);
+      if (d !== undefined) detail.push(`mds.${d.name}(mds.${rank}): Metadata damage detected`);
+    }
+    if (detail.length === 0) return {};
+    return {
+      MDS_DAMAGE: {
+        severity: 'HEALTH_ERR',
+        summary: { message: `${detail.length} MDSs report damaged metadata`, count: detail.length },
+        detail: detail.map((message) => ({ message })),
+        muted: false,
+      },
+    };
   }
 
   /** Each running daemon's report of its counters at `now`, covering the `periodMs` before it. */

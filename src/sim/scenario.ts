@@ -8,7 +8,8 @@ export type MonCommand = { readonly prefix: string } & Readonly<Record<string, u
 
 /**
  * One thing that happens to the cluster: an operator's command, an OSD process dying or starting, a monitor
- * stopping (it leaves the quorum) or starting again (it rejoins), an MDS daemon (by name, `a`) stopping or starting.
+ * stopping (it leaves the quorum) or starting again (it rejoins), an MDS daemon (by name, `a`) stopping or starting,
+ * damaged metadata found in (or cleared from) rank 0 of the file system.
  */
 export type ScenarioStep =
   | { readonly kind: 'command'; readonly cmd: MonCommand }
@@ -18,7 +19,8 @@ export type ScenarioStep =
   | { readonly kind: 'mon-start'; readonly rank: number }
   | { readonly kind: 'slow-ops'; readonly daemon: string; readonly count: number }
   | { readonly kind: 'mds-stop'; readonly daemon: string }
-  | { readonly kind: 'mds-start'; readonly daemon: string };
+  | { readonly kind: 'mds-start'; readonly daemon: string }
+  | { readonly kind: 'mds-damage'; readonly damaged: boolean };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {
@@ -166,6 +168,19 @@ const STEPS = new Map<string, ScenarioStepDef>([
       plan: (p) => [
         { at: p.at(0.17), step: { kind: 'mds-stop', daemon: MON_NAMES[0]! } },
         { at: p.at(0.53), step: { kind: 'mds-start', daemon: MON_NAMES[0]! } },
+      ],
+    },
+  ],
+  [
+    'mds-damage',
+    {
+      summary:
+        'at 69% a scrub finds damaged metadata in rank 0: its MDS reports it (MDS_DAMAGE, an error); at 77% the ' +
+        'damage is repaired and cleared',
+      refuse: (p) => (p.config.mds ? undefined : 'needs MDS daemons (--mds; has none)'),
+      plan: (p) => [
+        { at: p.at(0.69), step: { kind: 'mds-damage', damaged: true } },
+        { at: p.at(0.77), step: { kind: 'mds-damage', damaged: false } },
       ],
     },
   ],

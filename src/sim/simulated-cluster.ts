@@ -198,6 +198,7 @@ export class SimulatedCluster {
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
     else if (step.kind === 'slow-ops') setSlowOps(this.model, step.daemon, step.count, now);
+    else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
     else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
     } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);

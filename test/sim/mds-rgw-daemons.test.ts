@@ -270,6 +270,24 @@ describe('MDS ranks beyond the daemons (mds-ranks, fs set max_mds)', () => {
   });
 });
 
+describe('damaged metadata (mds-damage)', () => {
+  it("rank 0's MDS reports MDS_DAMAGE, an error, while the damage is there", () => {
+    const sim = new SimulatedCluster({ ...SMALL, mds: 2, scenario: ['mds-damage'] });
+    sim.advanceTo(sim.startMs + 0.72 * 60_000);
+    const h = health(sim);
+    assert.equal(h.status, 'HEALTH_ERR');
+    assert.deepEqual(h.checks.MDS_DAMAGE, {
+      severity: 'HEALTH_ERR',
+      summary: { message: '1 MDSs report damaged metadata', count: 1 },
+      detail: [{ message: 'mds.a(mds.0): Metadata damage detected' }],
+      muted: false,
+    });
+    const log = clogs(sim.advanceTo(sim.startMs + 0.8 * 60_000));
+    assert.ok(log.includes('Health check cleared: MDS_DAMAGE (was: 1 MDSs report damaged metadata)'), log.join('\n'));
+    assert.equal(health(sim).status, 'HEALTH_OK');
+  });
+});
+
 describe('RGW daemons (--rgw)', () => {
   it('register in the service map and report their counters under their instance id', () => {
     const sim = new SimulatedCluster({ ...SMALL, rgw: 2, scenario: false });
