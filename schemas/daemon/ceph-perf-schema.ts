@@ -52,8 +52,9 @@ const MDS_REQUEST_TYPES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
- * The Objecter's counters of priority 5 and up, at the priorities `Objecter.cc` declares them for a client daemon (an
- * MDS, an RGW); the real OSD's schema above has the same ones three steps lower.
+ * The Objecter's counters of priority 5 and up, at the priorities `Objecter.cc` declares them, as a client daemon (an
+ * MDS, an RGW) reports them; the OSD's schema above has them three steps lower (`OSDService::init` deprioritizes its
+ * objecter with `set_prio_adjust(-3)`).
  */
 const OBJECTER: PerfSchema = section('objecter', [
   ['op_active', 'Operations active', G, 10, 'actv'],
