@@ -3,6 +3,10 @@
  * the check calls an explained firing (see `judgeRules`). A step added to the simulator gets its line here; until
  * then whatever it makes fire is reported as spurious, and the report names the step as having no line.
  *
+ * `fill` grows a pool fast enough that `CephPoolGrowthWarning`'s linear prediction (over the wall clock's window)
+ * reaches 95, as a pool filling that fast does on a real cluster. The cluster has 2 MDS daemons (a failover leaves
+ * no standby for a while) and 2 RGW daemons.
+ *
  * The cluster the check runs has 10 OSDs, so one OSD down is the 10% of `CephOSDDownHigh`, and 3 monitors, so one
  * down leaves the bare majority of `CephMonDownQuorumAtRisk`. Its 3 hosts hold one replica each of every PG (size 3,
  * host failure domain), so once the failed OSD is out the others on its host take its share: half as many PGs
@@ -24,9 +28,19 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
     'CephPoolNearFull',
     'CephPoolBackfillFull',
     'CephPoolFull',
+    'CephPoolGrowthWarning',
     'CephHealthError',
   ],
   quota: ['CephPoolNearFull', 'CephPoolFull'],
+  'mds-failover': [
+    'CephFilesystemDegraded',
+    'CephFilesystemInsufficientStandby',
+    'CephFilesystemOffline',
+    'CephFilesystemFailureNoStandby',
+    'CephHealthError',
+  ],
+  'mds-damage': ['CephFilesystemDamaged', 'CephHealthError'],
+  'mds-ranks': ['CephFilesystemMDSRanksLow', 'CephFilesystemInsufficientStandby'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

@@ -182,6 +182,8 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
     `duration=${duration}`,
     'seed=1',
     'fs=cephfs',
+    'mds=2',
+    'rgw=2',
     ...(options.simExtra ? [options.simExtra] : []),
     `scenario=${steps.join('+')}`,
   ].join(',');

@@ -38,8 +38,13 @@ function statType(type: number): MetricType | '' | 'histogram' {
 
 const RBD_MIRROR_IMAGE = /^rbd_mirror_image_([^/]+)\/(?:(?:([^/]+)\/)?)(.*)\.(replay(?:_bytes|_latency)?)$/;
 
-/** Ceph's `_perfpath_to_path_labels`: the `ceph_daemon` label, and pool/namespace/image for rbd-mirror images. */
+/**
+ * Ceph's `_perfpath_to_path_labels`: the `ceph_daemon` label (for an RGW, whose manager session is keyed by its
+ * instance id, `instance_id` with the key's id: what `ceph_rgw_metadata` joins on), and pool/namespace/image for
+ * rbd-mirror images.
+ */
 function pathLabels(daemon: string, path: string): [string, string[], string[]] {
+  if (daemon.startsWith('rgw.')) return [path, ['instance_id'], [daemon.slice(4)]];
   if (daemon.startsWith('rbd-mirror.')) {
     const m = RBD_MIRROR_IMAGE.exec(path);
     if (m) {
@@ -141,11 +146,13 @@ export class PerfCounterFamilies {
     if (d !== undefined) return d;
     const families: number[] = [];
     const lines: string[] = [];
-    const push = (name: string, type: MetricType, help: string, labelNames: string[], labels: string, v: number) => {
+    const push = (name: string, type: MetricType, help: string, labelNames: string[], values: string[], v: number) => {
       const f = this.family(name, type, help, labelNames);
       if (f === null) return;
       families.push(f.index);
-      const line = sampleLine(name, labels, v);
+      // Ceph's `Metric` keeps the label names of the daemon that declared it: another daemon's values go under those
+      // (an RGW's objecter counters under `ceph_daemon` when an MDS declared them).
+      const line = sampleLine(name, labelSet(f.spec.labels, values), v);
       // Flattened once here rather than at every join: a template literal is a rope.
       line.charCodeAt(0);
       lines.push(line);
@@ -155,7 +162,6 @@ export class PerfCounterFamilies {
       const st = statType(type);
       if (st === '' || st === 'histogram') continue;
       const [path, labelNames, labelValues] = pathLabels(daemon, rawPath);
-      const labels = labelSet(labelNames, labelValues);
       const raw = info.value ?? 0;
       const value = type & PERFCOUNTER_TIME ? raw / 1e9 : raw;
       const desc = info.description ?? '';
@@ -165,10 +171,10 @@ export class PerfCounterFamilies {
         this.names.set(path, name);
       }
       if (type & PERFCOUNTER_LONGRUNAVG) {
-        push(`${name}_sum`, st, `${desc} Total`, labelNames, labels, value);
-        push(`${name}_count`, 'counter', `${desc} Count`, labelNames, labels, info.count ?? 0);
+        push(`${name}_sum`, st, `${desc} Total`, labelNames, labelValues, value);
+        push(`${name}_count`, 'counter', `${desc} Count`, labelNames, labelValues, info.count ?? 0);
       } else {
-        push(name, st, desc, labelNames, labels, value);
+        push(name, st, desc, labelNames, labelValues, value);
       }
     }
     d = { families, lines };

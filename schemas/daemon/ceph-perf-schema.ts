@@ -3,6 +3,66 @@ import type { PerfSchema } from './perf.ts';
 // Type bits: 2 a gauge (U64), 10 a counter (U64|COUNTER), 5 a time average (TIME|LONGRUNAVG, sum in ns), 6 an
 // average of a number (U64|LONGRUNAVG), 26 a histogram. Units: 0 bytes, 1 none.
 
+const C = 10;
+const G = 2;
+const T = 5;
+/** `[name, description, type, priority, nick?]` of one counter of a set. */
+type Entry = readonly [name: string, description: string, type: number, priority: number, nick?: string];
+
+/** A counter set's entries as its `PerfCountersBuilder` declares them (units none), paths `<set>.<name>`. */
+function section(set: string, entries: readonly Entry[]): PerfSchema {
+  return Object.fromEntries(
+    entries.map(([name, description, type, priority, nick]) => [
+      `${set}.${name}`,
+      nick === undefined ? { description, priority, type, units: 1 } : { description, nick, priority, type, units: 1 },
+    ]),
+  );
+}
+
+/** `Server::create_logger`'s request types, each with a time average `req_<type>_latency` (PRIO_USEFUL). */
+const MDS_REQUEST_TYPES: ReadonlyArray<readonly [string, string]> = [
+  ['lookuphash', 'lookup hash of inode'],
+  ['lookupino', 'lookup inode'],
+  ['lookupparent', 'lookup parent'],
+  ['lookupname', 'lookup name'],
+  ['lookup', 'lookup'],
+  ['lookupsnap', 'lookup snapshot'],
+  ['getattr', 'get attribute'],
+  ['setattr', 'set attribute'],
+  ['setlayout', 'set file layout'],
+  ['setdirlayout', 'set directory layout'],
+  ['setxattr', 'set extended attribute'],
+  ['rmxattr', 'remove extended attribute'],
+  ['readdir', 'read directory'],
+  ['setfilelock', 'set file lock'],
+  ['getfilelock', 'get file lock'],
+  ['create', 'create'],
+  ['open', 'open'],
+  ['mknod', 'make node'],
+  ['link', 'link'],
+  ['unlink', 'unlink'],
+  ['rmdir', 'remove directory'],
+  ['rename', 'rename'],
+  ['mkdir', 'make directory'],
+  ['symlink', 'symbolic link'],
+  ['lssnap', 'list snapshot'],
+  ['mksnap', 'make snapshot'],
+  ['rmsnap', 'remove snapshot'],
+  ['renamesnap', 'rename snapshot'],
+];
+
+/**
+ * The Objecter's counters of priority 5 and up, at the priorities `Objecter.cc` declares them, as a client daemon (an
+ * MDS, an RGW) reports them; the OSD's schema above has them three steps lower (`OSDService::init` deprioritizes its
+ * objecter with `set_prio_adjust(-3)`).
+ */
+const OBJECTER: PerfSchema = section('objecter', [
+  ['op_active', 'Operations active', G, 10, 'actv'],
+  ['op_r', 'Read operations', C, 10, 'rd'],
+  ['op_w', 'Write operations', C, 10, 'wr'],
+  ['op_rmw', 'Read-modify-write operations', C, 8, 'rdwr'],
+]);
+
 /**
  * Ceph's own perf counter definitions (description, nick, priority, type bits, units) for the well-known counters of
  * priority 5 and up that ceph-mgr's prometheus module exports, by daemon type, then counter path: what a daemon's
@@ -10,8 +70,9 @@ import type { PerfSchema } from './perf.ts';
  * simulator's daemons. The OSD's `osd.*` and `objecter.*` entries are copied from a real Pacific OSD's schema (the
  * recording in the fixtures), `bluefs.*` and `bluestore.*` from BlueFS's and BlueStore's `_init_logger` (BlueStore's
  * as Quincy laid it out, whose `onode_hits` and `onode_misses` the Pacific dashboards read), the monitor's
- * from `Monitor.cc` and `Paxos.cc` (names, descriptions and types as the real exporter showed them), the MDS's and
- * RGW's from `MDSRank.cc`, `Server.cc` and `rgw_perf_counters.cc`.
+ * from `Monitor.cc` and `Paxos.cc` (names, descriptions and types as the real exporter showed them), the MDS's from
+ * `MDSRank.cc`, `Server.cc`, `MDLog.cc`, `MDCache.cc` and `SessionMap.cc`, the RGW's from `rgw_perf_counters.cc`,
+ * and both daemons' `objecter.*` from `Objecter.cc` (Pacific's).
  */
 export const CEPH_PERF_SCHEMA: Readonly<Record<string, Readonly<PerfSchema>>> = {
   osd: {
@@ -255,30 +316,126 @@ export const CEPH_PERF_SCHEMA: Readonly<Record<string, Readonly<PerfSchema>>> = 
     'paxos.start_peon': { description: 'Starts in peon role', nick: 'slp', priority: 5, type: 10, units: 1 },
   },
   mds: {
-    'mds.request': { description: 'Requests', nick: 'req', priority: 10, type: 10, units: 1 },
-    'mds.reply_latency': { description: 'Reply latency', nick: 'rlat', priority: 10, type: 5, units: 1 },
-    'mds.inodes': { description: 'Inodes', nick: 'inos', priority: 10, type: 2, units: 1 },
-    'mds.caps': { description: 'Capabilities', nick: 'caps', priority: 10, type: 2, units: 1 },
-    'mds_server.handle_client_request': {
-      description: 'Client requests',
-      nick: 'hcr',
-      priority: 8,
-      type: 10,
-      units: 1,
-    },
+    ...section('mds', [
+      ['request', 'Requests', C, 10, 'req'],
+      ['reply_latency', 'Reply latency', T, 10, 'rlat'],
+      ['inodes', 'Inodes', G, 10, 'inos'],
+      ['forward', 'Forwarding request', C, 8, 'fwd'],
+      ['caps', 'Capabilities', G, 8, 'caps'],
+      ['exported_inodes', 'Exported inodes', C, 8, 'exi'],
+      ['imported_inodes', 'Imported inodes', C, 8, 'imi'],
+      ['dir_fetch', 'Directory fetch', C, 5],
+      ['dir_commit', 'Directory commit', C, 5],
+      ['dir_split', 'Directory split', C, 5],
+      ['dir_merge', 'Directory merge', C, 5],
+      ['inodes_pinned', 'Inodes pinned', G, 5],
+      ['inodes_expired', 'Inodes expired', G, 5],
+      ['inodes_with_caps', 'Inodes with capabilities', G, 5],
+      ['subtrees', 'Subtrees', G, 5],
+      ['load_cent', 'Load per cent', G, 5],
+      ['openino_dir_fetch', 'OpenIno incomplete directory fetchings', C, 5],
+    ]),
+    ...section('mds_mem', [
+      ['ino', 'Inodes', G, 8, 'ino'],
+      ['dn', 'Dentries', G, 8, 'dn'],
+      ['ino+', 'Inodes opened', C, 5],
+      ['ino-', 'Inodes closed', C, 5],
+      ['dir', 'Directories', G, 5],
+      ['dir+', 'Directories opened', C, 5],
+      ['dir-', 'Directories closed', C, 5],
+      ['dn+', 'Dentries opened', C, 5],
+      ['dn-', 'Dentries closed', C, 5],
+      ['cap', 'Capabilities', G, 5],
+      ['cap+', 'Capabilities added', C, 5],
+      ['cap-', 'Capabilities removed', C, 5],
+      ['heap', 'Heap size', G, 5],
+    ]),
+    ...section('mds_server', [
+      ['handle_client_request', 'Client requests', C, 8, 'hcr'],
+      ['handle_peer_request', 'Peer requests', C, 8, 'hsr'],
+      ['handle_client_session', 'Client session messages', C, 8, 'hcs'],
+      ['cap_revoke_eviction', 'Cap Revoke Client Eviction', C, 8, 'cre'],
+      ['cap_acquisition_throttle', 'Cap acquisition throttle counter', C, 8, 'cat'],
+      ...MDS_REQUEST_TYPES.map(([op, what]): Entry => [`req_${op}_latency`, `Request type ${what} latency`, T, 5]),
+    ]),
+    ...section('mds_log', [
+      ['evadd', 'Events submitted', C, 8, 'subm'],
+      ['ev', 'Events', G, 8, 'evts'],
+      ['seg', 'Segments', G, 8, 'segs'],
+      ['evexg', 'Expiring events', G, 5],
+      ['evexd', 'Current expired events', G, 5],
+      ['segexg', 'Expiring segments', G, 5],
+      ['segexd', 'Current expired segments', G, 5],
+      ['replayed', 'Events replayed', C, 8, 'repl'],
+      ['jlat', 'Journaler flush latency', T, 5],
+      ['evex', 'Total expired events', C, 5],
+      ['evtrm', 'Trimmed events', C, 5],
+      ['segadd', 'Segments added', C, 5],
+      ['segex', 'Total expired segments', C, 5],
+      ['segtrm', 'Trimmed segments', C, 5],
+    ]),
+    ...section('mds_cache', [
+      ['num_strays', 'Stray dentries', G, 8, 'stry'],
+      ['num_recovering_enqueued', 'Files waiting for recovery', G, 8, 'recy'],
+      ['recovery_completed', 'File recoveries completed', C, 8, 'recd'],
+      ['num_recovering_processing', 'Files currently being recovered', G, 5],
+      ['num_recovering_prioritized', 'Files waiting for recovery with elevated priority', G, 5],
+      ['recovery_started', 'File recoveries started', C, 5],
+      ['num_strays_delayed', 'Stray dentries delayed', G, 5],
+      ['num_strays_enqueuing', 'Stray dentries enqueuing for purge', G, 5],
+      ['strays_created', 'Stray dentries created', C, 5],
+      ['strays_enqueued', 'Stray dentries enqueued for purge', C, 5],
+      ['strays_reintegrated', 'Stray dentries reintegrated', C, 5],
+      ['strays_migrated', 'Stray dentries migrated', C, 5],
+    ]),
+    ...section('mds_sessions', [
+      ['session_count', 'Session count', G, 8, 'sess'],
+      ['session_add', 'Sessions added', C, 5],
+      ['session_remove', 'Sessions removed', C, 5],
+      ['sessions_open', 'Sessions currently open', G, 5],
+      ['sessions_stale', 'Sessions currently stale', G, 5],
+      ['total_load', 'Total Load', G, 5],
+      ['average_load', 'Average Load', G, 5],
+      ['avg_session_uptime', 'Average session uptime', G, 5],
+    ]),
+    ...OBJECTER,
   },
   rgw: {
-    'rgw.req': { description: 'Requests', priority: 5, type: 10, units: 1 },
-    'rgw.failed_req': { description: 'Aborted requests', priority: 5, type: 10, units: 1 },
-    'rgw.get': { description: 'Gets', priority: 5, type: 10, units: 1 },
-    'rgw.get_b': { description: 'Size of gets', priority: 5, type: 10, units: 1 },
-    'rgw.get_initial_lat': { description: 'Get latency', priority: 5, type: 5, units: 1 },
-    'rgw.put': { description: 'Puts', priority: 5, type: 10, units: 1 },
-    'rgw.put_b': { description: 'Size of puts', priority: 5, type: 10, units: 1 },
-    'rgw.put_initial_lat': { description: 'Put latency', priority: 5, type: 5, units: 1 },
-    'rgw.qlen': { description: 'Queue length', priority: 5, type: 2, units: 1 },
-    'rgw.qactive': { description: 'Active requests queue', priority: 5, type: 2, units: 1 },
-    'rgw.cache_hit': { description: 'Cache hits', priority: 5, type: 10, units: 1 },
-    'rgw.cache_miss': { description: 'Cache miss', priority: 5, type: 10, units: 1 },
+    // rgw_perf_counters.cc marks every one of them PRIO_USEFUL, none with a nick.
+    ...section('rgw', [
+      ['req', 'Requests', C, 5],
+      ['failed_req', 'Aborted requests', C, 5],
+      ['get', 'Gets', C, 5],
+      ['get_b', 'Size of gets', C, 5],
+      ['get_initial_lat', 'Get latency', T, 5],
+      ['put', 'Puts', C, 5],
+      ['put_b', 'Size of puts', C, 5],
+      ['put_initial_lat', 'Put latency', T, 5],
+      ['qlen', 'Queue length', G, 5],
+      ['qactive', 'Active requests queue', G, 5],
+      ['cache_hit', 'Cache hits', C, 5],
+      ['cache_miss', 'Cache miss', C, 5],
+      ['keystone_token_cache_hit', 'Keystone token cache hits', C, 5],
+      ['keystone_token_cache_miss', 'Keystone token cache miss', C, 5],
+      ['gc_retire_object', 'GC object retires', C, 5],
+      ['lc_expire_current', 'Lifecycle current expiration', C, 5],
+      ['lc_expire_noncurrent', 'Lifecycle non-current expiration', C, 5],
+      ['lc_expire_dm', 'Lifecycle delete-marker expiration', C, 5],
+      ['lc_transition_current', 'Lifecycle current transition', C, 5],
+      ['lc_transition_noncurrent', 'Lifecycle non-current transition', C, 5],
+      ['lc_abort_mpu', 'Lifecycle abort multipart upload', C, 5],
+      ['pubsub_event_triggered', 'Pubsub events with at least one topic', C, 5],
+      ['pubsub_event_lost', 'Pubsub events lost', C, 5],
+      ['pubsub_store_ok', 'Pubsub events successfully stored', C, 5],
+      ['pubsub_store_fail', 'Pubsub events failed to be stored', C, 5],
+      ['pubsub_events', 'Pubsub events in store', G, 5],
+      ['pubsub_push_ok', 'Pubsub events pushed to an endpoint', C, 5],
+      ['pubsub_push_failed', 'Pubsub events failed to be pushed to an endpoint', C, 5],
+      ['pubsub_push_pending', 'Pubsub events pending reply from endpoint', G, 5],
+      ['pubsub_missing_conf', 'Pubsub events could not be handled because of missing configuration', C, 5],
+      ['lua_script_ok', 'Successfull executions of lua scripts', C, 5],
+      ['lua_script_fail', 'Failed executions of lua scripts', C, 5],
+    ]),
+    ...OBJECTER,
   },
 };

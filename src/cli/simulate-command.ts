@@ -70,6 +70,8 @@ interface SimulateFlags {
   scenario?: boolean | string;
   fullStats?: boolean;
   fs?: string;
+  mds?: number;
+  rgw?: number;
   output?: string;
 }
 
@@ -88,6 +90,8 @@ function simOptions(o: SimulateFlags): SimOptionsInput {
     scenario,
     ...(o.fullStats ? { fullStats: true } : {}),
     ...(o.fs !== undefined ? { fs: o.fs } : {}),
+    ...(o.mds !== undefined ? { mds: o.mds } : {}),
+    ...(o.rgw !== undefined ? { rgw: o.rgw } : {}),
     ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
     ...(o.mons !== undefined ? { mons: o.mons } : {}),
     ...(o.size !== undefined ? { size: o.size } : {}),
@@ -195,6 +199,12 @@ export function registerSimulateCommand(program: Command): void {
       "every pg_stats carries all of its OSD's primary PGs, as Ceph sends them (default: only those that changed)",
     )
     .option('--fs <name>', 'a CephFS file system from the start (pools cephfs.NAME.meta and cephfs.NAME.data)')
+    .option(
+      '--mds <n>',
+      'MDS daemons mds.a, mds.b, ...: one holds rank 0 of the file system (--fs, else "cephfs"), the others stand by',
+      parseCount,
+    )
+    .option('--rgw <n>', 'RGW daemons, registered in the service map and serving S3 requests', parseCount)
     .option('-o, --output <file>', 'write the trace to FILE (gzip when it ends in .gz) instead of stdout')
     .action(async (o: SimulateFlags) => {
       const input = simOptions(o);

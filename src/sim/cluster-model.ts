@@ -5,9 +5,11 @@ import { type ClogPriority, ClusterLog } from './cluster-log.ts';
 import { buildCrushMap } from './crush-map.ts';
 import { DaemonHealth } from './daemon-health.ts';
 import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-commands.ts';
+import { fsHealthChecks } from './fs-health.ts';
 import { FsMapDoc } from './fs-map-doc.ts';
 import { FullnessMonitor } from './fullness-monitor.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
+import { MdsDaemons } from './mds-daemons.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { monOpenEvents, monReport } from './mon-daemon.ts';
 import { MonQuorum } from './mon-quorum.ts';
@@ -22,6 +24,7 @@ import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
 import type { PoolSpec } from './pool-entry.ts';
 import { fillPool } from './pool-fill.ts';
 import { readCommand } from './read-commands.ts';
+import { RgwDaemons } from './rgw-daemons.ts';
 import { hash32 } from './rng.ts';
 import type { MonCommand } from './scenario.ts';
 import { buildMgrMap, buildMonMap, MGR_NAME, monAddrs } from './service-maps.ts';
@@ -78,6 +81,9 @@ export class ClusterModel {
   private readonly settings = new Map<string, Map<string, string>>();
   /** The file systems: none until one is created (`fs volume create`, or the `fs` option at the start). */
   private readonly fsMap = new FsMapDoc();
+  /** The MDS daemons and the RGW daemons, when the options ask for them. */
+  private readonly mds: MdsDaemons | undefined;
+  private readonly rgw: RgwDaemons | undefined;
   private out: ClusterEvent[] = [];
 
   constructor(
@@ -142,6 +148,12 @@ export class ClusterModel {
       clog: (now, priority, message) => this.clog(now, priority, message),
       monSetting: (name) => this.settings.get('mon')?.get(name),
     });
+    // The clients of a cluster of this size: a mount per 8 OSDs or so, each busy with metadata and objects.
+    const clients = Math.min(64, Math.max(2, Math.round(n / 8)));
+    this.mds = config.mds ? this.createMds(config.mds, clients) : undefined;
+    this.rgw = config.rgw
+      ? new RgwDaemons(config.rgw, topo, config.seed, startMs, Math.min(1500, 60 + 10 * clients))
+      : undefined;
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
     this.health = this.evaluateHealth();
@@ -185,6 +197,53 @@ export class ClusterModel {
     this.emit({ v: 1, t: now, kind: 'config', changes });
     for (let o = 0; o < this.topo.osds; o++) this.emitDaemonOpen(o, now);
     for (const e of monOpenEvents(this.topo, this.monMap, now)) this.emit(e);
+    this.mds?.startAll(now);
+    for (const e of this.rgw?.openEvents(now) ?? []) this.emit(e);
+  }
+
+  private createMds(count: number, clients: number): MdsDaemons {
+    // A failed rank's new holder replays the journal, waits for the clients to reconnect (up to
+    // mds_reconnect_timeout, 45 s) and rejoins the cache: paced to the duration, as recovery is.
+    const d = this.config.duration * 1000;
+    const stage = (share: number, max: number) => Math.min(max, Math.max(1000, Math.round(d * share)));
+    return new MdsDaemons(
+      count,
+      this.topo,
+      this.config.seed,
+      { creating: 1000, replay: stage(0.03, 60_000), reconnect: stage(0.02, 45_000), rejoin: stage(0.01, 20_000) },
+      { clients, requestsPerSec: Math.min(3000, 50 + 40 * clients) },
+      {
+        fsMap: this.fsMap,
+        emit: (e) => this.emit(e),
+        clog: (now, priority, message) => this.clog(now, priority, message),
+        schedule: this.schedule,
+        recheckHealth: () => this.recheckHealth(),
+      },
+    );
+  }
+
+  /** The reports of the MDS and RGW daemons that run, at `now` (none when the cluster has none). */
+  serviceReports(now: number): ClusterEvent[] {
+    if (this.mds === undefined && this.rgw === undefined) return [];
+    return [...(this.mds?.reports(now, this.periodMs) ?? []), ...(this.rgw?.reports(now, this.periodMs) ?? [])];
+  }
+
+  /** Rank 0 of the first file system has damaged metadata (`damaged`) or not any more; false without MDS daemons. */
+  setMdsDamaged(damaged: boolean): boolean {
+    if (this.mds === undefined) return false;
+    this.mds.setRank0Damaged(damaged);
+    return true;
+  }
+
+  /**
+   * MDS daemon `name` (`a`) stops (`run` false) or starts again: a rank it held fails and a standby takes it; started,
+   * it joins as a standby, or takes a rank no standby could. False when the cluster has no such daemon.
+   */
+  setMdsRunning(name: string, run: boolean, now: number): boolean {
+    if (this.mds === undefined || !this.mds.names().includes(name)) return false;
+    if (run) this.mds.start(name, now);
+    else this.mds.stop(name, now);
+    return true;
   }
 
   /** The report of its counters and health metrics of each monitor that runs (a stopped one sends none), at `now`. */
@@ -245,6 +304,7 @@ export class ClusterModel {
       this.emit({ v: 1, t: now, kind: 'osd_map', epoch: committed.epoch, patch: committed.patch, ...crush });
     }
     // After the OSD map: a file system's new pools are in the map by the time its fs_map arrives.
+    this.mds?.tick(now);
     const fs = this.fsMap.commit();
     if (fs !== null) this.emit({ v: 1, t: now, kind: 'fs_map', epoch: fs.epoch, map: fs });
     if (!periodic && !this.healthDue) return;
@@ -268,6 +328,9 @@ export class ClusterModel {
       // A stopped OSD sends no report: the manager drops its slow ops.
       daemonChecks: this.daemonHealth.checks(now, (d) => !d.startsWith('osd.') || this.reporting(Number(d.slice(4)))),
       fullness: this.fullness.checks(),
+      // Only with MDS daemons: a file system without any (the fs option alone) keeps the health it had before them.
+      fsChecks:
+        this.mds === undefined ? undefined : { ...fsHealthChecks(this.fsMap.snapshot()), ...this.mds.healthChecks() },
     });
   }
 

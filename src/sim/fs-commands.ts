@@ -26,10 +26,20 @@ const ARGS = {
   fsRm: z.looseObject({ fs_name: z.string().min(1), yes_i_really_mean_it: z.boolean().optional() }),
   volumeCreate: z.looseObject({ name: FsName }),
   volumeRm: z.looseObject({ vol_name: z.string().min(1), yes_i_really_mean_it: z.boolean().optional() }),
+  fsSet: z.looseObject({ fs_name: z.string().min(1), var: z.string().min(1), val: z.string() }),
 };
 
+/** Ceph's `MAX_MDS`: the most ranks a file system may have. */
+const MAX_MDS = 256;
+
 /** The commands here that change the cluster (the audit log records those). */
-export const FS_WRITE_PREFIXES: ReadonlySet<string> = new Set(['fs new', 'fs rm', 'fs volume create', 'fs volume rm']);
+export const FS_WRITE_PREFIXES: ReadonlySet<string> = new Set([
+  'fs new',
+  'fs rm',
+  'fs set',
+  'fs volume create',
+  'fs volume rm',
+]);
 
 /** Pools `fs volume create` makes, as the volumes module names them. */
 const META_PG = 16;
@@ -71,7 +81,8 @@ function fsLs(t: FsCommandTarget, poolName: (id: number) => string) {
 /**
  * The file system commands, as the monitors (and, for `fs volume`, the volumes module) answer them: `fs volume
  * create NAME` makes pools `cephfs.NAME.meta` and `cephfs.NAME.data` and the file system; `fs new`, `fs rm`, `fs
- * volume rm` (which also deletes the pools), `fs ls` and `fs dump`. Undefined for any other prefix.
+ * volume rm` (which also deletes the pools), `fs set NAME max_mds N`, `fs ls` and `fs dump`. Undefined for any other
+ * prefix.
  */
 export function runFsCommand(
   t: FsCommandTarget,
@@ -125,6 +136,18 @@ export function runFsCommand(
         if (r.retval < 0) return r;
       }
       return ok(`volume ${args.vol_name} removed`);
+    }
+    case 'fs set': {
+      const args = parseArgs(ARGS.fsSet, cmd);
+      if (isResult(args)) return args;
+      if (t.fs.get(args.fs_name) === undefined) return fail(ENOENT, `Not found: '${args.fs_name}'`);
+      if (args.var !== 'max_mds') return fail(EINVAL, `the simulated cluster does not set ${args.var}`);
+      if (!/^-?\d+$/.test(args.val)) return fail(EINVAL, `strict_strtoll: expected integer, got: '${args.val}'`);
+      const n = Number(args.val);
+      if (n <= 0) return fail(EINVAL, 'You must specify at least one MDS');
+      if (n > MAX_MDS) return fail(EINVAL, `may not have more than ${MAX_MDS} MDS ranks`);
+      t.fs.setMaxMds(args.fs_name, n);
+      return ok();
     }
     case 'fs ls':
       return ok('', JSON.stringify(fsLs(t, poolName)));

@@ -1,4 +1,4 @@
-import type { CompatSet, Filesystem, FsMap, MdsMap } from '../../schemas/maps/fs-map.ts';
+import type { CompatSet, Filesystem, FsMap, MdsInfo, MdsMap } from '../../schemas/maps/fs-map.ts';
 import { cephStamp } from '../cluster/ceph-time.ts';
 
 /** The MDS compat set a Pacific cluster prints (`ceph fs dump`). */
@@ -21,10 +21,16 @@ const COMPAT: CompatSet = {
 /** `allow_snaps` and `allow_multimds_snaps`, which a new file system has. */
 const NEW_FS_FLAGS = 18;
 
+/** Where a rank's MDS daemon is: the file system and the rank. */
+export interface MdsRole {
+  readonly fs: string;
+  readonly rank: number;
+}
+
 /**
- * The monitors' file system map (`ceph fs dump`, a manager's `get('fs_map')`): the file systems with their pools.
- * No MDS daemons run in the simulated cluster, so each file system's rank 0 is in but not up, and there are no
- * standbys. Changes go to a pending epoch that {@link commit} publishes.
+ * The monitors' file system map (`ceph fs dump`, a manager's `get('fs_map')`): the file systems with their pools,
+ * and the MDS daemons (standbys, and those holding a rank) when the cluster runs any; without them each file
+ * system's rank 0 is in but not up. Changes go to a pending epoch that {@link commit} publishes.
  */
 export class FsMapDoc {
   private map: FsMap = {
@@ -103,9 +109,123 @@ export class FsMapDoc {
   remove(name: string): void {
     const gone = this.get(name);
     if (gone === undefined) return;
+    // Its daemons, failed first (`fs fail`), restart as standbys.
+    for (const info of Object.values(gone.mdsmap.info)) {
+      const { rank: _rank, state: _state, incarnation: _inc, ...rest } = info;
+      this.map.standbys.push({ ...rest, rank: -1, incarnation: 0, state: 'up:standby', epoch: this.map.epoch + 1 });
+    }
     const filesystems = this.map.filesystems.filter((f) => f !== gone);
     const default_fscid = this.map.default_fscid === gone.id ? -1 : this.map.default_fscid;
     this.map = { ...this.map, default_fscid, filesystems };
+    this.dirty = true;
+  }
+
+  /** The standby daemons, in the order they joined. */
+  standbys(): readonly MdsInfo[] {
+    return this.map.standbys;
+  }
+
+  /** A daemon joins as a standby (`up:standby`, no rank), as of the pending epoch. */
+  addStandby(info: MdsInfo): void {
+    this.map.standbys.push({ ...info, rank: -1, state: 'up:standby', epoch: this.map.epoch + 1 });
+    this.dirty = true;
+  }
+
+  /** The file system and rank daemon `gid` holds, if any. */
+  roleOf(gid: number): MdsRole | undefined {
+    for (const f of this.map.filesystems) {
+      const info = f.mdsmap.info[`gid_${gid}`];
+      if (info !== undefined) return { fs: f.mdsmap.fs_name, rank: info.rank };
+    }
+    return undefined;
+  }
+
+  /**
+   * Daemon `gid` is gone (it stopped, or the monitors failed it): a standby leaves the map, a rank it held is failed
+   * (`fail_mds_gid`). Returns the role it held.
+   */
+  removeDaemon(gid: number): MdsRole | undefined {
+    const standbys = this.map.standbys.filter((s) => s.gid !== gid);
+    if (standbys.length !== this.map.standbys.length) {
+      this.map.standbys = standbys;
+      this.dirty = true;
+      return undefined;
+    }
+    for (const f of this.map.filesystems) {
+      const m = f.mdsmap;
+      const info = m.info[`gid_${gid}`];
+      if (info === undefined) continue;
+      delete m.info[`gid_${gid}`];
+      delete m.up[`mds_${info.rank}`];
+      m.failed = [...m.failed, info.rank].sort((a, b) => a - b);
+      m.last_failure = this.map.epoch + 1;
+      this.touch(m);
+      return { fs: m.fs_name, rank: info.rank };
+    }
+    return undefined;
+  }
+
+  /**
+   * Standby `gid` takes `rank` of file system `fs` (`FSMap::promote`): a failed rank it replays (`up:replay`), a
+   * stopped one it starts (`up:starting`), a new one it creates (`up:creating`). Its incarnation is the pending epoch.
+   */
+  promote(gid: number, fs: string, rank: number): void {
+    const f = this.get(fs);
+    const standby = this.map.standbys.find((s) => s.gid === gid);
+    if (f === undefined || standby === undefined) return;
+    this.map.standbys = this.map.standbys.filter((s) => s !== standby);
+    const m = f.mdsmap;
+    const state = m.failed.includes(rank) ? 'up:replay' : m.stopped.includes(rank) ? 'up:starting' : 'up:creating';
+    const { epoch: _joined, ...info } = standby;
+    m.info[`gid_${gid}`] = {
+      ...info,
+      rank,
+      incarnation: this.map.epoch + 1,
+      state,
+      state_seq: (info.state_seq ?? 0) + 1,
+    };
+    m.up[`mds_${rank}`] = gid;
+    m.failed = m.failed.filter((r) => r !== rank);
+    m.stopped = m.stopped.filter((r) => r !== rank);
+    if (!m.in.includes(rank)) m.in = [...m.in, rank].sort((a, b) => a - b);
+    this.touch(m);
+  }
+
+  /** Daemon `gid`, holding a rank, reports a new state (`up:reconnect`, `up:active`, ...). */
+  setState(gid: number, state: string): void {
+    for (const f of this.map.filesystems) {
+      const info = f.mdsmap.info[`gid_${gid}`];
+      if (info === undefined) continue;
+      info.state = state;
+      info.state_seq = (info.state_seq ?? 0) + 1;
+      this.touch(f.mdsmap);
+    }
+  }
+
+  /** `fs set NAME max_mds N`: the ranks the monitors grow or shrink the file system to. */
+  setMaxMds(name: string, n: number): void {
+    const f = this.get(name);
+    if (f === undefined || f.mdsmap.max_mds === n) return;
+    f.mdsmap.max_mds = n;
+    this.touch(f.mdsmap);
+  }
+
+  /** Daemon `gid` has stopped its rank (after `up:stopping`): the rank leaves `in` for `stopped`, the daemon the map. */
+  finishStopping(gid: number): void {
+    for (const f of this.map.filesystems) {
+      const m = f.mdsmap;
+      const info = m.info[`gid_${gid}`];
+      if (info === undefined) continue;
+      delete m.info[`gid_${gid}`];
+      delete m.up[`mds_${info.rank}`];
+      m.in = m.in.filter((r) => r !== info.rank);
+      m.stopped = [...m.stopped, info.rank].sort((a, b) => a - b);
+      this.touch(m);
+    }
+  }
+
+  private touch(m: MdsMap): void {
+    m.epoch = this.map.epoch + 1;
     this.dirty = true;
   }
 

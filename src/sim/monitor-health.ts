@@ -23,6 +23,8 @@ export interface HealthInput {
   readonly daemonChecks?: Readonly<Record<string, HealthCheck>>;
   /** The checks of OSDs' and pools' fullness and pool quotas (see `fullnessChecks`). */
   readonly fullness?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of the file system map (`FS_DEGRADED`, `MDS_ALL_DOWN`, ..., see `fs-health.ts`). */
+  readonly fsChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -40,8 +42,8 @@ function check(summary: string, count: number, detail: string[]): HealthCheck {
 /**
  * The health checks the monitors raise from the OSD map and the PG map, with Ceph's codes and wording:
  * `MON_DOWN`, `OSD_DOWN`, `OSD_HOST_DOWN`, `OSDMAP_FLAGS`, `PG_AVAILABILITY`, `PG_DEGRADED`, `OBJECT_MISPLACED`, and
- * the fullness and daemons' checks it is given (`OSD_NEARFULL`, `POOL_FULL`, `SLOW_OPS`, ...). The status is the
- * worst check's severity.
+ * the fullness, daemons' and file system map's checks it is given (`OSD_NEARFULL`, `POOL_FULL`, `SLOW_OPS`,
+ * `FS_DEGRADED`, ...). The status is the worst check's severity.
  */
 export function evaluateHealth(h: HealthInput): HealthMap {
   const { topo, doc } = h;
@@ -131,7 +133,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.fullness, h.daemonChecks);
+  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

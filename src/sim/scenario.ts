@@ -1,7 +1,7 @@
 import { MgrError } from '../errors.ts';
 import { poolKind } from './pool-catalog.ts';
 import { createRng } from './rng.ts';
-import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
+import { MON_NAMES, resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
 import { createTopology, type Topology } from './topology.ts';
 
 /** A mon command as its JSON form (`{"prefix": "osd set", "key": "noout"}`). */
@@ -9,7 +9,8 @@ export type MonCommand = { readonly prefix: string } & Readonly<Record<string, u
 
 /**
  * One thing that happens to the cluster: an operator's command, an OSD process dying or starting, a monitor
- * stopping (it leaves the quorum) or starting again (it rejoins).
+ * stopping (it leaves the quorum) or starting again (it rejoins), an MDS daemon (by name, `a`) stopping or starting,
+ * damaged metadata found in (or cleared from) rank 0 of the file system.
  */
 export type ScenarioStep =
   | { readonly kind: 'command'; readonly cmd: MonCommand }
@@ -23,7 +24,10 @@ export type ScenarioStep =
   /** A quota of `headroom` over what `pool` holds now (`osd pool set-quota ... max_bytes`). */
   | { readonly kind: 'quota'; readonly pool: string; readonly headroom: number }
   /** Clients write to `pool` until it holds `factor` times what it does. */
-  | { readonly kind: 'grow'; readonly pool: string; readonly factor: number };
+  | { readonly kind: 'grow'; readonly pool: string; readonly factor: number }
+  | { readonly kind: 'mds-stop'; readonly daemon: string }
+  | { readonly kind: 'mds-start'; readonly daemon: string }
+  | { readonly kind: 'mds-damage'; readonly damaged: boolean };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {
@@ -192,6 +196,46 @@ const STEPS = new Map<string, ScenarioStepDef>([
           cmd(p.at(0.64), { prefix: 'osd pool set-quota', pool, field: 'max_bytes', val: '0' }),
           cmd(p.at(0.64) + 1, { prefix: 'config rm', who: 'mon', name: 'mon_pool_quota_warn_threshold' }),
         ];
+      },
+    },
+  ],
+  [
+    'mds-failover',
+    {
+      summary:
+        'at 17% the active MDS stops: a standby takes its rank through up:replay, reconnect and rejoin to active ' +
+        '(FS_DEGRADED, then MDS_INSUFFICIENT_STANDBY), or with none the rank stays failed (MDS_ALL_DOWN, ' +
+        'FS_WITH_FAILED_MDS); at 53% it starts again and joins as standby (or takes its rank back)',
+      refuse: (p) => (p.config.mds ? undefined : 'needs MDS daemons (--mds; has none)'),
+      plan: (p) => [
+        { at: p.at(0.17), step: { kind: 'mds-stop', daemon: MON_NAMES[0]! } },
+        { at: p.at(0.53), step: { kind: 'mds-start', daemon: MON_NAMES[0]! } },
+      ],
+    },
+  ],
+  [
+    'mds-damage',
+    {
+      summary:
+        'at 69% a scrub finds damaged metadata in rank 0: its MDS reports it (MDS_DAMAGE, an error); at 77% the ' +
+        'damage is repaired and cleared',
+      refuse: (p) => (p.config.mds ? undefined : 'needs MDS daemons (--mds; has none)'),
+      plan: (p) => [
+        { at: p.at(0.69), step: { kind: 'mds-damage', damaged: true } },
+        { at: p.at(0.77), step: { kind: 'mds-damage', damaged: false } },
+      ],
+    },
+  ],
+  [
+    'mds-ranks',
+    {
+      summary:
+        'at 63% max_mds is raised to one more than the MDS daemons (fs set NAME max_mds N+1): the standbys take ' +
+        'new ranks and one stays empty (MDS_UP_LESS_THAN_MAX); at 81% it is set back to 1 and the extra ranks stop',
+      refuse: (p) => (p.config.mds ? undefined : 'needs MDS daemons (--mds; has none)'),
+      plan: (p) => {
+        const fsSet = (n: number) => ({ prefix: 'fs set', fs_name: p.config.fs!, var: 'max_mds', val: String(n) });
+        return [cmd(p.at(0.63), fsSet(p.config.mds! + 1)), cmd(p.at(0.81), fsSet(1))];
       },
     },
   ],

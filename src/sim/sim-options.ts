@@ -69,6 +69,13 @@ export const SimOptionsSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, 'a file system name is letters, digits, "-", "_" and "."')
       .optional(),
+    /**
+     * How many MDS daemons run (`mds.a`, `mds.b`, ...); with any, the cluster has a file system from its start (the
+     * `fs` option's, else `cephfs`) whose rank 0 one of them holds, the others standing by. None by default.
+     */
+    mds: z.number().int().min(0).max(MON_NAMES.length).optional(),
+    /** How many RGW daemons run, registered in the service map. None by default. */
+    rgw: z.number().int().min(0).max(64).optional(),
   })
   .superRefine((o, ctx) => {
     if (o.hosts !== undefined && o.hosts > o.osds) {
@@ -89,6 +96,8 @@ export type SimOptions = z.output<typeof SimOptionsSchema>;
 
 /** Options with every derived value worked out: what the cluster model is built from. */
 export interface SimConfig extends Omit<SimOptions, 'hosts' | 'mons' | 'size' | 'pgs' | 'downOutInterval'> {
+  /** The file system the cluster starts with: the `fs` option, else `cephfs` when it runs MDS daemons. */
+  readonly fs?: string;
   readonly hosts: number;
   readonly mons: number;
   /** Replicas per pool: the `size` option, else 3, or fewer when there are fewer hosts. */
@@ -138,8 +147,10 @@ export function resolveSimOptions(input: SimOptionsInput): SimConfig {
   const pgs = o.pgs ?? Math.max(o.pools, Math.round((o.osds * 100) / poolSize));
   const playing = o.scenario === true || (o.scenario !== false && o.scenario.length > 0);
   const downOutInterval = o.downOutInterval ?? (playing ? Math.min(600, Math.max(1, o.duration / 10)) : 600);
+  const fs = o.fs ?? (o.mds ? 'cephfs' : undefined);
   return Object.freeze({
     ...o,
+    ...(fs === undefined ? {} : { fs }),
     hosts,
     mons: o.mons ?? Math.min(3, hosts),
     poolSize,

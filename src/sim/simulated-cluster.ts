@@ -205,6 +205,9 @@ export class SimulatedCluster {
     else if (step.kind === 'grow') {
       this.model.fullness.growPool(step.pool, step.factor);
       this.model.recheckHealth();
+    } else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
+    else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
+      this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
     } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
@@ -222,6 +225,7 @@ export class SimulatedCluster {
     if (phase === 0) {
       yield { v: 1, t: s, kind: 'heartbeat' };
       yield* m.monReports(s);
+      yield* m.serviceReports(s);
       this.clientIo();
     }
     // OSD o reports at offset o/n of each period: this tick covers the OSDs whose offset falls within it.
