@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
+import { freePort } from '../scrape.bench.ts';
 import { shortenForDurations } from './alert-rules.ts';
 import { judgeRules, type RuleVerdict, type StepWindow } from './alert-timeline.ts';
 import { dashboardCephMetrics } from './dashboard-metrics.ts';
@@ -87,17 +87,6 @@ export function missingPrerequisite(rulesFile = PACKAGED_RULES, dashboardsDir = 
   if (!existsSync(rulesFile)) return `${rulesFile} is missing (apt-get install -y ceph-prometheus-alerts)`;
   if (!existsSync(dashboardsDir)) return `${dashboardsDir} is missing (apt-get install -y ceph-grafana-dashboards)`;
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, deadlineMs: number): Promise<T> {

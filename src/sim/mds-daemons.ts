@@ -4,8 +4,8 @@ import type { MdsInfo } from '../../schemas/maps/fs-map.ts';
 import type { HealthCheck } from '../../schemas/maps/health.ts';
 import type { ClogPriority } from './cluster-log.ts';
 import type { FsMapDoc } from './fs-map-doc.ts';
+import { daemonMetadata } from './host-metadata.ts';
 import { MDS_PERF_SCHEMA, MdsCounters } from './mds-counters.ts';
-import { CEPH_VERSION } from './osd-daemon.ts';
 import { hash32 } from './rng.ts';
 import { MON_NAMES } from './sim-options.ts';
 import type { Topology } from './topology.ts';
@@ -332,22 +332,8 @@ export class MdsDaemons {
   private metadata(d: MdsDaemon): DaemonMetadata {
     const ip = this.topo.hostAddrs[d.host]!;
     const port = this.port(d);
-    return {
+    return daemonMetadata(this.topo.hostNames[d.host]!, {
       addr: `[v2:${ip}:${port}/${d.nonce},v1:${ip}:${port + 1}/${d.nonce}]`,
-      arch: 'x86_64',
-      ceph_release: 'pacific',
-      ceph_version: CEPH_VERSION,
-      ceph_version_short: '16.2.15',
-      cpu: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
-      distro: 'rhel',
-      distro_description: 'Red Hat Enterprise Linux 8.8 (Ootpa)',
-      distro_version: '8.8',
-      hostname: this.topo.hostNames[d.host]!,
-      kernel_description: '#1 SMP Thu Jun 8 19:27:49 EDT 2023',
-      kernel_version: '4.18.0-477.13.1.el8_8.x86_64',
-      mem_swap_kb: '0',
-      mem_total_kb: '196438024',
-      os: 'Linux',
-    };
+    });
   }
 }

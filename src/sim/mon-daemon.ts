@@ -3,7 +3,7 @@ import type { CounterValue, DaemonMetadata, PerfSchema } from '../../schemas/dae
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { MonMap } from '../../schemas/maps/index.ts';
 import type { DaemonHealth } from './daemon-health.ts';
-import { CEPH_VERSION } from './osd-daemon.ts';
+import { daemonMetadata } from './host-metadata.ts';
 import type { Topology } from './topology.ts';
 
 /** A monitor's perf counters (its `mon` and `paxos` sets), as Ceph defines them. */
@@ -12,27 +12,13 @@ export const MON_PERF_SCHEMA: PerfSchema = CEPH_PERF_SCHEMA.mon!;
 /** `ceph mon metadata` for monitor `rank` (all strings): a monitor on the host of its rank. */
 export function monMetadata(topo: Topology, rank: number): DaemonMetadata {
   const ip = topo.hostAddrs[rank]!;
-  return {
+  return daemonMetadata(topo.hostNames[rank]!, {
     addrs: `[v2:${ip}:3300/0,v1:${ip}:6789/0]`,
-    arch: 'x86_64',
-    ceph_release: 'pacific',
-    ceph_version: CEPH_VERSION,
-    ceph_version_short: '16.2.15',
     compression_algorithms: 'none, snappy, zlib, zstd, lz4',
-    cpu: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
     device_ids: '',
     device_paths: 'sda=/dev/disk/by-path/pci-0000:00:17.0-ata-1',
     devices: 'sda',
-    distro: 'rhel',
-    distro_description: 'Red Hat Enterprise Linux 8.8 (Ootpa)',
-    distro_version: '8.8',
-    hostname: topo.hostNames[rank]!,
-    kernel_description: '#1 SMP Thu Jun 8 19:27:49 EDT 2023',
-    kernel_version: '4.18.0-477.13.1.el8_8.x86_64',
-    mem_swap_kb: '0',
-    mem_total_kb: '196438024',
-    os: 'Linux',
-  };
+  });
 }
 
 /** Each monitor's session with the manager: its `daemon_open`. */

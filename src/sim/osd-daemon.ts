@@ -2,6 +2,7 @@ import { CEPH_PERF_SCHEMA } from '../../schemas/daemon/ceph-perf-schema.ts';
 import type { CounterValue, DaemonMetadata, PerfSchema } from '../../schemas/daemon/perf.ts';
 import { cephStampZ } from '../cluster/ceph-time.ts';
 import { BLUESTORE_PERF_SCHEMA, bluestoreCounters } from './bluestore-counters.ts';
+import { CEPH_VERSION, daemonMetadata } from './host-metadata.ts';
 import { osdAddrs } from './osd-addrs.ts';
 import { driveOfOsd, type Topology } from './topology.ts';
 import { uuidOf } from './uuid-of.ts';
@@ -115,7 +116,7 @@ export class OsdCounters {
 }
 
 /** The version every simulated daemon runs, as its metadata gives it. */
-export const CEPH_VERSION = 'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)';
+export { CEPH_VERSION };
 
 /** `ceph osd metadata` for one OSD (all strings), shaped like a real BlueStore OSD on its host. */
 export function osdMetadata(topo: Topology, o: number, nonce: number, seed: number, createdMs: number): DaemonMetadata {
@@ -123,8 +124,7 @@ export function osdMetadata(topo: Topology, o: number, nonce: number, seed: numb
   const a = osdAddrs(topo, o, nonce).meta;
   const k = driveOfOsd(topo, o);
   const dev = `sd${String.fromCharCode(98 + (k % 24))}`;
-  return {
-    arch: 'x86_64',
+  return daemonMetadata(host, {
     back_addr: a.back,
     back_iface: 'eth1',
     bluefs: '1',
@@ -136,36 +136,23 @@ export function osdMetadata(topo: Topology, o: number, nonce: number, seed: numb
     bluestore_bdev_rotational: '1',
     bluestore_bdev_size: String(topo.osdBytes[o]!),
     bluestore_bdev_type: 'hdd',
-    ceph_release: 'pacific',
-    ceph_version: CEPH_VERSION,
-    ceph_version_short: '16.2.15',
     ceph_version_when_created: CEPH_VERSION,
     container_name: '',
-    cpu: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
     created_at: cephStampZ(createdMs + o),
     default_device_class: 'hdd',
     device_ids: `${dev}=ST${Math.round(topo.osdBytes[o]! / 1e12)}000NM0008_${uuidOf(seed, o, 31).slice(0, 8).toUpperCase()}`,
     device_paths: `${dev}=/dev/disk/by-path/pci-0000:3b:00.0-scsi-0:0:${k}:0`,
     devices: dev,
-    distro: 'rhel',
-    distro_description: 'Red Hat Enterprise Linux 8.8 (Ootpa)',
-    distro_version: '8.8',
     front_addr: a.front,
     front_iface: 'eth0',
     hb_back_addr: a.hbBack,
     hb_front_addr: a.hbFront,
-    hostname: host,
     journal_rotational: '1',
-    kernel_description: '#1 SMP Thu Jun 8 19:27:49 EDT 2023',
-    kernel_version: '4.18.0-477.13.1.el8_8.x86_64',
-    mem_swap_kb: '0',
-    mem_total_kb: '196438024',
     network_numa_unknown_ifaces: 'back_iface,front_iface',
     objectstore_numa_unknown_devices: dev,
-    os: 'Linux',
     osd_data: `/var/lib/ceph/osd/ceph-${o}`,
     osd_objectstore: 'bluestore',
     osdspec_affinity: '',
     rotational: '1',
-  };
+  });
 }

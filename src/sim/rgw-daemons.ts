@@ -2,7 +2,7 @@ import type { DaemonMetadata } from '../../schemas/daemon/perf.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { ServiceMap } from '../../schemas/maps/service-map.ts';
 import { cephStamp } from '../cluster/ceph-time.ts';
-import { CEPH_VERSION } from './osd-daemon.ts';
+import { daemonMetadata } from './host-metadata.ts';
 import { RGW_PERF_SCHEMA, RgwCounters } from './rgw-counters.ts';
 import { hash32 } from './rng.ts';
 import type { Topology } from './topology.ts';
@@ -104,25 +104,11 @@ export class RgwDaemons {
 
   /** The metadata it registers with (all strings): its host's, its own, and its zone's. */
   private metadata(d: RgwDaemon, i: number): DaemonMetadata {
-    return {
-      arch: 'x86_64',
-      ceph_release: 'pacific',
-      ceph_version: CEPH_VERSION,
-      ceph_version_short: '16.2.15',
-      cpu: 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
-      distro: 'rhel',
-      distro_description: 'Red Hat Enterprise Linux 8.8 (Ootpa)',
-      distro_version: '8.8',
+    return daemonMetadata(this.topo.hostNames[d.host]!, {
       'frontend_config#0': `beast port=${FRONTEND_PORT}`,
       'frontend_type#0': 'beast',
-      hostname: this.topo.hostNames[d.host]!,
       id: d.id,
-      kernel_description: '#1 SMP Thu Jun 8 19:27:49 EDT 2023',
-      kernel_version: '4.18.0-477.13.1.el8_8.x86_64',
-      mem_swap_kb: '0',
-      mem_total_kb: '196438024',
       num_handles: '1',
-      os: 'Linux',
       pid: String(2000 + (hash32(this.seed, 0x26c, i) % 60_000)),
       realm_id: '',
       realm_name: '',
@@ -130,6 +116,6 @@ export class RgwDaemons {
       zone_name: 'default',
       zonegroup_id: uuidOf(this.seed, 0x26b, 2),
       zonegroup_name: 'default',
-    };
+    });
   }
 }
