@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Collector } from '../modules/prometheus/collector.ts';
 import { HealthHistory } from '../modules/prometheus/health-history.ts';
@@ -11,6 +10,7 @@ import { Accessors } from '../src/module/accessors.ts';
 import { SimulatedCluster } from '../src/sim/simulated-cluster.ts';
 import { type ClusterState, createEmptyState } from '../src/state/cluster-state.ts';
 import { createModuleHarness } from '../src/testing/module-harness.ts';
+import { freePort } from '../test/helpers.ts';
 import { foldInBatches } from './harness.ts';
 
 /** Real ceph-mgr 16.2.15's exporter, recorded on a 2-core machine (fixtures' prometheus/README.md): whole requests. */
@@ -45,18 +45,6 @@ export interface ScrapeResult {
   freshBuildMs: number;
   /** A scrape between two snapshots: the cached buffer written out (median over many requests). */
   cachedMs: number;
-}
-
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const run = promisify(execFile);

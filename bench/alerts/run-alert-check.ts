@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
-import { freePort } from '../scrape.bench.ts';
+import { freePort, promBinary, spawnPrometheus } from '../../test/modules/prometheus-helpers.ts';
 import { shortenForDurations } from './alert-rules.ts';
 import { judgeRules, type RuleVerdict, type StepWindow } from './alert-timeline.ts';
 import { dashboardCephMetrics } from './dashboard-metrics.ts';
@@ -71,19 +71,10 @@ export interface AlertCheckResult {
 /** Thrown when a program or package the check needs is missing: the message says which and how to install it. */
 export class MissingPrerequisite extends Error {}
 
-/** A program on the PATH (or /usr/bin, /usr/local/bin), or null. */
-function program(name: string): string | null {
-  for (const dir of ['/usr/bin', '/usr/local/bin']) if (existsSync(join(dir, name))) return join(dir, name);
-  try {
-    return execFileSync('which', [name], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
 /** Why the check cannot run here, or null when it can. */
 export function missingPrerequisite(rulesFile = PACKAGED_RULES, dashboardsDir = PACKAGED_DASHBOARDS): string | null {
-  if (program('prometheus') === null) return 'the prometheus binary is not installed (apt-get install -y prometheus)';
+  if (promBinary('prometheus') === null)
+    return 'the prometheus binary is not installed (apt-get install -y prometheus)';
   if (!existsSync(rulesFile)) return `${rulesFile} is missing (apt-get install -y ceph-prometheus-alerts)`;
   if (!existsSync(dashboardsDir)) return `${dashboardsDir} is missing (apt-get install -y ceph-grafana-dashboards)`;
   return null;
@@ -194,7 +185,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
   };
   try {
     writeFileSync(join(dir, 'ceph_alerts.yml'), rules.text);
-    const promtool = program('promtool');
+    const promtool = promBinary('promtool');
     if (promtool !== null) {
       const r = spawnSync(promtool, ['check', 'rules', join(dir, 'ceph_alerts.yml')], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`promtool check rules refused the shortened copy: ${r.stdout}${r.stderr}`);
@@ -226,16 +217,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
     );
     // Prometheus starts meanwhile; it has no rules until it has scraped the exporter once.
     writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, false));
-    server = spawn(
-      program('prometheus')!,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-        '--log.level=warn',
-      ],
-      { cwd: dir, stdio: ['ignore', 'ignore', openSync(join(dir, 'prometheus.err'), 'w')] },
-    );
+    server = spawnPrometheus(promBinary('prometheus')!, dir, promPort);
     await waitFor(
       'the exporter to answer',
       async () => ((await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).ok ? true : undefined),

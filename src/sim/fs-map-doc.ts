@@ -151,18 +151,13 @@ export class FsMapDoc {
       this.dirty = true;
       return undefined;
     }
-    for (const f of this.map.filesystems) {
-      const m = f.mdsmap;
-      const info = m.info[`gid_${gid}`];
-      if (info === undefined) continue;
-      delete m.info[`gid_${gid}`];
-      delete m.up[`mds_${info.rank}`];
-      m.failed = [...m.failed, info.rank].sort((a, b) => a - b);
-      m.last_failure = this.map.epoch + 1;
-      this.touch(m);
-      return { fs: m.fs_name, rank: info.rank };
-    }
-    return undefined;
+    const held = this.dropRankHolder(gid);
+    if (held === undefined) return undefined;
+    const { m, rank } = held;
+    m.failed = [...m.failed, rank].sort((a, b) => a - b);
+    m.last_failure = this.map.epoch + 1;
+    this.touch(m);
+    return { fs: m.fs_name, rank };
   }
 
   /**
@@ -210,18 +205,27 @@ export class FsMapDoc {
     this.touch(f.mdsmap);
   }
 
-  /** Daemon `gid` has stopped its rank (after `up:stopping`): the rank leaves `in` for `stopped`, the daemon the map. */
-  finishStopping(gid: number): void {
+  /** Takes daemon `gid` out of the MDS map whose rank it holds: the map and the rank, or `undefined` if it holds none. */
+  private dropRankHolder(gid: number): { m: MdsMap; rank: number } | undefined {
     for (const f of this.map.filesystems) {
       const m = f.mdsmap;
       const info = m.info[`gid_${gid}`];
       if (info === undefined) continue;
       delete m.info[`gid_${gid}`];
       delete m.up[`mds_${info.rank}`];
-      m.in = m.in.filter((r) => r !== info.rank);
-      m.stopped = [...m.stopped, info.rank].sort((a, b) => a - b);
-      this.touch(m);
+      return { m, rank: info.rank };
     }
+    return undefined;
+  }
+
+  /** Daemon `gid` has stopped its rank (after `up:stopping`): the rank leaves `in` for `stopped`, the daemon the map. */
+  finishStopping(gid: number): void {
+    const held = this.dropRankHolder(gid);
+    if (held === undefined) return;
+    const { m, rank } = held;
+    m.in = m.in.filter((r) => r !== rank);
+    m.stopped = [...m.stopped, rank].sort((a, b) => a - b);
+    this.touch(m);
   }
 
   private touch(m: MdsMap): void {

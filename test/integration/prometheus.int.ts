@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, ROOT, runCli, stopProcess, waitFor } from '../helpers.ts';
-import { freePort, promBinary } from '../modules/prometheus-helpers.ts';
+import { freePort, promBinary, spawnPrometheus } from '../modules/prometheus-helpers.ts';
 
 const PROMETHEUS = promBinary('prometheus');
 const SKIP =
@@ -132,16 +132,7 @@ describe('prometheus exporter with a real Prometheus server', () => {
 
       writeFileSync(join(dir, 'prometheus.yml'), config(exporterPort));
       writeFileSync(join(dir, 'ceph_alerts.yml'), RULES);
-      server = spawn(
-        PROMETHEUS!,
-        [
-          `--config.file=${join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-          `--web.listen-address=127.0.0.1:${promPort}`,
-          '--log.level=warn',
-        ],
-        { cwd: dir, stdio: ['ignore', 'ignore', openSync(join(dir, 'prometheus.err'), 'w')] },
-      );
+      server = spawnPrometheus(PROMETHEUS!, dir, promPort);
       await waitFor(
         'Prometheus to be ready',
         async () => ((await fetch(`${prom}/-/ready`)).ok ? true : undefined),

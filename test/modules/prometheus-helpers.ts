@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Module } from '../../modules/prometheus/module.ts';
 import { createModuleHarness, type ModuleHarness } from '../../src/entry/testing.ts';
@@ -102,6 +102,23 @@ export function promBinary(name: 'promtool' | 'prometheus'): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A Prometheus server with `dir/prometheus.yml` as its config and its data under `dir/tsdb`, listening on loopback
+ * `port`, its errors in `dir/prometheus.err`; the caller stops it by PID.
+ */
+export function spawnPrometheus(bin: string, dir: string, port: number): ChildProcess {
+  return spawn(
+    bin,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', openSync(join(dir, 'prometheus.err'), 'w')] },
+  );
 }
 
 const json = (file: string) => JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));

@@ -7,23 +7,11 @@ import { Accessors } from '../../src/module/accessors.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
+import { STATFS_FIELDS } from '../../src/state/pool-stat.ts';
 import { FIXTURES } from '../helpers.ts';
 
 /** `store_statfs_t::dump`'s fields, in its order, after the pool and OSD `ceph pg dump`'s `pool_statfs` adds. */
-const POOL_STATFS_KEYS = [
-  'poolid',
-  'osd',
-  'total',
-  'available',
-  'internally_reserved',
-  'allocated',
-  'data_stored',
-  'data_compressed',
-  'data_compressed_allocated',
-  'data_compressed_original',
-  'omap_allocated',
-  'internal_metadata',
-];
+const POOL_STATFS_KEYS = ['poolid', 'osd', ...STATFS_FIELDS];
 
 function fold(events: readonly ClusterEvent[]) {
   const r = foldBatch(
