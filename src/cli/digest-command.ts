@@ -7,25 +7,30 @@ import type { Store } from '../store/store.ts';
 import { DEFAULT_DB, parseSeq } from './flags.ts';
 import { openExisting } from './open-store.ts';
 
+/** The digest the store kept for seq `at` as it journaled it, or `undefined` where it kept none. */
+function keptDigest(store: Store, at: number): string | undefined {
+  const point = at > 0 ? store.digestPoint(at) : undefined;
+  return point === undefined ? undefined : digestOf(at, point.stamp, point.sum);
+}
+
 /**
- * The digest after event `seq` (default: the last): read from the sums the store kept per seq when there is one,
- * made from the state at `seq` otherwise.
+ * The digest after event `seq` (default: the last): the one the store kept for that seq, or, where it kept none, the
+ * digest of the state at `seq` folded from the store.
  */
 function digestAt(store: Store, seq: number | undefined): string {
-  const at = seq ?? Math.max(store.lastSeq(), store.lastSnapshotSeq());
-  const point = at > 0 ? store.digestPoint(at) : undefined;
-  if (point !== undefined) return digestOf(at, point.stamp, point.sum);
-  return stateDigest(stateAt(store, seq));
+  return (
+    keptDigest(store, seq ?? Math.max(store.lastSeq(), store.lastSnapshotSeq())) ?? stateDigest(stateAt(store, seq))
+  );
 }
 
 /**
  * The state at `seq` folded from the store, its leaves added up afresh: the digest of what it holds, which must be
- * the one kept as it was journaled.
+ * the one kept as it was journaled (or, where none was kept, the one the fold kept as it went).
  */
 function verifiedDigest(store: Store, seq: number | undefined): string {
   const state = stateAt(store, seq);
   const fresh = digestOf(state.seq, state.stamp, fullDigestSum(state));
-  const kept = digestAt(store, state.seq);
+  const kept = keptDigest(store, state.seq) ?? stateDigest(state);
   if (fresh !== kept) {
     throw new MgrError(
       'MGR_ERR_STORE_CORRUPT',
