@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { MgrError } from '../errors.ts';
 import { AdminConnection, type AdminHandler } from './admin-connection.ts';
@@ -28,6 +28,9 @@ export interface AdminSocketStats {
  * with one JSON line, in order per connection; connections are served side by side, none waits for another.
  * Each connection answers one request at a time and holds a bounded amount: see {@link AdminSocketLimits}.
  */
+/** The longest Unix socket path Linux binds (`sun_path` holds 108 bytes with its terminating NUL). */
+const MAX_SOCKET_PATH_BYTES = 107;
+
 export class AdminSocket {
   private readonly server: Server;
   readonly path: string;
@@ -72,11 +75,17 @@ export class AdminSocket {
       admin.connections.add(c);
       socket.on('close', () => admin.connections.delete(c));
     });
+    // Bound and listening under a staging name, made 0600, then renamed into place: a client that finds the path
+    // can connect at once, and never finds it open to others. A path too long to stage is bound where it is.
+    const staging = `${path}.${process.pid}`;
+    const bindPath = Buffer.byteLength(staging) <= MAX_SOCKET_PATH_BYTES ? staging : path;
+    rmSync(staging, { force: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => resolve());
+      server.listen(bindPath, () => resolve());
     });
-    chmodSync(path, 0o600);
+    chmodSync(bindPath, 0o600);
+    if (bindPath !== path) renameSync(bindPath, path);
     return admin;
   }
 
