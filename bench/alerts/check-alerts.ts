@@ -4,7 +4,7 @@
  * check cannot run here (a program or package missing), 1 on a failure to run it.
  *
  * Options: --speed N (default 20; also what every `for:` is divided by), --duration SECONDS (cluster time, default
- * 3600), --steps a,b,... (default: every step), --sim key=value,... (more sim: options), --keep (keep the temporary
+ * 10800: 3 h, 9 min at 20x), --steps a,b,... (default: every step), --sim key=value,... (more sim: options), --keep (keep the temporary
  * folder), --json FILE (the result).
  */
 import { writeFileSync } from 'node:fs';

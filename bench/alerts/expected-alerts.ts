@@ -41,6 +41,13 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'mds-damage': ['CephFilesystemDamaged', 'CephHealthError'],
   'mds-ranks': ['CephFilesystemMDSRanksLow', 'CephFilesystemInsufficientStandby'],
+  'mds-all-down': [
+    'CephFilesystemOffline',
+    'CephFilesystemFailureNoStandby',
+    'CephFilesystemDegraded',
+    'CephFilesystemInsufficientStandby',
+    'CephHealthError',
+  ],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

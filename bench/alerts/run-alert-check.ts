@@ -147,7 +147,7 @@ export function readDashboards(dir = PACKAGED_DASHBOARDS): Array<{ name: string;
  */
 export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<AlertCheckResult> {
   const speed = options.speed ?? 20;
-  const duration = options.duration ?? 3600;
+  const duration = options.duration ?? 10800;
   const tail = options.tail ?? 0.15;
   const rulesFile = options.rulesFile ?? PACKAGED_RULES;
   const dashboardsDir = options.dashboardsDir ?? PACKAGED_DASHBOARDS;

@@ -239,6 +239,25 @@ const STEPS = new Map<string, ScenarioStepDef>([
       },
     },
   ],
+  [
+    'mds-all-down',
+    {
+      summary:
+        'at 35% every MDS daemon that runs stops: rank 0 fails with no standby to take it (MDS_ALL_DOWN, an error, ' +
+        'and FS_WITH_FAILED_MDS); at 40% they start again and one replays into the rank (with mds-failover, mds.a ' +
+        'stays stopped until that step starts it)',
+      refuse: (p) => (p.config.mds ? undefined : 'needs MDS daemons (--mds; has none)'),
+      plan: (p) => {
+        const names = MON_NAMES.slice(0, p.config.mds);
+        const withFailover = Array.isArray(p.config.scenario) && p.config.scenario.includes('mds-failover');
+        const restart = withFailover ? names.slice(1) : names;
+        return [
+          ...names.map((daemon, i) => ({ at: p.at(0.35) + i, step: { kind: 'mds-stop', daemon } as const })),
+          ...restart.map((daemon, i) => ({ at: p.at(0.4) + i, step: { kind: 'mds-start', daemon } as const })),
+        ];
+      },
+    },
+  ],
 ]);
 
 /** The steps of the scripted day `scenario: true` plays (the default). */

@@ -20,7 +20,7 @@ const MISSING = missingPrerequisite();
 describe("Ceph's packaged alert rules and dashboards against a simulated cluster", () => {
   it('fires at least 45 of the 58 rules from simulated events, none spuriously; exports every dashboard metric', {
     skip: MISSING ?? false,
-    timeout: 600_000,
+    timeout: 1_200_000,
   }, async () => {
     const result = await runAlertCheck({ log: (line) => process.stderr.write(`${line}\n`) });
     const report = formatAlertReport(result);

@@ -221,6 +221,31 @@ describe('an MDS failover (mds-failover)', () => {
   });
 });
 
+describe('every MDS down (mds-all-down)', () => {
+  it('stops every daemon: the rank fails with no standby (MDS_ALL_DOWN) until they start and one replays into it', () => {
+    const sim = new SimulatedCluster({ ...SMALL, mds: 2, scenario: ['mds-all-down'] });
+    sim.advanceTo(sim.startMs + 0.3 * 60_000);
+    assert.equal(health(sim).status, 'HEALTH_OK');
+    sim.advanceTo(sim.startMs + 0.37 * 60_000);
+    const h = health(sim);
+    assert.equal(h.status, 'HEALTH_ERR');
+    assert.ok(h.checks.MDS_ALL_DOWN && h.checks.FS_WITH_FAILED_MDS, Object.keys(h.checks).join(','));
+    assert.deepEqual(fsDump(sim).filesystems[0]!.mdsmap.failed, [0]);
+    const back = sim.advanceTo(sim.startMs + 0.9 * 60_000);
+    assert.deepEqual(rankStates(back).at(-1), 'a=up:active');
+    assert.equal(health(sim).status, 'HEALTH_OK');
+  });
+
+  it('with mds-failover, leaves mds.a to it: only the others start again at 40%', () => {
+    const sim = new SimulatedCluster({ ...SMALL, mds: 2, scenario: ['mds-failover', 'mds-all-down'] });
+    sim.advanceTo(sim.startMs + 0.37 * 60_000);
+    assert.ok(health(sim).checks.MDS_ALL_DOWN);
+    const between = sim.advanceTo(sim.startMs + 0.5 * 60_000);
+    assert.equal(rankStates(between).at(-1), 'b=up:active');
+    assert.deepEqual(Object.keys(health(sim).checks), ['MDS_INSUFFICIENT_STANDBY']);
+  });
+});
+
 describe('MDS ranks beyond the daemons (mds-ranks, fs set max_mds)', () => {
   it('the standbys take the new ranks; one short raises MDS_UP_LESS_THAN_MAX; back to 1 the extra ranks stop', () => {
     const sim = new SimulatedCluster({ ...SMALL, mds: 2, scenario: ['mds-ranks'] });
