@@ -127,7 +127,10 @@ export class Module extends MgrModule {
       if (this.clogEntries.length > LOG_KEEP) this.clogEntries.splice(0, this.clogEntries.length - LOG_KEEP);
     }
     const seq = this.journal()?.last ?? null;
-    if (type === 'pg_summary') this.history.add({ t: Date.now(), seq, ...ioRates(this) });
+    if (type === 'pg_summary') {
+      const whole = this.get('pg_status')?.unknown_pgs_ratio === undefined;
+      this.history.add({ t: Date.now(), seq, ...ioRates(this) }, whole);
+    }
     this.events.publish({ seq, type });
   }
 
