@@ -19,7 +19,7 @@ describe('the IO chart history', () => {
     assert.deepEqual(h.upTo(null), []);
     // Whole from seq 3: the next tick measures the last PG's first report, and the six after it clear the window.
     const reads = [2 ** 46, 2 ** 46, 2 ** 47, 2 ** 45, 2 ** 44, 2 ** 43, 2 ** 42, 6e9, 5e9, 5e9, 4.8e9];
-    reads.forEach((r, i) => h.add(at(3 + i, r)));
+    for (const [i, r] of reads.entries()) h.add(at(3 + i, r));
     assert.deepEqual(
       h.upTo(null).map((s) => s.read_bytes_sec),
       [5e9, 5e9, 4.8e9],
