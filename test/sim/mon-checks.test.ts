@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { HealthCheck, HealthMap } from '../../schemas/maps/health.ts';
@@ -256,5 +257,15 @@ describe("the monitors' own checks", () => {
       clog.some((c) => c.message.includes('"prefix": "config rm", "who": "global", "name": "mon_max_pg_per_osd"')),
     );
     assert.equal(sim.command({ prefix: 'osd pool create', pool: 'more', pg_num: 16 }).retval, 0);
+  });
+
+  it('a sim: spec knows the steps where it is parsed alone (mgrkit run parses it before any cluster runs)', () => {
+    const code =
+      "const { parseSimSpec } = await import('./src/sources/sim-source.ts');" +
+      "process.stdout.write(JSON.stringify(parseSimSpec('sim:osds=3,scenario=mon-disk+clock-skew+pg-limit').scenario));";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(out), ['mon-disk', 'clock-skew', 'pg-limit']);
   });
 });
