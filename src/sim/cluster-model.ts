@@ -591,12 +591,19 @@ export class ClusterModel {
     const [dispatch, finished] = this.log.audit(now, from, name, cmd);
     if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
     const result =
+      this.timeSyncStatus(cmd) ??
       runHostAgentCommand(this.hostAgent(now), cmd) ??
       runFsCommand(this.fsTarget(now), cmd, (id) => this.pools.get(id)?.name ?? String(id)) ??
       runMonCommand(this.target(now), cmd);
     if (write && result.retval === 0) this.healthDue = true;
     if (write && result.retval === 0) this.emit({ v: 1, t: now, kind: 'clog', entry: finished });
     return result;
+  }
+
+  /** `time-sync-status`, which the monitors answer from the leader's last time check. */
+  private timeSyncStatus(cmd: MonCommand): CommandResult | undefined {
+    if (cmd.prefix !== 'time-sync-status') return undefined;
+    return { retval: 0, outb: JSON.stringify(this.timecheck.syncStatus(this.mons.epoch)), outs: '' };
   }
 
   private hostAgent(now: number): HostAgentTarget {
@@ -725,25 +732,23 @@ export class ClusterModel {
         this.emit({ v: 1, t: now, kind: 'config', changes: [{ who, name, value }] });
       },
       read: (cmd) =>
-        cmd.prefix === 'time-sync-status'
-          ? this.timecheck.syncStatus(this.mons.epoch)
-          : readCommand(
-              {
-                now,
-                fsid: this.fsid,
-                osdMap: () => this.doc.map,
-                crush: this.crush,
-                health: this.health,
-                monMap: this.mons.dump(),
-                monStatus: () => this.mons.status(now, this.upCount()),
-                mgrMap: this.mgrMap,
-                pools: [...this.pools.values()],
-                usage: () => this.reporter.usage(),
-                osdStat: (o) => this.reporter.osdStat(o),
-                settings: this.settings,
-              },
-              cmd,
-            ),
+        readCommand(
+          {
+            now,
+            fsid: this.fsid,
+            osdMap: () => this.doc.map,
+            crush: this.crush,
+            health: this.health,
+            monMap: this.mons.dump(),
+            monStatus: () => this.mons.status(now, this.upCount()),
+            mgrMap: this.mgrMap,
+            pools: [...this.pools.values()],
+            usage: () => this.reporter.usage(),
+            osdStat: (o) => this.reporter.osdStat(o),
+            settings: this.settings,
+          },
+          cmd,
+        ),
     };
   }
 
