@@ -48,6 +48,9 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
     'CephFilesystemInsufficientStandby',
     'CephHealthError',
   ],
+  'mon-disk': ['CephMonDiskspaceLow', 'CephMonDiskspaceCritical', 'CephHealthError'],
+  'clock-skew': ['CephMonClockSkew'],
+  'pg-limit': ['CephPGsHighPerOSD'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

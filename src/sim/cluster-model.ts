@@ -2,6 +2,7 @@
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
+import { configNumber } from './config-value.ts';
 import { buildCrushMap } from './crush-map.ts';
 import { DaemonHealth } from './daemon-health.ts';
 import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-commands.ts';
@@ -12,13 +13,16 @@ import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands
 import { MdsDaemons } from './mds-daemons.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { monOpenEvents, monReport } from './mon-daemon.ts';
+import { MonDataDisks } from './mon-disk.ts';
 import { MonQuorum } from './mon-quorum.ts';
+import { MonTimecheck } from './mon-timecheck.ts';
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
 import { OsdMapDoc } from './osd-map-doc.ts';
 import { OsdReporter } from './osd-reporter.ts';
 import { PgEngine, type PgTiming } from './pg-engine.ts';
+import { checkPgNum, pgsPerOsd, tooManyPgsChecks } from './pg-limit.ts';
 import { PoolPgs } from './pg-table.ts';
 import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
 import type { PoolSpec } from './pool-entry.ts';
@@ -64,6 +68,9 @@ export class ClusterModel {
   private crushDue = false;
   private readonly monMap: MonMap;
   private readonly mons: MonQuorum;
+  /** The monitors' data disks (`MON_DISK_LOW`) and the leader's time checks (`MON_CLOCK_SKEW`). */
+  private readonly monDisks: MonDataDisks;
+  private readonly timecheck: MonTimecheck;
   private readonly mgrMap: MgrMap;
   private readonly log: ClusterLog;
   private health: HealthMap;
@@ -119,6 +126,21 @@ export class ClusterModel {
     this.crush = buildCrushMap(topo);
     this.monMap = buildMonMap(topo, this.fsid, this.createdMs, config.mons);
     this.mons = new MonQuorum(this.monMap, startMs);
+    const monNames = this.monMap.mons.map((m) => m.name);
+    this.monDisks = new MonDataDisks(monNames, config.seed);
+    this.timecheck = new MonTimecheck(
+      monNames,
+      config.seed,
+      {
+        quorum: () => this.mons.quorum,
+        option: (name) => configNumber(this.settings, 'mon', name),
+        schedule,
+        clog: (now, priority, message) => this.clog(now, priority, message),
+        changed: () => this.recheckHealth(),
+      },
+      startMs - 3_600_000,
+      startMs,
+    );
     this.mgrMap = buildMgrMap(topo, startMs - 3_600_000, epoch, 1000 + (hash32(config.seed, 0x3a) % 9000));
     this.log = new ClusterLog(monAddrs(topo, 0), 1000 + (hash32(config.seed, 0xc109) % 100_000));
     this.counters = new OsdCounters(topo.capacity);
@@ -331,6 +353,18 @@ export class ClusterModel {
       // Only with MDS daemons: a file system without any (the fs option alone) keeps the health it had before them.
       fsChecks:
         this.mds === undefined ? undefined : { ...fsHealthChecks(this.fsMap.snapshot()), ...this.mds.healthChecks() },
+      monChecks: {
+        ...this.monDisks.checks(this.mons.quorum, {
+          warn: configNumber(this.settings, 'mon', 'mon_data_avail_warn'),
+          crit: configNumber(this.settings, 'mon', 'mon_data_avail_crit'),
+        }),
+        ...this.timecheck.healthChecks(),
+      },
+      pgCountChecks: tooManyPgsChecks(
+        this.pools.values(),
+        this.inCount(),
+        configNumber(this.settings, 'mgr', 'mon_max_pg_per_osd'),
+      ),
     });
   }
 
@@ -347,6 +381,40 @@ export class ClusterModel {
 
   // ---- monitors ----
 
+  private inCount(): number {
+    let n = 0;
+    for (let o = 0; o < this.topo.osds; o++) n += this.doc.in[o]!;
+    return n;
+  }
+
+  /** Monitor `rank`'s data disk has `percent` available (`null`: as usual again); the leader hears at its next tick. */
+  setMonDiskAvail(rank: number, percent: number | null): void {
+    if (this.monDisks.set(rank, percent)) this.healthDue = true;
+  }
+
+  /** Monitor `rank`'s clock drifts at `ppm` parts per million from now, or (`null`) is stepped back to true time. */
+  setMonClockDrift(rank: number, ppm: number | null, now: number): void {
+    this.timecheck.drift(rank, ppm, now);
+  }
+
+  /**
+   * An operator sets `mon_max_pg_per_osd` (`config set global`) to `share` of the PGs per OSD in now, rounded down
+   * to a multiple of 10 when that leaves one; `null`: removes it again (`config rm`).
+   */
+  setPgLimit(share: number | null, now: number): void {
+    if (share === null) {
+      this.runCommand({ prefix: 'config rm', who: 'global', name: 'mon_max_pg_per_osd' }, now, 'client.admin');
+      return;
+    }
+    const want = Math.max(1, Math.floor(pgsPerOsd(this.pools.values(), this.inCount()) * share));
+    const value = want >= 10 ? want - (want % 10) : want;
+    this.runCommand(
+      { prefix: 'config set', who: 'global', name: 'mon_max_pg_per_osd', value: String(value) },
+      now,
+      'client.admin',
+    );
+  }
+
   private upCount(): number {
     let up = 0;
     for (let o = 0; o < this.topo.osds; o++) up += this.doc.up[o]!;
@@ -361,6 +429,7 @@ export class ClusterModel {
     const lines = this.mons.set(rank, run, now);
     if (lines.length === 0) return;
     for (const line of lines) this.clog(now, '[INF]', line);
+    this.timecheck.election(now);
     // Sent from the first change on only, so that a run without one gives the same events as before mon_status was
     // simulated.
     this.emit({ v: 1, t: now, kind: 'mon_status', map: this.mons.status(now, this.upCount()) });
@@ -522,12 +591,19 @@ export class ClusterModel {
     const [dispatch, finished] = this.log.audit(now, from, name, cmd);
     if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
     const result =
+      this.timeSyncStatus(cmd) ??
       runHostAgentCommand(this.hostAgent(now), cmd) ??
       runFsCommand(this.fsTarget(now), cmd, (id) => this.pools.get(id)?.name ?? String(id)) ??
       runMonCommand(this.target(now), cmd);
     if (write && result.retval === 0) this.healthDue = true;
     if (write && result.retval === 0) this.emit({ v: 1, t: now, kind: 'clog', entry: finished });
     return result;
+  }
+
+  /** `time-sync-status`, which the monitors answer from the leader's last time check. */
+  private timeSyncStatus(cmd: MonCommand): CommandResult | undefined {
+    if (cmd.prefix !== 'time-sync-status') return undefined;
+    return { retval: 0, outb: JSON.stringify(this.timecheck.syncStatus(this.mons.epoch)), outs: '' };
   }
 
   private hostAgent(now: number): HostAgentTarget {
@@ -636,6 +712,15 @@ export class ClusterModel {
       setPoolQuota: (id, field, value) =>
         this.doc.setPool(id, field === 'max_bytes' ? { quota_max_bytes: value } : { quota_max_objects: value }),
       config: (who, name) => this.settings.get(who)?.get(name),
+      checkPgNum: (pool, pgNum, size = this.config.poolSize) =>
+        checkPgNum(
+          this.doc.map.pools.map((p) => ({ id: p.pool, pgNum: p.pg_num_target ?? p.pg_num, size: p.size })),
+          pool,
+          pgNum,
+          size,
+          this.inCount(),
+          configNumber(this.settings, 'mon', 'mon_max_pg_per_osd'),
+        ),
       setConfig: (who, name, value) => {
         let m = this.settings.get(who);
         if (m === undefined) {

@@ -39,6 +39,11 @@ export interface MonCommandTarget {
   setPoolQuota(id: number, field: 'max_bytes' | 'max_objects', value: number): void;
   config(who: string, name: string): string | undefined;
   setConfig(who: string, name: string, value: string | null): void;
+  /**
+   * `OSDMonitor::check_pg_num` for pool `pool` (undefined: a new one of the default size) with `pgNum` PGs of `size`
+   * copies: Ceph's `-ERANGE` message when it would pass `mon_max_pg_per_osd`, else undefined.
+   */
+  checkPgNum(pool: number | undefined, pgNum: number, size?: number): string | undefined;
   /** Read-only commands with a JSON answer (`osd dump`, `pg dump`, `status`, ...), or undefined when unknown. */
   read(cmd: MonCommand): unknown;
 }
@@ -181,6 +186,13 @@ function poolSet(t: MonCommandTarget, cmd: MonCommand): CommandResult {
     );
   }
   if (v === 'pgp_num' && n > pool.pgNum) return fail(EINVAL, `specified pgp_num ${n} > pg_num ${pool.pgNum}`);
+  const tooMany =
+    v === 'size'
+      ? t.checkPgNum(pool.id, pool.pgNum, n)
+      : v === 'pg_num' && n > pool.pgNum
+        ? t.checkPgNum(pool.id, n, pool.size)
+        : undefined;
+  if (tooMany !== undefined) return fail(ERANGE, tooMany);
   t.setPoolVar(pool.id, v, n);
   return ok(`set pool ${pool.id} ${v} to ${n}`);
 }
@@ -306,6 +318,8 @@ export function runMonCommand(t: MonCommandTarget, cmd: MonCommand): CommandResu
       if (pgNum <= 0 || pgNum > MAX_POOL_PG_NUM) {
         return fail(ERANGE, `'pg_num' must be greater than 0 and less than or equal to ${MAX_POOL_PG_NUM}`);
       }
+      const tooMany = t.checkPgNum(undefined, pgNum);
+      if (tooMany !== undefined) return fail(ERANGE, tooMany);
       t.createPool(args.pool, pgNum);
       return ok(`pool '${args.pool}' created`);
     }

@@ -25,6 +25,10 @@ export interface HealthInput {
   readonly fullness?: Readonly<Record<string, HealthCheck>>;
   /** The checks of the file system map (`FS_DEGRADED`, `MDS_ALL_DOWN`, ..., see `fs-health.ts`). */
   readonly fsChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The monitors' own checks: each one's data disk (`MON_DISK_LOW`), the leader's time checks (`MON_CLOCK_SKEW`). */
+  readonly monChecks?: Readonly<Record<string, HealthCheck>>;
+  /** `TOO_MANY_PGS`, of the PG instances per OSD (see `pg-limit.ts`). */
+  readonly pgCountChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -133,7 +137,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks);
+  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks, h.monChecks, h.pgCountChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

@@ -27,7 +27,13 @@ export type ScenarioStep =
   | { readonly kind: 'grow'; readonly pool: string; readonly factor: number }
   | { readonly kind: 'mds-stop'; readonly daemon: string }
   | { readonly kind: 'mds-start'; readonly daemon: string }
-  | { readonly kind: 'mds-damage'; readonly damaged: boolean };
+  | { readonly kind: 'mds-damage'; readonly damaged: boolean }
+  /** Monitor `rank`'s data disk has `availPercent` available; `null`: freed again (see `mon-steps.ts`). */
+  | { readonly kind: 'mon-disk'; readonly rank: number; readonly availPercent: number | null }
+  /** Monitor `rank`'s clock drifts at `driftPpm` parts per million; `null`: time sync steps it back. */
+  | { readonly kind: 'mon-clock'; readonly rank: number; readonly driftPpm: number | null }
+  /** `mon_max_pg_per_osd` set to `share` of the PGs per OSD now; `null`: the setting removed. */
+  | { readonly kind: 'pg-limit'; readonly share: number | null };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

@@ -6,6 +6,7 @@ import { createRng, type Rng } from './rng.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
 import { setSlowOps } from './slow-ops.ts';
+import './mon-steps.ts';
 import { createTopology, type Topology } from './topology.ts';
 
 /** The simulation's step: the monitors' tick, and the granularity of stream time. */
@@ -206,6 +207,9 @@ export class SimulatedCluster {
       this.model.fullness.growPool(step.pool, step.factor);
       this.model.recheckHealth();
     } else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
+    else if (step.kind === 'mon-disk') this.model.setMonDiskAvail(step.rank, step.availPercent);
+    else if (step.kind === 'mon-clock') this.model.setMonClockDrift(step.rank, step.driftPpm, now);
+    else if (step.kind === 'pg-limit') this.model.setPgLimit(step.share, now);
     else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
     } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
