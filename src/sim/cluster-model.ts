@@ -151,7 +151,13 @@ export class ClusterModel {
       {
         alerts: (o, t) =>
           this.bluestore.report(o, t, this.osdSetting(o, 'bluestore_warn_on_spurious_read_errors') !== 'false'),
-        pingTimes: (o, peers, t) => this.pings.report(o, peers, t),
+        // An OSD stops pinging a peer the map has down.
+        pingTimes: (o, peers, t) =>
+          this.pings.report(
+            o,
+            peers.filter((p) => this.doc.up[p] === 1),
+            t,
+          ),
       },
     );
     for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
