@@ -507,10 +507,13 @@ export class ClusterModel {
   markDownOsdsOut(now: number): void {
     if (this.doc.flags.has('noout')) return;
     const limit = this.config.downOutInterval * 1000;
-    let numIn = 0;
-    for (let o = 0; o < this.topo.osds; o++) numIn += this.doc.in[o]!;
+    let numIn = -1;
     for (const o of [...this.down].sort((a, b) => a - b)) {
       if (this.doc.in[o] === 0 || now - this.downSince[o]! < limit) continue;
+      if (numIn < 0) {
+        numIn = 0;
+        for (let i = 0; i < this.topo.osds; i++) numIn += this.doc.in[i]!;
+      }
       if (numIn / this.topo.osds < MIN_IN_RATIO) continue;
       numIn--;
       this.clog(
