@@ -11,6 +11,9 @@
  * down leaves the bare majority of `CephMonDownQuorumAtRisk`. Its 3 hosts hold one replica each of every PG (size 3,
  * host failure domain), so once the failed OSD is out the others on its host take its share: half as many PGs
  * again on a 3-OSD host, past the 30% of `CephPGImbalance`, as CRUSH does on a real cluster of that shape.
+ *
+ * `disk-errors` restarts an OSD twice (20 s each): one OSD of ten down is `CephOSDDownHigh`'s 10%, which has no
+ * `for:`, so a scrape during a restart makes it fire.
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -51,6 +54,9 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'mon-disk': ['CephMonDiskspaceLow', 'CephMonDiskspaceCritical', 'CephHealthError'],
   'clock-skew': ['CephMonClockSkew'],
   'pg-limit': ['CephPGsHighPerOSD'],
+  'host-fail': ['CephOSDHostDown', 'CephOSDDown', 'CephOSDDownHigh', 'CephPGsUnclean'],
+  'net-slow': ['CephOSDTimeoutsClusterNetwork', 'CephOSDTimeoutsPublicNetwork'],
+  'disk-errors': ['CephOSDReadErrors', 'CephOSDInternalDiskSizeMismatch', 'CephOSDDownHigh'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

@@ -39,11 +39,24 @@ export {
   UNIT_BYTES,
   UNIT_NONE,
 } from './perf.ts';
-export type { ObjectStatSum, OsdStat, PgStat, PoolStatfs, PoolStatfsEntry, StoreStatfs } from './pg-stats.ts';
+export type {
+  ObjectStatSum,
+  OsdStat,
+  PgStat,
+  PingInterface,
+  PingTimesEntry,
+  PingWindows,
+  PoolStatfs,
+  PoolStatfsEntry,
+  StoreStatfs,
+} from './pg-stats.ts';
 export {
   ObjectStatSumSchema,
   OsdStatSchema,
   PgStatSchema,
+  PingInterfaceSchema,
+  PingTimesEntrySchema,
+  PingWindowsSchema,
   PoolStatfsEntrySchema,
   PoolStatfsSchema,
   StoreStatfsSchema,

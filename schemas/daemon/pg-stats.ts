@@ -125,6 +125,31 @@ export const StoreStatfsSchema = z.looseObject({
 /** What {@link StoreStatfsSchema} parses to. */
 export type StoreStatfs = z.infer<typeof StoreStatfsSchema>;
 
+/** Heartbeat round-trip times in ms over the last 1, 5 and 15 minutes (`osd_stat_t::dump_ping_time`). */
+export const PingWindowsSchema = z.looseObject({ '1min': z.number(), '5min': z.number(), '15min': z.number() });
+/** What {@link PingWindowsSchema} parses to. */
+export type PingWindows = z.infer<typeof PingWindowsSchema>;
+
+/** One interface's heartbeat times to one peer: `back` (cluster network) or `front` (public network), in ms. */
+export const PingInterfaceSchema = z.looseObject({
+  interface: z.string().optional(),
+  average: PingWindowsSchema.optional(),
+  min: PingWindowsSchema.optional(),
+  max: PingWindowsSchema.optional(),
+  last: z.number().optional(),
+});
+/** What {@link PingInterfaceSchema} parses to. */
+export type PingInterface = z.infer<typeof PingInterfaceSchema>;
+
+/** An element of `network_ping_times`: one heartbeat peer; note the key `"last update"` (ctime text) with a space. */
+export const PingTimesEntrySchema = z.looseObject({
+  osd: Int,
+  'last update': z.string().optional(),
+  interfaces: z.array(PingInterfaceSchema),
+});
+/** What {@link PingTimesEntrySchema} parses to. */
+export type PingTimesEntry = z.infer<typeof PingTimesEntrySchema>;
+
 /** One element of `ceph pg dump -f json`'s `osd_stats` (the `osd_stat` of a `pg_stats` event). */
 export const OsdStatSchema = z.looseObject({
   osd: Int,
@@ -154,9 +179,10 @@ export const OsdStatSchema = z.looseObject({
   num_snap_trimming: Count.optional(),
   num_shards_repaired: Count.optional(),
   op_queue_age_hist: z.looseObject({ histogram: z.array(Count), upper_bound: Count }).optional(),
+  /** The object store's alerts, each `" osd: <id> <TYPE>:<message>"` (`BLUESTORE_SPURIOUS_READ_ERRORS`, ...). */
   alerts: z.array(z.unknown()).optional(),
-  /** Heartbeat round-trip times to peers; note the key `"last update"` with a space in each element. */
-  network_ping_times: z.array(z.looseObject({ osd: Int, interfaces: z.array(z.looseObject({})) })).optional(),
+  /** Heartbeat round-trip times to each peer, back and front. */
+  network_ping_times: z.array(PingTimesEntrySchema).optional(),
 });
 /** What {@link OsdStatSchema} parses to. */
 export type OsdStat = z.infer<typeof OsdStatSchema>;

@@ -1,6 +1,7 @@
 // Over 400 lines: one class, and its command target (runCommand) reaches most of its private state.
 import type { ClusterEvent } from '../../schemas/event.ts';
-import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
+import type { CrushMap, HealthCheck, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
+import { BlueStoreAlerts } from './bluestore-alerts.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
 import { configNumber } from './config-value.ts';
 import { buildCrushMap } from './crush-map.ts';
@@ -9,6 +10,7 @@ import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-comm
 import { fsHealthChecks } from './fs-health.ts';
 import { FsMapDoc } from './fs-map-doc.ts';
 import { FullnessMonitor } from './fullness-monitor.ts';
+import { HeartbeatPings } from './heartbeat-pings.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { MdsDaemons } from './mds-daemons.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
@@ -39,6 +41,9 @@ import { uuidOf } from './uuid-of.ts';
 /** How full the cluster starts, as a share of raw capacity. */
 const INITIAL_FILL = 0.3;
 
+/** `mon_osd_min_in_ratio`: the monitors mark no more OSDs out once fewer than this share of them would be in. */
+const MIN_IN_RATIO = 0.75;
+
 /** How long an OSD marked down while running takes to notice and boot again, in ms. */
 const REBOOT_MS = 5000;
 
@@ -61,6 +66,10 @@ export class ClusterModel {
   readonly daemonHealth = new DaemonHealth();
   /** How full the OSDs and pools are, and the steps that fill them. */
   readonly fullness: FullnessMonitor;
+  /** The OSDs' heartbeat times to their peers, and the hosts' network delays. */
+  readonly pings: HeartbeatPings;
+  /** What each OSD's BlueStore finds wrong with its device. */
+  readonly bluestore: BlueStoreAlerts;
   private readonly fsid: string;
   private readonly createdMs: number;
   private crush: CrushMap;
@@ -151,6 +160,8 @@ export class ClusterModel {
     const slot = Math.max(config.duration * 1000 * 0.08, 2 * periodMs);
     const timing: PgTiming = { peerMs: [1000, 3000], waitMs: [0, slot * 0.25], workMs: [slot * 0.2, slot * 0.7] };
     this.engine = new PgEngine(topo, this.doc, config.seed, timing, this.counters);
+    this.pings = new HeartbeatPings(topo, config.seed, startMs);
+    this.bluestore = new BlueStoreAlerts((o) => topo.osdBytes[o]!);
     this.reporter = new OsdReporter(
       topo,
       this.doc,
@@ -159,6 +170,17 @@ export class ClusterModel {
       this.counters,
       config.fullStats,
       this.daemonHealth,
+      {
+        alerts: (o, t) =>
+          this.bluestore.report(o, t, this.osdSetting(o, 'bluestore_warn_on_spurious_read_errors') !== 'false'),
+        // An OSD stops pinging a peer the map has down.
+        pingTimes: (o, peers, t) =>
+          this.pings.report(
+            o,
+            peers.filter((p) => this.doc.up[p] === 1),
+            t,
+          ),
+      },
     );
     for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
     this.fullness = new FullnessMonitor({
@@ -180,6 +202,15 @@ export class ClusterModel {
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
     this.health = this.evaluateHealth();
     this.healthKey = JSON.stringify(this.health);
+  }
+
+  /** OSD `o`'s value of a config option set in the monitors' config (`osd.<id>`, then `osd`, then `global`). */
+  private osdSetting(o: number, name: string): string | undefined {
+    return (
+      this.settings.get(`osd.${o}`)?.get(name) ??
+      this.settings.get('osd')?.get(name) ??
+      this.settings.get('global')?.get(name)
+    );
   }
 
   /** Whether OSD `o` sends reports: its process runs and the map has it up. */
@@ -365,7 +396,20 @@ export class ClusterModel {
         this.inCount(),
         configNumber(this.settings, 'mgr', 'mon_max_pg_per_osd'),
       ),
+      osdChecks: this.osdChecks(now),
     });
+  }
+
+  /** What the monitors' PGMap makes of the OSDs' last reports: slow heartbeats, BlueStore's alerts. */
+  private osdChecks(now: number): Record<string, HealthCheck> {
+    for (let o = 0; o < this.topo.osds; o++) {
+      if (this.doc.in[o] === 1) continue;
+      this.pings.forget(o);
+      this.bluestore.forget(o);
+    }
+    const rack = (o: number) =>
+      this.topo.racks > 0 ? this.topo.rackNames[this.topo.hostRack[this.topo.osdHost[o]!]!]! : '';
+    return { ...this.pings.checks(now, (o) => this.doc.up[o] === 0, rack), ...this.bluestore.checks() };
   }
 
   // ---- fullness ----
@@ -471,6 +515,7 @@ export class ClusterModel {
     if (this.alive[o] === 1 && this.doc.up[o] === 1) return;
     this.alive[o] = 1;
     this.nonceNext[o] = 1000 + (hash32(this.config.seed, o, now) % 60_000);
+    this.bluestore.mounted(o, now);
     this.emitDaemonOpen(o, now);
     if (!this.doc.flags.has('noup')) this.markUpNow(o, now);
   }
@@ -478,6 +523,7 @@ export class ClusterModel {
   private markUpNow(o: number, now: number): void {
     const nonce = this.nonceNext[o] || this.doc.nonce[o]! + 1;
     this.healthDue = true;
+    this.pings.booted(o, now);
     this.doc.markUp(o, now, nonce);
     this.down.delete(o);
     this.reporter.booted(o);
@@ -523,12 +569,22 @@ export class ClusterModel {
     return this.alive[o] === 1;
   }
 
-  /** `mon_osd_down_out_interval`: a down OSD is marked out after the interval, unless `noout`. */
+  /**
+   * `mon_osd_down_out_interval`: a down OSD is marked out after the interval, unless `noout`, or unless fewer than
+   * `mon_osd_min_in_ratio` (0.75) of the OSDs would stay in (`OSDMonitor::can_mark_out`).
+   */
   markDownOsdsOut(now: number): void {
     if (this.doc.flags.has('noout')) return;
     const limit = this.config.downOutInterval * 1000;
-    for (const o of [...this.down]) {
+    let numIn = -1;
+    for (const o of [...this.down].sort((a, b) => a - b)) {
       if (this.doc.in[o] === 0 || now - this.downSince[o]! < limit) continue;
+      if (numIn < 0) {
+        numIn = 0;
+        for (let i = 0; i < this.topo.osds; i++) numIn += this.doc.in[i]!;
+      }
+      if (numIn / this.topo.osds < MIN_IN_RATIO) continue;
+      numIn--;
       this.clog(
         now,
         '[INF]',

@@ -29,6 +29,8 @@ export interface HealthInput {
   readonly monChecks?: Readonly<Record<string, HealthCheck>>;
   /** `TOO_MANY_PGS`, of the PG instances per OSD (see `pg-limit.ts`). */
   readonly pgCountChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks the PG map makes of the OSDs' own stats (`OSD_SLOW_PING_TIME_BACK`, `BLUESTORE_*`, ...). */
+  readonly osdChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -62,24 +64,29 @@ export function evaluateHealth(h: HealthInput): HealthMap {
       downIn.length,
       downIn.map((o) => `osd.${o} (${crushLocation(topo, o)}) is down`),
     );
+    // A host is down when every OSD under it is, in or out, and one of them is in (`subtree_type_is_down`).
     const hostsDown: Array<[number, number]> = [];
     for (let host = 0; host < topo.hosts; host++) {
       let n = 0;
+      let downIn = false;
       let all = true;
       for (let i = topo.hostOsds.start[host]!; i < topo.hostOsds.start[host + 1]!; i++) {
         const o = topo.hostOsds.items[i]!;
-        if (doc.in[o] === 0) continue;
         n++;
         if (doc.up[o] === 1) all = false;
+        else if (doc.in[o] === 1) downIn = true;
       }
-      if (all && n > 0) hostsDown.push([host, n]);
+      if (all && downIn) hostsDown.push([host, n]);
     }
     if (hostsDown.length > 0) {
       const osds = hostsDown.reduce((s, [, n]) => s + n, 0);
       checks.OSD_HOST_DOWN = check(
         `${plural(hostsDown.length, 'host')} (${osds} osds) down`,
         hostsDown.length,
-        hostsDown.map(([host, n]) => `host ${topo.hostNames[host]} (root=default) (${n} osds) is down`),
+        hostsDown.map(([host, n]) => {
+          const rack = topo.racks > 0 ? `,rack=${topo.rackNames[topo.hostRack[host]!]}` : '';
+          return `host ${topo.hostNames[host]} (root=default${rack}) (${n} osds) is down`;
+        }),
       );
     }
   }
@@ -137,7 +144,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks, h.monChecks, h.pgCountChecks);
+  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks, h.monChecks, h.pgCountChecks, h.osdChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

@@ -1,4 +1,4 @@
-import type { OsdStat } from '../../schemas/daemon/pg-stats.ts';
+import type { OsdStat, PingTimesEntry } from '../../schemas/daemon/pg-stats.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { DaemonHealth } from './daemon-health.ts';
 import type { OsdCounters } from './osd-daemon.ts';
@@ -10,6 +10,12 @@ import type { PgEngine } from './pg-engine.ts';
 import { pgStatOf } from './pg-stat.ts';
 import type { PoolPgs } from './pg-table.ts';
 import type { Topology } from './topology.ts';
+
+/** What an OSD adds to its `osd_stat` beyond its space and PGs: its store's alerts and heartbeat times. */
+export interface OsdStatExtras {
+  alerts(o: number, t: number): string[];
+  pingTimes(o: number, peers: readonly number[], t: number): PingTimesEntry[] | undefined;
+}
 
 /**
  * What each OSD sends the manager every stats period: a `pg_stats` with the PGs it is acting primary for and its own
@@ -35,6 +41,7 @@ export class OsdReporter {
     private readonly counters: OsdCounters,
     private readonly alwaysFull: boolean,
     private readonly health: DaemonHealth,
+    private readonly extras?: OsdStatExtras,
   ) {
     this.reports = new Float64Array(topo.capacity);
     this.fullReport = new Uint8Array(topo.capacity).fill(1);
@@ -62,11 +69,13 @@ export class OsdReporter {
     return this.cachedUsage;
   }
 
-  /** OSD `o`'s `osd_stat` as it would send it now. */
-  osdStat(o: number): OsdStat {
+  /** OSD `o`'s `osd_stat` as it would send it now; at `t`, a report: its alerts and ping times as it sends them. */
+  osdStat(o: number, t?: number): OsdStat {
     const usage = this.usage();
     this.peers ??= computePeers(this.topo.osds, [...this.pools.values()]);
     const ops = this.counters.opW[o]!;
+    const hbPeers = Array.from(this.peers[o] ?? []);
+    const report = t !== undefined && this.extras !== undefined;
     return osdStatOf({
       osd: o,
       upFrom: this.doc.upFrom[o]!,
@@ -74,8 +83,10 @@ export class OsdReporter {
       numPgs: usage.numPgs[o]!,
       totalBytes: this.topo.osdBytes[o]!,
       dataBytes: usage.dataBytes[o]!,
-      hbPeers: Array.from(this.peers[o] ?? []),
+      hbPeers,
       commitLatencyMs: ops > 0 ? Math.round(this.counters.wLatNs[o]! / ops / 1e6) : 0,
+      alerts: report ? this.extras!.alerts(o, t!) : [],
+      pingTimes: report ? this.extras!.pingTimes(o, hbPeers, t!) : undefined,
     });
   }
 
@@ -100,7 +111,7 @@ export class OsdReporter {
       stats.push(pgStatOf(pool, ps, t, epoch));
     }
     this.reports[o]!++;
-    const osd_stat = this.osdStat(o);
+    const osd_stat = this.osdStat(o, t);
     const pool_statfs = osdPoolStatfs(this.usage(), o);
     return { v: 1, t, kind: 'pg_stats', reporter: `osd.${o}`, epoch, pg_stats: stats, osd_stat, pool_statfs };
   }

@@ -1,4 +1,4 @@
-import type { OsdStat } from '../../schemas/daemon/pg-stats.ts';
+import type { OsdStat, PingTimesEntry } from '../../schemas/daemon/pg-stats.ts';
 
 /** BlueStore's own metadata (RocksDB, allocator) on every OSD, whatever it stores. */
 export const BLUESTORE_OVERHEAD_BYTES = 1 << 30;
@@ -15,6 +15,10 @@ export interface OsdStatInput {
   readonly dataBytes: number;
   readonly hbPeers: readonly number[];
   readonly commitLatencyMs: number;
+  /** The object store's alerts (`" osd: 3 BLUESTORE_...:message"`); none by default. */
+  readonly alerts?: readonly string[];
+  /** Heartbeat times to each peer; the field is left out when undefined. */
+  readonly pingTimes?: readonly PingTimesEntry[] | undefined;
 }
 
 /**
@@ -66,6 +70,7 @@ export function osdStatOf(s: OsdStatInput): OsdStat {
       commit_latency_ns: latNs,
       apply_latency_ns: latNs,
     },
-    alerts: [],
+    alerts: [...(s.alerts ?? [])],
+    ...(s.pingTimes === undefined ? {} : { network_ping_times: [...s.pingTimes] }),
   };
 }

@@ -10,7 +10,8 @@ export type MonCommand = { readonly prefix: string } & Readonly<Record<string, u
 /**
  * One thing that happens to the cluster: an operator's command, an OSD process dying or starting, a monitor
  * stopping (it leaves the quorum) or starting again (it rejoins), an MDS daemon (by name, `a`) stopping or starting,
- * damaged metadata found in (or cleared from) rank 0 of the file system.
+ * damaged metadata found in (or cleared from) rank 0 of the file system, a host's network slowing, an OSD's device
+ * misbehaving or changing size.
  */
 export type ScenarioStep =
   | { readonly kind: 'command'; readonly cmd: MonCommand }
@@ -33,7 +34,13 @@ export type ScenarioStep =
   /** Monitor `rank`'s clock drifts at `driftPpm` parts per million; `null`: time sync steps it back. */
   | { readonly kind: 'mon-clock'; readonly rank: number; readonly driftPpm: number | null }
   /** `mon_max_pg_per_osd` set to `share` of the PGs per OSD now; `null`: the setting removed. */
-  | { readonly kind: 'pg-limit'; readonly share: number | null };
+  | { readonly kind: 'pg-limit'; readonly share: number | null }
+  /** Host `host`'s `iface` network (`back`: cluster, `front`: public) delays what it sends by `ms` (0: no more). */
+  | { readonly kind: 'net-delay'; readonly host: number; readonly iface: 'back' | 'front'; readonly ms: number }
+  /** `perMinute` of the reads from `osd`'s device return bad data and pass when retried (0: none again). */
+  | { readonly kind: 'read-retries'; readonly osd: number; readonly perMinute: number }
+  /** `osd`'s block device (an LV) is resized to `bytes` under it: its next start sees it. */
+  | { readonly kind: 'device-size'; readonly osd: number; readonly bytes: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

@@ -3,6 +3,7 @@ import { type ClientWrite, recordClientWrite, runClientIo } from './client-io.ts
 import { ClusterModel } from './cluster-model.ts';
 import type { CommandResult } from './mon-commands.ts';
 import { createRng, type Rng } from './rng.ts';
+import './osd-health-steps.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
 import { setSlowOps } from './slow-ops.ts';
@@ -212,7 +213,10 @@ export class SimulatedCluster {
     else if (step.kind === 'pg-limit') this.model.setPgLimit(step.share, now);
     else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
-    } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    } else if (step.kind === 'net-delay') this.model.pings.setDelay(step.host, step.iface, step.ms, now);
+    else if (step.kind === 'read-retries') this.model.bluestore.setReadRetries(step.osd, step.perMinute, now);
+    else if (step.kind === 'device-size') this.model.bluestore.setDeviceBytes(step.osd, step.bytes);
+    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
   private *tick(): Generator<ClusterEvent> {
