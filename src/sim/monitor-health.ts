@@ -25,6 +25,8 @@ export interface HealthInput {
   readonly fullness?: Readonly<Record<string, HealthCheck>>;
   /** The checks of the file system map (`FS_DEGRADED`, `MDS_ALL_DOWN`, ..., see `fs-health.ts`). */
   readonly fsChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of scrubbing and damaged data (`PG_NOT_SCRUBBED`, `PG_DAMAGED`, ..., see `scrub-health.ts`). */
+  readonly scrubChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -94,7 +96,9 @@ export function evaluateHealth(h: HealthInput): HealthMap {
   const degradation: string[] = [];
   for (const { pool, ps } of h.unclean) {
     const bits = pool.cols.state[ps]!;
-    const line = () => `pg ${pool.pgid(ps)} is ${pgStateString(bits)}, acting [${pool.list('acting', ps).join(',')}]`;
+    const unfound = pool.cols.unfound[ps]!;
+    const line = () =>
+      `pg ${pool.pgid(ps)} is ${pgStateString(bits)}, acting [${pool.list('acting', ps).join(',')}]${unfound > 0 ? `, ${unfound} unfound` : ''}`;
     if ((bits & PG.ACTIVE) === 0) {
       inactive++;
       if ((bits & PG.PEERING) !== 0) peering++;
@@ -133,7 +137,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks);
+  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks, h.scrubChecks);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

@@ -76,6 +76,7 @@ export class OsdReporter {
       dataBytes: usage.dataBytes[o]!,
       hbPeers: Array.from(this.peers[o] ?? []),
       commitLatencyMs: ops > 0 ? Math.round(this.counters.wLatNs[o]! / ops / 1e6) : 0,
+      shardsRepaired: this.counters.shardsRepaired[o]!,
     });
   }
 

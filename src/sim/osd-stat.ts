@@ -15,6 +15,8 @@ export interface OsdStatInput {
   readonly dataBytes: number;
   readonly hbPeers: readonly number[];
   readonly commitLatencyMs: number;
+  /** Reads repaired from another copy since the OSD started (`num_shards_repaired`). */
+  readonly shardsRepaired?: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export function osdStatOf(s: OsdStatInput): OsdStat {
     hb_peers: [...s.hbPeers],
     snap_trim_queue_len: 0,
     num_snap_trimming: 0,
-    num_shards_repaired: 0,
+    num_shards_repaired: s.shardsRepaired ?? 0,
     op_queue_age_hist: { histogram: [], upper_bound: 1 },
     perf_stat: {
       commit_latency_ms: s.commitLatencyMs,

@@ -27,7 +27,30 @@ export type ScenarioStep =
   | { readonly kind: 'grow'; readonly pool: string; readonly factor: number }
   | { readonly kind: 'mds-stop'; readonly daemon: string }
   | { readonly kind: 'mds-start'; readonly daemon: string }
-  | { readonly kind: 'mds-damage'; readonly damaged: boolean };
+  | { readonly kind: 'mds-damage'; readonly damaged: boolean }
+  /**
+   * A shard of `objects` objects of a clean PG of `pool` (none of its OSDs in `avoid`; another with the same primary
+   * as the PG damaged before, when there is one) is damaged, and the operator asks for its deep scrub.
+   */
+  | {
+      readonly kind: 'scrub-damage';
+      readonly pool: number;
+      readonly avoid: readonly number[];
+      readonly objects: number;
+    }
+  /** `pg repair` of each PG of `pool` with scrub errors. */
+  | { readonly kind: 'scrub-repair'; readonly pool: number }
+  /** `tell osd.N clear_shards_repaired` for each OSD with repaired reads. */
+  | { readonly kind: 'clear-shards-repaired' }
+  /** The first clean PG of `pool` none of whose OSDs is in `avoid` loses the newest version of `objects` objects. */
+  | {
+      readonly kind: 'lose-objects';
+      readonly pool: number;
+      readonly avoid: readonly number[];
+      readonly objects: number;
+    }
+  /** `pg PGID mark_unfound_lost revert` for each PG of `pool` with unfound objects. */
+  | { readonly kind: 'mark-unfound-lost'; readonly pool: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

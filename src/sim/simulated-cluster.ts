@@ -4,6 +4,7 @@ import { ClusterModel } from './cluster-model.ts';
 import type { CommandResult } from './mon-commands.ts';
 import { createRng, type Rng } from './rng.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
+import { playScrubStep } from './scrub-steps.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
 import { setSlowOps } from './slow-ops.ts';
 import { createTopology, type Topology } from './topology.ts';
@@ -194,6 +195,7 @@ export class SimulatedCluster {
   }
 
   private play(step: ScenarioStep, now: number): void {
+    if (playScrubStep(this.model, step, now)) return;
     if (step.kind === 'command') this.model.runCommand(step.cmd, now, 'client.admin');
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
@@ -208,7 +210,9 @@ export class SimulatedCluster {
     } else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
     else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
-    } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    } else if (step.kind === 'mon-start' || step.kind === 'mon-stop') {
+      this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    }
   }
 
   private *tick(): Generator<ClusterEvent> {
@@ -219,6 +223,7 @@ export class SimulatedCluster {
     while (this.actions.length > 0 && this.actions[0]!.at <= s) this.actions.shift()!.run(s);
     m.markDownOsdsOut(s);
     m.engine.tick(s, TICK_MS);
+    m.scrubber.tick(s);
     const phase = (s - this.startMs) % this.periodMs;
     m.publish(s, phase === 0);
     yield* m.take();
