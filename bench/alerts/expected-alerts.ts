@@ -41,6 +41,9 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'mds-damage': ['CephFilesystemDamaged', 'CephHealthError'],
   'mds-ranks': ['CephFilesystemMDSRanksLow', 'CephFilesystemInsufficientStandby'],
+  'scrub-overdue': ['CephPGNotScrubbed', 'CephPGNotDeepScrubbed'],
+  'scrub-errors': ['CephPGsDamaged', 'CephOSDTooManyRepairs', 'CephHealthError'],
+  unfound: ['CephObjectMissing', 'CephPGsDamaged', 'CephHealthError'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */
