@@ -23,6 +23,7 @@ export const SCRUB_DEFAULTS = {
 
 /** The pool options (`osd pool set POOL <opt> <seconds>`) that override the scrub intervals for one pool. */
 export const SCRUB_POOL_OPTIONS = ['scrub_min_interval', 'scrub_max_interval', 'deep_scrub_interval'] as const;
+/** One of {@link SCRUB_POOL_OPTIONS}. */
 export type ScrubPoolOption = (typeof SCRUB_POOL_OPTIONS)[number];
 
 /** How often the OSDs look for PGs whose scrub is due, in ms. */
@@ -102,15 +103,16 @@ export class PgScrubber {
     d.engine.overlay = (pool, ps, bits) => this.overlay(pool, ps, bits);
   }
 
-  /** The PGs with scrub errors or unfound objects. */
+  /** The PGs with scrub errors or unfound objects (forgetting those whose pool is gone or merged them away). */
   damaged(): Iterable<PgRef> {
+    for (const [key, r] of this.damagedPgs) if (!this.exists(r)) this.damagedPgs.delete(key);
     return this.damagedPgs.values();
   }
 
   /** The PGs that are not clean for what this keeps (unfound objects, reverted ones recovering). */
   unclean(): PgRef[] {
-    const out: PgRef[] = [...this.reverting.values()];
-    for (const r of this.damagedPgs.values()) if (r.pool.cols.unfound[r.ps]! > 0) out.push(r);
+    const out: PgRef[] = [...this.reverting.values()].filter((r) => this.exists(r));
+    for (const r of this.damaged()) if (r.pool.cols.unfound[r.ps]! > 0) out.push(r);
     return out;
   }
 

@@ -5,7 +5,7 @@ import { SCRUB_POOL_OPTIONS, type ScrubPoolOption } from './pg-scrubber.ts';
 import type { PoolPgs } from './pg-table.ts';
 import type { MonCommand } from './scenario.ts';
 
-const { ENOENT, EINVAL, EAGAIN } = constants.errno;
+const { ENOENT, EINVAL, EAGAIN, ENXIO } = constants.errno;
 
 /** What the scrub commands reach of the cluster. */
 export interface ScrubCommandTarget {
@@ -22,9 +22,6 @@ export interface ScrubCommandTarget {
   revertUnfound(pool: PoolPgs, ps: number): number;
   clearShardsRepaired(osd: number): void;
 }
-
-/** The commands here that change the cluster (the monitors' audit log records `osd pool set`). */
-export const SCRUB_WRITE_PREFIXES: ReadonlySet<string> = new Set(['osd pool set']);
 
 const ok = (outs = '', outb = ''): CommandResult => ({ retval: 0, outb, outs });
 
@@ -138,7 +135,7 @@ export function runScrubCommand(t: ScrubCommandTarget, cmd: MonCommand): Command
       const m = /^osd\.(\d+)$/.exec(args.target);
       const osd = m === null ? -1 : Number(m[1]);
       if (osd < 0 || osd >= t.osdCount())
-        return fail(ENOENT, `problem getting command descriptions from ${args.target}`);
+        return fail(ENXIO, `problem getting command descriptions from ${args.target}`);
       t.clearShardsRepaired(osd);
       return ok();
     }

@@ -13,7 +13,7 @@ function check(severity: HealthStatus, message: string, count: number, detail: r
 const DAMAGE_STATES = [PG.RECOVERY_UNFOUND, PG.INCONSISTENT] as const;
 
 /** `pg 2.5 is active+recovery_unfound+degraded, acting [1,2,3], 1 unfound`, as `PGMap::get_health_checks` writes it. */
-export function pgStateLine(pool: PoolPgs, ps: number): string {
+function pgStateLine(pool: PoolPgs, ps: number): string {
   const unfound = pool.cols.unfound[ps]!;
   const line = `pg ${pool.pgid(ps)} is ${pgStateString(pool.cols.state[ps]!)}, acting [${pool.list('acting', ps).join(',')}]`;
   return unfound > 0 ? `${line}, ${unfound} unfound` : line;
