@@ -5,6 +5,8 @@ import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commande
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
 import { checkScenario, parseScenario } from '../sim/scenario.ts';
+// The steps registered outside scenario.ts, known here where the spec is checked (the cluster runs in a worker).
+import '../sim/scrub-steps.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
