@@ -57,6 +57,9 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'host-fail': ['CephOSDHostDown', 'CephOSDDown', 'CephOSDDownHigh', 'CephPGsUnclean'],
   'net-slow': ['CephOSDTimeoutsClusterNetwork', 'CephOSDTimeoutsPublicNetwork'],
   'disk-errors': ['CephOSDReadErrors', 'CephOSDInternalDiskSizeMismatch', 'CephOSDDownHigh'],
+  'scrub-overdue': ['CephPGNotScrubbed', 'CephPGNotDeepScrubbed'],
+  'scrub-errors': ['CephPGsDamaged', 'CephOSDTooManyRepairs', 'CephHealthError'],
+  unfound: ['CephObjectMissing', 'CephPGsDamaged', 'CephHealthError'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

@@ -24,7 +24,9 @@ import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
 import { OsdMapDoc } from './osd-map-doc.ts';
 import { OsdReporter } from './osd-reporter.ts';
 import { PgEngine, type PgTiming } from './pg-engine.ts';
+import { pgKey } from './pg-key.ts';
 import { checkPgNum, pgsPerOsd, tooManyPgsChecks } from './pg-limit.ts';
+import { type PgRef, PgScrubber, type ScrubPoolOption } from './pg-scrubber.ts';
 import { PoolPgs } from './pg-table.ts';
 import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
 import type { PoolSpec } from './pool-entry.ts';
@@ -33,6 +35,8 @@ import { readCommand } from './read-commands.ts';
 import { RgwDaemons } from './rgw-daemons.ts';
 import { hash32 } from './rng.ts';
 import type { MonCommand } from './scenario.ts';
+import { runScrubCommand, type ScrubCommandTarget } from './scrub-commands.ts';
+import { ScrubHealth } from './scrub-health.ts';
 import { buildMgrMap, buildMonMap, MGR_NAME, monAddrs } from './service-maps.ts';
 import type { SimConfig } from './sim-options.ts';
 import { addOsd, crushLocation, driveOfOsd, type Topology } from './topology.ts';
@@ -70,6 +74,9 @@ export class ClusterModel {
   readonly pings: HeartbeatPings;
   /** What each OSD's BlueStore finds wrong with its device. */
   readonly bluestore: BlueStoreAlerts;
+  /** The OSDs' scrubs, and the damage they find. */
+  readonly scrubber: PgScrubber;
+  private readonly scrubHealth: ScrubHealth;
   private readonly fsid: string;
   private readonly createdMs: number;
   private crush: CrushMap;
@@ -183,6 +190,16 @@ export class ClusterModel {
       },
     );
     for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
+    this.scrubber = new PgScrubber({
+      doc: this.doc,
+      pools: this.pools,
+      engine: this.engine,
+      counters: this.counters,
+      seed: config.seed,
+      durationS: config.duration,
+      recheckHealth: () => this.recheckHealth(),
+    });
+    this.scrubHealth = new ScrubHealth(this.scrubber, this.pools, this.counters.shardsRepaired);
     this.fullness = new FullnessMonitor({
       topo,
       doc: this.doc,
@@ -375,7 +392,7 @@ export class ClusterModel {
     return evaluateHealth({
       topo: this.topo,
       doc: this.doc,
-      unclean: this.engine.activities.values(),
+      unclean: this.uncleanPgs(),
       totalCopies: this.reporter.usage().totalCopies,
       monDown: this.mons.healthCheck(),
       // A stopped OSD sends no report: the manager drops its slow ops.
@@ -397,6 +414,7 @@ export class ClusterModel {
         configNumber(this.settings, 'mgr', 'mon_max_pg_per_osd'),
       ),
       osdChecks: this.osdChecks(now),
+      scrubChecks: this.scrubHealth.checks(now, this.reporter.usage().totalObjects, this.topo.osds),
     });
   }
 
@@ -410,6 +428,15 @@ export class ClusterModel {
     const rack = (o: number) =>
       this.topo.racks > 0 ? this.topo.rackNames[this.topo.hostRack[this.topo.osdHost[o]!]!]! : '';
     return { ...this.pings.checks(now, (o) => this.doc.up[o] === 0, rack), ...this.bluestore.checks() };
+  }
+
+  /** The PGs that are not active+clean: those peering or recovering, and those with unfound objects. */
+  private uncleanPgs(): Iterable<PgRef> {
+    const extra = this.scrubber.unclean();
+    if (extra.length === 0) return this.engine.activities.values();
+    const seen = new Map<number, PgRef>(this.engine.activities);
+    for (const r of extra) if (!seen.has(pgKey(r.pool.id, r.ps))) seen.set(pgKey(r.pool.id, r.ps), r);
+    return seen.values();
   }
 
   // ---- fullness ----
@@ -514,6 +541,8 @@ export class ClusterModel {
   bootOsd(o: number, now: number): void {
     if (this.alive[o] === 1 && this.doc.up[o] === 1) return;
     this.alive[o] = 1;
+    // A new process: what it counted since it last started is gone.
+    this.counters.shardsRepaired[o] = 0;
     this.nonceNext[o] = 1000 + (hash32(this.config.seed, o, now) % 60_000);
     this.bluestore.mounted(o, now);
     this.emitDaemonOpen(o, now);
@@ -648,6 +677,7 @@ export class ClusterModel {
     if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
     const result =
       this.timeSyncStatus(cmd) ??
+      runScrubCommand(this.scrubTarget(now), cmd) ??
       runHostAgentCommand(this.hostAgent(now), cmd) ??
       runFsCommand(this.fsTarget(now), cmd, (id) => this.pools.get(id)?.name ?? String(id)) ??
       runMonCommand(this.target(now), cmd);
@@ -660,6 +690,30 @@ export class ClusterModel {
   private timeSyncStatus(cmd: MonCommand): CommandResult | undefined {
     if (cmd.prefix !== 'time-sync-status') return undefined;
     return { retval: 0, outb: JSON.stringify(this.timecheck.syncStatus(this.mons.epoch)), outs: '' };
+  }
+
+  private scrubTarget(now: number): ScrubCommandTarget {
+    const s = this.scrubber;
+    return {
+      pool: (name) => [...this.pools.values()].find((p) => p.name === name),
+      poolById: (id) => this.pools.get(id),
+      connected: (o) => this.reporting(o),
+      osdCount: () => this.topo.osds,
+      poolOption: (pool, name) => s.poolOption(pool, name),
+      setPoolOption: (pool, name, seconds) => this.setPoolOption(pool, name, seconds),
+      request: (pool, ps, op) => s.request(pool, ps, op),
+      revertUnfound: (pool, ps) => s.revertUnfound(pool, ps, now),
+      clearShardsRepaired: (o) => s.clearShardsRepaired(o),
+    };
+  }
+
+  /** Sets a pool option in the OSD map's pool `options` (0 removes it, as Ceph's `osd pool set` does). */
+  private setPoolOption(pool: number, name: ScrubPoolOption, value: number): void {
+    const entry = this.doc.map.pools.find((p) => p.pool === pool);
+    const options: Record<string, number | string> = { ...(entry?.options ?? {}) };
+    if (value === 0) delete options[name];
+    else options[name] = value;
+    this.doc.setPool(pool, { options });
   }
 
   private hostAgent(now: number): HostAgentTarget {

@@ -31,6 +31,8 @@ export interface HealthInput {
   readonly pgCountChecks?: Readonly<Record<string, HealthCheck>>;
   /** The checks the PG map makes of the OSDs' own stats (`OSD_SLOW_PING_TIME_BACK`, `BLUESTORE_*`, ...). */
   readonly osdChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of scrubbing and damaged data (`PG_NOT_SCRUBBED`, `PG_DAMAGED`, ..., see `scrub-health.ts`). */
+  readonly scrubChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -105,7 +107,9 @@ export function evaluateHealth(h: HealthInput): HealthMap {
   const degradation: string[] = [];
   for (const { pool, ps } of h.unclean) {
     const bits = pool.cols.state[ps]!;
-    const line = () => `pg ${pool.pgid(ps)} is ${pgStateString(bits)}, acting [${pool.list('acting', ps).join(',')}]`;
+    const unfound = pool.cols.unfound[ps]!;
+    const line = () =>
+      `pg ${pool.pgid(ps)} is ${pgStateString(bits)}, acting [${pool.list('acting', ps).join(',')}]${unfound > 0 ? `, ${unfound} unfound` : ''}`;
     if ((bits & PG.ACTIVE) === 0) {
       inactive++;
       if ((bits & PG.PEERING) !== 0) peering++;
@@ -144,7 +148,16 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks, h.monChecks, h.pgCountChecks, h.osdChecks);
+  Object.assign(
+    checks,
+    h.fullness,
+    h.daemonChecks,
+    h.fsChecks,
+    h.monChecks,
+    h.pgCountChecks,
+    h.osdChecks,
+    h.scrubChecks,
+  );
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

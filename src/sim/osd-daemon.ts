@@ -54,6 +54,8 @@ export class OsdCounters {
   readonly recoveryBytes: Float64Array;
   /** Operations in flight at the last report (a gauge). */
   readonly wip: Float64Array;
+  /** Shards repaired since the OSD started (its `osd_stat.num_shards_repaired`). */
+  readonly shardsRepaired: Float64Array;
 
   constructor(osds: number) {
     this.opR = new Float64Array(osds);
@@ -65,6 +67,7 @@ export class OsdCounters {
     this.recoveryOps = new Float64Array(osds);
     this.recoveryBytes = new Float64Array(osds);
     this.wip = new Float64Array(osds);
+    this.shardsRepaired = new Float64Array(osds);
   }
 
   /** The `daemon_report` counters of one OSD, with its PG count and space figures (`metaBytes` of `usedBytes` BlueStore's own). */

@@ -87,6 +87,7 @@ export class OsdReporter {
       commitLatencyMs: ops > 0 ? Math.round(this.counters.wLatNs[o]! / ops / 1e6) : 0,
       alerts: report ? this.extras!.alerts(o, t!) : [],
       pingTimes: report ? this.extras!.pingTimes(o, hbPeers, t!) : undefined,
+      shardsRepaired: this.counters.shardsRepaired[o]!,
     });
   }
 

@@ -19,6 +19,8 @@ export interface OsdStatInput {
   readonly alerts?: readonly string[];
   /** Heartbeat times to each peer; the field is left out when undefined. */
   readonly pingTimes?: readonly PingTimesEntry[] | undefined;
+  /** Reads repaired from another copy since the OSD started (`num_shards_repaired`). */
+  readonly shardsRepaired?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export function osdStatOf(s: OsdStatInput): OsdStat {
     hb_peers: [...s.hbPeers],
     snap_trim_queue_len: 0,
     num_snap_trimming: 0,
-    num_shards_repaired: 0,
+    num_shards_repaired: s.shardsRepaired ?? 0,
     op_queue_age_hist: { histogram: [], upper_bound: 1 },
     perf_stat: {
       commit_latency_ms: s.commitLatencyMs,

@@ -61,6 +61,11 @@ export class PgEngine {
   actingVersion = 0;
   /** Bumped whenever the pg_temp table changes. */
   pgTempVersion = 0;
+  /**
+   * What a PG's state is beyond peering and recovery, given the bits those make it (`inconsistent` while it has
+   * scrub errors, `recovery_unfound` while objects are unfound): set by whoever keeps that (see `PgScrubber`).
+   */
+  overlay: (pool: PoolPgs, ps: number, bits: number) => number = (_pool, _ps, bits) => bits;
 
   constructor(
     private readonly topo: Topology,
@@ -268,6 +273,7 @@ export class PgEngine {
       if (a.kind === BACKFILL) bits |= waiting ? PG.BACKFILL_WAIT : PG.BACKFILLING;
       if ((bits & PG.ACTIVE) !== 0 && bits === PG.ACTIVE) bits |= PG.CLEAN;
     }
+    bits = this.overlay(pool, ps, bits);
     if (c.degraded[ps] !== degraded || c.misplaced[ps] !== misplaced) {
       c.degraded[ps] = degraded;
       c.misplaced[ps] = misplaced;

@@ -36,6 +36,14 @@ const SCALARS = {
   deepScrubStamp: Float64Array,
   /** Writes at the last scrub: the second half of `last_scrub`. */
   scrubWrites: Float64Array,
+  /** When the PG's next regular scrub is scheduled (0: to be worked out from its stamps and its pool's options). */
+  scrubDue: Float64Array,
+  /** Inconsistencies the last deep scrub found and no repair has fixed (`num_deep_scrub_errors`). */
+  scrubErrors: Uint32Array,
+  /** Objects whose newest version no OSD has (`num_objects_unfound`). */
+  unfound: Float64Array,
+  /** Objects repairs have fixed (`num_objects_repaired`). */
+  repaired: Float64Array,
   /** The PG this one split from (its seed), or -1. */
   parent: Int32Array,
   parentSplitBits: Uint8Array,

@@ -40,7 +40,30 @@ export type ScenarioStep =
   /** `perMinute` of the reads from `osd`'s device return bad data and pass when retried (0: none again). */
   | { readonly kind: 'read-retries'; readonly osd: number; readonly perMinute: number }
   /** `osd`'s block device (an LV) is resized to `bytes` under it: its next start sees it. */
-  | { readonly kind: 'device-size'; readonly osd: number; readonly bytes: number };
+  | { readonly kind: 'device-size'; readonly osd: number; readonly bytes: number }
+  /**
+   * A shard of `objects` objects of a clean PG of `pool` (none of its OSDs in `avoid`; another with the same primary
+   * as the PG damaged before, when there is one) is damaged, and the operator asks for its deep scrub.
+   */
+  | {
+      readonly kind: 'scrub-damage';
+      readonly pool: number;
+      readonly avoid: readonly number[];
+      readonly objects: number;
+    }
+  /** `pg repair` of each PG of `pool` with scrub errors. */
+  | { readonly kind: 'scrub-repair'; readonly pool: number }
+  /** `tell osd.N clear_shards_repaired` for each OSD with repaired reads. */
+  | { readonly kind: 'clear-shards-repaired' }
+  /** The first clean PG of `pool` none of whose OSDs is in `avoid` loses the newest version of `objects` objects. */
+  | {
+      readonly kind: 'lose-objects';
+      readonly pool: number;
+      readonly avoid: readonly number[];
+      readonly objects: number;
+    }
+  /** `pg PGID mark_unfound_lost revert` for each PG of `pool` with unfound objects. */
+  | { readonly kind: 'mark-unfound-lost'; readonly pool: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

@@ -5,6 +5,7 @@ import type { CommandResult } from './mon-commands.ts';
 import { createRng, type Rng } from './rng.ts';
 import './osd-health-steps.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
+import { playScrubStep } from './scrub-steps.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
 import { setSlowOps } from './slow-ops.ts';
 import './mon-steps.ts';
@@ -196,6 +197,7 @@ export class SimulatedCluster {
   }
 
   private play(step: ScenarioStep, now: number): void {
+    if (playScrubStep(this.model, step, now)) return;
     if (step.kind === 'command') this.model.runCommand(step.cmd, now, 'client.admin');
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
@@ -216,7 +218,9 @@ export class SimulatedCluster {
     } else if (step.kind === 'net-delay') this.model.pings.setDelay(step.host, step.iface, step.ms, now);
     else if (step.kind === 'read-retries') this.model.bluestore.setReadRetries(step.osd, step.perMinute, now);
     else if (step.kind === 'device-size') this.model.bluestore.setDeviceBytes(step.osd, step.bytes);
-    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    else if (step.kind === 'mon-start' || step.kind === 'mon-stop') {
+      this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    }
   }
 
   private *tick(): Generator<ClusterEvent> {
@@ -227,6 +231,7 @@ export class SimulatedCluster {
     while (this.actions.length > 0 && this.actions[0]!.at <= s) this.actions.shift()!.run(s);
     m.markDownOsdsOut(s);
     m.engine.tick(s, TICK_MS);
+    m.scrubber.tick(s);
     const phase = (s - this.startMs) % this.periodMs;
     m.publish(s, phase === 0);
     yield* m.take();
