@@ -27,7 +27,19 @@ export type ScenarioStep =
   | { readonly kind: 'grow'; readonly pool: string; readonly factor: number }
   | { readonly kind: 'mds-stop'; readonly daemon: string }
   | { readonly kind: 'mds-start'; readonly daemon: string }
-  | { readonly kind: 'mds-damage'; readonly damaged: boolean };
+  | { readonly kind: 'mds-damage'; readonly damaged: boolean }
+  /** Host `host`'s root file system fills to `used` of its space over `rampMs`; `null`: the files are deleted. */
+  | { readonly kind: 'root-fill'; readonly host: number; readonly used: number | null; readonly rampMs: number }
+  /** NIC `nic` of host `host` drops `drop` and garbles `errs` of the packets it handles (0 and 0: healthy). */
+  | {
+      readonly kind: 'nic-faults';
+      readonly host: number;
+      readonly nic: 'eth0' | 'eth1';
+      readonly drop: number;
+      readonly errs: number;
+    }
+  /** NIC `nic` of host `host` is set to `mtu`. */
+  | { readonly kind: 'nic-mtu'; readonly host: number; readonly nic: 'eth0' | 'eth1'; readonly mtu: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {
