@@ -11,6 +11,11 @@
  * down leaves the bare majority of `CephMonDownQuorumAtRisk`. Its 3 hosts hold one replica each of every PG (size 3,
  * host failure domain), so once the failed OSD is out the others on its host take its share: half as many PGs
  * again on a 3-OSD host, past the 30% of `CephPGImbalance`, as CRUSH does on a real cluster of that shape.
+ *
+ * The `CephNode*` rules read the hosts' node exporters (`node_exporter=`, scraped as job `node`). `host-disk-fill`
+ * fills a root file system within 2.5% of the duration, so that `CephNodeDiskspaceWarning`'s `predict_linear` over
+ * the wall clock's data runs out at once; `nic-errors` holds for longer than the `[1m]` of the NIC rules (20 minutes
+ * of the cluster's time at 20x).
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -41,6 +46,9 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'mds-damage': ['CephFilesystemDamaged', 'CephHealthError'],
   'mds-ranks': ['CephFilesystemMDSRanksLow', 'CephFilesystemInsufficientStandby'],
+  'host-disk-fill': ['CephNodeRootFilesystemFull', 'CephNodeDiskspaceWarning'],
+  'nic-errors': ['CephNodeNetworkPacketDrops', 'CephNodeNetworkPacketErrors'],
+  'mtu-mismatch': ['CephNodeInconsistentMTU'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */
