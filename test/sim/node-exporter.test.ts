@@ -332,4 +332,20 @@ describe('node_exporter=HOST:PORT', () => {
       .sort();
     assert.deepEqual(names, ['node01', 'node02', 'node03']);
   });
+
+  it('a port the cluster cannot bind fails its source, naming the option', async (t) => {
+    const { server, port } = await serveNodeExporter('127.0.0.1:0', () => '');
+    t.after(() => server.close());
+    const sim = liveSim(parseSimSpec(`sim:osds=3,scenario=off,node_exporter=127.0.0.1:${port}`), 20);
+    t.after(() => sim.stop());
+    const failed = await new Promise<Error>((resolve) => {
+      sim.source(() => undefined).subscribe({ error: resolve, complete: () => resolve(new Error('completed')) });
+    });
+    assert.match(
+      failed.message,
+      new RegExp(
+        `the simulated cluster failed: node_exporter=127\\.0\\.0\\.1:${port}: cannot listen: the address is in use`,
+      ),
+    );
+  });
 });
