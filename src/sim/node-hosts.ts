@@ -67,8 +67,8 @@ interface RootFill {
   readonly target: number;
 }
 
-/** One host: its counters since boot and what the scenario did to it. */
-interface NodeHost {
+/** One host: its counters since boot (CPU by CPU and mode, NIC by field, disk by field) and what the scenario did. */
+export interface NodeHost {
   readonly bootMs: number;
   readonly cpu: Float64Array;
   readonly nics: Float64Array;
