@@ -5,6 +5,9 @@ import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commande
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
 import { checkScenario, parseScenario } from '../sim/scenario.ts';
+// The simulated cluster registers every scenario step it can play, for the spec's `scenario=` to know them all here
+// as its thread will.
+import '../sim/simulated-cluster.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { parseHostPort } from './node-exporter-server.ts';
 import { unpackSimBatch } from './sim-batch.ts';

@@ -295,6 +295,15 @@ describe('node_exporter=HOST:PORT', () => {
     }
   });
 
+  it("names the host steps in a process that has only the sim source (mgrkit run's), as its thread knows them", () => {
+    const code =
+      "import('./src/sources/sim-source.ts').then((m) => " +
+      "console.log(JSON.stringify(m.parseSimSpec('sim:osds=6,scenario=host-disk-fill+nic-errors+mtu-mismatch').scenario)))";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), ['host-disk-fill', 'nic-errors', 'mtu-mismatch']);
+  });
+
   it('serves /metrics; a port in use is an error naming the option', async (t) => {
     const { server, port } = await serveNodeExporter('127.0.0.1:0', () => '# HELP x y\n# TYPE x gauge\nx 1\n');
     t.after(() => server.close());
