@@ -14,6 +14,10 @@
  *
  * `disk-errors` restarts an OSD twice (20 s each): one OSD of ten down is `CephOSDDownHigh`'s 10%, which has no
  * `for:`, so a scrape during a restart makes it fire.
+ * The `CephNode*` rules read the hosts' node exporters (`node_exporter=`, scraped as job `node`). `host-disk-fill`
+ * fills a root file system within 2.5% of the duration, so that `CephNodeDiskspaceWarning`'s `predict_linear` over
+ * the wall clock's data runs out at once; `nic-errors` holds for longer than the `[1m]` of the NIC rules (20 minutes
+ * of the cluster's time at 20x).
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -60,6 +64,9 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'scrub-overdue': ['CephPGNotScrubbed', 'CephPGNotDeepScrubbed'],
   'scrub-errors': ['CephPGsDamaged', 'CephOSDTooManyRepairs', 'CephHealthError'],
   unfound: ['CephObjectMissing', 'CephPGsDamaged', 'CephHealthError'],
+  'host-disk-fill': ['CephNodeRootFilesystemFull', 'CephNodeDiskspaceWarning'],
+  'nic-errors': ['CephNodeNetworkPacketDrops', 'CephNodeNetworkPacketErrors'],
+  'mtu-mismatch': ['CephNodeInconsistentMTU'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

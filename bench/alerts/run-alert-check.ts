@@ -116,7 +116,11 @@ async function stop(child: ChildProcess | undefined, graceMs = 15_000): Promise<
 
 type Matrix = Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
 
-function prometheusConfig(exporterPort: number, withRules: boolean): string {
+/**
+ * Prometheus scraping the exporter (job `ceph`) and the simulated hosts' node exporters (job `node`: one endpoint
+ * for every host, whose series carry their own `instance`, kept with `honor_labels`).
+ */
+function prometheusConfig(exporterPort: number, nodePort: number, withRules: boolean): string {
   return `global:
   scrape_interval: 1s
   evaluation_interval: 1s
@@ -125,6 +129,10 @@ ${withRules ? 'rule_files:\n  - ceph_alerts.yml\n' : ''}scrape_configs:
     honor_labels: true
     static_configs:
       - targets: ['127.0.0.1:${exporterPort}']
+  - job_name: node
+    honor_labels: true
+    static_configs:
+      - targets: ['127.0.0.1:${nodePort}']
 `;
 }
 
@@ -155,6 +163,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
   const missing = missingPrerequisite(rulesFile, dashboardsDir);
   if (missing !== null) throw new MissingPrerequisite(missing);
   const steps = options.steps ?? allScenarioSteps();
+  const [exporterPort, promPort, nodePort] = [await freePort(), await freePort(), await freePort()];
   const spec = [
     'sim:osds=10',
     'mons=3',
@@ -164,6 +173,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
     'fs=cephfs',
     'mds=2',
     'rgw=2',
+    `node_exporter=127.0.0.1:${nodePort}`,
     ...(options.simExtra ? [options.simExtra] : []),
     `scenario=${steps.join('+')}`,
   ].join(',');
@@ -172,7 +182,6 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
   const dashboards = dashboardCephMetrics(readDashboards(dashboardsDir));
 
   const dir = mkdtempSync(join(tmpdir(), 'alerts-'));
-  const [exporterPort, promPort] = [await freePort(), await freePort()];
   const prom = `http://127.0.0.1:${promPort}`;
   let mgr: ChildProcess | undefined;
   let server: ChildProcess | undefined;
@@ -216,7 +225,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
       { cwd: ROOT, stdio: ['ignore', openSync(join(dir, 'mgrkit.out'), 'w'), openSync(join(dir, 'mgrkit.err'), 'w')] },
     );
     // Prometheus starts meanwhile; it has no rules until it has scraped the exporter once.
-    writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, false));
+    writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, nodePort, false));
     server = spawnPrometheus(promBinary('prometheus')!, dir, promPort);
     await waitFor(
       'the exporter to answer',
@@ -249,15 +258,16 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
       30_000,
     );
     await waitFor(
-      'the first scrape',
+      'the first scrape of each target',
       async () => {
         const t = await api<{ activeTargets: Array<{ health: string; lastError: string }> }>('targets', {});
-        if (t.activeTargets[0]?.health === 'up') return true;
-        throw new Error(t.activeTargets[0]?.lastError || 'not scraped yet');
+        const down = t.activeTargets.find((a) => a.health !== 'up');
+        if (t.activeTargets.length === 2 && down === undefined) return true;
+        throw new Error(down?.lastError || 'not scraped yet');
       },
       30_000,
     );
-    writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, true));
+    writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, nodePort, true));
     process.kill(server.pid!, 'SIGHUP');
     const rulesFromMs = await waitFor(
       'the rules to load',

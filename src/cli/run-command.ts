@@ -30,7 +30,7 @@ export function registerRunCommand(program: Command): void {
     .description('run the host as a daemon: ingest the source, run modules, serve commands on the admin socket')
     .option(
       '--source <trace|sim:...|follow:FILE|listen:ADDR>',
-      'a trace to ingest (the host keeps serving its last state once it ends), a live simulated cluster: sim:osds=N[,hosts=H,mons=M,size=N,pools=P,pgs=PG,seed=S,scenario=off|STEP+STEP,fs=NAME], a growing trace to follow: follow:FILE, or where a recorder connects: listen:PATH|HOST:PORT',
+      'a trace to ingest (the host keeps serving its last state once it ends), a live simulated cluster: sim:osds=N[,hosts=H,mons=M,size=N,pools=P,pgs=PG,seed=S,scenario=off|STEP+STEP,fs=NAME,node_exporter=HOST:PORT], a growing trace to follow: follow:FILE, or where a recorder connects: listen:PATH|HOST:PORT',
     )
     .option(
       '--bridge-secret-file <file>',

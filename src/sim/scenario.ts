@@ -63,7 +63,19 @@ export type ScenarioStep =
       readonly objects: number;
     }
   /** `pg PGID mark_unfound_lost revert` for each PG of `pool` with unfound objects. */
-  | { readonly kind: 'mark-unfound-lost'; readonly pool: number };
+  | { readonly kind: 'mark-unfound-lost'; readonly pool: number }
+  /** Host `host`'s root file system fills to `used` of its space over `rampMs`; `null`: the files are deleted. */
+  | { readonly kind: 'root-fill'; readonly host: number; readonly used: number | null; readonly rampMs: number }
+  /** NIC `nic` of host `host` drops `drop` and garbles `errs` of the packets it handles (0 and 0: healthy). */
+  | {
+      readonly kind: 'nic-faults';
+      readonly host: number;
+      readonly nic: 'eth0' | 'eth1';
+      readonly drop: number;
+      readonly errs: number;
+    }
+  /** NIC `nic` of host `host` is set to `mtu`. */
+  | { readonly kind: 'nic-mtu'; readonly host: number; readonly nic: 'eth0' | 'eth1'; readonly mtu: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

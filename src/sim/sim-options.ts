@@ -76,6 +76,15 @@ export const SimOptionsSchema = z
     mds: z.number().int().min(0).max(MON_NAMES.length).optional(),
     /** How many RGW daemons run, registered in the service map. None by default. */
     rgw: z.number().int().min(0).max(64).optional(),
+    /**
+     * Where a live simulated cluster (`mgrkit run --source sim:...,node_exporter=HOST:PORT`) serves its hosts' node
+     * exporters: one `/metrics` with every host's series, each labelled with its own `instance` (`node01:9100`), for
+     * a Prometheus to scrape with `honor_labels: true`. Not served by default; the cluster itself is the same.
+     */
+    nodeExporter: z
+      .string()
+      .regex(/^(\[[^\]]+\]|[^:/\s[\]]+):\d{1,5}$/, 'expected HOST:PORT')
+      .optional(),
   })
   .superRefine((o, ctx) => {
     if (o.hosts !== undefined && o.hosts > o.osds) {

@@ -2,6 +2,8 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import { type ClientWrite, recordClientWrite, runClientIo } from './client-io.ts';
 import { ClusterModel } from './cluster-model.ts';
 import type { CommandResult } from './mon-commands.ts';
+import { NodeHosts, type NodeLoad } from './node-hosts.ts';
+import { playNodeStep } from './node-steps.ts';
 import { createRng, type Rng } from './rng.ts';
 import './osd-health-steps.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
@@ -53,7 +55,10 @@ export class SimulatedCluster {
   readonly startMs: number;
   /** Where the configured duration ends (the scenario is laid out up to here). */
   readonly endMs: number;
+  /** The hosts as their node exporters see them (`nodeExposition`). */
+  readonly nodes: NodeHosts;
   private readonly model: ClusterModel;
+  private readonly nodeLoad: NodeLoad;
   private readonly ioRng: Rng;
   private readonly periodMs: number;
   private readonly actions: Action[] = [];
@@ -75,6 +80,14 @@ export class SimulatedCluster {
     this.periodMs = config.statsPeriod * 1000;
     this.ioRng = createRng(config.seed ^ 0x10);
     this.model = new ClusterModel(config, this.topo, this.startMs, this.periodMs, (at, run) => this.schedule(at, run));
+    this.nodes = new NodeHosts(this.topo, this.startMs, config.seed);
+    const model = this.model;
+    this.nodeLoad = {
+      counters: model.counters,
+      reporting: (o) => model.reporting(o),
+      poolSize: config.poolSize,
+      mons: config.mons,
+    };
     const fs = config.fs;
     if (fs !== undefined) {
       this.schedule(this.startMs, (t) =>
@@ -198,6 +211,7 @@ export class SimulatedCluster {
 
   private play(step: ScenarioStep, now: number): void {
     if (playScrubStep(this.model, step, now)) return;
+    if (playNodeStep(this.nodes, step, now)) return;
     if (step.kind === 'command') this.model.runCommand(step.cmd, now, 'client.admin');
     else if (step.kind === 'fail') this.model.failOsd(step.osd, now);
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
@@ -241,6 +255,7 @@ export class SimulatedCluster {
       yield* m.serviceReports(s);
       this.clientIo();
     }
+    this.nodes.advance(s, this.nodeLoad);
     // OSD o reports at offset o/n of each period: this tick covers the OSDs whose offset falls within it.
     const n = this.topo.osds;
     const from = Math.floor((phase * n + this.periodMs - 1) / this.periodMs);

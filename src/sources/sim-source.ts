@@ -8,6 +8,7 @@ import { checkScenario, parseScenario } from '../sim/scenario.ts';
 // The simulated cluster registers every scenario step it can play: parsing a spec here needs the same registry.
 import '../sim/simulated-cluster.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
+import { parseHostPort } from './node-exporter-server.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
 
@@ -32,7 +33,8 @@ const NUMERIC = new Set([
  * Parses a `--source sim:osds=100,hosts=10,seed=3,...` spec into simulator options (names as `mgrkit simulate`'s,
  * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only, `scenario=osd-fail,mon-down` (or
  * `osd-fail+mon-down`) for named steps, `fs=NAME` for a CephFS file system from the start, `mds=N` and `rgw=N` for
- * MDS and RGW daemons), with an error naming the bad part.
+ * MDS and RGW daemons, `node_exporter=HOST:PORT` to serve the hosts' node exporters there), with an error naming
+ * the bad part.
  */
 export function parseSimSpec(spec: string): SimOptionsInput {
   if (!spec.startsWith('sim:')) throw new MgrError('MGR_ERR_USAGE', `not a simulated source: ${spec}`);
@@ -50,16 +52,24 @@ export function parseSimSpec(spec: string): SimOptionsInput {
       continue;
     }
     if (eq < 0) throw new MgrError('MGR_ERR_USAGE', `${spec}: "${part}" is not key=value`);
-    const key = part.slice(0, eq).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const key = part.slice(0, eq).replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
     const raw = part.slice(eq + 1);
     lastKey = key;
     if (key === 'scenario') scenario = raw;
     else if (key === 'fs') out.fs = raw;
-    else if (NUMERIC.has(key)) out[key] = Number(raw);
+    else if (key === 'nodeExporter') {
+      if (parseHostPort(raw) === null) {
+        throw new MgrError(
+          'MGR_ERR_USAGE',
+          `${spec}: ${part.slice(0, eq)}=${raw}: expected HOST:PORT with a port from 0 to 65535 (node_exporter=127.0.0.1:9100)`,
+        );
+      }
+      out.nodeExporter = raw;
+    } else if (NUMERIC.has(key)) out[key] = Number(raw);
     else
       throw new MgrError(
         'MGR_ERR_USAGE',
-        `${spec}: unknown option "${key}" (one of: ${[...NUMERIC, 'scenario', 'fs'].join(', ')})`,
+        `${spec}: unknown option "${key}" (one of: ${[...NUMERIC, 'scenario', 'fs', 'node_exporter'].join(', ')})`,
       );
   }
   if (scenario !== undefined) {

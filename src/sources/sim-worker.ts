@@ -3,8 +3,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { ClientIo } from '../cluster/cluster-commander.ts';
 import type { CommandResult } from '../sim/mon-commands.ts';
+import { nodeExposition } from '../sim/node-exposition.ts';
 import type { SimOptionsInput } from '../sim/sim-options.ts';
 import { SimulatedCluster, TICK_MS } from '../sim/simulated-cluster.ts';
+import { serveNodeExporter } from './node-exporter-server.ts';
 import { packSimBatch, type SimBatch, simBatchBuffers } from './sim-batch.ts';
 
 /** What the thread is started with. */
@@ -135,6 +137,13 @@ function run(port: NonNullable<typeof parentPort>, data: SimWorkerData): void {
   });
   if (!fullSpeed) setInterval(schedule, PUMP_MS);
   schedule();
+  const where = data.options.nodeExporter;
+  // The hosts' node exporters answer from this thread, with the cluster as its clock has made it.
+  if (where !== undefined) {
+    serveNodeExporter(where, () => nodeExposition(cluster.nodes, cluster.now)).catch((e: Error) =>
+      port.postMessage({ type: 'failed', error: e.message } satisfies SimWorkerMessage),
+    );
+  }
 }
 
 const port = parentPort;
