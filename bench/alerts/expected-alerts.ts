@@ -11,6 +11,8 @@
  * down leaves the bare majority of `CephMonDownQuorumAtRisk`. Its 3 hosts hold one replica each of every PG (size 3,
  * host failure domain), so once the failed OSD is out the others on its host take its share: half as many PGs
  * again on a 3-OSD host, past the 30% of `CephPGImbalance`, as CRUSH does on a real cluster of that shape.
+ * `device-failing` has devicehealth mark two OSDs out (their PGs backfill onto their host-mates for longer than
+ * `CephPGsUnclean`'s 15 minutes, and unevenly, as for `osd-fail`); `UPGRADE_EXCEPTION` is an error.
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -41,6 +43,18 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'mds-damage': ['CephFilesystemDamaged', 'CephHealthError'],
   'mds-ranks': ['CephFilesystemMDSRanksLow', 'CephFilesystemInsufficientStandby'],
+  'daemon-crash': ['CephDaemonCrash'],
+  'mgr-module-crash': ['CephMgrModuleCrash'],
+  'device-failing': [
+    'CephDeviceFailurePredicted',
+    'CephDeviceFailurePredictionTooHigh',
+    'CephDeviceFailureRelocationIncomplete',
+    'CephPGImbalance',
+    'CephPGsUnclean',
+  ],
+  'orch-pause': ['CephadmPaused'],
+  'daemon-failed': ['CephadmDaemonFailed'],
+  'upgrade-fail': ['CephadmUpgradeFailed', 'CephHealthError'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */
