@@ -437,6 +437,7 @@ export class ClusterModel {
       crashes: this.crashes,
       cephadm: this.cephadm,
       checkDeviceHealth: () => this.checkDeviceHealth(now),
+      devices: () => this.devices.list(this.topo.osds, (o) => osdDevice(this.topo, o, this.config.seed)),
       restartDaemon: (name) => {
         const host = this.cephadm.failedHost(name);
         if (host !== undefined) this.cephadm.setFailed(name, host, false, now);

@@ -15,6 +15,7 @@ export interface OsdDevice {
   readonly devid: string;
   readonly host: string;
   readonly dev: string;
+  readonly path: string;
 }
 
 /** What `check_health` reads: the OSD map's in/out, each OSD's PG count and device, and the config it uses. */
@@ -54,16 +55,47 @@ const warn = (message: string, count: number, detail: readonly string[]): Health
 export class DeviceFailures {
   /** OSD -> stream time its device is expected to fail by (`life_expectancy_max`). */
   private readonly expected = new Map<number, number>();
+  /** OSD -> when the prediction was made (`life_expectancy_stamp`). */
+  private readonly stamps = new Map<number, number>();
   private current: Record<string, HealthCheck> = {};
 
-  /** OSD `osd`'s device is predicted to fail by stream time `byMs`. */
-  predict(osd: number, byMs: number): void {
+  /** OSD `osd`'s device is predicted at `now` to fail by stream time `byMs`. */
+  predict(osd: number, byMs: number, now: number): void {
     this.expected.set(osd, byMs);
+    this.stamps.set(osd, now);
   }
 
   /** OSD `osd`'s device was replaced: no prediction for it any more. */
   replace(osd: number): void {
     this.expected.delete(osd);
+    this.stamps.delete(osd);
+  }
+
+  /**
+   * `device ls` (JSON) of the devices of OSDs `0..osds-1`, by device id, as the manager's `DeviceState` dumps them:
+   * with the life expectancy of those predicted to fail.
+   */
+  list(osds: number, device: (osd: number) => OsdDevice): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (let o = 0; o < osds; o++) {
+      const d = device(o);
+      const by = this.expected.get(o);
+      const life =
+        by === undefined
+          ? {}
+          : {
+              life_expectancy_min: cephStamp(by),
+              life_expectancy_max: cephStamp(by),
+              life_expectancy_stamp: cephStamp(this.stamps.get(o)!),
+            };
+      out.push({
+        devid: d.devid,
+        location: [{ host: d.host, dev: d.dev, path: d.path }],
+        daemons: [`osd.${o}`],
+        ...life,
+      });
+    }
+    return out.sort((a, b) => ((a.devid as string) < (b.devid as string) ? -1 : 1));
   }
 
   /** The stream time OSD `osd`'s device is expected to fail by, or undefined. */

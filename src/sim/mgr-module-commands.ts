@@ -25,6 +25,8 @@ export interface MgrModuleTarget {
   readonly cephadm: CephadmState;
   /** devicehealth's `check_health` pass, now. */
   checkDeviceHealth(): void;
+  /** `device ls` as JSON: the OSDs' devices, with the life expectancy of those predicted to fail. */
+  devices(): Array<Record<string, unknown>>;
   /** cephadm restarts daemon `name`: its host, or undefined when there is no such daemon. */
   restartDaemon(name: string): string | undefined;
   /** The exception an upgrade to `image` hits at its first pass. */
@@ -61,8 +63,8 @@ function crashTable(reports: readonly CrashReport[], format: string | undefined)
 }
 
 /**
- * Answers a command of the simulated manager's crash, devicehealth or cephadm module, with the modules' outputs and
- * errors; undefined when `cmd` is none of theirs.
+ * Answers a command of the simulated manager's crash, devicehealth or cephadm module (and its `device ls`), with
+ * their outputs and errors; undefined when `cmd` is none of theirs. `device ls` answers JSON whatever the format.
  */
 export function runMgrModuleCommand(t: MgrModuleTarget, cmd: MonCommand): CommandResult | undefined {
   const format = str(cmd, 'format');
@@ -82,6 +84,8 @@ export function runMgrModuleCommand(t: MgrModuleTarget, cmd: MonCommand): Comman
     case 'crash archive-all':
       t.crashes.archiveAll(t.now);
       return ok();
+    case 'device ls':
+      return ok(JSON.stringify(t.devices(), null, format === 'json-pretty' ? 4 : undefined));
     case 'device check-health':
       t.checkDeviceHealth();
       return ok();

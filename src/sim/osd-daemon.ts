@@ -123,7 +123,7 @@ export function osdMetadata(topo: Topology, o: number, nonce: number, seed: numb
   const host = topo.hostNames[topo.osdHost[o]!]!;
   const a = osdAddrs(topo, o, nonce).meta;
   const k = driveOfOsd(topo, o);
-  const { dev, devid } = osdDevice(topo, o, seed);
+  const { dev, devid, path } = osdDevice(topo, o, seed);
   return daemonMetadata(host, {
     back_addr: a.back,
     back_iface: 'eth1',
@@ -141,7 +141,7 @@ export function osdMetadata(topo: Topology, o: number, nonce: number, seed: numb
     created_at: cephStampZ(createdMs + o),
     default_device_class: 'hdd',
     device_ids: `${dev}=${devid}`,
-    device_paths: `${dev}=/dev/disk/by-path/pci-0000:3b:00.0-scsi-0:0:${k}:0`,
+    device_paths: `${dev}=${path}`,
     devices: dev,
     front_addr: a.front,
     front_iface: 'eth0',

@@ -211,7 +211,7 @@ export class SimulatedCluster {
     else if (step.kind === 'mgr-module-crash') this.model.crashMgrModule(step.module, now);
     else if (step.kind === 'device-life') {
       if (step.days === null) this.model.devices.replace(step.osd);
-      else this.model.devices.predict(step.osd, now + step.days * 86_400_000);
+      else this.model.devices.predict(step.osd, now + step.days * 86_400_000, now);
     } else if (step.kind === 'cephadm-daemon') {
       this.model.setCephadmDaemonFailed(step.name, step.host, step.failed, now);
     } else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {

@@ -122,6 +122,14 @@ describe('the manager modules of a simulated cluster (crash, devicehealth, cepha
     assert.ok(m, line);
     const first = Number(m[4]);
     assert.equal(m[2], sim.topo.hostNames[sim.topo.osdHost[first]!]);
+    const devices = json(r2, 'device ls') as Array<Record<string, unknown>>;
+    assert.equal(devices.length, 10);
+    const failing = devices.filter((d) => d.life_expectancy_max !== undefined);
+    assert.equal(failing.length, 1);
+    assert.equal(failing[0]!.devid, m[1]);
+    assert.equal(failing[0]!.life_expectancy_max, m[5]);
+    assert.deepEqual(failing[0]!.daemons, [`osd.${first}`]);
+    assert.deepEqual(Object.keys((failing[0]!.location as object[])[0]!), ['host', 'dev', 'path']);
     assert.ok(
       clogs(r2).includes(`Client mgr.x marked osd.${first} out, while it was still marked up`),
       clogs(r2).join('\n'),
