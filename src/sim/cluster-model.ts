@@ -1,26 +1,22 @@
 // Over 400 lines: one class, and its command target (runCommand) reaches most of its private state.
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { CrushMap, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
-import { CephadmState } from './cephadm-state.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
-import { mgrModuleDump, osdAssertDump } from './crash-dumps.ts';
-import { CRASH_SCAN_MS, type CrashReport, CrashReports } from './crash-reports.ts';
 import { buildCrushMap } from './crush-map.ts';
 import { DaemonHealth } from './daemon-health.ts';
-import { DEVICEHEALTH_DEFAULTS, DeviceFailures } from './device-failures.ts';
 import { FS_WRITE_PREFIXES, type FsCommandTarget, runFsCommand } from './fs-commands.ts';
 import { fsHealthChecks } from './fs-health.ts';
 import { FsMapDoc } from './fs-map-doc.ts';
 import { FullnessMonitor } from './fullness-monitor.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { MdsDaemons } from './mds-daemons.ts';
-import { MGR_MODULE_WRITE_PREFIXES, type MgrModuleTarget, runMgrModuleCommand } from './mgr-module-commands.ts';
+import { MGR_MODULE_WRITE_PREFIXES, runMgrModuleCommand } from './mgr-module-commands.ts';
+import { MgrModules } from './mgr-modules.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { monOpenEvents, monReport } from './mon-daemon.ts';
 import { MonQuorum } from './mon-quorum.ts';
 import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
-import { osdDevice } from './osd-device.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
 import { OsdMapDoc } from './osd-map-doc.ts';
 import { OsdReporter } from './osd-reporter.ts';
@@ -44,9 +40,6 @@ const INITIAL_FILL = 0.3;
 /** How long an OSD marked down while running takes to notice and boot again, in ms. */
 const REBOOT_MS = 5000;
 
-/** systemd's `RestartSec=10` for a crashed Ceph daemon, and the OSD's start until its boot. */
-const OSD_RESTART_MS = 15_000;
-
 /** Runs `run` at stream time `at` (the simulation's scheduler). */
 export type Schedule = (at: number, run: (now: number) => void) => void;
 
@@ -67,11 +60,7 @@ export class ClusterModel {
   /** How full the OSDs and pools are, and the steps that fill them. */
   readonly fullness: FullnessMonitor;
   /** The manager's crash, devicehealth and cephadm modules, as far as their health checks go. */
-  readonly crashes = new CrashReports();
-  readonly devices = new DeviceFailures();
-  readonly cephadm = new CephadmState();
-  /** When devicehealth's serve loop runs `check_health` next. */
-  private nextDeviceCheck: number;
+  readonly mgrModules: MgrModules;
   private readonly fsid: string;
   private readonly createdMs: number;
   private crush: CrushMap;
@@ -171,7 +160,20 @@ export class ClusterModel {
       : undefined;
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
-    this.nextDeviceCheck = startMs + (hash32(config.seed, 0xde71) % (DEVICEHEALTH_DEFAULTS.sleep_interval * 1000));
+    this.mgrModules = new MgrModules({
+      topo,
+      seed: config.seed,
+      startMs,
+      schedule,
+      setting: (who, name) => this.settings.get(who)?.get(name),
+      isIn: (o) => this.doc.in[o] === 1,
+      numPgs: (o) => this.reporter.usage().numPgs[o] ?? 0,
+      command: (cmd, now, entity) => this.runCommand(cmd, now, entity),
+      running: (o) => this.running(o),
+      stopOsd: (o, now) => this.failOsd(o, now),
+      startOsd: (o, now) => this.bootOsd(o, now),
+      recheckHealth: () => this.recheckHealth(),
+    });
     this.health = this.evaluateHealth();
     this.healthKey = JSON.stringify(this.health);
   }
@@ -347,104 +349,8 @@ export class ClusterModel {
       // Only with MDS daemons: a file system without any (the fs option alone) keeps the health it had before them.
       fsChecks:
         this.mds === undefined ? undefined : { ...fsHealthChecks(this.fsMap.snapshot()), ...this.mds.healthChecks() },
-      mgrChecks: {
-        ...this.crashes.checks(now, this.mgrOption('crash', 'warn_recent_interval')),
-        ...this.devices.checks(),
-        ...this.cephadm.checks(now),
-      },
+      mgrChecks: this.mgrModules.checks(now),
     });
-  }
-
-  // ---- the manager's modules ----
-
-  /** A module option of the simulated manager (`config set mgr mgr/<module>/<name>`), as a number, or undefined. */
-  private mgrOption(module: string, name: string): number | undefined {
-    const v = this.settings.get('mgr')?.get(`mgr/${module}/${name}`);
-    return v === undefined || Number.isNaN(Number(v)) ? undefined : Number(v);
-  }
-
-  /** The manager's modules' own loops: devicehealth's `check_health` every `sleep_interval`. */
-  mgrTick(now: number): void {
-    if (now < this.nextDeviceCheck) return;
-    const sleep = this.mgrOption('devicehealth', 'sleep_interval') ?? DEVICEHEALTH_DEFAULTS.sleep_interval;
-    this.nextDeviceCheck = now + Math.max(1, sleep) * 1000;
-    this.checkDeviceHealth(now);
-  }
-
-  /** devicehealth's `check_health`: its checks, and with `self_heal` the OSDs it marks out (as `mgr.x`). */
-  checkDeviceHealth(now: number): void {
-    const minIn = Number(
-      this.settings.get('mon')?.get('mon_osd_min_in_ratio') ??
-        this.settings.get('global')?.get('mon_osd_min_in_ratio') ??
-        0.75,
-    );
-    const usage = this.reporter.usage();
-    const before = JSON.stringify(this.devices.checks());
-    const { markOut } = this.devices.check({
-      now,
-      osds: this.topo.osds,
-      isIn: (o) => this.doc.in[o] === 1,
-      numPgs: (o) => usage.numPgs[o] ?? 0,
-      device: (o) => osdDevice(this.topo, o, this.config.seed),
-      minInRatio: minIn,
-      selfHeal: (this.settings.get('mgr')?.get('mgr/devicehealth/self_heal') ?? 'true') === 'true',
-      markOutThresholdSec:
-        this.mgrOption('devicehealth', 'mark_out_threshold') ?? DEVICEHEALTH_DEFAULTS.mark_out_threshold,
-      warnThresholdSec: this.mgrOption('devicehealth', 'warn_threshold') ?? DEVICEHEALTH_DEFAULTS.warn_threshold,
-    });
-    if (JSON.stringify(this.devices.checks()) !== before) this.healthDue = true;
-    if (markOut.length > 0) {
-      this.runCommand({ prefix: 'osd out', format: 'json', ids: markOut.map(String) }, now, `mgr.${MGR_NAME}`);
-    }
-  }
-
-  /** `ceph-crash` on `host` posts `report` at its next scan of the crash directory. */
-  private postAtNextScan(host: number, report: CrashReport, now: number): void {
-    const phase = hash32(this.config.seed, host, 0xc4a5) % CRASH_SCAN_MS;
-    const since = now - this.startMs - phase;
-    const at = this.startMs + phase + (Math.floor(since / CRASH_SCAN_MS) + 1) * CRASH_SCAN_MS;
-    this.schedule(at, () => {
-      this.crashes.post(report);
-      this.healthDue = true;
-    });
-  }
-
-  /**
-   * OSD `o`'s process hits a failed assert and aborts: the monitors mark it down, systemd starts it again
-   * (`RestartSec=10`, then its boot) and it is marked up; the dump it left is posted at `ceph-crash`'s next scan.
-   */
-  crashOsd(o: number, now: number): void {
-    if (this.alive[o] === 0) return;
-    const host = this.topo.osdHost[o]!;
-    this.failOsd(o, now);
-    this.schedule(now + OSD_RESTART_MS, (t) => this.bootOsd(o, t));
-    this.postAtNextScan(host, osdAssertDump(o, this.topo.hostNames[host]!, now, this.config.seed), now);
-  }
-
-  /** A command handler of the manager's module `module` raises: the manager's dump is posted at the next scan. */
-  crashMgrModule(module: string, now: number): void {
-    this.postAtNextScan(0, mgrModuleDump(MGR_NAME, module, this.topo.hostNames[0]!, now, this.config.seed), now);
-  }
-
-  /** cephadm's daemon `name` (`crash.<host>`) on host `h` fails (its systemd unit gave up) or runs again. */
-  setCephadmDaemonFailed(name: string, h: number, failed: boolean, now: number): void {
-    this.cephadm.setFailed(name, this.topo.hostNames[h]!, failed, now);
-  }
-
-  private mgrModules(now: number): MgrModuleTarget {
-    return {
-      now,
-      crashes: this.crashes,
-      cephadm: this.cephadm,
-      checkDeviceHealth: () => this.checkDeviceHealth(now),
-      devices: () => this.devices.list(this.topo.osds, (o) => osdDevice(this.topo, o, this.config.seed)),
-      restartDaemon: (name) => {
-        const host = this.cephadm.failedHost(name);
-        if (host !== undefined) this.cephadm.setFailed(name, host, false, now);
-        return host;
-      },
-      upgradeException: () => "'NoneType' object has no attribute 'startswith'",
-    };
   }
 
   // ---- fullness ----
@@ -637,7 +543,7 @@ export class ClusterModel {
     if (write) this.emit({ v: 1, t: now, kind: 'clog', entry: dispatch });
     const result =
       runHostAgentCommand(this.hostAgent(now), cmd) ??
-      runMgrModuleCommand(this.mgrModules(now), cmd) ??
+      runMgrModuleCommand(this.mgrModules.target(now), cmd) ??
       runFsCommand(this.fsTarget(now), cmd, (id) => this.pools.get(id)?.name ?? String(id)) ??
       runMonCommand(this.target(now, name), cmd);
     if (write && result.retval === 0) this.healthDue = true;

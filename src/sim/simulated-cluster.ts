@@ -207,13 +207,14 @@ export class SimulatedCluster {
       this.model.fullness.growPool(step.pool, step.factor);
       this.model.recheckHealth();
     } else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
-    else if (step.kind === 'daemon-crash') this.model.crashOsd(step.osd, now);
-    else if (step.kind === 'mgr-module-crash') this.model.crashMgrModule(step.module, now);
+    else if (step.kind === 'daemon-crash') this.model.mgrModules.crashOsd(step.osd, now);
+    else if (step.kind === 'mgr-module-crash') this.model.mgrModules.crashModule(step.module, now);
     else if (step.kind === 'device-life') {
-      if (step.days === null) this.model.devices.replace(step.osd);
-      else this.model.devices.predict(step.osd, now + step.days * 86_400_000, now);
+      const { devices } = this.model.mgrModules;
+      if (step.days === null) devices.replace(step.osd);
+      else devices.predict(step.osd, now + step.days * 86_400_000, now);
     } else if (step.kind === 'cephadm-daemon') {
-      this.model.setCephadmDaemonFailed(step.name, step.host, step.failed, now);
+      this.model.mgrModules.setDaemonFailed(step.name, step.host, step.failed, now);
     } else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
     } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
@@ -225,7 +226,7 @@ export class SimulatedCluster {
     this.start(s);
     const m = this.model;
     while (this.actions.length > 0 && this.actions[0]!.at <= s) this.actions.shift()!.run(s);
-    m.mgrTick(s);
+    m.mgrModules.tick(s);
     m.markDownOsdsOut(s);
     m.engine.tick(s, TICK_MS);
     const phase = (s - this.startMs) % this.periodMs;
