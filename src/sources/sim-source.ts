@@ -5,6 +5,8 @@ import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commande
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
 import { checkScenario, parseScenario } from '../sim/scenario.ts';
+// The simulated cluster registers the scenario steps it plays: the names are checked against the same registry.
+import '../sim/simulated-cluster.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';

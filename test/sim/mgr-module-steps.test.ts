@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { HealthMap } from '../../schemas/maps/health.ts';
 import { CRASHING_MODULE, crashingOsd, failingDeviceOsds, UPGRADE_IMAGE } from '../../src/sim/mgr-steps.ts';
 import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
+import { parseSimSpec } from '../../src/sources/sim-source.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The cluster the alert check runs, with the manager modules' steps only. */
 const OPTIONS = { osds: 10, hosts: 3, mons: 3, pgs: 128, duration: 10_800, seed: 1 } as const;
@@ -230,5 +235,14 @@ describe('the manager modules of a simulated cluster (crash, devicehealth, cepha
       assert.notEqual(topo.osdHost[o], topo.osdHost[0]);
     }
     assert.notEqual(topo.osdHost[failing[0]!], topo.osdHost[failing[1]!]);
+  });
+
+  it('a sim: spec names the steps: the source knows them before its worker starts the cluster', () => {
+    assert.deepEqual(parseSimSpec(`sim:osds=10,scenario=${STEPS.join('+')}`).scenario, STEPS);
+    // In a process that has loaded nothing but the source, as `mgrkit run --source sim:...` does.
+    const code = `import('./src/sources/sim-source.ts').then((m) => console.log(JSON.stringify(m.parseSimSpec('sim:osds=10,scenario=${STEPS.join('+')}').scenario)))`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), STEPS);
   });
 });
