@@ -113,9 +113,9 @@ registerScenarioStep('daemon-failed', {
 registerScenarioStep('upgrade-fail', {
   summary:
     `at 80% 'orch upgrade start --image ${UPGRADE_IMAGE}': its first pass raises (the image reports no Ceph ` +
-    "version; UPGRADE_EXCEPTION, an error); at 83% 'orch upgrade stop'",
+    "version; UPGRADE_EXCEPTION, an error); at 85% 'orch upgrade stop'",
   plan: (p) => [
     cmd(p.at(0.8), { prefix: 'orch upgrade start', image: UPGRADE_IMAGE }),
-    cmd(p.at(0.83), { prefix: 'orch upgrade stop' }),
+    cmd(p.at(0.85), { prefix: 'orch upgrade stop' }),
   ],
 });

@@ -206,7 +206,7 @@ describe('the manager modules of a simulated cluster (crash, devicehealth, cepha
     assert.equal(health(r).checks.CEPHADM_FAILED_DAEMON, undefined);
     assert.ok(clogs(r).some((m) => m.includes(`"prefix": "orch daemon restart", "name": "crash.${host}"`)));
 
-    advance(r, 0.829);
+    advance(r, 0.849);
     h = health(r);
     assert.equal(h.status, 'HEALTH_ERR');
     assert.equal(h.checks.UPGRADE_EXCEPTION?.severity, 'HEALTH_ERR');
@@ -216,7 +216,7 @@ describe('the manager modules of a simulated cluster (crash, devicehealth, cepha
     assert.equal(status.target_image, UPGRADE_IMAGE);
     assert.equal(status.is_paused, true);
     assert.match(status.message, /UPGRADE_EXCEPTION/);
-    advance(r, 0.831);
+    advance(r, 0.851);
     h = health(r);
     assert.equal(h.checks.UPGRADE_EXCEPTION, undefined);
     assert.equal(h.status, 'HEALTH_OK');
