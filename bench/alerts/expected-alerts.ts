@@ -18,6 +18,8 @@
  * fills a root file system within 2.5% of the duration, so that `CephNodeDiskspaceWarning`'s `predict_linear` over
  * the wall clock's data runs out at once; `nic-errors` holds for longer than the `[1m]` of the NIC rules (20 minutes
  * of the cluster's time at 20x).
+ * `device-failing` has devicehealth mark two OSDs out (their PGs backfill onto their host-mates for longer than
+ * `CephPGsUnclean`'s 15 minutes, and unevenly, as for `osd-fail`); `UPGRADE_EXCEPTION` is an error.
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -67,6 +69,18 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'host-disk-fill': ['CephNodeRootFilesystemFull', 'CephNodeDiskspaceWarning'],
   'nic-errors': ['CephNodeNetworkPacketDrops', 'CephNodeNetworkPacketErrors'],
   'mtu-mismatch': ['CephNodeInconsistentMTU'],
+  'daemon-crash': ['CephDaemonCrash'],
+  'mgr-module-crash': ['CephMgrModuleCrash'],
+  'device-failing': [
+    'CephDeviceFailurePredicted',
+    'CephDeviceFailurePredictionTooHigh',
+    'CephDeviceFailureRelocationIncomplete',
+    'CephPGImbalance',
+    'CephPGsUnclean',
+  ],
+  'orch-pause': ['CephadmPaused'],
+  'daemon-failed': ['CephadmDaemonFailed'],
+  'upgrade-fail': ['CephadmUpgradeFailed', 'CephHealthError'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

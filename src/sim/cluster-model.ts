@@ -13,6 +13,8 @@ import { FullnessMonitor } from './fullness-monitor.ts';
 import { HeartbeatPings } from './heartbeat-pings.ts';
 import { type HostAgentTarget, runHostAgentCommand } from './host-agent-commands.ts';
 import { MdsDaemons } from './mds-daemons.ts';
+import { MGR_MODULE_WRITE_PREFIXES, runMgrModuleCommand } from './mgr-module-commands.ts';
+import { MgrModules } from './mgr-modules.ts';
 import { type CommandResult, type MonCommandTarget, runMonCommand, WRITE_PREFIXES } from './mon-commands.ts';
 import { monOpenEvents, monReport } from './mon-daemon.ts';
 import { MonDataDisks } from './mon-disk.ts';
@@ -77,6 +79,8 @@ export class ClusterModel {
   /** The OSDs' scrubs, and the damage they find. */
   readonly scrubber: PgScrubber;
   private readonly scrubHealth: ScrubHealth;
+  /** The manager's crash, devicehealth and cephadm modules, as far as their health checks go. */
+  readonly mgrModules: MgrModules;
   private readonly fsid: string;
   private readonly createdMs: number;
   private crush: CrushMap;
@@ -217,6 +221,20 @@ export class ClusterModel {
       : undefined;
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));
+    this.mgrModules = new MgrModules({
+      topo,
+      seed: config.seed,
+      startMs,
+      schedule,
+      setting: (who, name) => this.settings.get(who)?.get(name),
+      isIn: (o) => this.doc.in[o] === 1,
+      numPgs: (o) => this.reporter.usage().numPgs[o] ?? 0,
+      command: (cmd, now, entity) => this.runCommand(cmd, now, entity),
+      running: (o) => this.running(o),
+      stopOsd: (o, now) => this.failOsd(o, now),
+      startOsd: (o, now) => this.bootOsd(o, now),
+      recheckHealth: () => this.recheckHealth(),
+    });
     this.health = this.evaluateHealth();
     this.healthKey = JSON.stringify(this.health);
   }
@@ -415,6 +433,7 @@ export class ClusterModel {
       ),
       osdChecks: this.osdChecks(now),
       scrubChecks: this.scrubHealth.checks(now, this.reporter.usage().totalObjects, this.topo.osds),
+      mgrChecks: this.mgrModules.checks(now),
     });
   }
 
@@ -667,7 +686,8 @@ export class ClusterModel {
 
   /** Applies a mon command at `now` from `entity`, with the audit log lines Ceph writes for a change. */
   runCommand(cmd: MonCommand, now: number, entity: string): CommandResult {
-    const write = WRITE_PREFIXES.has(cmd.prefix) || FS_WRITE_PREFIXES.has(cmd.prefix);
+    const write =
+      WRITE_PREFIXES.has(cmd.prefix) || FS_WRITE_PREFIXES.has(cmd.prefix) || MGR_MODULE_WRITE_PREFIXES.has(cmd.prefix);
     const mgr = entity === 'mgr' || entity.startsWith('mgr.');
     const name = entity === 'mgr' ? `mgr.${MGR_NAME}` : entity;
     const from = mgr
@@ -679,8 +699,9 @@ export class ClusterModel {
       this.timeSyncStatus(cmd) ??
       runScrubCommand(this.scrubTarget(now), cmd) ??
       runHostAgentCommand(this.hostAgent(now), cmd) ??
+      runMgrModuleCommand(this.mgrModules.target(now), cmd) ??
       runFsCommand(this.fsTarget(now), cmd, (id) => this.pools.get(id)?.name ?? String(id)) ??
-      runMonCommand(this.target(now), cmd);
+      runMonCommand(this.target(now, name), cmd);
     if (write && result.retval === 0) this.healthDue = true;
     if (write && result.retval === 0) this.emit({ v: 1, t: now, kind: 'clog', entry: finished });
     return result;
@@ -759,7 +780,7 @@ export class ClusterModel {
     return spec.id;
   }
 
-  private target(now: number): MonCommandTarget {
+  private target(now: number, entity = 'client.admin'): MonCommandTarget {
     return {
       osdCount: () => this.topo.osds,
       isUp: (o) => this.doc.up[o] === 1,
@@ -771,7 +792,7 @@ export class ClusterModel {
         this.clog(
           now,
           '[INF]',
-          `Client client.admin marked osd.${o} out, ${wasUp ? 'while it was still marked up' : `after it was down for ${since} seconds`}`,
+          `Client ${entity} marked osd.${o} out, ${wasUp ? 'while it was still marked up' : `after it was down for ${since} seconds`}`,
         );
         for (const p of this.pools.values()) this.engine.remap(p, now, o);
         this.reporter.placementChanged();

@@ -33,6 +33,8 @@ export interface HealthInput {
   readonly osdChecks?: Readonly<Record<string, HealthCheck>>;
   /** The checks of scrubbing and damaged data (`PG_NOT_SCRUBBED`, `PG_DAMAGED`, ..., see `scrub-health.ts`). */
   readonly scrubChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks the manager's modules raise (crash, devicehealth, cephadm), which the monitors show with theirs. */
+  readonly mgrChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -157,6 +159,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     h.pgCountChecks,
     h.osdChecks,
     h.scrubChecks,
+    h.mgrChecks,
   );
   const sorted = Object.fromEntries(
     Object.keys(checks)

@@ -4,8 +4,8 @@ import { cephStampZ } from '../cluster/ceph-time.ts';
 import { BLUESTORE_PERF_SCHEMA, bluestoreCounters } from './bluestore-counters.ts';
 import { CEPH_VERSION, daemonMetadata } from './host-metadata.ts';
 import { osdAddrs } from './osd-addrs.ts';
+import { osdDevice } from './osd-device.ts';
 import { driveOfOsd, type Topology } from './topology.ts';
-import { uuidOf } from './uuid-of.ts';
 
 /** The OSD's own counters the simulator reports, in the order its schema lists them. */
 const OSD_COUNTERS = [
@@ -126,7 +126,7 @@ export function osdMetadata(topo: Topology, o: number, nonce: number, seed: numb
   const host = topo.hostNames[topo.osdHost[o]!]!;
   const a = osdAddrs(topo, o, nonce).meta;
   const k = driveOfOsd(topo, o);
-  const dev = `sd${String.fromCharCode(98 + (k % 24))}`;
+  const { dev, devid, path } = osdDevice(topo, o, seed);
   return daemonMetadata(host, {
     back_addr: a.back,
     back_iface: 'eth1',
@@ -143,8 +143,8 @@ export function osdMetadata(topo: Topology, o: number, nonce: number, seed: numb
     container_name: '',
     created_at: cephStampZ(createdMs + o),
     default_device_class: 'hdd',
-    device_ids: `${dev}=ST${Math.round(topo.osdBytes[o]! / 1e12)}000NM0008_${uuidOf(seed, o, 31).slice(0, 8).toUpperCase()}`,
-    device_paths: `${dev}=/dev/disk/by-path/pci-0000:3b:00.0-scsi-0:0:${k}:0`,
+    device_ids: `${dev}=${devid}`,
+    device_paths: `${dev}=${path}`,
     devices: dev,
     front_addr: a.front,
     front_iface: 'eth0',

@@ -75,7 +75,15 @@ export type ScenarioStep =
       readonly errs: number;
     }
   /** NIC `nic` of host `host` is set to `mtu`. */
-  | { readonly kind: 'nic-mtu'; readonly host: number; readonly nic: 'eth0' | 'eth1'; readonly mtu: number };
+  | { readonly kind: 'nic-mtu'; readonly host: number; readonly nic: 'eth0' | 'eth1'; readonly mtu: number }
+  /** OSD `osd` aborts on a failed assert and systemd starts it again; its crash dump is posted. */
+  | { readonly kind: 'daemon-crash'; readonly osd: number }
+  /** A command handler of the manager's module `module` raises; the manager's crash dump is posted. */
+  | { readonly kind: 'mgr-module-crash'; readonly module: string }
+  /** devicehealth predicts OSD `osd`'s device to fail in `days` (`null`: the device was replaced). */
+  | { readonly kind: 'device-life'; readonly osd: number; readonly days: number | null }
+  /** cephadm's daemon `name` on host `host` (index) is in error state (`failed`), or runs again. */
+  | { readonly kind: 'cephadm-daemon'; readonly name: string; readonly host: number; readonly failed: boolean };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

@@ -1,6 +1,7 @@
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { type ClientWrite, recordClientWrite, runClientIo } from './client-io.ts';
 import { ClusterModel } from './cluster-model.ts';
+import './mgr-steps.ts';
 import type { CommandResult } from './mon-commands.ts';
 import { NodeHosts, type NodeLoad } from './node-hosts.ts';
 import { playNodeStep } from './node-steps.ts';
@@ -227,7 +228,15 @@ export class SimulatedCluster {
     else if (step.kind === 'mon-disk') this.model.setMonDiskAvail(step.rank, step.availPercent);
     else if (step.kind === 'mon-clock') this.model.setMonClockDrift(step.rank, step.driftPpm, now);
     else if (step.kind === 'pg-limit') this.model.setPgLimit(step.share, now);
-    else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
+    else if (step.kind === 'daemon-crash') this.model.mgrModules.crashOsd(step.osd, now);
+    else if (step.kind === 'mgr-module-crash') this.model.mgrModules.crashModule(step.module, now);
+    else if (step.kind === 'device-life') {
+      const { devices } = this.model.mgrModules;
+      if (step.days === null) devices.replace(step.osd);
+      else devices.predict(step.osd, now + step.days * 86_400_000, now);
+    } else if (step.kind === 'cephadm-daemon') {
+      this.model.mgrModules.setDaemonFailed(step.name, step.host, step.failed, now);
+    } else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
     } else if (step.kind === 'net-delay') this.model.pings.setDelay(step.host, step.iface, step.ms, now);
     else if (step.kind === 'read-retries') this.model.bluestore.setReadRetries(step.osd, step.perMinute, now);
@@ -243,6 +252,7 @@ export class SimulatedCluster {
     this.start(s);
     const m = this.model;
     while (this.actions.length > 0 && this.actions[0]!.at <= s) this.actions.shift()!.run(s);
+    m.mgrModules.tick(s);
     m.markDownOsdsOut(s);
     m.engine.tick(s, TICK_MS);
     m.scrubber.tick(s);
