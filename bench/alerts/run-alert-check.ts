@@ -164,6 +164,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
     'fs=cephfs',
     'mds=2',
     'rgw=2',
+    'rgw-zones=2',
     ...(options.simExtra ? [options.simExtra] : []),
     `scenario=${steps.join('+')}`,
   ].join(',');

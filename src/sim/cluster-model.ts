@@ -152,7 +152,7 @@ export class ClusterModel {
     const clients = Math.min(64, Math.max(2, Math.round(n / 8)));
     this.mds = config.mds ? this.createMds(config.mds, clients) : undefined;
     this.rgw = config.rgw
-      ? new RgwDaemons(config.rgw, topo, config.seed, startMs, Math.min(1500, 60 + 10 * clients))
+      ? new RgwDaemons(config.rgw, topo, config.seed, startMs, Math.min(1500, 60 + 10 * clients), config.rgwZones)
       : undefined;
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));

@@ -24,13 +24,14 @@ const NUMERIC = new Set([
   'downOutInterval',
   'mds',
   'rgw',
+  'rgwZones',
 ]);
 
 /**
  * Parses a `--source sim:osds=100,hosts=10,seed=3,...` spec into simulator options (names as `mgrkit simulate`'s,
  * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only, `scenario=osd-fail,mon-down` (or
  * `osd-fail+mon-down`) for named steps, `fs=NAME` for a CephFS file system from the start, `mds=N` and `rgw=N` for
- * MDS and RGW daemons), with an error naming the bad part.
+ * MDS and RGW daemons, `rgw-zones=N` for a multisite zone group), with an error naming the bad part.
  */
 export function parseSimSpec(spec: string): SimOptionsInput {
   if (!spec.startsWith('sim:')) throw new MgrError('MGR_ERR_USAGE', `not a simulated source: ${spec}`);
