@@ -17,12 +17,14 @@ import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
 import { OsdMapDoc } from './osd-map-doc.ts';
+import { OsdPerfReports } from './osd-perf-reports.ts';
 import { OsdReporter } from './osd-reporter.ts';
 import { PgEngine, type PgTiming } from './pg-engine.ts';
 import { PoolPgs } from './pg-table.ts';
 import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
 import type { PoolSpec } from './pool-entry.ts';
 import { fillPool } from './pool-fill.ts';
+import { initialRbdImages } from './rbd-images.ts';
 import { readCommand } from './read-commands.ts';
 import { RgwDaemons } from './rgw-daemons.ts';
 import { hash32 } from './rng.ts';
@@ -55,6 +57,8 @@ export class ClusterModel {
   readonly counters: OsdCounters;
   /** What the daemons report of their health (slow ops). */
   readonly daemonHealth = new DaemonHealth();
+  /** The OSDs' counts for the manager's OSD perf queries (none until it registers any). */
+  readonly osdPerf: OsdPerfReports;
   /** How full the OSDs and pools are, and the steps that fill them. */
   readonly fullness: FullnessMonitor;
   private readonly fsid: string;
@@ -129,6 +133,7 @@ export class ClusterModel {
     const slot = Math.max(config.duration * 1000 * 0.08, 2 * periodMs);
     const timing: PgTiming = { peerMs: [1000, 3000], waitMs: [0, slot * 0.25], workMs: [slot * 0.2, slot * 0.7] };
     this.engine = new PgEngine(topo, this.doc, config.seed, timing, this.counters);
+    this.osdPerf = new OsdPerfReports(initialRbdImages(config.seed, config.pgNums.length, n));
     this.reporter = new OsdReporter(
       topo,
       this.doc,
@@ -137,6 +142,7 @@ export class ClusterModel {
       this.counters,
       config.fullStats,
       this.daemonHealth,
+      this.osdPerf,
     );
     for (const spec of specs) this.addPool(spec, poolKind(spec.id - 1), false, epoch);
     this.fullness = new FullnessMonitor({

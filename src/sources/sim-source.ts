@@ -1,11 +1,12 @@
 import { constants } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
-import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commander.ts';
+import type { ClusterCommander, ClusterReply, InitialObject } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
+import { initialRbdDirectories } from '../sim/rbd-images.ts';
 import { checkScenario, parseScenario } from '../sim/scenario.ts';
-import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
+import { resolveSimOptions, type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
 
@@ -188,6 +189,7 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
     fail(new MgrError('MGR_ERR_SIM_WORKER', `the simulated cluster's thread exited (code ${code})`));
   });
 
+  let initialObjects: readonly InitialObject[] | undefined;
   const commander: ClusterCommander = {
     async command(target, cmd) {
       if (target.type !== 'mon') {
@@ -202,6 +204,8 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
       return { ...m.result, ...(m.osdEpoch !== undefined ? { osdEpoch: m.osdEpoch } : {}) } satisfies ClusterReply;
     },
     clientIo: (io) => send({ type: 'clientIo', io }),
+    osdPerfQueries: (queries) => send({ type: 'osdPerfQueries', queries }),
+    initialObjects: () => (initialObjects ??= initialRbdDirectories(resolveSimOptions(options))),
   };
 
   let line = 0;
