@@ -5,6 +5,7 @@ import {
   DaemonHealthMetricSchema,
   DaemonMetadataSchema,
   DaemonStatusSchema,
+  OsdPerfMetricReportSchema,
   OsdStatSchema,
   PerfSchemaSchema,
   PgStatSchema,
@@ -143,7 +144,10 @@ export const DaemonOpenEventSchema = z.looseObject({
   metadata: DaemonMetadataSchema,
   perf_schema: PerfSchemaSchema.optional(),
 });
-/** A daemon's periodic report: counter values and, optionally, its status strings. */
+/**
+ * A daemon's periodic report: counter values and, optionally, its status strings, health metrics and (an OSD) what
+ * it counted for the manager's OSD perf queries since its last report.
+ */
 export const DaemonReportEventSchema = z.looseObject({
   ...envelope,
   kind: z.literal('daemon_report'),
@@ -151,6 +155,7 @@ export const DaemonReportEventSchema = z.looseObject({
   counters: dataRecord(CounterValueSchema),
   status: DaemonStatusSchema.optional(),
   health_metrics: z.array(DaemonHealthMetricSchema).optional(),
+  osd_perf_metric_reports: z.array(OsdPerfMetricReportSchema).optional(),
 });
 /** A daemon closed its session. */
 export const DaemonCloseEventSchema = z.looseObject({

@@ -173,6 +173,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
     'fs=cephfs',
     'mds=2',
     'rgw=2',
+    'rgw-zones=2',
     `node_exporter=127.0.0.1:${nodePort}`,
     ...(options.simExtra ? [options.simExtra] : []),
     `scenario=${steps.join('+')}`,

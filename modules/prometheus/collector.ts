@@ -3,6 +3,7 @@ import { COLLECT_METHODS, type CollectMethod, STATIC_FAMILIES, staticFamily } fr
 import type { HealthHistory } from './health-history.ts';
 import { osdMetadataSection } from './osd-metadata.ts';
 import { PerfCounterFamilies } from './perf-counters.ts';
+import type { RbdStats } from './rbd-stats.ts';
 import { type ClusterReader, type Section, type SectionTexts, Sink } from './reader.ts';
 import { fixedSections, healthOf } from './sections.ts';
 
@@ -12,6 +13,7 @@ export interface CollectorLog {
   error(obj: object, msg: string): void;
 }
 
+const EMPTY_BUFFER = Buffer.alloc(0);
 const HEADERS = new Map([...STATIC_FAMILIES].map(([k, spec]) => [k, Buffer.from(familyHeader(spec))]));
 const DURATION_SUM = staticFamily('prometheus_collect_duration_seconds_sum');
 const DURATION_COUNT = staticFamily('prometheus_collect_duration_seconds_count');
@@ -67,6 +69,8 @@ export class Collector {
     private readonly reader: ClusterReader,
     private readonly history: HealthHistory,
     private readonly log: CollectorLog,
+    /** The per-image RBD statistics, collected (from the OSD perf query) on every call, after the perf counters. */
+    private readonly rbd?: RbdStats,
   ) {
     const warnedStates = new Set<string>();
     this.sections = [
@@ -103,7 +107,8 @@ export class Collector {
     }
     const inputs = this.sections.map((s) => this.inputsOf(s));
     const perfInput = this.inputsOf(null)[0];
-    const flat = [...inputs.flat(), perfInput];
+    const rbd = this.rbdText();
+    const flat = [...inputs.flat(), perfInput, rbd];
     if (this.body !== null && sameInputs(this.fingerprint, flat)) {
       this.last = { rebuilt: false, sections: [], ms: performance.now() - t0, bytes: this.body.length };
       return this.body;
@@ -139,11 +144,29 @@ export class Collector {
       for (const piece of texts.get(key) ?? []) pieces.push(piece);
     }
     for (const piece of this.perfBuilt.pieces) pieces.push(piece);
+    pieces.push(rbd);
     // Pieces kept encoded from one snapshot to the next: the body is one copy of them, no text is re-encoded.
     this.body = Buffer.concat(pieces);
     this.fingerprint = flat;
     this.last = { rebuilt: true, sections: rebuilt, ms: performance.now() - t0, bytes: this.body.length };
     return this.body;
+  }
+
+  /** The RBD statistics' families (the same Buffer while they do not change); empty when they fail, logged once. */
+  private rbdText(): Buffer {
+    if (this.rbd === undefined) return EMPTY_BUFFER;
+    try {
+      const b = this.rbd.collect();
+      this.failures.delete('get_rbd_stats');
+      return b;
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      if (this.failures.get('get_rbd_stats') !== message) {
+        this.failures.set('get_rbd_stats', message);
+        this.log.error({ err: e, method: 'get_rbd_stats' }, 'metric collection step failed; its families are empty');
+      }
+      return EMPTY_BUFFER;
+    }
   }
 
   /**

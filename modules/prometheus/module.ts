@@ -24,6 +24,7 @@ import {
   pathOf,
   STANDBY_METRICS_TYPE,
 } from './http-server.ts';
+import { RbdStats } from './rbd-stats.ts';
 
 const DEFAULT_PORT = 9283;
 
@@ -54,8 +55,18 @@ const OPTIONS = [
     desc: 'no effect here: what is served is never older than the current snapshot',
   }),
   Option({ name: 'cache', type: 'bool', default: true, desc: 'no effect here: every scrape is fresh and cheap' }),
-  Option({ name: 'rbd_stats_pools', type: 'str', default: '', desc: 'no effect here: no RBD image statistics' }),
-  Option({ name: 'rbd_stats_pools_refresh_interval', type: 'int', default: 300, desc: 'no effect here' }),
+  Option({
+    name: 'rbd_stats_pools',
+    type: 'str',
+    default: '',
+    desc: 'pools (pool[/namespace], "*" for every RBD pool) to export per-image RBD statistics for',
+  }),
+  Option({
+    name: 'rbd_stats_pools_refresh_interval',
+    type: 'int',
+    default: 300,
+    desc: 'seconds between listings of the RBD images of rbd_stats_pools',
+  }),
   Option({
     name: 'standby_behaviour',
     type: 'str',
@@ -116,7 +127,8 @@ export class Module extends MgrModule {
   static MODULE_OPTIONS = OPTIONS;
 
   private readonly history = new HealthHistory(this, (e) => this.log.error({ err: e }, 'health history'));
-  private readonly collector = new Collector(this, this.history, this.log);
+  private readonly rbd = new RbdStats(this, this.log);
+  private readonly collector = new Collector(this, this.history, this.log, this.rbd);
   private server: Server | null = null;
   private bound = '';
 
@@ -169,6 +181,7 @@ export class Module extends MgrModule {
   }
 
   async shutdown(): Promise<void> {
+    this.rbd.shutdown();
     const s = this.server;
     this.server = null;
     if (s !== null) await close(s);

@@ -2,6 +2,20 @@ export { CEPH_PERF_SCHEMA } from './ceph-perf-schema.ts';
 export type { ClogEntry } from './clog-entry.ts';
 export { ClogEntrySchema } from './clog-entry.ts';
 export type {
+  OsdPerfCounterType,
+  OsdPerfMetricQuery,
+  OsdPerfMetricReport,
+  OsdPerfMetricSubKeyType,
+} from './osd-perf-metric.ts';
+export {
+  OsdPerfCounterSchema,
+  OsdPerfCounterTypeSchema,
+  OsdPerfMetricQuerySchema,
+  OsdPerfMetricReportSchema,
+  OsdPerfMetricSubKeyTypeSchema,
+  osdPerfQueryKey,
+} from './osd-perf-metric.ts';
+export type {
   CounterAverage,
   CounterValue,
   DaemonHealthMetric,

@@ -72,6 +72,7 @@ interface SimulateFlags {
   fs?: string;
   mds?: number;
   rgw?: number;
+  rgwZones?: number;
   output?: string;
 }
 
@@ -92,6 +93,7 @@ function simOptions(o: SimulateFlags): SimOptionsInput {
     ...(o.fs !== undefined ? { fs: o.fs } : {}),
     ...(o.mds !== undefined ? { mds: o.mds } : {}),
     ...(o.rgw !== undefined ? { rgw: o.rgw } : {}),
+    ...(o.rgwZones !== undefined ? { rgwZones: o.rgwZones } : {}),
     ...(o.hosts !== undefined ? { hosts: o.hosts } : {}),
     ...(o.mons !== undefined ? { mons: o.mons } : {}),
     ...(o.size !== undefined ? { size: o.size } : {}),
@@ -205,6 +207,11 @@ export function registerSimulateCommand(program: Command): void {
       parseCount,
     )
     .option('--rgw <n>', 'RGW daemons, registered in the service map and serving S3 requests', parseCount)
+    .option(
+      '--rgw-zones <n>',
+      'zones of the RGW zone group: 2 or more make it multisite, each daemon syncing from the other zones',
+      parseCount,
+    )
     .option('-o, --output <file>', 'write the trace to FILE (gzip when it ends in .gz) instead of stdout')
     .action(async (o: SimulateFlags) => {
       const input = simOptions(o);

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { OsdPerfMetricQuery } from '../../schemas/daemon/index.ts';
 
 /**
  * Which daemon a command goes to: `mon` (any), `osd` with its id, `mds` by name, `pg` by PG id, or `mgr`: the
@@ -37,6 +38,23 @@ export interface ClusterCommander {
   readonly servesMgr?: boolean;
   /** A module's `this.rados` wrote to a pool: a live cluster counts it in that pool's stats from its next period. */
   clientIo?(io: ClientIo): void;
+  /**
+   * The manager's OSD perf queries changed (Ceph's `MMgrConfigure` to the OSDs): from their next report, the OSDs
+   * send what they counted for each (`osd_perf_metric_reports`).
+   */
+  osdPerfQueries?(queries: readonly OsdPerfMetricQuery[]): void;
+  /**
+   * Objects the cluster has from its start that the host's object store is to hold too, omap only (a simulated
+   * cluster's RBD directories): written where the object is missing, into pools the OSD map has by that name.
+   */
+  initialObjects?(): readonly InitialObject[];
+}
+
+/** An object a cluster has from its start: its pool's name, its name and its omap (values as binary strings). */
+export interface InitialObject {
+  readonly pool: string;
+  readonly oid: string;
+  readonly omap: Readonly<Record<string, Uint8Array>>;
 }
 
 /** The commander of a source that has no cluster behind it (a recorded trace): every command fails, saying why. */

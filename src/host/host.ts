@@ -32,6 +32,7 @@ import { ensureMgrkitResolvable, type LoadedModule, loadModule } from './loader.
 import { createModuleContext, type ModuleContextHost } from './module-context-factory.ts';
 import { ModuleLifecycle } from './module-lifecycle.ts';
 import { ModuleRegistry } from './module-registry.ts';
+import { OsdPerfQueries } from './osd-perf-queries.ts';
 import { ownMgrMap } from './own-mgr-map.ts';
 import { ProgressEvents } from './progress-events.ts';
 import { storeHealthChecks } from './store-health.ts';
@@ -80,6 +81,8 @@ export class MgrHost {
   private readonly cluster: ClusterCommands;
   /** The modules' `this.rados` clients, over one object store. */
   private readonly rados: RadosService;
+  /** The OSD perf queries the modules registered (Ceph's `DaemonServer` keeps them). */
+  private readonly osdPerfQueries: OsdPerfQueries;
   /** The modules' `this.cephfs` clients. */
   private readonly cephfs: CephFsService;
   private readonly opts: HostOptions;
@@ -138,6 +141,10 @@ export class MgrHost {
       options.store,
       options.commander,
       options.objects,
+    );
+    this.osdPerfQueries = new OsdPerfQueries(
+      () => host.current,
+      (queries) => options.commander?.osdPerfQueries?.(queries),
     );
     this.cephfs = new CephFsService(
       {
@@ -387,6 +394,7 @@ export class MgrHost {
         rados: (module) => this.rados.clientFor(module),
         cephfs: (module) => this.cephfs.clientFor(module),
         past: () => this.past(),
+        osdPerfQueries: this.osdPerfQueries,
       },
       peers: {
         mgrId: this.mgrId,

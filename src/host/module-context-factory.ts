@@ -8,6 +8,7 @@ import type { ModuleLogger } from '../log/logger.ts';
 import { Accessors } from '../module/accessors.ts';
 import { foreignCephOption } from '../module/foreign-ceph-option.ts';
 import type { ModuleProgress, ModuleServices } from '../module/module-services.ts';
+import type { OsdPerfQueryService } from '../module/osd-perf-queries.ts';
 import type { PastState } from '../module/past-state.ts';
 import type { Option } from '../options/option.ts';
 import type { Rados } from '../rados/rados.ts';
@@ -41,6 +42,8 @@ export interface ContextCluster {
   cephfs(module: string): LibCephFS;
   /** The past states of the host's journal; throws `MGR_ERR_STORE_NONE` when it has none. */
   past(): PastStates<PastState>;
+  /** The manager's OSD perf queries. */
+  readonly osdPerfQueries: OsdPerfQueryService;
 }
 
 /** The other modules and the host's own parts a module reaches. */
@@ -136,6 +139,7 @@ export function createModuleContext(
     setModuleOption: (module, key, value) => stores.setConfig(`mgr/${module}/${key}`, value),
     foreignCephOption: (entity, key) => foreignCephOption(cluster.visibleState(), entity, key),
     progress: moduleProgress(name, peers),
+    osdPerfQueries: cluster.osdPerfQueries,
     activeUri: () => {
       const services = (cluster.visibleState().maps.mgr_map?.map as MgrMap | undefined)?.services as
         | Record<string, string>

@@ -16,6 +16,7 @@ import { CommandResult, MonCommandFailed } from './command-result.ts';
 import { commandSession } from './command-session.ts';
 import { ModuleBase } from './module-base.ts';
 import type { ProgressEventInfo } from './module-services.ts';
+import type { OsdPerfCounters } from './osd-perf-queries.ts';
 import type { OSDMap } from './osdmap.ts';
 import type { PastState } from './past-state.ts';
 import { prettyHeader, prettyRow, toPrettyIec } from './pretty-table.ts';
@@ -225,6 +226,39 @@ export abstract class MgrModule extends ModuleBase {
   /** What each daemon last reported of its health (`{"osd.0": [{value, type}], ...}`), as Ceph's. */
   get_daemon_health_metrics(): ReturnType<Accessors['get_daemon_health_metrics']> {
     return this.ready('get_daemon_health_metrics').accessors.get_daemon_health_metrics();
+  }
+
+  /**
+   * Registers an OSD perf query with the OSDs, as Ceph's: `{key_descriptor: [{type, regex}], performance_counter_descriptors}`
+   * (types `pool_id`, `namespace`, `object_name`, ...; counters `write_ops`, `read_ops`, `write_bytes`,
+   * `read_bytes`, `write_latency`, `read_latency`, ...). Returns the query's id, or null for a query that is not
+   * valid. The OSDs count for it from their next report.
+   *
+   * @example
+   * ```ts
+   * const id = this.add_osd_perf_query({
+   *   key_descriptor: [{ type: 'pool_id', regex: '^(.*)$' }, { type: 'object_name', regex: '^rbd_data\\.([^.]+)\\.' }],
+   *   performance_counter_descriptors: ['write_ops', 'write_latency'],
+   * });
+   * ```
+   */
+  add_osd_perf_query(query: unknown): number | null {
+    return this.ready('add_osd_perf_query').osdPerfQueries.add(query);
+  }
+
+  /** Unregisters an OSD perf query; an id that is not registered is ignored (Ceph logs it). */
+  remove_osd_perf_query(query_id: number): void {
+    const services = this.ready('remove_osd_perf_query');
+    if (!services.osdPerfQueries.remove(query_id)) services.log.error(`failed to remove osd perf query ${query_id}`);
+  }
+
+  /**
+   * What the OSDs counted for query `query_id` since the last call (or since it was added), as Ceph's:
+   * `{counters: [{k: [[sub-key groups], ...], c: [[value, count], ...]}]}`, one entry per key, the counters in the
+   * query's order (latencies: sum in nanoseconds and count). Null for an unknown id.
+   */
+  get_osd_perf_counters(query_id: number): OsdPerfCounters | null {
+    return this.ready('get_osd_perf_counters').osdPerfQueries.counters(query_id);
   }
 
   /** `{path: [[t, v], ...]}` (or `[t, sum, count]` samples for averages). */

@@ -7,6 +7,7 @@ import type { ModuleLogger } from '../log/logger.ts';
 import type { Option } from '../options/option.ts';
 import type { Rados } from '../rados/rados.ts';
 import type { Accessors } from './accessors.ts';
+import type { OsdPerfQueryService } from './osd-perf-queries.ts';
 import type { PastState } from './past-state.ts';
 
 /**
@@ -57,6 +58,8 @@ export interface ModuleServices {
   foreignCephOption(entity: string, key: string): string | number | boolean;
   /** The manager's progress events: what this module sets, through the `progress` module when it runs. */
   readonly progress: ModuleProgress;
+  /** The manager's OSD perf queries (`add_osd_perf_query`, ...), shared by every module. */
+  readonly osdPerfQueries: OsdPerfQueryService;
 }
 
 /** One progress event as `status` shows it (`progress_events`). */

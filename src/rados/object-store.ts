@@ -134,6 +134,19 @@ export class ObjectStore {
     });
   }
 
+  /**
+   * Creates an object with an omap, at once (readable on return), unless it exists: an object the cluster had before
+   * this store (a simulated cluster's RBD directory). Whether it was created.
+   */
+  seedOmap(pool: number, oid: string, entries: ReadonlyArray<readonly [string, Buffer]>, now: number): boolean {
+    return this.db.transactionSync(() => {
+      if (this.head(pool, oid) !== undefined) return false;
+      this.touch(pool, oid, now);
+      for (const [k, v] of entries) this.db.put([pool, OMAP, oid, k], v);
+      return true;
+    });
+  }
+
   /** Removes xattrs or omap keys of an existing object; undefined when there is no such object (ENOENT in Ceph). */
   removeAttrs(
     pool: number,

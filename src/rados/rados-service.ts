@@ -33,6 +33,8 @@ export class RadosService {
   private readonly commander: ClusterCommander | undefined;
   private readonly clients = new Map<string, Rados>();
   private objectStore: ObjectStore | null = null;
+  /** The initial objects already looked at, by pool id and name. */
+  private readonly seeded = new Set<string>();
   /** The OSD map epoch the store was last swept at, and that sweep. */
   private sweptAt = -1;
   private sweeping: Promise<void> = Promise.resolve();
@@ -96,6 +98,19 @@ export class RadosService {
     };
   }
 
+  /** Writes the cluster's initial objects (for pools the map has by their name) that the store does not hold. */
+  private seed(pools: readonly RadosPool[]): void {
+    const initial = this.commander?.initialObjects?.() ?? [];
+    for (const o of initial) {
+      const pool = pools.find((p) => p.pool_name === o.pool);
+      const key = `${pool?.pool}/${o.oid}`;
+      if (pool === undefined || this.seeded.has(key)) continue;
+      this.seeded.add(key);
+      const entries = Object.entries(o.omap).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)]);
+      this.objectStore!.seedOmap(pool.pool, o.oid, entries, Date.now());
+    }
+  }
+
   private objects(): ObjectStore {
     this.objectStore ??= this.store ? ObjectStore.in(this.store.rados) : ObjectStore.temporary();
     const osd = this.host.state.maps.osd_map;
@@ -112,6 +127,7 @@ export class RadosService {
           .then(() => Promise.all(gone.map((id) => store.dropPool(id))))
           .then(() => undefined);
       }
+      this.seed(osd.map.pools);
     }
     return this.objectStore;
   }

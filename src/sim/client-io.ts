@@ -1,4 +1,5 @@
 import type { OsdCounters } from './osd-daemon.ts';
+import type { OsdPerfReports } from './osd-perf-reports.ts';
 import type { PgEngine } from './pg-engine.ts';
 import { PG } from './pg-state.ts';
 import type { PoolPgs } from './pg-table.ts';
@@ -30,7 +31,8 @@ const MIN_HOT_PGS = 32;
  * One stats period of client IO: a rotating set of hot PGs (drawn from the seeded stream) take the period's reads
  * and writes. Writes grow the PG's objects and bytes, fall behind on copies that are down, and count on the
  * primary's perf counters with a latency of its own. PGs that are not active take no IO; `paused` (the
- * pauserd/pausewr flags) stops it all, and a pool flagged `full` takes no writes.
+ * pauserd/pausewr flags) stops it all, and a pool flagged `full` takes no writes. With `perf`, each primary's ops
+ * are also tallied by pool for the manager's OSD perf queries.
  */
 export function runClientIo(
   pools: readonly PoolPgs[],
@@ -41,6 +43,7 @@ export function runClientIo(
   engine: PgEngine,
   counters: OsdCounters,
   paused: { reads: boolean; writes: boolean; fullPools?: ReadonlySet<number> },
+  perf?: OsdPerfReports,
 ): void {
   const pgCount = pools.reduce((s, p) => s + p.pgNum, 0);
   if (pgCount === 0 || activeOsds === 0) return;
@@ -82,6 +85,16 @@ export function runClientIo(
       counters.outBytes[primary]! += r * READ_BYTES;
       counters.wLatNs[primary]! += w * WRITE_LAT_NS * slow * spread;
       counters.rLatNs[primary]! += r * READ_LAT_NS * slow * spread;
+      perf?.tally(
+        primary,
+        pool.id,
+        w,
+        r,
+        w * writeBytes,
+        r * READ_BYTES,
+        w * WRITE_LAT_NS * slow * spread,
+        r * READ_LAT_NS * slow * spread,
+      );
       counters.wip[primary] = Math.min(16, counters.wip[primary]! + Math.round(spread * 2));
     }
   }

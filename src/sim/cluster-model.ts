@@ -24,6 +24,7 @@ import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
 import { OsdMapDoc } from './osd-map-doc.ts';
+import { OsdPerfReports } from './osd-perf-reports.ts';
 import { OsdReporter } from './osd-reporter.ts';
 import { PgEngine, type PgTiming } from './pg-engine.ts';
 import { pgKey } from './pg-key.ts';
@@ -33,6 +34,7 @@ import { PoolPgs } from './pg-table.ts';
 import { createdPoolKind, type PoolKind, poolKind } from './pool-catalog.ts';
 import type { PoolSpec } from './pool-entry.ts';
 import { fillPool } from './pool-fill.ts';
+import { initialRbdImages } from './rbd-images.ts';
 import { readCommand } from './read-commands.ts';
 import { RgwDaemons } from './rgw-daemons.ts';
 import { hash32 } from './rng.ts';
@@ -70,6 +72,8 @@ export class ClusterModel {
   readonly counters: OsdCounters;
   /** What the daemons report of their health (slow ops). */
   readonly daemonHealth = new DaemonHealth();
+  /** The OSDs' counts for the manager's OSD perf queries (none until it registers any). */
+  readonly osdPerf: OsdPerfReports;
   /** How full the OSDs and pools are, and the steps that fill them. */
   readonly fullness: FullnessMonitor;
   /** The OSDs' heartbeat times to their peers, and the hosts' network delays. */
@@ -173,6 +177,7 @@ export class ClusterModel {
     this.engine = new PgEngine(topo, this.doc, config.seed, timing, this.counters);
     this.pings = new HeartbeatPings(topo, config.seed, startMs);
     this.bluestore = new BlueStoreAlerts((o) => topo.osdBytes[o]!);
+    this.osdPerf = new OsdPerfReports(initialRbdImages(config.seed, config.pgNums.length, n));
     this.reporter = new OsdReporter(
       topo,
       this.doc,
@@ -181,6 +186,7 @@ export class ClusterModel {
       this.counters,
       config.fullStats,
       this.daemonHealth,
+      this.osdPerf,
       {
         alerts: (o, t) =>
           this.bluestore.report(o, t, this.osdSetting(o, 'bluestore_warn_on_spurious_read_errors') !== 'false'),
@@ -217,7 +223,7 @@ export class ClusterModel {
     const clients = Math.min(64, Math.max(2, Math.round(n / 8)));
     this.mds = config.mds ? this.createMds(config.mds, clients) : undefined;
     this.rgw = config.rgw
-      ? new RgwDaemons(config.rgw, topo, config.seed, startMs, Math.min(1500, 60 + 10 * clients))
+      ? new RgwDaemons(config.rgw, topo, config.seed, startMs, Math.min(1500, 60 + 10 * clients), config.rgwZones)
       : undefined;
     // Ceph ships with pool deletion off; the scenario deletes a pool, so this cluster was set up to allow it.
     this.settings.set('mon', new Map([['mon_allow_pool_delete', 'true']]));

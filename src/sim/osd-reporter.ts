@@ -3,6 +3,7 @@ import type { ClusterEvent } from '../../schemas/event.ts';
 import type { DaemonHealth } from './daemon-health.ts';
 import type { OsdCounters } from './osd-daemon.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
+import type { OsdPerfReports } from './osd-perf-reports.ts';
 import { buildPrimaryIndex, computePeers, computeUsage, type OsdUsage, type PrimaryIndex } from './osd-pg-index.ts';
 import { osdPoolStatfs } from './osd-pool-statfs.ts';
 import { BLUESTORE_OVERHEAD_BYTES, osdStatOf } from './osd-stat.ts';
@@ -41,6 +42,7 @@ export class OsdReporter {
     private readonly counters: OsdCounters,
     private readonly alwaysFull: boolean,
     private readonly health: DaemonHealth,
+    private readonly perf: OsdPerfReports,
     private readonly extras?: OsdStatExtras,
   ) {
     this.reports = new Float64Array(topo.capacity);
@@ -122,6 +124,7 @@ export class OsdReporter {
     const usage = this.usage();
     const total = this.topo.osdBytes[o]!;
     const used = Math.min(total, Math.round(usage.dataBytes[o]!) + BLUESTORE_OVERHEAD_BYTES);
+    const osdPerf = this.perf.report(o);
     return {
       v: 1,
       t,
@@ -129,6 +132,7 @@ export class OsdReporter {
       daemon: `osd.${o}`,
       counters: this.counters.report(o, usage.numPgs[o]!, 0, total, used, BLUESTORE_OVERHEAD_BYTES),
       health_metrics: this.health.osd(o),
+      ...(osdPerf === undefined ? {} : { osd_perf_metric_reports: osdPerf }),
     };
   }
 }

@@ -11,7 +11,8 @@ const GET_SHARE = 0.6;
 const PUT_SHARE = 0.25;
 const FAILED_SHARE = 0.005;
 const GET_BYTES = 256 * KiB;
-const PUT_BYTES = 1024 * KiB;
+/** The mean size of an object a PUT writes. */
+export const PUT_BYTES = 1024 * KiB;
 const GET_MS = 12;
 const PUT_MS = 35;
 /** Metadata cache lookups a request makes, and the share that hits. */
@@ -30,8 +31,8 @@ export class RgwCounters {
   private deletes = 0;
   private rate = 0;
 
-  /** Serves `n` S3 requests over `seconds`. */
-  serve(n: number, seconds: number): void {
+  /** Serves `n` S3 requests over `seconds`; returns how many were PUTs (objects written, each {@link PUT_BYTES}). */
+  serve(n: number, seconds: number): number {
     this.rate = n / Math.max(1, seconds);
     const get = Math.round(n * GET_SHARE);
     const put = Math.round(n * PUT_SHARE);
@@ -43,6 +44,7 @@ export class RgwCounters {
     this.failed += Math.round(n * FAILED_SHARE);
     this.lookups += Math.round(n * CACHE_LOOKUPS);
     this.deletes += Math.round(n * 0.02);
+    return put;
   }
 
   /** The counters as the daemon reports them: every path of {@link RGW_PERF_SCHEMA}. */

@@ -85,6 +85,11 @@ export const SimOptionsSchema = z
       .string()
       .regex(/^(\[[^\]]+\]|[^:/\s[\]]+):\d{1,5}$/, 'expected HOST:PORT')
       .optional(),
+    /**
+     * Zones of the RGW daemons' zone group: 1 (the default) single-site; 2 and more a multisite zone group whose
+     * daemons each report the data sync from every other zone (`data-sync-from-<zone>` perf counters).
+     */
+    rgwZones: z.number().int().min(1).max(8).optional(),
   })
   .superRefine((o, ctx) => {
     if (o.hosts !== undefined && o.hosts > o.osds) {
@@ -92,6 +97,9 @@ export const SimOptionsSchema = z
     }
     if (o.mons !== undefined && o.mons > (o.hosts ?? defaultHosts(o.osds))) {
       ctx.addIssue({ code: 'custom', path: ['mons'], message: `${o.mons} monitors need as many hosts (one a host)` });
+    }
+    if (o.rgwZones !== undefined && o.rgwZones > 1 && (o.rgw ?? 0) < o.rgwZones) {
+      ctx.addIssue({ code: 'custom', path: ['rgwZones'], message: `${o.rgwZones} zones need as many RGW daemons` });
     }
     if (o.pgs !== undefined && o.pgs < o.pools) {
       ctx.addIssue({ code: 'custom', path: ['pgs'], message: `${o.pools} pools need at least ${o.pools} PGs` });

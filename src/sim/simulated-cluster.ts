@@ -1,3 +1,4 @@
+import type { OsdPerfMetricQuery } from '../../schemas/daemon/index.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import { type ClientWrite, recordClientWrite, runClientIo } from './client-io.ts';
 import { ClusterModel } from './cluster-model.ts';
@@ -189,6 +190,14 @@ export class SimulatedCluster {
   }
 
   /**
+   * The manager's OSD perf queries changed (its `MMgrConfigure`): each OSD's next report counts for these, from the
+   * client IO after now.
+   */
+  setOsdPerfQueries(queries: readonly OsdPerfMetricQuery[]): void {
+    this.model.osdPerf.setQueries(queries);
+  }
+
+  /**
    * Daemon `name` (`osd.<id>`, `mon.<name>`) reports `count` slow ops from now on (0: none again), in its reports'
    * health metrics and in the `SLOW_OPS` health check; false for a daemon the cluster does not have.
    */
@@ -284,10 +293,20 @@ export class SimulatedCluster {
     let active = 0;
     for (let o = 0; o < this.topo.osds; o++) if (doc.up[o] === 1 && doc.in[o] === 1) active++;
     const f = doc.flags;
-    runClientIo([...pools.values()], this.periodMs, active, doc.epoch, this.ioRng, engine, counters, {
-      reads: f.has('pauserd'),
-      writes: f.has('pausewr') || f.has('full'),
-      fullPools: this.model.fullness.fullPools(),
-    });
+    runClientIo(
+      [...pools.values()],
+      this.periodMs,
+      active,
+      doc.epoch,
+      this.ioRng,
+      engine,
+      counters,
+      {
+        reads: f.has('pauserd'),
+        writes: f.has('pausewr') || f.has('full'),
+        fullPools: this.model.fullness.fullPools(),
+      },
+      this.model.osdPerf.active ? this.model.osdPerf : undefined,
+    );
   }
 }

@@ -1,13 +1,14 @@
 import { constants } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
-import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commander.ts';
+import type { ClusterCommander, ClusterReply, InitialObject } from '../cluster/cluster-commander.ts';
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
+import { initialRbdDirectories } from '../sim/rbd-images.ts';
 import { checkScenario, parseScenario } from '../sim/scenario.ts';
 // The simulated cluster registers every scenario step it can play: parsing a spec here needs the same registry.
 import '../sim/simulated-cluster.ts';
-import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
+import { resolveSimOptions, type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { parseHostPort } from './node-exporter-server.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
@@ -27,14 +28,15 @@ const NUMERIC = new Set([
   'downOutInterval',
   'mds',
   'rgw',
+  'rgwZones',
 ]);
 
 /**
  * Parses a `--source sim:osds=100,hosts=10,seed=3,...` spec into simulator options (names as `mgrkit simulate`'s,
  * `stats-period` or `statsPeriod`, `scenario=off` for client I/O only, `scenario=osd-fail,mon-down` (or
  * `osd-fail+mon-down`) for named steps, `fs=NAME` for a CephFS file system from the start, `mds=N` and `rgw=N` for
- * MDS and RGW daemons, `node_exporter=HOST:PORT` to serve the hosts' node exporters there), with an error naming
- * the bad part.
+ * MDS and RGW daemons, `rgw-zones=N` for a multisite zone group, `node_exporter=HOST:PORT` to serve the hosts' node
+ * exporters there), with an error naming the bad part.
  */
 export function parseSimSpec(spec: string): SimOptionsInput {
   if (!spec.startsWith('sim:')) throw new MgrError('MGR_ERR_USAGE', `not a simulated source: ${spec}`);
@@ -199,6 +201,7 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
     fail(new MgrError('MGR_ERR_SIM_WORKER', `the simulated cluster's thread exited (code ${code})`));
   });
 
+  let initialObjects: readonly InitialObject[] | undefined;
   const commander: ClusterCommander = {
     async command(target, cmd) {
       if (target.type !== 'mon') {
@@ -213,6 +216,8 @@ export function liveSim(options: SimOptionsInput, speed = 1, nowMs: () => number
       return { ...m.result, ...(m.osdEpoch !== undefined ? { osdEpoch: m.osdEpoch } : {}) } satisfies ClusterReply;
     },
     clientIo: (io) => send({ type: 'clientIo', io }),
+    osdPerfQueries: (queries) => send({ type: 'osdPerfQueries', queries }),
+    initialObjects: () => (initialObjects ??= initialRbdDirectories(resolveSimOptions(options))),
   };
 
   let line = 0;

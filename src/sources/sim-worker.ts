@@ -1,5 +1,6 @@
 // The live simulated cluster's thread: it advances the cluster on the clock and posts its events (see sim-source.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import type { OsdPerfMetricQuery } from '../../schemas/daemon/index.ts';
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { ClientIo } from '../cluster/cluster-commander.ts';
 import type { CommandResult } from '../sim/mon-commands.ts';
@@ -25,6 +26,7 @@ export type SimWorkerRequest =
   | { readonly type: 'taken' }
   | { readonly type: 'command'; readonly id: number; readonly cmd: Readonly<Record<string, unknown>> }
   | { readonly type: 'clientIo'; readonly io: ClientIo }
+  | { readonly type: 'osdPerfQueries'; readonly queries: readonly OsdPerfMetricQuery[] }
   | { readonly type: 'time'; readonly id: number };
 
 /**
@@ -131,6 +133,8 @@ function run(port: NonNullable<typeof parentPort>, data: SimWorkerData): void {
       port.postMessage(reply);
     } else if (req.type === 'clientIo') {
       cluster.clientWrite(req.io);
+    } else if (req.type === 'osdPerfQueries') {
+      cluster.setOsdPerfQueries(req.queries);
     } else {
       port.postMessage({ type: 'time', id: req.id, now: cluster.now } satisfies SimWorkerMessage);
     }

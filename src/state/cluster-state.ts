@@ -56,6 +56,11 @@ export type MapEntries = { readonly [K in Exclude<MapKind, 'osd_map'>]?: MapEntr
 /** One counter sample: `[t, value]`, or `[t, sum, count]` for an average; `t` in seconds, as Ceph gives it. */
 export type CounterSample = readonly [number, number] | readonly [number, number, number];
 
+/** An OSD's counts for the OSD perf queries, summed: query key -> sub-keys' JSON -> `[value, count]` per counter. */
+export type OsdPerfTotals = {
+  readonly [query: string]: { readonly [key: string]: readonly (readonly [number, number])[] };
+};
+
 /** What the manager knows of one daemon: its session, metadata, perf counter schema and recent samples. */
 export interface DaemonState {
   readonly type: string;
@@ -66,6 +71,11 @@ export interface DaemonState {
   readonly status: DaemonStatus;
   /** What the daemon last reported of its health (slow ops, ...); absent until it reports any. */
   readonly healthMetrics?: readonly DaemonHealthMetric[];
+  /**
+   * An OSD's counts for the manager's OSD perf queries, summed over its reports: query (`osdPerfQueryKey`) ->
+   * key (the JSON of its sub-keys) -> `[value, count]` per counter. Absent until it reports any.
+   */
+  readonly osdPerfTotals?: OsdPerfTotals;
   readonly perfSchema: PerfSchema | null;
   /** The recent samples of each counter path, oldest first, at most {@link COUNTER_HISTORY}. */
   readonly counters: { readonly [path: string]: Ring<CounterSample> };

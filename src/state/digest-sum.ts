@@ -139,21 +139,37 @@ export function daemonLeaf(name: string, order: number, d: object): Lanes {
   return lanesOfOut();
 }
 
-/** What a daemon's last report said of it: its status, its health metrics and the report's time. */
-export function daemonReportLeaf(name: string, status: unknown, healthMetrics: unknown, lastReport: unknown): Lanes {
+/**
+ * What a daemon's reports said of it: its status, its health metrics, the last report's time and (an OSD that
+ * reported any) its OSD perf query totals.
+ */
+export function daemonReportLeaf(
+  name: string,
+  status: unknown,
+  healthMetrics: unknown,
+  lastReport: unknown,
+  osdPerfTotals?: unknown,
+): Lanes {
   start();
   str('daemon-report');
   str(name);
   value(status);
   value(healthMetrics);
   value(lastReport);
+  if (osdPerfTotals !== undefined) value(osdPerfTotals);
   finish();
   return lanesOfOut();
 }
 
 /** {@link daemonReportLeaf} of a daemon's record (or its draft), as it is now. */
 export function daemonReportLeafOf(name: string, d: object): Lanes {
-  return daemonReportLeaf(name, fieldOf(d, 'status'), fieldOf(d, 'healthMetrics'), fieldOf(d, 'lastReport'));
+  return daemonReportLeaf(
+    name,
+    fieldOf(d, 'status'),
+    fieldOf(d, 'healthMetrics'),
+    fieldOf(d, 'lastReport'),
+    fieldOf(d, 'osdPerfTotals'),
+  );
 }
 
 /** The hash of a daemon's name as the owner of its counter histories: computed once per report. */

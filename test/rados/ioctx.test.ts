@@ -121,7 +121,8 @@ describe('Ioctx', () => {
       assert.deepEqual(got.xattrs, ['format=text', 'owner=archivist']);
       assert.deepEqual(got.osds, ['osd.0=up', 'osd.1=down']);
       assert.deepEqual(got.afterOsd0, ['osd.1', 'pool.1']);
-      assert.deepEqual(got.objects, ['index', 'report', 'sparse']);
+      // The module's objects, and the RBD directory the simulated cluster's `rbd` pool has from its start.
+      assert.deepEqual(got.objects, ['index', 'rbd_directory', 'report', 'sparse']);
 
       const ioctx = await live.module.rados.open_ioctx('rbd');
       await ioctx.remove_omap_keys('index', ['osd.1', 'no.such.key']);
@@ -156,7 +157,7 @@ describe('Ioctx', () => {
         report: 'HELLO world!',
         owner: 'archivist',
         index: ['osd.0=up', 'pool.1=rbd', 'pool.2=cephfs'],
-        objects: ['index', 'report'],
+        objects: ['index', 'rbd_directory', 'report'],
       });
     } finally {
       await host.stop();

@@ -1,6 +1,12 @@
 import type { Draft } from 'immer';
-import type { CounterValue } from '../../../schemas/daemon/index.ts';
-import { type ClusterState, COUNTER_HISTORY, type CounterSample, type DaemonState } from '../cluster-state.ts';
+import { type CounterValue, type OsdPerfMetricReport, osdPerfQueryKey } from '../../../schemas/daemon/index.ts';
+import {
+  type ClusterState,
+  COUNTER_HISTORY,
+  type CounterSample,
+  type DaemonState,
+  type OsdPerfTotals,
+} from '../cluster-state.ts';
 import { dataKey } from '../data-key.ts';
 import { countersKey, daemonLeaf, daemonReportLeafOf, swapLeaf, swapRing } from '../digest-sum.ts';
 import { draftTableGet, draftTableOrder, draftTableSet } from '../keyed-table.ts';
@@ -50,6 +56,27 @@ function sampleOf(tSeconds: number, value: CounterValue): CounterSample {
   return typeof value === 'number' ? [tSeconds, value] : [tSeconds, value.sum, value.avgcount];
 }
 
+/** `totals` with an OSD's report for its perf queries added, as a new frozen object (the old one is shared). */
+function addOsdPerf(totals: OsdPerfTotals | undefined, reports: readonly OsdPerfMetricReport[]): OsdPerfTotals {
+  const out: Record<string, Record<string, (readonly [number, number])[]>> = {};
+  for (const [q, keys] of Object.entries(totals ?? {})) out[q] = { ...keys } as Record<string, [number, number][]>;
+  for (const r of reports) {
+    const q = osdPerfQueryKey(r.query);
+    const keys = out[q] ?? {};
+    out[q] = keys;
+    for (const { k, c } of r.counters) {
+      const key = JSON.stringify(k);
+      const held = keys[key] ?? [];
+      keys[key] = c.map(([v, n], i) => Object.freeze([v + (held[i]?.[0] ?? 0), n + (held[i]?.[1] ?? 0)] as const));
+    }
+  }
+  for (const keys of Object.values(out)) {
+    for (const v of Object.values(keys)) Object.freeze(v);
+    Object.freeze(keys);
+  }
+  return Object.freeze(out);
+}
+
 /** A daemon opened its session: its host, metadata and (if sent) a new perf counter schema. */
 export const reduceDaemonOpen: Reducer<'daemon_open'> = (draft, event) => {
   const d = daemonEntry(draft, event.daemon);
@@ -84,6 +111,10 @@ export const reduceDaemonReport: Reducer<'daemon_report'> = (draft, event) => {
   const before = daemonReportLeafOf(event.daemon, d);
   if (event.status !== undefined) d.status = event.status;
   if (event.health_metrics !== undefined) d.healthMetrics = event.health_metrics;
+  if (event.osd_perf_metric_reports !== undefined && event.osd_perf_metric_reports.length > 0) {
+    const held = replacedValue<OsdPerfTotals>(d, 'osdPerfTotals');
+    d.osdPerfTotals = addOsdPerf(held, event.osd_perf_metric_reports) as Draft<OsdPerfTotals>;
+  }
   d.lastReport = event.t;
   swapLeaf(before, daemonReportLeafOf(event.daemon, d));
 };
