@@ -25,6 +25,8 @@ export interface HealthInput {
   readonly fullness?: Readonly<Record<string, HealthCheck>>;
   /** The checks of the file system map (`FS_DEGRADED`, `MDS_ALL_DOWN`, ..., see `fs-health.ts`). */
   readonly fsChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of PGs held back by full OSDs (`PG_BACKFILL_FULL`, `PG_RECOVERY_FULL`, see `pgFullChecks`). */
+  readonly pgFull?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -133,7 +135,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     checks.OBJECT_MISPLACED = { severity: 'HEALTH_WARN', summary: { message, count: 1 }, detail: [], muted: false };
   }
 
-  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks);
+  Object.assign(checks, h.fullness, h.daemonChecks, h.fsChecks, h.pgFull);
   const sorted = Object.fromEntries(
     Object.keys(checks)
       .sort()

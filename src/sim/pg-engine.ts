@@ -1,3 +1,4 @@
+import { FULL } from './fullness.ts';
 import { sameList } from './osd-list.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
 import { pgKey } from './pg-key.ts';
@@ -25,6 +26,12 @@ const NONE = 0;
 const RECOVERY = 1;
 const BACKFILL = 2;
 
+/**
+ * `osd_recovery_retry_interval` and `osd_backfill_retry_interval` (30 s): how long a PG turned away as too full waits
+ * before it asks again.
+ */
+const TOOFULL_RETRY_MS = 30_000;
+
 /** A PG that is not active+clean, and what it takes to get it there. */
 interface Activity {
   readonly pool: PoolPgs;
@@ -42,6 +49,9 @@ interface Activity {
   total: number;
   done: number;
   targets: number[];
+  /** `backfill_toofull` or `recovery_toofull` when the last try met a full OSD (0: none), and when it tries again. */
+  tooFull: number;
+  retryAt: number;
 }
 
 /**
@@ -160,6 +170,8 @@ export class PgEngine {
         total: 0,
         done: 0,
         targets: [],
+        tooFull: 0,
+        retryAt: 0,
       };
       this.activities.set(key, a);
     }
@@ -224,6 +236,7 @@ export class PgEngine {
             ? pool.cols.objects[ps]! * targets.length
             : 0;
       a.done = 0;
+      a.tooFull = 0;
       a.startAt = Math.max(now, a.peerUntil) + this.draw(this.timing.waitMs, pool.id, ps, 0x3a17);
       a.rate = a.total / Math.max(1, this.draw(this.timing.workMs, pool.id, ps, 0x3012));
     }
@@ -232,7 +245,7 @@ export class PgEngine {
 
   private blocked(a: Activity, degraded: boolean): boolean {
     const f = this.doc.flags;
-    if (f.has('norecover')) return true;
+    if (f.has('norecover') || a.tooFull !== 0) return true;
     if (a.kind === BACKFILL) return f.has('nobackfill') || (f.has('norebalance') && !degraded);
     return false;
   }
@@ -263,9 +276,11 @@ export class PgEngine {
       if (undersized > 0) bits |= PG.UNDERSIZED;
       if (degraded > 0) bits |= PG.DEGRADED;
       if (remapped) bits |= PG.REMAPPED;
+      const full = now < a.startAt ? 0 : this.tryTooFull(a, acting, now);
       const waiting = now < a.startAt || this.blocked(a, degraded > 0);
-      if (a.kind === RECOVERY) bits |= waiting ? PG.RECOVERY_WAIT : PG.RECOVERING;
-      if (a.kind === BACKFILL) bits |= waiting ? PG.BACKFILL_WAIT : PG.BACKFILLING;
+      if (full !== 0) bits |= full;
+      else if (a.kind === RECOVERY) bits |= waiting ? PG.RECOVERY_WAIT : PG.RECOVERING;
+      else if (a.kind === BACKFILL) bits |= waiting ? PG.BACKFILL_WAIT : PG.BACKFILLING;
       if ((bits & PG.ACTIVE) !== 0 && bits === PG.ACTIVE) bits |= PG.CLEAN;
     }
     if (c.degraded[ps] !== degraded || c.misplaced[ps] !== misplaced) {
@@ -274,6 +289,27 @@ export class PgEngine {
       c.dirty[ps] = 1;
     }
     setState(pool, ps, bits, now, this.doc.epoch);
+  }
+
+  /**
+   * Whether the PG's work is turned away by a full OSD, as the OSDs decide it: a backfill target past the
+   * backfillfull ratio refuses its reservation (or cancels a backfill under way at its next scan):
+   * `backfill_toofull`; recovery does not start while an OSD it writes to (acting or backfill target) is `full` in
+   * the OSD map: `recovery_toofull`. A PG turned away tries again after {@link TOOFULL_RETRY_MS}.
+   */
+  private tryTooFull(a: Activity, acting: readonly number[], now: number): number {
+    if (a.tooFull !== 0 && now < a.retryAt) return a.tooFull;
+    const { fullState, up } = this.doc;
+    let bit = 0;
+    if (a.kind === BACKFILL) {
+      if (a.targets.some((o) => fullState[o]! >= FULL.backfillfull)) bit = PG.BACKFILL_TOOFULL;
+    } else if (a.kind === RECOVERY) {
+      const full = (o: number) => up[o] === 1 && fullState[o] === FULL.full;
+      if (acting.some(full) || a.targets.some(full)) bit = PG.RECOVERY_TOOFULL;
+    }
+    a.tooFull = bit;
+    a.retryAt = bit === 0 ? 0 : now + TOOFULL_RETRY_MS;
+    return bit;
   }
 
   /** Client writes touched `objects` objects of a PG: copies that are not in the acting set fall behind. */

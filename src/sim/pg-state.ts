@@ -11,10 +11,12 @@ export const PG = {
   STALE: 1 << 17,
   REMAPPED: 1 << 18,
   BACKFILLING: 1 << 20,
+  BACKFILL_TOOFULL: 1 << 21,
   RECOVERY_WAIT: 1 << 22,
   UNDERSIZED: 1 << 23,
   ACTIVATING: 1 << 24,
   PEERED: 1 << 25,
+  RECOVERY_TOOFULL: 1 << 28,
 } as const;
 
 /** What a healthy PG is. */
@@ -28,6 +30,7 @@ const ORDER: ReadonlyArray<[number, string]> = [
   [PG.ACTIVATING, 'activating'],
   [PG.CLEAN, 'clean'],
   [PG.RECOVERY_WAIT, 'recovery_wait'],
+  [PG.RECOVERY_TOOFULL, 'recovery_toofull'],
   [PG.RECOVERING, 'recovering'],
   [PG.DOWN, 'down'],
   [PG.UNDERSIZED, 'undersized'],
@@ -36,6 +39,7 @@ const ORDER: ReadonlyArray<[number, string]> = [
   [PG.PEERING, 'peering'],
   [PG.BACKFILL_WAIT, 'backfill_wait'],
   [PG.BACKFILLING, 'backfilling'],
+  [PG.BACKFILL_TOOFULL, 'backfill_toofull'],
   [PG.PEERED, 'peered'],
 ];
 

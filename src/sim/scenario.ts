@@ -27,7 +27,9 @@ export type ScenarioStep =
   | { readonly kind: 'grow'; readonly pool: string; readonly factor: number }
   | { readonly kind: 'mds-stop'; readonly daemon: string }
   | { readonly kind: 'mds-start'; readonly daemon: string }
-  | { readonly kind: 'mds-damage'; readonly damaged: boolean };
+  | { readonly kind: 'mds-damage'; readonly damaged: boolean }
+  /** OSD `osd` stops answering heartbeats: its peers report it, it is marked down and boots again `downMs` later. */
+  | { readonly kind: 'heartbeat-fail'; readonly osd: number; readonly downMs: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

@@ -5,6 +5,7 @@ import type { CommandResult } from './mon-commands.ts';
 import { createRng, type Rng } from './rng.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
+import './pg-steps.ts';
 import { setSlowOps } from './slow-ops.ts';
 import { createTopology, type Topology } from './topology.ts';
 
@@ -208,7 +209,8 @@ export class SimulatedCluster {
     } else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
     else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
-    } else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
+    } else if (step.kind === 'heartbeat-fail') this.model.heartbeatFailOsd(step.osd, step.downMs, now);
+    else this.model.setMonRunning(step.rank, step.kind === 'mon-start', now);
   }
 
   private *tick(): Generator<ClusterEvent> {
