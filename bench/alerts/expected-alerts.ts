@@ -11,6 +11,12 @@
  * down leaves the bare majority of `CephMonDownQuorumAtRisk`. Its 3 hosts hold one replica each of every PG (size 3,
  * host failure domain), so once the failed OSD is out the others on its host take its share: half as many PGs
  * again on a 3-OSD host, past the 30% of `CephPGImbalance`, as CRUSH does on a real cluster of that shape.
+ *
+ * `osd-pair-fail` leaves some PGs one copy, below min_size: inactive while both OSDs are down and, once they are
+ * out, while those PGs backfill (`OSD_DOWN` cleared: `CephPGUnavilableBlockingIO`). `toofull`'s OSD marked out
+ * moves PGs as `osd-fail`'s does, and its OSD restarted for a minute counts for `CephOSDDownHigh`. The simulator
+ * paces recovery to the duration (minutes even for a log recovery of a few objects), so the PGs of the OSD that
+ * `osd-flapping` takes down every 3 minutes stay unclean from its first flap on.
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -41,6 +47,23 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'mds-damage': ['CephFilesystemDamaged', 'CephHealthError'],
   'mds-ranks': ['CephFilesystemMDSRanksLow', 'CephFilesystemInsufficientStandby'],
+  'osd-pair-fail': [
+    'CephOSDDown',
+    'CephOSDDownHigh',
+    'CephPGsInactive',
+    'CephPGUnavilableBlockingIO',
+    'CephPGsUnclean',
+    'CephPGImbalance',
+  ],
+  toofull: [
+    'CephPGBackfillAtRisk',
+    'CephPGRecoveryAtRisk',
+    'CephHealthError',
+    'CephOSDDownHigh',
+    'CephPGsUnclean',
+    'CephPGImbalance',
+  ],
+  'osd-flapping': ['CephOSDFlapping', 'CephOSDDownHigh', 'CephPGsUnclean'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */
