@@ -295,7 +295,8 @@ export class PgEngine {
    * Whether the PG's work is turned away by a full OSD, as the OSDs decide it: a backfill target past the
    * backfillfull ratio refuses its reservation (or cancels a backfill under way at its next scan):
    * `backfill_toofull`; recovery does not start while an OSD it writes to (acting or backfill target) is `full` in
-   * the OSD map: `recovery_toofull`. A PG turned away tries again after {@link TOOFULL_RETRY_MS}.
+   * the OSD map (`check_full` as it waits for its reservation; one under way goes on): `recovery_toofull`. A PG
+   * turned away tries again after {@link TOOFULL_RETRY_MS}.
    */
   private tryTooFull(a: Activity, acting: readonly number[], now: number): number {
     if (a.tooFull !== 0 && now < a.retryAt) return a.tooFull;
@@ -303,7 +304,7 @@ export class PgEngine {
     let bit = 0;
     if (a.kind === BACKFILL) {
       if (a.targets.some((o) => fullState[o]! >= FULL.backfillfull)) bit = PG.BACKFILL_TOOFULL;
-    } else if (a.kind === RECOVERY) {
+    } else if (a.kind === RECOVERY && a.done === 0) {
       const full = (o: number) => up[o] === 1 && fullState[o] === FULL.full;
       if (acting.some(full) || a.targets.some(full)) bit = PG.RECOVERY_TOOFULL;
     }

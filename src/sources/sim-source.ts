@@ -5,6 +5,9 @@ import type { ClusterCommander, ClusterReply } from '../cluster/cluster-commande
 import { MgrError } from '../errors.ts';
 import type { Source, SourceItem } from '../ingest/source-item.ts';
 import { checkScenario, parseScenario } from '../sim/scenario.ts';
+// The steps registered beside the built-in ones (`registerScenarioStep`) join on its import: named here before the
+// worker that plays them starts.
+import '../sim/simulated-cluster.ts';
 import { type SimOptionsInput, SimOptionsSchema } from '../sim/sim-options.ts';
 import { unpackSimBatch } from './sim-batch.ts';
 import type { SimEventsMessage, SimWorkerData, SimWorkerMessage, SimWorkerRequest } from './sim-worker.ts';
