@@ -328,9 +328,10 @@ export class PgEngine {
   tick(now: number, dtMs: number): void {
     for (const [key, a] of this.activities) {
       const { pool, ps } = a;
-      if (now >= a.peerUntil && a.kind !== NONE && now >= a.startAt && !this.blocked(a, pool.cols.degraded[ps]! > 0)) {
-        this.work(a, Math.min(dtMs, now - a.startAt), now);
-      }
+      const due = now >= a.peerUntil && a.kind !== NONE && now >= a.startAt;
+      // A full OSD turns the work away before any of it is done.
+      if (due) this.tryTooFull(a, pool.list('acting', ps), now);
+      if (due && !this.blocked(a, pool.cols.degraded[ps]! > 0)) this.work(a, Math.min(dtMs, now - a.startAt), now);
       if (a.kind === NONE && now >= a.peerUntil && this.isClean(a)) {
         for (const o of [...a.copies.keys()]) if (!pool.list('acting', ps).includes(o)) a.copies.delete(o);
         this.activities.delete(key);

@@ -128,7 +128,7 @@ describe('PG states from simulated events, as the alert rules see them', () => {
   });
 
   it('toofull: backfill onto a backfillfull OSD waits backfill_toofull, recovery with a full OSD recovery_toofull', () => {
-    const { at, seconds, log } = play(['toofull']);
+    const { at, seconds, log } = play(['osd-fail', 'toofull']);
     const out = log.find((l) =>
       /^Client client\.admin marked osd\.\d+ out, while it was still marked up$/.test(l.message),
     );
