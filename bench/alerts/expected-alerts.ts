@@ -20,6 +20,11 @@
  * of the cluster's time at 20x).
  * `device-failing` has devicehealth mark two OSDs out (their PGs backfill onto their host-mates for longer than
  * `CephPGsUnclean`'s 15 minutes, and unevenly, as for `osd-fail`); `UPGRADE_EXCEPTION` is an error.
+ * `osd-pair-fail` leaves some PGs one copy, below min_size: inactive while both OSDs are down and, once they are
+ * out, while those PGs backfill (`OSD_DOWN` cleared: `CephPGUnavilableBlockingIO`). `toofull`'s OSD marked out
+ * moves PGs as `osd-fail`'s does, and its OSD restarted for a minute counts for `CephOSDDownHigh`. The simulator
+ * paces recovery to the duration (minutes even for a log recovery of a few objects), so the PGs of the OSD that
+ * `osd-flapping` takes down every 3 minutes stay unclean from its first flap on.
  */
 export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'pool-create': [],
@@ -81,6 +86,23 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'orch-pause': ['CephadmPaused'],
   'daemon-failed': ['CephadmDaemonFailed'],
   'upgrade-fail': ['CephadmUpgradeFailed', 'CephHealthError'],
+  'osd-pair-fail': [
+    'CephOSDDown',
+    'CephOSDDownHigh',
+    'CephPGsInactive',
+    'CephPGUnavilableBlockingIO',
+    'CephPGsUnclean',
+    'CephPGImbalance',
+  ],
+  toofull: [
+    'CephPGBackfillAtRisk',
+    'CephPGRecoveryAtRisk',
+    'CephHealthError',
+    'CephOSDDownHigh',
+    'CephPGsUnclean',
+    'CephPGImbalance',
+  ],
+  'osd-flapping': ['CephOSDFlapping', 'CephOSDDownHigh', 'CephPGsUnclean'],
 };
 
 /** Rules on the cluster's overall health, which any step that raises a warning makes fire. */

@@ -24,9 +24,11 @@ import { evaluateHealth, healthChangeLog } from './monitor-health.ts';
 import { OSD_PERF_SCHEMA, OsdCounters, osdMetadata } from './osd-daemon.ts';
 import { flagsOfKey, type SettableFlag } from './osd-flags.ts';
 import { OsdMapDoc } from './osd-map-doc.ts';
+import { OsdMarkdownLog } from './osd-markdown-log.ts';
 import { OsdPerfReports } from './osd-perf-reports.ts';
 import { OsdReporter } from './osd-reporter.ts';
 import { PgEngine, type PgTiming } from './pg-engine.ts';
+import { pgFullChecks } from './pg-full-health.ts';
 import { pgKey } from './pg-key.ts';
 import { checkPgNum, pgsPerOsd, tooManyPgsChecks } from './pg-limit.ts';
 import { type PgRef, PgScrubber, type ScrubPoolOption } from './pg-scrubber.ts';
@@ -107,6 +109,8 @@ export class ClusterModel {
   private readonly nonceNext: Int32Array;
   private readonly downSince: Float64Array;
   private readonly down = new Set<number>();
+  /** When OSDs that kept running were marked down (`osd_max_markdown_count` in `osd_max_markdown_period`). */
+  private readonly markdowns = new OsdMarkdownLog();
   /** When OSDs created while the cluster runs were made (their metadata's `created_at`). */
   private readonly createdAt = new Map<number, number>();
   private readonly settings = new Map<string, Map<string, string>>();
@@ -440,6 +444,7 @@ export class ClusterModel {
       osdChecks: this.osdChecks(now),
       scrubChecks: this.scrubHealth.checks(now, this.reporter.usage().totalObjects, this.topo.osds),
       mgrChecks: this.mgrModules.checks(now),
+      pgFull: pgFullChecks(this.engine.activities.values()),
     });
   }
 
@@ -552,6 +557,48 @@ export class ClusterModel {
       `osd.${o} failed (${crushLocation(this.topo, o)}) (connection refused reported by osd.${by})`,
     );
     this.markDownNow(o, now);
+  }
+
+  /**
+   * OSD `o`, still running, stops answering its peers' heartbeats (a flaky link): past the heartbeat grace (20 s)
+   * two of them on other hosts report it and the monitors mark it down (unless `nodown`). It sees it was wrongly
+   * marked down, tells the monitors it is dead as of that epoch, and boots again once its own heartbeats are healthy,
+   * `downMs` later; marked down more than `osd_max_markdown_count` times in `osd_max_markdown_period`, it shuts
+   * down instead.
+   */
+  heartbeatFailOsd(o: number, downMs: number, now: number): void {
+    if (this.alive[o] === 0 || this.doc.up[o] === 0 || this.doc.flags.has('nodown')) return;
+    const h = hash32(this.config.seed, o, now);
+    const failedFor = 20 + (h % 3_000_000) / 1_000_000;
+    this.clog(
+      now,
+      '[INF]',
+      `osd.${o} failed (${crushLocation(this.topo, o)}) (2 reporters from different host after ${failedFor.toFixed(6)} >= grace 20.000000)`,
+    );
+    const epoch = this.doc.next;
+    this.markDownNow(o, now);
+    this.schedule(now + 1000, (t) => {
+      if (this.alive[o] === 1 && this.doc.up[o] === 0) {
+        this.clog(t, '[INF]', `osd.${o} marked itself dead as of e${epoch}`);
+      }
+    });
+    this.wronglyMarkedDown(o, now, downMs);
+  }
+
+  /**
+   * A running OSD sees it was marked down: it boots again `bootMs` later or, marked down once too often in
+   * `osd_max_markdown_period`, shuts down (`OSD::_committed_osd_maps`).
+   */
+  private wronglyMarkedDown(o: number, now: number, bootMs: number): void {
+    if (!this.markdowns.note(o, now)) {
+      this.schedule(now + bootMs, (t) => this.bootAgain(o, t));
+      return;
+    }
+    this.schedule(now + 1000, (t) => {
+      if (this.alive[o] === 0 || this.doc.up[o] === 1) return;
+      this.alive[o] = 0;
+      this.emit({ v: 1, t, kind: 'daemon_close', daemon: `osd.${o}` });
+    });
   }
 
   private markDownNow(o: number, now: number): void {
@@ -810,7 +857,7 @@ export class ClusterModel {
       markDown: (o) => {
         this.markDownNow(o, now);
         // The daemon is still running: it sees itself marked down and boots again.
-        if (this.alive[o] === 1) this.schedule(now + REBOOT_MS, (t) => this.bootAgain(o, t));
+        if (this.alive[o] === 1) this.wronglyMarkedDown(o, now, REBOOT_MS);
       },
       reweight: (o, w16) => {
         const lower = w16 <= this.doc.reweight[o]!;

@@ -35,6 +35,8 @@ export interface HealthInput {
   readonly scrubChecks?: Readonly<Record<string, HealthCheck>>;
   /** The checks the manager's modules raise (crash, devicehealth, cephadm), which the monitors show with theirs. */
   readonly mgrChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The checks of PGs held back by full OSDs (`PG_BACKFILL_FULL`, `PG_RECOVERY_FULL`, see `pgFullChecks`). */
+  readonly pgFull?: Readonly<Record<string, HealthCheck>>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -160,6 +162,7 @@ export function evaluateHealth(h: HealthInput): HealthMap {
     h.osdChecks,
     h.scrubChecks,
     h.mgrChecks,
+    h.pgFull,
   );
   const sorted = Object.fromEntries(
     Object.keys(checks)

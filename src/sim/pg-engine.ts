@@ -1,3 +1,4 @@
+import { FULL } from './fullness.ts';
 import { sameList } from './osd-list.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
 import { pgKey } from './pg-key.ts';
@@ -25,6 +26,12 @@ const NONE = 0;
 const RECOVERY = 1;
 const BACKFILL = 2;
 
+/**
+ * `osd_recovery_retry_interval` and `osd_backfill_retry_interval` (30 s): how long a PG turned away as too full waits
+ * before it asks again.
+ */
+const TOOFULL_RETRY_MS = 30_000;
+
 /** A PG that is not active+clean, and what it takes to get it there. */
 interface Activity {
   readonly pool: PoolPgs;
@@ -42,6 +49,9 @@ interface Activity {
   total: number;
   done: number;
   targets: number[];
+  /** `backfill_toofull` or `recovery_toofull` when the last try met a full OSD (0: none), and when it tries again. */
+  tooFull: number;
+  retryAt: number;
 }
 
 /**
@@ -165,6 +175,8 @@ export class PgEngine {
         total: 0,
         done: 0,
         targets: [],
+        tooFull: 0,
+        retryAt: 0,
       };
       this.activities.set(key, a);
     }
@@ -229,6 +241,7 @@ export class PgEngine {
             ? pool.cols.objects[ps]! * targets.length
             : 0;
       a.done = 0;
+      a.tooFull = 0;
       a.startAt = Math.max(now, a.peerUntil) + this.draw(this.timing.waitMs, pool.id, ps, 0x3a17);
       a.rate = a.total / Math.max(1, this.draw(this.timing.workMs, pool.id, ps, 0x3012));
     }
@@ -237,7 +250,7 @@ export class PgEngine {
 
   private blocked(a: Activity, degraded: boolean): boolean {
     const f = this.doc.flags;
-    if (f.has('norecover')) return true;
+    if (f.has('norecover') || a.tooFull !== 0) return true;
     if (a.kind === BACKFILL) return f.has('nobackfill') || (f.has('norebalance') && !degraded);
     return false;
   }
@@ -268,9 +281,11 @@ export class PgEngine {
       if (undersized > 0) bits |= PG.UNDERSIZED;
       if (degraded > 0) bits |= PG.DEGRADED;
       if (remapped) bits |= PG.REMAPPED;
+      const full = now < a.startAt ? 0 : this.tryTooFull(a, acting, now);
       const waiting = now < a.startAt || this.blocked(a, degraded > 0);
-      if (a.kind === RECOVERY) bits |= waiting ? PG.RECOVERY_WAIT : PG.RECOVERING;
-      if (a.kind === BACKFILL) bits |= waiting ? PG.BACKFILL_WAIT : PG.BACKFILLING;
+      if (full !== 0) bits |= full;
+      else if (a.kind === RECOVERY) bits |= waiting ? PG.RECOVERY_WAIT : PG.RECOVERING;
+      else if (a.kind === BACKFILL) bits |= waiting ? PG.BACKFILL_WAIT : PG.BACKFILLING;
       if ((bits & PG.ACTIVE) !== 0 && bits === PG.ACTIVE) bits |= PG.CLEAN;
     }
     bits = this.overlay(pool, ps, bits);
@@ -280,6 +295,28 @@ export class PgEngine {
       c.dirty[ps] = 1;
     }
     setState(pool, ps, bits, now, this.doc.epoch);
+  }
+
+  /**
+   * Whether the PG's work is turned away by a full OSD, as the OSDs decide it: a backfill target past the
+   * backfillfull ratio refuses its reservation (or cancels a backfill under way at its next scan):
+   * `backfill_toofull`; recovery does not start while an OSD it writes to (acting or backfill target) is `full` in
+   * the OSD map (`check_full` as it waits for its reservation; one under way goes on): `recovery_toofull`. A PG
+   * turned away tries again after {@link TOOFULL_RETRY_MS}.
+   */
+  private tryTooFull(a: Activity, acting: readonly number[], now: number): number {
+    if (a.tooFull !== 0 && now < a.retryAt) return a.tooFull;
+    const { fullState, up } = this.doc;
+    let bit = 0;
+    if (a.kind === BACKFILL) {
+      if (a.targets.some((o) => fullState[o]! >= FULL.backfillfull)) bit = PG.BACKFILL_TOOFULL;
+    } else if (a.kind === RECOVERY && a.done === 0) {
+      const full = (o: number) => up[o] === 1 && fullState[o] === FULL.full;
+      if (acting.some(full) || a.targets.some(full)) bit = PG.RECOVERY_TOOFULL;
+    }
+    a.tooFull = bit;
+    a.retryAt = bit === 0 ? 0 : now + TOOFULL_RETRY_MS;
+    return bit;
   }
 
   /** Client writes touched `objects` objects of a PG: copies that are not in the acting set fall behind. */
@@ -297,9 +334,10 @@ export class PgEngine {
   tick(now: number, dtMs: number): void {
     for (const [key, a] of this.activities) {
       const { pool, ps } = a;
-      if (now >= a.peerUntil && a.kind !== NONE && now >= a.startAt && !this.blocked(a, pool.cols.degraded[ps]! > 0)) {
-        this.work(a, Math.min(dtMs, now - a.startAt), now);
-      }
+      const due = now >= a.peerUntil && a.kind !== NONE && now >= a.startAt;
+      // A full OSD turns the work away before any of it is done.
+      if (due) this.tryTooFull(a, pool.list('acting', ps), now);
+      if (due && !this.blocked(a, pool.cols.degraded[ps]! > 0)) this.work(a, Math.min(dtMs, now - a.startAt), now);
       if (a.kind === NONE && now >= a.peerUntil && this.isClean(a)) {
         for (const o of [...a.copies.keys()]) if (!pool.list('acting', ps).includes(o)) a.copies.delete(o);
         this.activities.delete(key);

@@ -16,10 +16,12 @@ export const PG = {
   REMAPPED: 1 << 18,
   DEEP_SCRUB: 1 << 19,
   BACKFILLING: 1 << 20,
+  BACKFILL_TOOFULL: 1 << 21,
   RECOVERY_WAIT: 1 << 22,
   UNDERSIZED: 1 << 23,
   ACTIVATING: 1 << 24,
   PEERED: 1 << 25,
+  RECOVERY_TOOFULL: 1 << 28,
 } as const;
 
 /** What a healthy PG is. */
@@ -33,6 +35,7 @@ const ORDER: ReadonlyArray<[number, string]> = [
   [PG.ACTIVATING, 'activating'],
   [PG.CLEAN, 'clean'],
   [PG.RECOVERY_WAIT, 'recovery_wait'],
+  [PG.RECOVERY_TOOFULL, 'recovery_toofull'],
   [PG.RECOVERING, 'recovering'],
   [PG.DOWN, 'down'],
   [PG.RECOVERY_UNFOUND, 'recovery_unfound'],
@@ -46,6 +49,7 @@ const ORDER: ReadonlyArray<[number, string]> = [
   [PG.REPAIR, 'repair'],
   [PG.BACKFILL_WAIT, 'backfill_wait'],
   [PG.BACKFILLING, 'backfilling'],
+  [PG.BACKFILL_TOOFULL, 'backfill_toofull'],
   [PG.PEERED, 'peered'],
 ];
 

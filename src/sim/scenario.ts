@@ -83,7 +83,9 @@ export type ScenarioStep =
   /** devicehealth predicts OSD `osd`'s device to fail in `days` (`null`: the device was replaced). */
   | { readonly kind: 'device-life'; readonly osd: number; readonly days: number | null }
   /** cephadm's daemon `name` on host `host` (index) is in error state (`failed`), or runs again. */
-  | { readonly kind: 'cephadm-daemon'; readonly name: string; readonly host: number; readonly failed: boolean };
+  | { readonly kind: 'cephadm-daemon'; readonly name: string; readonly host: number; readonly failed: boolean }
+  /** OSD `osd` stops answering heartbeats: its peers report it, it is marked down and boots again `downMs` later. */
+  | { readonly kind: 'heartbeat-fail'; readonly osd: number; readonly downMs: number };
 
 /** A step and when it happens, in ms of stream time. */
 export interface TimedStep {

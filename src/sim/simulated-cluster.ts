@@ -11,6 +11,7 @@ import './osd-health-steps.ts';
 import { type MonCommand, type ScenarioStep, scenarioSteps } from './scenario.ts';
 import { playScrubStep } from './scrub-steps.ts';
 import { resolveSimOptions, type SimConfig, type SimOptionsInput } from './sim-options.ts';
+import './pg-steps.ts';
 import { setSlowOps } from './slow-ops.ts';
 import './mon-steps.ts';
 import { createTopology, type Topology } from './topology.ts';
@@ -247,7 +248,8 @@ export class SimulatedCluster {
       this.model.mgrModules.setDaemonFailed(step.name, step.host, step.failed, now);
     } else if (step.kind === 'mds-stop' || step.kind === 'mds-start') {
       this.model.setMdsRunning(step.daemon, step.kind === 'mds-start', now);
-    } else if (step.kind === 'net-delay') this.model.pings.setDelay(step.host, step.iface, step.ms, now);
+    } else if (step.kind === 'heartbeat-fail') this.model.heartbeatFailOsd(step.osd, step.downMs, now);
+    else if (step.kind === 'net-delay') this.model.pings.setDelay(step.host, step.iface, step.ms, now);
     else if (step.kind === 'read-retries') this.model.bluestore.setReadRetries(step.osd, step.perMinute, now);
     else if (step.kind === 'device-size') this.model.bluestore.setDeviceBytes(step.osd, step.bytes);
     else if (step.kind === 'mon-start' || step.kind === 'mon-stop') {
