@@ -14,6 +14,7 @@
  *
  * `disk-errors` restarts an OSD twice (20 s each): one OSD of ten down is `CephOSDDownHigh`'s 10%, which has no
  * `for:`, so a scrape during a restart makes it fire.
+ * `daemon-crash`'s OSD is down until systemd has started it again: the same 10% for a scrape or two.
  * The `CephNode*` rules read the hosts' node exporters (`node_exporter=`, scraped as job `node`). `host-disk-fill`
  * fills a root file system within 2.5% of the duration, so that `CephNodeDiskspaceWarning`'s `predict_linear` over
  * the wall clock's data runs out at once; `nic-errors` holds for longer than the `[1m]` of the NIC rules (20 minutes
@@ -74,7 +75,7 @@ export const EXPECTED_ALERTS: Readonly<Record<string, readonly string[]>> = {
   'host-disk-fill': ['CephNodeRootFilesystemFull', 'CephNodeDiskspaceWarning'],
   'nic-errors': ['CephNodeNetworkPacketDrops', 'CephNodeNetworkPacketErrors'],
   'mtu-mismatch': ['CephNodeInconsistentMTU'],
-  'daemon-crash': ['CephDaemonCrash'],
+  'daemon-crash': ['CephDaemonCrash', 'CephOSDDownHigh'],
   'mgr-module-crash': ['CephMgrModuleCrash'],
   'device-failing': [
     'CephDeviceFailurePredicted',

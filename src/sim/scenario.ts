@@ -244,13 +244,13 @@ const STEPS = new Map<string, ScenarioStepDef>([
     {
       summary:
         `at 50% pool "${poolKind(0).name}" gets a quota 10% over what it holds (with mon_pool_quota_warn_threshold ` +
-        '80: POOL_NEAR_FULL), at 53% it grows past it (full_quota, POOL_FULL), at 64% the quota is lifted',
+        '80: POOL_NEAR_FULL), at 56% it grows past it (full_quota, POOL_FULL), at 64% the quota is lifted',
       plan: (p) => {
         const pool = poolKind(0).name;
         return [
           cmd(p.at(0.5), { prefix: 'config set', who: 'mon', name: 'mon_pool_quota_warn_threshold', value: '80' }),
           { at: p.at(0.5) + 1, step: { kind: 'quota', pool, headroom: 0.1 } },
-          { at: p.at(0.53), step: { kind: 'grow', pool, factor: 1.12 } },
+          { at: p.at(0.56), step: { kind: 'grow', pool, factor: 1.12 } },
           cmd(p.at(0.64), { prefix: 'osd pool set-quota', pool, field: 'max_bytes', val: '0' }),
           cmd(p.at(0.64) + 1, { prefix: 'config rm', who: 'mon', name: 'mon_pool_quota_warn_threshold' }),
         ];
