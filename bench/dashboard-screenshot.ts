@@ -1,9 +1,10 @@
 /**
  * `npm run screenshot:dashboard`: the dashboard of a live simulated cluster of 1,000 OSDs mid-scenario, in headless
  * Chromium (Debian's `chromium`, driven by playwright-core), saved as `docs/dashboard-1000.png` (the README shows
- * it). The cluster plays the full day with `fill` and `slow-ops` at up to 20x real time; the picture is taken once
- * the health has every check of `--when` (default: an OSD down and one past nearfull, from about 14% of the scenario)
- * and the page has drawn them. It prints what the page showed (health, capacity, IO), the figures the README quotes.
+ * it). The cluster plays the full day with `slow-ops` at up to 20x real time; the picture is taken once the health
+ * has every check of `--when` (default: an OSD down and another reporting slow ops, from 20% of the scenario) and the
+ * page has drawn them. (`fill` is left out: it writes an OSD's worth of data at once, a burst no client could make,
+ * and the IO chart would show it.) It prints what the page showed (health, capacity, IO), the figures the README quotes.
  *
  * Options: --osds N (default 1000), --out FILE, --speed N (default 20), --when CODE,CODE (health checks to wait for).
  */
@@ -20,7 +21,7 @@ const { values } = parseArgs({
     osds: { type: 'string', default: '1000' },
     out: { type: 'string', default: join(ROOT, 'docs', 'dashboard-1000.png') },
     speed: { type: 'string', default: '20' },
-    when: { type: 'string', default: 'OSD_DOWN,OSD_NEARFULL' },
+    when: { type: 'string', default: 'OSD_DOWN,SLOW_OPS' },
   },
 });
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -43,7 +44,7 @@ const spec = [
   `duration=${duration}`,
   'seed=3',
   'mons=3',
-  'scenario=pool-create+osd-fail+slow-ops+noout+osd-flap+pool-split+pool-delete+fill',
+  'scenario=pool-create+osd-fail+slow-ops+noout+osd-flap+pool-split+pool-delete',
 ].join(',');
 const dir = mkdtempSync(join(tmpdir(), 'mgrkit-screenshot-'));
 let mgr: ChildProcess | undefined;
