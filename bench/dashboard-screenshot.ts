@@ -4,7 +4,8 @@
  * it). The cluster plays the full day with `slow-ops` at up to 20x real time; the picture is taken once the health
  * has every check of `--when` (default: an OSD down and another reporting slow ops, from 20% of the scenario) and the
  * page has drawn them. (`fill` is left out: it writes an OSD's worth of data at once, a burst no client could make,
- * and the IO chart would show it.) It prints what the page showed (health, capacity, IO), the figures the README quotes.
+ * and the IO chart would show it.) It prints what the page showed (health, capacity, IO), the figures the README
+ * quotes.
  *
  * Options: --osds N (default 1000), --out FILE, --speed N (default 20), --when CODE,CODE (health checks to wait for).
  */
