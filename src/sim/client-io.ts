@@ -65,8 +65,7 @@ export function runClientIo(
     if (w === 0 && r === 0) continue;
     const writeBytes = Math.min(WRITE_BYTES, pool.kind.objectBytes);
     const grown = Math.round(w * writeBytes * NEW_DATA_SHARE);
-    // New data goes to new objects of its pool's size, and the first write to an empty PG makes its first object.
-    const fresh = Math.max(c.objects[g] === 0 && grown > 0 ? 1 : 0, Math.round(grown / pool.kind.objectBytes));
+    const fresh = Math.round(grown / pool.kind.objectBytes);
     c.writes[g]! += w;
     c.writeKb[g]! += Math.ceil((w * writeBytes) / 1024);
     c.reads[g]! += r;
