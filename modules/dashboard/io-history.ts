@@ -19,30 +19,36 @@ const sameRates = (a: IoRates, b: IoRates) =>
 /**
  * The client IO seen at each PG-stats cue, newest last, the oldest dropped past `capacity`.
  *
- * Until every PG has been reported once, and for the rate window after that, the PG map's rates count the whole
- * lifetime of the counters of PGs it sees for the first time (as `ceph -s` does after a manager starts): TiB/s for a
- * moment. Those samples are not drawn: the chart starts once the rates have changed {@link SMOOTH_INTERVALS} + 1
- * times (a tick each) with no PG unknown: the first tick after the map became whole measures the last PG's first
- * report, and the window is clear of it {@link SMOOTH_INTERVALS} ticks later.
+ * A PG's first report to this host brings the whole lifetime of its counters, which the PG map's rates count as IO
+ * (as `ceph -s` does just after a manager starts): TiB/s for a moment. So after any PG was reported for the first time
+ * (fewer PGs unknown than at the last cue, and at the start) the chart waits until the rates have changed
+ * {@link SMOOTH_INTERVALS} + 1 times (a tick each: the first measures the last first report, the rate window is clear
+ * of it the rest later). Rates all zero are drawn at once: no lifetime is in them.
  */
 export class IoHistory {
   private readonly samples: IoSample[] = [];
   private warmup = SMOOTH_INTERVALS + 1;
   private lastRates: IoRates | null = null;
+  private unknown = Number.POSITIVE_INFINITY;
 
   constructor(private readonly capacity = 600) {}
 
-  /** Adds what the PG map shows at a cue; `whole`: no PG of the map is still unknown (unreported). */
-  add(sample: IoSample, whole = true): void {
-    if (!whole) {
+  /** Adds what the PG map shows at a cue, with how many of its PGs have never been reported (`unknown`). */
+  add(sample: IoSample, unknownPgs = 0): void {
+    if (unknownPgs < this.unknown && this.unknown !== Number.POSITIVE_INFINITY) {
       this.warmup = SMOOTH_INTERVALS + 1;
       this.lastRates = null;
-      return;
     }
+    this.unknown = unknownPgs;
     if (this.warmup > 0) {
       if (this.lastRates !== null && !sameRates(this.lastRates, sample)) this.warmup--;
       this.lastRates = sample;
-      if (this.warmup > 0) return;
+      const idle =
+        sample.read_bytes_sec === 0 &&
+        sample.write_bytes_sec === 0 &&
+        sample.read_op_per_sec === 0 &&
+        sample.write_op_per_sec === 0;
+      if (this.warmup > 0 && !idle) return;
     }
     const last = this.samples.at(-1);
     // One sample per state: a cue that brings no new state must not draw a flat step.

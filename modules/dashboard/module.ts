@@ -128,8 +128,9 @@ export class Module extends MgrModule {
     }
     const seq = this.journal()?.last ?? null;
     if (type === 'pg_summary') {
-      const whole = this.get('pg_status')?.unknown_pgs_ratio === undefined;
-      this.history.add({ t: Date.now(), seq, ...ioRates(this) }, whole);
+      const status = this.get('pg_status');
+      const unknown = Math.round((status?.unknown_pgs_ratio ?? 0) * (status?.num_pgs ?? 0));
+      this.history.add({ t: Date.now(), seq, ...ioRates(this) }, unknown);
     }
     this.events.publish({ seq, type });
   }
