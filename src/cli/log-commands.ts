@@ -69,11 +69,17 @@ export async function replayToLog(
   }
 }
 
-/** Joins `host` to the group on the log: returns what stops it (leaving the group, then the connection). */
+/**
+ * Joins `host` to the group on the log: returns what stops it (leaving the group, then the connection). `routing`
+ * gets the member as soon as it is made: the admin socket must route through it while it joins, since the mgr map
+ * the host shows names the group's managers from then on, and a client that sees a standby there may send it a
+ * module command at once.
+ */
 export async function joinLogGroup(
   host: MgrHost,
   store: Store,
   flags: LogFlags & { addr: string; source?: string; speed?: number; logger: Logger },
+  routing: (member: LogMember) => void,
 ): Promise<{ member: LogMember; stop: () => Promise<void> }> {
   const log = await JetStreamLog.open({ url: flags.log, ...(flags.stream ? { stream: flags.stream } : {}) });
   const member = new LogMember({
@@ -87,6 +93,7 @@ export async function joinLogGroup(
     ...(flags.source !== undefined ? { source: flags.source } : {}),
     ...(flags.speed !== undefined ? { speed: flags.speed } : {}),
   });
+  routing(member);
   await member.start();
   return {
     member,

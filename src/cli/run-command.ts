@@ -193,18 +193,24 @@ async function runDaemon(o: RunFlags): Promise<void> {
   });
   process.stderr.write(`mgrkit: serving commands on ${socketPath}\n`);
   const group = o.log
-    ? await (await import('./log-commands.ts')).joinLogGroup(host, store, {
-        log: o.log,
-        addr: socketPath,
-        logger: host.log,
-        speed: o.speed,
-        ...(o.stream ? { stream: o.stream } : {}),
-        ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
-        ...(o.snapshotCatchUp ? { snapshotCatchUp: o.snapshotCatchUp } : {}),
-        ...(o.source ? { source: o.source } : {}),
-      })
+    ? await (await import('./log-commands.ts')).joinLogGroup(
+        host,
+        store,
+        {
+          log: o.log,
+          addr: socketPath,
+          logger: host.log,
+          speed: o.speed,
+          ...(o.stream ? { stream: o.stream } : {}),
+          ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
+          ...(o.snapshotCatchUp ? { snapshotCatchUp: o.snapshotCatchUp } : {}),
+          ...(o.source ? { source: o.source } : {}),
+        },
+        (m) => {
+          member = m;
+        },
+      )
     : null;
-  member = group?.member ?? null;
   let stopping: Promise<void> | undefined;
   let live: Promise<unknown> | null = null;
   let liveSource: LiveSourceRun | null = null;
