@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { JetStreamLog } from '../group/jetstream-log.ts';
-import { LogMember } from '../group/log-member.ts';
+import { LogMember, type LogMemberOptions } from '../group/log-member.ts';
 import { replayIntoLog } from '../group/log-replay.ts';
 import { LogReplica } from '../group/log-replica.ts';
 import type { MgrHost } from '../host/host.ts';
@@ -78,7 +78,13 @@ export async function replayToLog(
 export async function joinLogGroup(
   host: MgrHost,
   store: Store,
-  flags: LogFlags & { addr: string; source?: string; speed?: number; logger: Logger },
+  flags: LogFlags & {
+    addr: string;
+    source?: string;
+    speed?: number;
+    logger: Logger;
+    watch?: LogMemberOptions['watch'];
+  },
   routing: (member: LogMember) => void,
 ): Promise<{ member: LogMember; stop: () => Promise<void> }> {
   const log = await JetStreamLog.open({ url: flags.log, ...(flags.stream ? { stream: flags.stream } : {}) });
@@ -92,6 +98,7 @@ export async function joinLogGroup(
     ...(flags.snapshotCatchUp !== undefined ? { snapshotCatchUp: flags.snapshotCatchUp } : {}),
     ...(flags.source !== undefined ? { source: flags.source } : {}),
     ...(flags.speed !== undefined ? { speed: flags.speed } : {}),
+    ...(flags.watch !== undefined ? { watch: flags.watch } : {}),
   });
   routing(member);
   await member.start();

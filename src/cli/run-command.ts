@@ -155,7 +155,9 @@ async function runDaemon(o: RunFlags): Promise<void> {
   const admin = await AdminSocket.listen(socketPath, (req) =>
     member === null ? local(req) : member.route(req, local),
   );
-  const sourceChecks = new SourceChecks(host.health, o.source ?? '');
+  // In a group without --source, what the host follows is the event log.
+  const sourceLabel = o.source ?? (o.log ? `${o.log} (stream ${o.stream ?? 'MGRKIT'})` : '');
+  const sourceChecks = new SourceChecks(host.health, sourceLabel);
   // What goes wrong with the source once started: in the log, in health, and the failure on stderr too.
   const watch: SourceWatch = {
     rejected: (r) => {
@@ -166,7 +168,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
       const reason = e instanceof Error ? e.message : String(e);
       host.log.error({ err: e, source: o.source }, 'source failed');
       sourceChecks.failed(reason);
-      process.stderr.write(`mgrkit: the source ${o.source} failed: ${reason}\n`);
+      process.stderr.write(`mgrkit: the source ${sourceLabel} failed: ${reason}\n`);
     },
   };
   // Set when the daemon is asked to stop: ingest stops waiting for a full disk to take its held batch.
@@ -205,6 +207,7 @@ async function runDaemon(o: RunFlags): Promise<void> {
           ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}),
           ...(o.snapshotCatchUp ? { snapshotCatchUp: o.snapshotCatchUp } : {}),
           ...(o.source ? { source: o.source } : {}),
+          watch,
         },
         (m) => {
           member = m;

@@ -3,7 +3,7 @@ import type { JournaledEvent } from '../../schemas/event.ts';
 import { type CommandTuple, errorResult } from '../commands/result.ts';
 import { MgrError } from '../errors.ts';
 import type { MgrHost } from '../host/host.ts';
-import { formatRejection } from '../ingest/rejection.ts';
+import { formatRejection, type Rejection } from '../ingest/rejection.ts';
 import type { AdminRequest } from '../server/admin-socket.ts';
 import type { ClusterState } from '../state/cluster-state.ts';
 import type { Store } from '../store/store.ts';
@@ -51,6 +51,11 @@ export interface LogMemberOptions {
   /** A manager this many events (or more) behind the log's newest snapshot starts from that snapshot. */
   readonly snapshotCatchUp?: number;
   readonly logger: Logger;
+  /**
+   * Told of the source's bad lines, and of a failure of the source or of following the log: the host shows them
+   * in health (a standby that stopped following serves a state that no longer moves).
+   */
+  readonly watch?: { rejected(r: Rejection): void; failed(e: unknown): void };
 }
 
 /**
@@ -137,7 +142,9 @@ export class LogMember {
     snapshots.catch(() => undefined);
     await this.catchUpFromSnapshot(snapshots);
     this.followed = this.replica.follow(this.abort.signal).catch((e) => {
-      if (!this.abort.signal.aborted) this.opts.logger.error({ err: e }, 'following the event log stopped');
+      if (this.abort.signal.aborted) return;
+      this.opts.logger.error({ err: e }, 'following the event log stopped');
+      this.opts.watch?.failed(new Error(`following the event log stopped: ${(e as Error).message ?? String(e)}`));
     });
     await roster.start();
     const poll = Math.max(20, Math.min(100, Math.floor(this.ttlMs / 10)));
@@ -292,7 +299,10 @@ export class LogMember {
       replica: this.replica,
       ...(this.opts.speed !== undefined ? { speed: this.opts.speed } : {}),
       signal: abort.signal,
-      onRejection: (r) => this.opts.logger.warn({ rejection: formatRejection(r) }, 'bad line'),
+      onRejection: (r) =>
+        this.opts.watch
+          ? this.opts.watch.rejected(r)
+          : this.opts.logger.warn({ rejection: formatRejection(r) }, 'bad line'),
     })
       .then((r) => {
         if (abort.signal.aborted) return;
@@ -300,7 +310,9 @@ export class LogMember {
         this.host.feed.end();
       })
       .catch((e) => {
-        if (!abort.signal.aborted) this.opts.logger.error({ err: e }, 'source failed');
+        if (abort.signal.aborted) return;
+        if (this.opts.watch) this.opts.watch.failed(e);
+        else this.opts.logger.error({ err: e }, 'source failed');
       });
   }
 

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import type { JournaledEvent } from '../../schemas/event.ts';
 import { stateDigest } from '../../src/entry/host.ts';
 import { latestState } from '../../src/group/log-member.ts';
@@ -17,7 +18,7 @@ import { AdminClient } from '../../src/server/admin-client.ts';
 import { createEmptyState } from '../../src/state/cluster-state.ts';
 import { foldBatch } from '../../src/state/fold.ts';
 import { Store } from '../../src/store/store.ts';
-import { BIN, PATCH_TRACE, ROOT, runCli, stopProcess, tempDir, waitFor } from '../helpers.ts';
+import { BIN, PATCH_TRACE, ROOT, runCli, stopProcess, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
 import { NATS_SKIP, NatsCluster } from './nats-cluster.ts';
 
 const PROBE = `import { appendFileSync } from 'node:fs';
@@ -403,6 +404,32 @@ describe('hosts on a NATS JetStream event log', { skip: NATS_SKIP }, () => {
     const key = await cmd(standby, 'config-key', 'get', 'mgrkit/test');
     assert.equal(key.stdout.trim(), 'kept', key.stderr);
     await stopProcess(standby.proc, 'SIGTERM');
+  });
+
+  it("the active's --source: its bad lines are in health, as for a host on its own", async (t) => {
+    const dir = setup(t);
+    const good = gunzipSync(readFileSync(WHOLE_TRACE)).toString('utf8').split('\n').slice(0, 40);
+    const trace = join(dir, 'bad.jsonl');
+    writeFileSync(trace, [...good, 'not json at all', ''].join('\n'));
+    const h = startHost(dir, cluster.url, 'BADLINE', 'a', ['--source', trace, '--speed', 'max']);
+    hosts.push(h);
+    const check = await waitFor(
+      'MGR_SOURCE_BAD_LINES in health',
+      async () => {
+        const r = await cmd(h, 'health', 'detail', '--format', 'json');
+        return r.code === 0
+          ? (
+              JSON.parse(r.stdout) as {
+                checks: Record<string, { summary: unknown; detail: Array<{ message: string }> }>;
+              }
+            ).checks.MGR_SOURCE_BAD_LINES
+          : undefined;
+      },
+      60_000,
+    );
+    assert.deepEqual(check.summary, { message: `1 line of source '${trace}' rejected`, count: 1 });
+    assert.match(check.detail[0]!.message, new RegExp(`^last: ${trace}:41: `));
+    await stopProcess(h.proc, 'SIGTERM');
   });
 
   it('loses nothing when one of the three NATS servers is killed mid-replay', async (t) => {
