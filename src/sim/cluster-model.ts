@@ -421,6 +421,8 @@ export class ClusterModel {
       topo: this.topo,
       doc: this.doc,
       unclean: this.uncleanPgs(),
+      now,
+      stuckThresholdS: configNumber(this.settings, 'mon', 'mon_pg_stuck_threshold'),
       totalCopies: this.reporter.usage().totalCopies,
       monDown: this.mons.healthCheck(),
       // A stopped OSD sends no report: the manager drops its slow ops.
@@ -725,6 +727,9 @@ export class ClusterModel {
       c.scrubStamp.fill(spec.createdMs);
       c.deepScrubStamp.fill(spec.createdMs);
     }
+    // As the manager registers a new pool's PGs: stamped with the map's time, so one that never goes active is stuck
+    // inactive from then on, not "since forever".
+    pool.cols.lastActive.fill(creating ? spec.createdMs : this.startMs);
     this.engine.placeNew(pool, 0, creating ? spec.createdMs : this.startMs, creating);
     if (!creating) pool.cols.mappingEpoch.fill(Math.max(1, epoch - 3));
     this.reporter.placementChanged();

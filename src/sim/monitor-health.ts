@@ -4,6 +4,7 @@ import { warnedFlags } from './osd-flags.ts';
 import type { OsdMapDoc } from './osd-map-doc.ts';
 import { PG, pgStateString } from './pg-state.ts';
 import type { PoolPgs } from './pg-table.ts';
+import { timespanStr } from './timespan-str.ts';
 import { crushLocation, type Topology } from './topology.ts';
 
 /** Ceph's `mon_health_max_detail`: a check lists at most this many detail lines. */
@@ -37,6 +38,46 @@ export interface HealthInput {
   readonly mgrChecks?: Readonly<Record<string, HealthCheck>>;
   /** The checks of PGs held back by full OSDs (`PG_BACKFILL_FULL`, `PG_RECOVERY_FULL`, see `pgFullChecks`). */
   readonly pgFull?: Readonly<Record<string, HealthCheck>>;
+  /** When the checks are made (ms): a PG inactive, peering or undersized counts once stuck so since then. */
+  readonly now: number;
+  /** `mon_pg_stuck_threshold` (seconds, 60 by default). */
+  readonly stuckThresholdS: number;
+}
+
+/**
+ * How `PGMap::get_health_checks` reports a PG state: under which check, at once or only once the PG has been stuck
+ * in it past `mon_pg_stuck_threshold` (since the stamp given), and with which name ("inactive" is the ACTIVE bit's
+ * absence). In Ceph's order, by state bit: the summary counts and each PG's detail line follow it.
+ */
+interface PgStateResponse {
+  readonly bit: number;
+  readonly check: 'PG_AVAILABILITY' | 'PG_DEGRADED';
+  readonly name: string;
+  readonly invert?: true;
+  readonly stuckSince?: (pool: PoolPgs, ps: number) => number;
+}
+
+const lastActive = (pool: PoolPgs, ps: number) => pool.cols.lastActive[ps]!;
+const PG_STATE_RESPONSES: readonly PgStateResponse[] = [
+  { bit: PG.ACTIVE, check: 'PG_AVAILABILITY', name: 'inactive', invert: true, stuckSince: lastActive },
+  { bit: PG.DOWN, check: 'PG_AVAILABILITY', name: 'down' },
+  { bit: PG.DEGRADED, check: 'PG_DEGRADED', name: 'degraded' },
+  // `last_peered`: for a PG that is neither active nor peered, when it last was active.
+  { bit: PG.PEERING, check: 'PG_AVAILABILITY', name: 'peering', stuckSince: lastActive },
+  {
+    bit: PG.UNDERSIZED,
+    check: 'PG_DEGRADED',
+    name: 'undersized',
+    stuckSince: (pool, ps) => pool.cols.lastFullsized[ps]!,
+  },
+];
+
+interface PgCauses {
+  /** PGs counted per state name, in the order of {@link PG_STATE_RESPONSES}. */
+  readonly states: Map<string, number>;
+  readonly pgs: Set<string>;
+  /** Each PG's detail line (the last state that matched it), at most `mon_health_max_detail` + 1 of them. */
+  readonly lines: Map<string, { pool: number; ps: number; line: string }>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -100,52 +141,47 @@ export function evaluateHealth(h: HealthInput): HealthMap {
   const flags = warnedFlags(doc.flags);
   if (flags.length > 0) checks.OSDMAP_FLAGS = check(`${flags.join(',')} flag(s) set`, flags.length, []);
 
-  let inactive = 0;
-  let peering = 0;
-  let down = 0;
-  let degradedPgs = 0;
-  let undersizedPgs = 0;
+  const causes = new Map<PgStateResponse['check'], PgCauses>();
+  const cutoff = h.now - h.stuckThresholdS * 1000;
   let degradedObjects = 0;
   let misplacedObjects = 0;
-  const availability: string[] = [];
-  const degradation: string[] = [];
   for (const { pool, ps } of h.unclean) {
     const bits = pool.cols.state[ps]!;
-    const unfound = pool.cols.unfound[ps]!;
-    const line = () =>
-      `pg ${pool.pgid(ps)} is ${pgStateString(bits)}, acting [${pool.list('acting', ps).join(',')}]${unfound > 0 ? `, ${unfound} unfound` : ''}`;
-    if ((bits & PG.ACTIVE) === 0) {
-      inactive++;
-      if ((bits & PG.PEERING) !== 0) peering++;
-      if ((bits & PG.DOWN) !== 0) down++;
-      if (availability.length < MAX_DETAIL) availability.push(line());
-    }
-    const isDegraded = (bits & PG.DEGRADED) !== 0;
-    const isUndersized = (bits & PG.UNDERSIZED) !== 0;
-    if (isDegraded) degradedPgs++;
-    if (isUndersized) undersizedPgs++;
-    if ((isDegraded || isUndersized) && degradation.length < MAX_DETAIL) degradation.push(line());
     degradedObjects += pool.cols.degraded[ps]!;
     misplacedObjects += pool.cols.misplaced[ps]!;
-  }
-  if (inactive > 0) {
-    const parts = [`${plural(inactive, 'pg')} inactive`];
-    if (down > 0) parts.push(`${plural(down, 'pg')} down`);
-    if (peering > 0) parts.push(`${plural(peering, 'pg')} peering`);
-    checks.PG_AVAILABILITY = check(`Reduced data availability: ${parts.join(', ')}`, inactive, availability);
-  }
-  if (degradedPgs > 0 || undersizedPgs > 0) {
-    const parts: string[] = [];
-    if (degradedObjects > 0) {
-      parts.push(`${degradedObjects}/${h.totalCopies} objects degraded (${percent(degradedObjects, h.totalCopies)})`);
+    for (const r of PG_STATE_RESPONSES) {
+      if (((bits & r.bit) !== 0) === (r.invert === true)) continue;
+      const since = r.stuckSince?.(pool, ps);
+      if (since !== undefined && since >= cutoff) continue;
+      let c = causes.get(r.check);
+      if (c === undefined) {
+        c = { states: new Map(PG_STATE_RESPONSES.map((x) => [x.name, 0])), pgs: new Set(), lines: new Map() };
+        causes.set(r.check, c);
+      }
+      const pgid = pool.pgid(ps);
+      c.states.set(r.name, c.states.get(r.name)! + 1);
+      c.pgs.add(pgid);
+      if (c.lines.size > MAX_DETAIL) continue;
+      const acting = pool.list('acting', ps).join(',');
+      const state = pgStateString(bits);
+      const unfound = pool.cols.unfound[ps]!;
+      const line =
+        since === undefined
+          ? `pg ${pgid} is ${state}, acting [${acting}]${unfound > 0 ? `, ${unfound} unfound` : ''}`
+          : `pg ${pgid} is stuck ${r.name} ${since === 0 ? 'since forever' : `for ${timespanStr(h.now - since)}`}, current state ${state}, last acting [${acting}]`;
+      c.lines.set(pgid, { pool: pool.id, ps, line });
     }
-    if (degradedPgs > 0) parts.push(`${plural(degradedPgs, 'pg')} degraded`);
-    if (undersizedPgs > 0) parts.push(`${plural(undersizedPgs, 'pg')} undersized`);
-    checks.PG_DEGRADED = check(
-      `Degraded data redundancy: ${parts.join(', ')}`,
-      Math.max(degradedPgs, undersizedPgs),
-      degradation,
-    );
+  }
+  for (const [code, c] of causes) {
+    const parts = [...c.states].filter(([, n]) => n > 0).map(([name, n]) => `${plural(n, 'pg')} ${name}`);
+    if (code === 'PG_DEGRADED' && degradedObjects > 0) {
+      parts.unshift(
+        `${degradedObjects}/${h.totalCopies} objects degraded (${percent(degradedObjects, h.totalCopies)})`,
+      );
+    }
+    const summary = code === 'PG_AVAILABILITY' ? 'Reduced data availability' : 'Degraded data redundancy';
+    const lines = [...c.lines.values()].sort((a, b) => a.pool - b.pool || a.ps - b.ps).map((x) => x.line);
+    checks[code] = check(`${summary}: ${parts.join(', ')}`, c.pgs.size, lines);
   }
   if (misplacedObjects > 0) {
     const message = `${misplacedObjects}/${h.totalCopies} objects misplaced (${percent(misplacedObjects, h.totalCopies)})`;

@@ -436,6 +436,10 @@ export class PgEngine {
       c.versionEpoch[ps] = c.versionEpoch[parent]!;
       c.scrubStamp[ps] = c.scrubStamp[parent]!;
       c.deepScrubStamp[ps] = c.deepScrubStamp[parent]!;
+      // A child starts with its parent's stats, stamps included (a PG is not stuck inactive for being new).
+      for (const k of ['lastActive', 'lastClean', 'lastBecameActive', 'lastUndegraded', 'lastFullsized'] as const) {
+        c[k][ps] = c[k][parent]!;
+      }
       const pa = this.activities.get(pgKey(pool.id, parent));
       if (pa !== undefined) {
         const child = this.activity(pool, ps);

@@ -100,14 +100,22 @@ describe('PG states from simulated events, as the alert rules see them', () => {
 
     const peered = seconds.flatMap((s) => details(s.checks.PG_AVAILABILITY));
     assert.ok(
-      peered.some((m) => / is undersized\+degraded\+peered, acting \[\d+\]$/.test(m)),
+      peered.some((m) =>
+        / is stuck inactive for \d+[sm], current state undersized\+degraded\+peered, last acting \[\d+\]$/.test(m),
+      ),
       'one copy left: below min_size',
     );
     assert.ok(
-      peered.some((m) => / is undersized\+degraded\+remapped\+backfill(ing|_wait)\+peered, acting \[\d+\]$/.test(m)),
+      peered.some((m) =>
+        / is stuck inactive for \d+[sm], current state undersized\+degraded\+remapped\+backfill(ing|_wait)\+peered, last acting \[\d+\]$/.test(
+          m,
+        ),
+      ),
       'out, they backfill while still peered',
     );
-    const inactive = seconds.find((s) => s.t === at(0.44) + 60_000)!.checks.PG_AVAILABILITY;
+    // As Ceph's PGMap: an inactive PG counts once stuck so past mon_pg_stuck_threshold (60 s), not at once.
+    assert.equal(seconds.find((s) => s.t === at(0.44) + 30_000)!.checks.PG_AVAILABILITY, undefined);
+    const inactive = seconds.find((s) => s.t === at(0.44) + 70_000)!.checks.PG_AVAILABILITY;
     assert.match(inactive?.summary.message ?? '', /^Reduced data availability: \d+ pgs inactive$/);
 
     // CephPGUnavilableBlockingIO: PG_AVAILABILITY while OSD_DOWN is not raised, for well over a minute.

@@ -35,25 +35,38 @@ describe('placement with fewer hosts than replicas (CRUSH chooseleaf host)', () 
     assert.ok(pools.every((p: { size: number; min_size: number }) => p.size === 3 && p.min_size === 2));
     const c = checks(sim);
     assert.deepEqual(Object.keys(c), ['PG_DEGRADED']);
+    // Degraded counts at once; undersized only once stuck past mon_pg_stuck_threshold (60 s), as in Ceph's PGMap.
     assert.match(
       c.PG_DEGRADED!.summary.message,
-      /^Degraded data redundancy: \d+\/\d+ objects degraded \(33\.333%\), 32 pgs degraded, 32 pgs undersized$/,
+      /^Degraded data redundancy: \d+\/\d+ objects degraded \(33\.333%\), 32 pgs degraded$/,
     );
     assert.match(
       c.PG_DEGRADED!.detail[0]!.message,
       /^pg \d+\.[0-9a-f]+ is active\+undersized\+degraded, acting \[\d+,\d+\]$/,
     );
     // It never becomes clean: there is no third host to backfill to.
-    sim.advanceTo(sim.startMs + 60_000);
+    sim.advanceTo(sim.startMs + 70_000);
     assert.deepEqual([...states(sim)], [['active+undersized+degraded', 32]]);
+    const later = checks(sim).PG_DEGRADED!;
+    assert.match(later.summary.message, /, 32 pgs degraded, 32 pgs undersized$/);
+    assert.match(
+      later.detail[0]!.message,
+      /^pg \d+\.[0-9a-f]+ is stuck undersized for (6\d|7\d)s, current state active\+undersized\+degraded, last acting \[\d+,\d+\]$/,
+    );
   });
 
   it('3 replicas on 1 host: below min_size, the PGs are peered, not active (PG_AVAILABILITY)', () => {
     const sim = new SimulatedCluster({ osds: 3, hosts: 1, size: 3, pgs: 16, scenario: false });
     sim.advanceTo(sim.startMs + 5000);
     assert.deepEqual([...states(sim)], [['undersized+degraded+peered', 16]]);
+    assert.equal(checks(sim).PG_AVAILABILITY, undefined, 'not yet stuck');
+    sim.advanceTo(sim.startMs + 70_000);
     const c = checks(sim);
     assert.equal(c.PG_AVAILABILITY?.summary.message, 'Reduced data availability: 16 pgs inactive');
+    assert.match(
+      c.PG_AVAILABILITY!.detail[0]!.message,
+      /^pg 1\.0 is stuck inactive for (6\d|7\d)s, current state undersized\+degraded\+peered, last acting \[\d+\]$/,
+    );
     assert.match(c.PG_DEGRADED!.summary.message, /objects degraded \(66\.667%\), 16 pgs degraded, 16 pgs undersized$/);
   });
 
