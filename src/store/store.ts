@@ -6,6 +6,7 @@ import { MgrError } from '../errors.ts';
 import { type ClusterState, DIGEST_FORMAT, STATE_FORMAT } from '../state/cluster-state.ts';
 import type { Lanes } from '../state/lane-hash.ts';
 import { assembleState, hashPart, type PartSource, type StateTop, stateParts, stateTop } from '../state/state-parts.ts';
+import { quietLmdbCommitErrors } from './lmdb-console.ts';
 import { storeWriteError } from './write-failure.ts';
 import { WriterLock } from './writer-lock.ts';
 
@@ -177,6 +178,7 @@ export class Store {
         rmSync(join(dir, 'store.mdb-lock'), { force: true });
       }
       mkdirSync(dir, { recursive: true });
+      quietLmdbCommitErrors();
       // Without event-turn batching: lmdb-js leaves such a batch's own promise rejected and unhandled when its commit
       // fails, which would end the process on a full disk.
       return new Store(dir, open({ path: join(dir, 'store.mdb'), maxDbs: 16, eventTurnBatching: false }), lock);
