@@ -128,6 +128,7 @@ export const ERRORS = {
   MGR_ERR_CEPHFS_WOULD_BLOCK: { errno: errno.EAGAIN, message: 'the operation would block' },
   MGR_ERR_CEPHFS_QUOTA: { errno: errno.EDQUOT, message: 'disk quota exceeded' },
   MGR_ERR_CEPHFS_STATE: { errno: errno.EINVAL, message: 'the CephFS client is not in a state for that' },
+  MGR_ERR_BRIDGE_REQUEST_RAISED: { errno: errno.EINVAL, message: 'serving the request raised an error' },
 } as const satisfies Record<string, { errno: number; message: string; reserved?: string }>;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(errno).map(([name, n]) => [n, name]));

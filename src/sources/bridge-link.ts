@@ -189,7 +189,11 @@ export class BridgeLink {
       try {
         answer = await handler(request.args);
       } catch (e) {
-        const err = e instanceof MgrError ? e : new MgrError('MGR_ERR_BRIDGE_DOWN', (e as Error).message);
+        // As Ceph answers a command whose handler raised: -EINVAL with the error (the link itself is fine).
+        const err =
+          e instanceof MgrError
+            ? e
+            : new MgrError('MGR_ERR_BRIDGE_REQUEST_RAISED', `${request.op}: ${(e as Error)?.message ?? String(e)}`);
         answer = { r: -err.errno, outb: '', outs: err.message };
       }
     }

@@ -87,9 +87,21 @@ describe('the bridge link', () => {
     const replyConn: BridgeConnection = { write: (line) => void replies.push(JSON.parse(line)) };
     link.receive(replyConn, { bridge: 'request', id: 'rec-1', op: 'mgrkit_command', args: { words: ['a', 'b'] } });
     link.receive(replyConn, { bridge: 'request', id: 'rec-2', op: 'nothing', args: {} });
+    // A handler that raises something other than mgrkit's own errors (a bug): -EINVAL naming the op, not ENOTCONN.
+    link.handle('broken', async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'x')");
+    });
+    link.receive(replyConn, { bridge: 'request', id: 'rec-3', op: 'broken', args: {} });
     await new Promise((r) => setImmediate(r));
     const byId = new Map(replies.map((r) => [r.id, r]));
     assert.deepEqual(byId.get('rec-1'), { bridge: 'reply', id: 'rec-1', r: 0, outb: 'ran a,b', outs: '' });
     assert.equal(byId.get('rec-2')?.r, -95);
+    assert.deepEqual(byId.get('rec-3'), {
+      bridge: 'reply',
+      id: 'rec-3',
+      r: -22,
+      outb: '',
+      outs: "broken: Cannot read properties of undefined (reading 'x')",
+    });
   });
 });
