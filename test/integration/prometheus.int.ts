@@ -7,13 +7,14 @@
  * package. Run it by hand with `node --import tsx --test test/integration/prometheus.int.ts`.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, ROOT, runCli, stopProcess, waitFor } from '../helpers.ts';
-import { freePort, promBinary, spawnPrometheus } from '../modules/prometheus-helpers.ts';
+import { freePort, runCli, stopProcess, waitFor } from '../helpers.ts';
+import { type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
+import { promBinary, spawnPrometheus } from '../modules/prometheus-helpers.ts';
 
 const PROMETHEUS = promBinary('prometheus');
 const SKIP =
@@ -85,7 +86,7 @@ describe('prometheus exporter with a real Prometheus server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mgrkit-prom-'));
     const [exporterPort, promPort] = [await freePort(), await freePort()];
     const prom = `http://127.0.0.1:${promPort}`;
-    let mgr: ChildProcess | undefined;
+    let mgr: MgrkitRun | undefined;
     let server: ChildProcess | undefined;
     const query = async (q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> => {
       const r = await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`);
@@ -100,32 +101,23 @@ describe('prometheus exporter with a real Prometheus server', () => {
     try {
       mkdirSync(join(dir, 'modules', 'chaos'), { recursive: true });
       writeFileSync(join(dir, 'modules', 'chaos', 'module.js'), CHAOS_MODULE);
-      const db = join(dir, 'db');
-      mgr = spawn(
-        process.execPath,
-        [
-          BIN,
-          'run',
-          '--source',
-          'sim:osds=6,scenario=off,seed=7',
-          '--db',
-          db,
-          '--modules',
-          'prometheus,chaos',
-          '--module-path',
-          join(dir, 'modules'),
-          '--set',
-          'mgr/prometheus/server_addr=127.0.0.1',
-          '--set',
-          `mgr/prometheus/server_port=${exporterPort}`,
-        ],
-        { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
-      );
-      await waitFor(
+      mgr = startMgrkitRun(dir, [
+        '--source',
+        'sim:osds=6,scenario=off,seed=7',
+        '--modules',
+        'prometheus,chaos',
+        '--module-path',
+        join(dir, 'modules'),
+        '--set',
+        'mgr/prometheus/server_addr=127.0.0.1',
+        '--set',
+        `mgr/prometheus/server_port=${exporterPort}`,
+      ]);
+      await mgr.waitFor(
         'the exporter to show 6 OSDs',
         async () => {
           const text = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
-          return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6 ? true : undefined;
+          return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6;
         },
         30_000,
       );
@@ -152,8 +144,7 @@ describe('prometheus exporter with a real Prometheus server', () => {
         [['up', '']],
       );
 
-      const sock = join(db, 'mgr.sock');
-      const cmd = await runCli(['cmd', '--socket', sock, 'chaos', 'osd', 'down', '2']);
+      const cmd = await runCli(['cmd', '--socket', mgr.socket, 'chaos', 'osd', 'down', '2']);
       assert.equal(cmd.code, 0, cmd.stderr);
 
       await waitFor(
@@ -184,15 +175,14 @@ describe('prometheus exporter with a real Prometheus server', () => {
       );
       assert.equal(await scalar('ceph_health_detail{name="OSD_DOWN"}'), 1);
     } catch (e) {
-      for (const f of ['mgrkit.err', 'prometheus.err']) {
-        try {
-          process.stderr.write(`--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-4000)}\n`);
-        } catch {}
-      }
+      if (mgr !== undefined) process.stderr.write(`--- mgrkit.err\n${mgr.stderrTail(4000)}\n`);
+      try {
+        process.stderr.write(`--- prometheus.err\n${readFileSync(join(dir, 'prometheus.err'), 'utf8').slice(-4000)}\n`);
+      } catch {}
       throw e;
     } finally {
       await stopProcess(server);
-      await stopProcess(mgr);
+      await mgr?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
