@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { freePort, ROOT } from '../test/helpers.ts';
-import { type MgrkitRun, startMgrkitRun } from '../test/mgrkit-run.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../test/mgrkit-run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,10 +61,7 @@ try {
     String(speed),
     '--modules',
     'dashboard',
-    '--set',
-    'mgr/dashboard/server_addr=127.0.0.1',
-    '--set',
-    `mgr/dashboard/server_port=${port}`,
+    ...loopbackServerArgs('dashboard', port),
   ]);
   const summary = async () =>
     (await (await fetch(`${base}/api/summary`)).json()) as {

@@ -71,3 +71,8 @@ export function startMgrkitRun(dir: string, args: readonly string[], options: { 
     stop: () => stopProcess(child),
   };
 }
+
+/** The `--set` arguments that put module `name`'s HTTP server (dashboard, prometheus) on loopback `port`. */
+export function loopbackServerArgs(name: string, port: number): string[] {
+  return ['--set', `mgr/${name}/server_addr=127.0.0.1`, '--set', `mgr/${name}/server_port=${port}`];
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
 import { freePort, stopProcess, waitFor } from '../../test/helpers.ts';
-import { type MgrkitRun, startMgrkitRun } from '../../test/mgrkit-run.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../../test/mgrkit-run.ts';
 import { promBinary, spawnPrometheus } from '../../test/modules/prometheus-helpers.ts';
 import { shortenForDurations } from './alert-rules.ts';
 import { judgeRules, type RuleVerdict, type StepWindow } from './alert-timeline.ts';
@@ -176,10 +176,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
       String(speed),
       '--modules',
       'prometheus',
-      '--set',
-      'mgr/prometheus/server_addr=127.0.0.1',
-      '--set',
-      `mgr/prometheus/server_port=${exporterPort}`,
+      ...loopbackServerArgs('prometheus', exporterPort),
       '--set',
       'mgr/prometheus/rbd_stats_pools=rbd',
     ]);

@@ -8,7 +8,7 @@
  * `node --import tsx --test test/integration/dashboard.int.ts`.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -16,7 +16,8 @@ import { chromium, type Page } from 'playwright-core';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
 import { FIXTURES, freePort, ROOT, runCli, waitFor as waitUntil } from '../helpers.ts';
-import { type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
+import { writeChaosModule } from './chaos-module.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (Debian: apt-get install -y chromium)`;
@@ -27,21 +28,6 @@ const OSDS = 10_000;
  */
 const SIM = `sim:osds=${OSDS},pgs=4096,scenario=off,seed=7,stats-period=30`;
 const DOWN = 4242;
-
-/** A module that takes an OSD down for good (`noup` first, so that the daemon cannot mark itself up again). */
-const CHAOS_MODULE = `import { MgrModule } from 'mgrkit';
-
-export class Module extends MgrModule {
-  static NOTIFY_TYPES = [];
-  static COMMANDS = [{ cmd: 'chaos osd down name=id,type=CephString', desc: 'Take an OSD down and keep it down', perm: 'w' }];
-
-  async handle_command(_inbuf, cmd) {
-    await this.check_mon_command({ prefix: 'osd set', key: 'noup' });
-    const r = await this.check_mon_command({ prefix: 'osd down', ids: [String(cmd.id)] });
-    return [0, r.stdout, r.stderr];
-  }
-}
-`;
 
 let stepStart = Date.now();
 /** Notes on stderr how long the step that just ended took (the figures the README quotes come from here). */
@@ -97,8 +83,6 @@ describe('dashboard in headless Chromium', () => {
     let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
     let standby: Awaited<ReturnType<typeof createModuleHarness>> | undefined;
     try {
-      mkdirSync(join(dir, 'modules', 'chaos'), { recursive: true });
-      writeFileSync(join(dir, 'modules', 'chaos', 'module.js'), CHAOS_MODULE);
       const started = Date.now();
       mgr = startMgrkitRun(dir, [
         '--source',
@@ -106,11 +90,8 @@ describe('dashboard in headless Chromium', () => {
         '--modules',
         'dashboard,chaos',
         '--module-path',
-        join(dir, 'modules'),
-        '--set',
-        'mgr/dashboard/server_addr=127.0.0.1',
-        '--set',
-        `mgr/dashboard/server_port=${port}`,
+        writeChaosModule(dir),
+        ...loopbackServerArgs('dashboard', port),
       ]);
       await mgr.waitFor(
         `the dashboard to show ${OSDS} OSDs up with their stats`,

@@ -8,32 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort, runCli, stopProcess, waitFor } from '../helpers.ts';
-import { type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
 import { promBinary, spawnPrometheus } from '../modules/prometheus-helpers.ts';
+import { writeChaosModule } from './chaos-module.ts';
 
 const PROMETHEUS = promBinary('prometheus');
 const SKIP =
   PROMETHEUS === null ? 'the prometheus binary is not installed (Debian: apt-get install -y prometheus)' : false;
-
-/** A module that makes the cluster lose an OSD for good: `noup` first, so the daemon cannot mark itself up again. */
-const CHAOS_MODULE = `import { MgrModule } from 'mgrkit';
-
-export class Module extends MgrModule {
-  static NOTIFY_TYPES = [];
-  static COMMANDS = [{ cmd: 'chaos osd down name=id,type=CephString', desc: 'Take an OSD down and keep it down', perm: 'w' }];
-
-  async handle_command(_inbuf, cmd) {
-    await this.check_mon_command({ prefix: 'osd set', key: 'noup' });
-    const r = await this.check_mon_command({ prefix: 'osd down', ids: [String(cmd.id)] });
-    return [0, r.stdout, r.stderr];
-  }
-}
-`;
 
 /** Ceph's OSD-down alerts: Pacific's rule file and the ceph-mixin's, with their waits cut from minutes to seconds. */
 const RULES = `groups:
@@ -99,19 +85,14 @@ describe('prometheus exporter with a real Prometheus server', () => {
       return r.length === 1 ? Number(r[0]!.value[1]) : undefined;
     };
     try {
-      mkdirSync(join(dir, 'modules', 'chaos'), { recursive: true });
-      writeFileSync(join(dir, 'modules', 'chaos', 'module.js'), CHAOS_MODULE);
       mgr = startMgrkitRun(dir, [
         '--source',
         'sim:osds=6,scenario=off,seed=7',
         '--modules',
         'prometheus,chaos',
         '--module-path',
-        join(dir, 'modules'),
-        '--set',
-        'mgr/prometheus/server_addr=127.0.0.1',
-        '--set',
-        `mgr/prometheus/server_port=${exporterPort}`,
+        writeChaosModule(dir),
+        ...loopbackServerArgs('prometheus', exporterPort),
       ]);
       await mgr.waitFor(
         'the exporter to show 6 OSDs',
