@@ -9,13 +9,13 @@
  *
  * Options: --osds N (default 1000), --out FILE, --speed N (default 20), --when CODE,CODE (health checks to wait for).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { BIN, freePort, ROOT, stopProcess, waitFor } from '../test/helpers.ts';
+import { freePort, ROOT } from '../test/helpers.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../test/mgrkit-run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,32 +48,21 @@ const spec = [
   'scenario=pool-create+osd-fail+slow-ops+noout+osd-flap+pool-split+pool-delete',
 ].join(',');
 const dir = mkdtempSync(join(tmpdir(), 'mgrkit-screenshot-'));
-let mgr: ChildProcess | undefined;
+let mgr: MgrkitRun | undefined;
 let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
 try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   process.stderr.write(`mgrkit run --source ${spec} --speed ${speed} --modules dashboard\n`);
-  mgr = spawn(
-    process.execPath,
-    [
-      BIN,
-      'run',
-      '--source',
-      spec,
-      '--speed',
-      String(speed),
-      '--db',
-      join(dir, 'db'),
-      '--modules',
-      'dashboard',
-      '--set',
-      'mgr/dashboard/server_addr=127.0.0.1',
-      '--set',
-      `mgr/dashboard/server_port=${port}`,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
-  );
+  mgr = startMgrkitRun(dir, [
+    '--source',
+    spec,
+    '--speed',
+    String(speed),
+    '--modules',
+    'dashboard',
+    ...loopbackServerArgs('dashboard', port),
+  ]);
   const summary = async () =>
     (await (await fetch(`${base}/api/summary`)).json()) as {
       health: { status: string; checks: Array<{ code: string }> };
@@ -81,17 +70,13 @@ try {
       capacity: unknown;
       io: unknown;
     };
-  await waitFor(
-    `the dashboard to show ${osds} OSDs`,
-    async () => ((await summary()).osds.total === osds ? true : undefined),
-    180_000,
-  );
+  await mgr.waitFor(`the dashboard to show ${osds} OSDs`, async () => (await summary()).osds.total === osds, 180_000);
   process.stderr.write(`waiting for ${when.join(', ')} in the health\n`);
-  await waitFor(
+  await mgr.waitFor(
     `${when.join(', ')} in the health`,
     async () => {
       const codes = new Set((await summary()).health.checks.map((c) => c.code));
-      return when.every((c) => codes.has(c)) ? true : undefined;
+      return when.every((c) => codes.has(c));
     },
     900_000,
     1000,
@@ -124,11 +109,10 @@ try {
   process.stdout.write(`${values.out}\n${JSON.stringify({ shown, summary: await summary() }, null, 2)}\n`);
 } catch (e) {
   process.stderr.write(`screenshot:dashboard: ${(e as Error).message}\n`);
-  const err = join(dir, 'mgrkit.err');
-  if (existsSync(err)) process.stderr.write(readFileSync(err, 'utf8').slice(-2000));
+  process.stderr.write(mgr?.stderrTail(2000) ?? '');
   process.exitCode = 1;
 } finally {
   await browser?.close();
-  if (mgr) await stopProcess(mgr);
+  await mgr?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -48,13 +48,21 @@ export interface CliResult {
 export function runCli(
   args: string[],
   options: {
+    /** Written to its stdin, which is then closed (default: closed at once). */
+    input?: string;
+    /** Set in its environment over this process's. */
+    env?: NodeJS.ProcessEnv;
     killAfterMs?: number;
     /** Polled with the output so far: the process is killed once it says so. */
     killWhen?: (output: { stdout: string; stderr: string }) => Promise<boolean> | boolean;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -76,6 +84,7 @@ export function runCli(
       );
     }
     child.on('error', reject);
+    child.stdin.end(options.input);
     child.on('close', (code, signal) => {
       done = true;
       clearTimeout(timer);

@@ -1,19 +1,17 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseSimSpec } from '../../src/sources/sim-source.ts';
 import { Store } from '../../src/store/store.ts';
-import { freePort, promBinary, spawnPrometheus } from '../../test/modules/prometheus-helpers.ts';
+import { freePort, stopProcess, waitFor } from '../../test/helpers.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../../test/mgrkit-run.ts';
+import { promBinary, spawnPrometheus } from '../../test/modules/prometheus-helpers.ts';
 import { shortenForDurations } from './alert-rules.ts';
 import { judgeRules, type RuleVerdict, type StepWindow } from './alert-timeline.ts';
 import { dashboardCephMetrics } from './dashboard-metrics.ts';
 import { ANY_STEP_ALERTS, EXPECTED_ALERTS } from './expected-alerts.ts';
 import { allScenarioSteps, scenarioWindows } from './scenario-windows.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'mgrkit.js');
 
 /** Where Debian's `ceph-prometheus-alerts` and `ceph-grafana-dashboards` put their files. */
 export const PACKAGED_RULES = '/etc/prometheus/ceph/ceph_default_alerts.yml';
@@ -80,39 +78,8 @@ export function missingPrerequisite(rulesFile = PACKAGED_RULES, dashboardsDir = 
   return null;
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, deadlineMs: number): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Stops a child by its PID: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
-async function stop(child: ChildProcess | undefined, graceMs = 15_000): Promise<void> {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(child.pid!, sig);
-    } catch {
-      // Gone already.
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) signal('SIGKILL');
-  }, graceMs);
-  await exited;
-  clearTimeout(timer);
-}
+/** How often the check polls what it waits for (a store opened, Prometheus's API). */
+const POLL_MS = 100;
 
 type Matrix = Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
 
@@ -184,7 +151,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
 
   const dir = mkdtempSync(join(tmpdir(), 'alerts-'));
   const prom = `http://127.0.0.1:${promPort}`;
-  let mgr: ChildProcess | undefined;
+  let mgr: MgrkitRun | undefined;
   let server: ChildProcess | undefined;
   const api = async <T>(path: string, params: Record<string, string | number>): Promise<T> => {
     const q = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
@@ -200,42 +167,32 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
       const r = spawnSync(promtool, ['check', 'rules', join(dir, 'ceph_alerts.yml')], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`promtool check rules refused the shortened copy: ${r.stdout}${r.stderr}`);
     }
-    const db = join(dir, 'db');
     log(`mgrkit run --source ${spec} --speed ${speed}`);
     const spawnedAt = Date.now();
-    mgr = spawn(
-      process.execPath,
-      [
-        BIN,
-        'run',
-        '--source',
-        spec,
-        '--speed',
-        String(speed),
-        '--db',
-        db,
-        '--modules',
-        'prometheus',
-        '--set',
-        'mgr/prometheus/server_addr=127.0.0.1',
-        '--set',
-        `mgr/prometheus/server_port=${exporterPort}`,
-        '--set',
-        'mgr/prometheus/rbd_stats_pools=rbd',
-      ],
-      { cwd: ROOT, stdio: ['ignore', openSync(join(dir, 'mgrkit.out'), 'w'), openSync(join(dir, 'mgrkit.err'), 'w')] },
-    );
+    mgr = startMgrkitRun(dir, [
+      '--source',
+      spec,
+      '--speed',
+      String(speed),
+      '--modules',
+      'prometheus',
+      ...loopbackServerArgs('prometheus', exporterPort),
+      '--set',
+      'mgr/prometheus/rbd_stats_pools=rbd',
+    ]);
+    const db = mgr.db;
     // Prometheus starts meanwhile; it has no rules until it has scraped the exporter once.
     writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, nodePort, false));
     server = spawnPrometheus(promBinary('prometheus')!, dir, promPort);
-    await waitFor(
+    await mgr.waitFor(
       'the exporter to answer',
-      async () => ((await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).ok ? true : undefined),
+      async () => (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).ok,
       60_000,
+      POLL_MS,
     );
     log(`exporter answering ${((Date.now() - spawnedAt) / 1000).toFixed(1)} s after mgrkit was started`);
     // The cluster's stream time began at the wall clock of its start: its first event's time.
-    const startMs = await waitFor(
+    const startMs = await mgr.waitFor(
       'the first event in the store',
       async () => {
         const store = Store.open(db, { readOnly: true });
@@ -251,13 +208,10 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
         }
       },
       30_000,
+      POLL_MS,
     );
 
-    await waitFor(
-      'Prometheus to be ready',
-      async () => ((await fetch(`${prom}/-/ready`)).ok ? true : undefined),
-      30_000,
-    );
+    await waitFor('Prometheus to be ready', async () => (await fetch(`${prom}/-/ready`)).ok, 30_000, POLL_MS);
     await waitFor(
       'the first scrape of each target',
       async () => {
@@ -267,6 +221,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
         throw new Error(down?.lastError || 'not scraped yet');
       },
       30_000,
+      POLL_MS,
     );
     writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(exporterPort, nodePort, true));
     process.kill(server.pid!, 'SIGHUP');
@@ -277,6 +232,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
         return d.groups.reduce((n, g) => n + g.rules.length, 0) === rules.rules.length ? Date.now() : undefined;
       },
       30_000,
+      POLL_MS,
     );
     const wall = (streamMs: number) => startMs + streamMs / speed;
     const steps0 = scenarioWindows(simOptions).map((s) => ({ ...s, from: wall(s.from), to: wall(s.to) }));
@@ -287,7 +243,7 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
     );
     let lastPct = -1;
     while (Date.now() < endMs) {
-      if (mgr.exitCode !== null || server.exitCode !== null) throw new Error('mgrkit or prometheus exited early');
+      if (mgr.child.exitCode !== null || server.exitCode !== null) throw new Error('mgrkit or prometheus exited early');
       const pct = Math.floor(((((Date.now() - startMs) * speed) / 1000 / duration) * 100) / 10) * 10;
       if (pct !== lastPct) log(`scenario at ${pct}%`);
       lastPct = pct;
@@ -340,15 +296,14 @@ export async function runAlertCheck(options: AlertCheckOptions = {}): Promise<Al
       exported,
     };
   } catch (e) {
-    for (const f of ['mgrkit.err', 'prometheus.err']) {
-      try {
-        log(`--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-3000)}`);
-      } catch {}
-    }
+    if (mgr !== undefined) log(`--- mgrkit.err\n${mgr.stderrTail(3000)}`);
+    try {
+      log(`--- prometheus.err\n${readFileSync(join(dir, 'prometheus.err'), 'utf8').slice(-3000)}`);
+    } catch {}
     throw e;
   } finally {
-    await stop(server);
-    await stop(mgr);
+    await stopProcess(server);
+    await mgr?.stop();
     if (options.keep) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

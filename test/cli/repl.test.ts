@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { completeLine, isIncomplete } from '../../src/cli/repl-input.ts';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, type CliResult, ROOT, stopProcess, WHOLE_TRACE, waitFor } from '../helpers.ts';
-
-/** Runs `mgrkit ARGS...` with `input` piped to its stdin. */
-function runPiped(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+import { BIN, runCli, stopProcess, WHOLE_TRACE, waitFor } from '../helpers.ts';
+import { type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
 
 /** Why the terminal test cannot run here, or '' when `script` can give a process a pseudo-terminal. */
 function noTerminal(): string {
@@ -64,35 +47,21 @@ describe('what the shell reads as one input, and what it completes', () => {
 describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
   let dir: string;
   let db: string;
-  let daemon: ChildProcess;
+  let daemon: MgrkitRun;
   let admin: AdminClient;
   const repl = (input: string, ...args: string[]) =>
-    runPiped(['repl', '--db', db, ...args], input, { MGRKIT_REPL_HISTORY: '' });
+    runCli(['repl', '--db', db, ...args], { input, env: { MGRKIT_REPL_HISTORY: '' } });
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mgrkit-repl-'));
     db = join(dir, 'db');
-    daemon = spawn(
-      process.execPath,
-      [
-        BIN,
-        'run',
-        '--source',
-        WHOLE_TRACE,
-        '--speed',
-        'max',
-        '--db',
-        db,
-        '--modules',
-        'selftest',
-        '--set',
-        'auth/client.ro=r',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+    daemon = startMgrkitRun(
+      dir,
+      ['--source', WHOLE_TRACE, '--speed', 'max', '--modules', 'selftest', '--set', 'auth/client.ro=r'],
+      { db },
     );
-    const socket = join(db, 'mgr.sock');
-    await waitFor('the host to open its socket', () => existsSync(socket));
-    admin = await AdminClient.connect(socket);
+    await daemon.waitFor('the host to open its socket', () => existsSync(daemon.socket));
+    admin = await AdminClient.connect(daemon.socket);
     await waitFor('the trace folded up to OSD map epoch 46', async () => {
       const r = await admin.send({ prefix: 'osd dump', format: 'json' });
       return r.retval === 0 && JSON.parse(r.stdout)?.epoch === 46;
@@ -101,7 +70,7 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
 
   after(async () => {
     admin.close();
-    await stopProcess(daemon);
+    await daemon?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -163,7 +132,7 @@ describe('`mgrkit repl` on a running host', { concurrency: true }, () => {
 
   it('says clearly when there is no host at the socket, or no such eval command', async () => {
     const [none, wrong] = await Promise.all([
-      runPiped(['repl', '--socket', join(dir, 'nothing.sock')], '1\n'),
+      runCli(['repl', '--socket', join(dir, 'nothing.sock')], { input: '1\n' }),
       repl('1\n', '--prefix', 'mgr nosuch eval'),
     ]);
     assert.equal(none.code, 2);

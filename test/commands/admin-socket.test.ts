@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, ROOT, runCli, stopProcess, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
+import { ROOT, runCli, tempDir, WHOLE_TRACE, waitFor } from '../helpers.ts';
+import { type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
 
 const STATIC_MODULE = `import { MgrModule, type NotifyType } from 'mgrkit';
 export class Module extends MgrModule {
@@ -34,7 +34,7 @@ export class Module extends MgrModule {
 describe('commands through the admin socket and `mgrkit cmd`', () => {
   let dir: string;
   let db: string;
-  let daemon: ChildProcess;
+  let daemon: MgrkitRun;
   const cmd = (...words: string[]) => runCli(['cmd', '--db', db, ...words]);
 
   before(async () => {
@@ -44,17 +44,13 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
     writeFileSync(join(dir, 'mods', 'foobar', 'module.ts'), STATIC_MODULE);
     writeFileSync(join(dir, 'pass-ok'), 'open sesame\n');
     writeFileSync(join(dir, 'pass-bad'), 'hunter2\n');
-    daemon = spawn(
-      process.execPath,
+    daemon = startMgrkitRun(
+      dir,
       [
-        BIN,
-        'run',
         '--source',
         WHOLE_TRACE,
         '--speed',
         'max',
-        '--db',
-        db,
         '--module-path',
         join(ROOT, 'examples', 'modules'),
         '--module-path',
@@ -64,10 +60,9 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
         '--set',
         'auth/client.ro=r',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { db },
     );
-    const socket = join(db, 'mgr.sock');
-    await waitFor('the host to open its socket', () => existsSync(socket));
+    await daemon.waitFor('the host to open its socket', () => existsSync(daemon.socket));
     await waitFor('the trace to be in', async () => {
       const r = await cmd('status', '--format', 'json');
       return r.code === 0 && JSON.parse(r.stdout).osdmap?.epoch === 46;
@@ -75,7 +70,7 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
   });
 
   after(async () => {
-    await stopProcess(daemon);
+    await daemon?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -245,7 +240,7 @@ describe('commands through the admin socket and `mgrkit cmd`', () => {
     }
     assert.equal((await c.send({ prefix: 'status', format: 'json' })).retval, 0, 'the same connection still works');
     c.close();
-    assert.equal(daemon.exitCode, null, 'the daemon is still running');
+    assert.equal(daemon.child.exitCode, null, 'the daemon is still running');
     assert.equal((await cmd('foobar', '2')).code, 0);
   });
 

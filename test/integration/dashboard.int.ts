@@ -8,16 +8,16 @@
  * `node --import tsx --test test/integration/dashboard.int.ts`.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { Module, StandbyModule } from '../../modules/dashboard/module.ts';
 import { createModuleHarness } from '../../src/entry/testing.ts';
-import { BIN, FIXTURES, ROOT, runCli, stopProcess, waitFor as waitUntil } from '../helpers.ts';
-import { freePort } from '../modules/prometheus-helpers.ts';
+import { FIXTURES, freePort, ROOT, runCli, waitFor as waitUntil } from '../helpers.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
+import { writeChaosModule } from './chaos-module.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (Debian: apt-get install -y chromium)`;
@@ -28,21 +28,6 @@ const OSDS = 10_000;
  */
 const SIM = `sim:osds=${OSDS},pgs=4096,scenario=off,seed=7,stats-period=30`;
 const DOWN = 4242;
-
-/** A module that takes an OSD down for good (`noup` first, so that the daemon cannot mark itself up again). */
-const CHAOS_MODULE = `import { MgrModule } from 'mgrkit';
-
-export class Module extends MgrModule {
-  static NOTIFY_TYPES = [];
-  static COMMANDS = [{ cmd: 'chaos osd down name=id,type=CephString', desc: 'Take an OSD down and keep it down', perm: 'w' }];
-
-  async handle_command(_inbuf, cmd) {
-    await this.check_mon_command({ prefix: 'osd set', key: 'noup' });
-    const r = await this.check_mon_command({ prefix: 'osd down', ids: [String(cmd.id)] });
-    return [0, r.stdout, r.stderr];
-  }
-}
-`;
 
 let stepStart = Date.now();
 /** Notes on stderr how long the step that just ended took (the figures the README quotes come from here). */
@@ -94,42 +79,28 @@ describe('dashboard in headless Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mgrkit-dash-int-'));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    let mgr: ChildProcess | undefined;
+    let mgr: MgrkitRun | undefined;
     let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
     let standby: Awaited<ReturnType<typeof createModuleHarness>> | undefined;
     try {
-      mkdirSync(join(dir, 'modules', 'chaos'), { recursive: true });
-      writeFileSync(join(dir, 'modules', 'chaos', 'module.js'), CHAOS_MODULE);
-      const db = join(dir, 'db');
       const started = Date.now();
-      mgr = spawn(
-        process.execPath,
-        [
-          BIN,
-          'run',
-          '--source',
-          SIM,
-          '--db',
-          db,
-          '--modules',
-          'dashboard,chaos',
-          '--module-path',
-          join(dir, 'modules'),
-          '--set',
-          'mgr/dashboard/server_addr=127.0.0.1',
-          '--set',
-          `mgr/dashboard/server_port=${port}`,
-        ],
-        { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
-      );
-      await waitUntil(
+      mgr = startMgrkitRun(dir, [
+        '--source',
+        SIM,
+        '--modules',
+        'dashboard,chaos',
+        '--module-path',
+        writeChaosModule(dir),
+        ...loopbackServerArgs('dashboard', port),
+      ]);
+      await mgr.waitFor(
         `the dashboard to show ${OSDS} OSDs up with their stats`,
         async () => {
           const s = (await (await fetch(`${base}/api/summary`)).json()) as { osds: { total: number; up: number } };
           const osd = (await (await fetch(`${base}/api/osd?sort=pgs&dir=desc&limit=1`)).json()) as {
             rows: Array<{ pgs: number }>;
           };
-          return s.osds.total === OSDS && s.osds.up === OSDS && osd.rows[0]!.pgs > 0 ? true : undefined;
+          return s.osds.total === OSDS && s.osds.up === OSDS && osd.rows[0]!.pgs > 0;
         },
         120_000,
       );
@@ -221,7 +192,7 @@ describe('dashboard in headless Chromium', () => {
 
       // An OSD goes down in the live cluster: the page follows without a reload.
       const before = (await (await fetch(`${base}/api/summary`)).json()) as { seq: number; osd_map_epoch: number };
-      const cmd = await runCli(['cmd', '--socket', join(db, 'mgr.sock'), 'chaos', 'osd', 'down', String(DOWN)]);
+      const cmd = await runCli(['cmd', '--socket', mgr.socket, 'chaos', 'osd', 'down', String(DOWN)]);
       assert.equal(cmd.code, 0, cmd.stderr);
       step(`osd.${DOWN} marked down through a module command`);
       await waitFor(
@@ -285,14 +256,12 @@ describe('dashboard in headless Chromium', () => {
       await waitFor(page, `document.getElementById('osd-page')?.textContent?.includes('of ${OSDS}')`);
       step("the standby's dashboard redirected the browser to the active's");
     } catch (e) {
-      try {
-        process.stderr.write(`--- mgrkit.err\n${readFileSync(join(dir, 'mgrkit.err'), 'utf8').slice(-4000)}\n`);
-      } catch {}
+      if (mgr !== undefined) process.stderr.write(`--- mgrkit.err\n${mgr.stderrTail(4000)}\n`);
       throw e;
     } finally {
       await browser?.close();
       await standby?.stop();
-      await stopProcess(mgr);
+      await mgr?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

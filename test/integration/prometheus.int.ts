@@ -7,32 +7,19 @@
  * package. Run it by hand with `node --import tsx --test test/integration/prometheus.int.ts`.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, ROOT, runCli, stopProcess, waitFor } from '../helpers.ts';
-import { freePort, promBinary, spawnPrometheus } from '../modules/prometheus-helpers.ts';
+import { freePort, runCli, stopProcess, waitFor } from '../helpers.ts';
+import { loopbackServerArgs, type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
+import { promBinary, spawnPrometheus } from '../modules/prometheus-helpers.ts';
+import { writeChaosModule } from './chaos-module.ts';
 
 const PROMETHEUS = promBinary('prometheus');
 const SKIP =
   PROMETHEUS === null ? 'the prometheus binary is not installed (Debian: apt-get install -y prometheus)' : false;
-
-/** A module that makes the cluster lose an OSD for good: `noup` first, so the daemon cannot mark itself up again. */
-const CHAOS_MODULE = `import { MgrModule } from 'mgrkit';
-
-export class Module extends MgrModule {
-  static NOTIFY_TYPES = [];
-  static COMMANDS = [{ cmd: 'chaos osd down name=id,type=CephString', desc: 'Take an OSD down and keep it down', perm: 'w' }];
-
-  async handle_command(_inbuf, cmd) {
-    await this.check_mon_command({ prefix: 'osd set', key: 'noup' });
-    const r = await this.check_mon_command({ prefix: 'osd down', ids: [String(cmd.id)] });
-    return [0, r.stdout, r.stderr];
-  }
-}
-`;
 
 /** Ceph's OSD-down alerts: Pacific's rule file and the ceph-mixin's, with their waits cut from minutes to seconds. */
 const RULES = `groups:
@@ -85,7 +72,7 @@ describe('prometheus exporter with a real Prometheus server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mgrkit-prom-'));
     const [exporterPort, promPort] = [await freePort(), await freePort()];
     const prom = `http://127.0.0.1:${promPort}`;
-    let mgr: ChildProcess | undefined;
+    let mgr: MgrkitRun | undefined;
     let server: ChildProcess | undefined;
     const query = async (q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> => {
       const r = await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`);
@@ -98,34 +85,20 @@ describe('prometheus exporter with a real Prometheus server', () => {
       return r.length === 1 ? Number(r[0]!.value[1]) : undefined;
     };
     try {
-      mkdirSync(join(dir, 'modules', 'chaos'), { recursive: true });
-      writeFileSync(join(dir, 'modules', 'chaos', 'module.js'), CHAOS_MODULE);
-      const db = join(dir, 'db');
-      mgr = spawn(
-        process.execPath,
-        [
-          BIN,
-          'run',
-          '--source',
-          'sim:osds=6,scenario=off,seed=7',
-          '--db',
-          db,
-          '--modules',
-          'prometheus,chaos',
-          '--module-path',
-          join(dir, 'modules'),
-          '--set',
-          'mgr/prometheus/server_addr=127.0.0.1',
-          '--set',
-          `mgr/prometheus/server_port=${exporterPort}`,
-        ],
-        { cwd: ROOT, stdio: ['ignore', 'ignore', openSync(join(dir, 'mgrkit.err'), 'w')] },
-      );
-      await waitFor(
+      mgr = startMgrkitRun(dir, [
+        '--source',
+        'sim:osds=6,scenario=off,seed=7',
+        '--modules',
+        'prometheus,chaos',
+        '--module-path',
+        writeChaosModule(dir),
+        ...loopbackServerArgs('prometheus', exporterPort),
+      ]);
+      await mgr.waitFor(
         'the exporter to show 6 OSDs',
         async () => {
           const text = await (await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).text();
-          return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6 ? true : undefined;
+          return (text.match(/^ceph_osd_up\{/gm) ?? []).length === 6;
         },
         30_000,
       );
@@ -152,8 +125,7 @@ describe('prometheus exporter with a real Prometheus server', () => {
         [['up', '']],
       );
 
-      const sock = join(db, 'mgr.sock');
-      const cmd = await runCli(['cmd', '--socket', sock, 'chaos', 'osd', 'down', '2']);
+      const cmd = await runCli(['cmd', '--socket', mgr.socket, 'chaos', 'osd', 'down', '2']);
       assert.equal(cmd.code, 0, cmd.stderr);
 
       await waitFor(
@@ -184,15 +156,14 @@ describe('prometheus exporter with a real Prometheus server', () => {
       );
       assert.equal(await scalar('ceph_health_detail{name="OSD_DOWN"}'), 1);
     } catch (e) {
-      for (const f of ['mgrkit.err', 'prometheus.err']) {
-        try {
-          process.stderr.write(`--- ${f}\n${readFileSync(join(dir, f), 'utf8').slice(-4000)}\n`);
-        } catch {}
-      }
+      if (mgr !== undefined) process.stderr.write(`--- mgrkit.err\n${mgr.stderrTail(4000)}\n`);
+      try {
+        process.stderr.write(`--- prometheus.err\n${readFileSync(join(dir, 'prometheus.err'), 'utf8').slice(-4000)}\n`);
+      } catch {}
       throw e;
     } finally {
       await stopProcess(server);
-      await stopProcess(mgr);
+      await mgr?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

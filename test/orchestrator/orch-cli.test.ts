@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient } from '../../src/server/admin-client.ts';
-import { BIN, runCli, stopProcess, waitFor } from '../helpers.ts';
+import { runCli, waitFor } from '../helpers.ts';
+import { type MgrkitRun, startMgrkitRun } from '../mgrkit-run.ts';
 
 interface OsdEntry {
   osd: number;
@@ -21,7 +21,7 @@ const STATS_PERIOD_MS = 1000;
 describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
   let dir: string;
   let db: string;
-  let daemon: ChildProcess;
+  let daemon: MgrkitRun;
   let socket: AdminClient;
   /** What a user types: `mgrkit cmd ...` in its own process. */
   const cmd = (...words: string[]) => runCli(['cmd', '--db', db, ...words]);
@@ -41,25 +41,20 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mgrkit-orch-'));
     db = join(dir, 'db');
-    daemon = spawn(
-      process.execPath,
+    daemon = startMgrkitRun(
+      dir,
       [
-        BIN,
-        'run',
         '--source',
         `sim:osds=6,scenario=false,seed=5,stats-period=${STATS_PERIOD_MS / 1000}`,
         '--speed',
         '4',
-        '--db',
-        db,
         '--modules',
         'orchestrator,sim_orchestrator',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { db },
     );
-    const path = join(db, 'mgr.sock');
-    await waitFor('the host to open its socket', () => existsSync(path));
-    socket = await AdminClient.connect(path);
+    await daemon.waitFor('the host to open its socket', () => existsSync(daemon.socket));
+    socket = await AdminClient.connect(daemon.socket);
     await waitFor('the first OSD map', async () => {
       const r = await socket.send({ prefix: 'osd dump', format: 'json' });
       return r.retval === 0 && JSON.parse(r.stdout)?.osds?.length === 6;
@@ -68,7 +63,7 @@ describe('`orch` through `mgrkit cmd` on a simulated cluster', () => {
 
   after(async () => {
     socket?.close();
-    await stopProcess(daemon);
+    await daemon?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,12 +7,11 @@ import { gunzipSync } from 'node:zlib';
 import { parseItems } from '../../src/ingest/input-stage.ts';
 import type { IngestItem } from '../../src/ingest/source-item.ts';
 import { followSource } from '../../src/sources/follow-source.ts';
-import { PATCH_TRACE, ROOT, readJsonl, tempDir, waitFor } from '../helpers.ts';
+import { PATCH_TRACE, readJsonl, tempDir, waitFor } from '../helpers.ts';
+import { PYTHON3_MISSING, RECORDER } from './recorder-python.ts';
 
 // The recorder's file output (recorder/mgrkit_recorder/writers.py, run here outside ceph-mgr: it needs only the
 // standard library) read back by mgrkit: a plain file followed while it is written and rotated, a gzip file replayed.
-
-const RECORDER = join(ROOT, 'recorder', 'mgrkit_recorder');
 
 /**
  * Writes stdin's lines through FileWriter(path, max_bytes, keep), flushing every `every` lines; with a 6th argument
@@ -37,19 +36,10 @@ w.close()
 print(w.rotations)
 `;
 
-function python(): boolean {
-  try {
-    execFileSync('python3', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const events = readJsonl<Record<string, unknown>>(PATCH_TRACE).slice(0, 200);
 const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
 
-describe("the recorder's file output", { skip: python() ? false : 'python3 is not installed' }, () => {
+describe("the recorder's file output", { skip: PYTHON3_MISSING }, () => {
   it('a plain file followed while the recorder writes and rotates it (faster than it is read) gives every event, in order', async (t) => {
     const dir = tempDir(t);
     const file = join(dir, 'cluster.jsonl');

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { JsonPatchSchema } from '../../schemas/patch.ts';
 import { applyPatch } from '../../src/state/apply-patch.ts';
-import { ROOT, readJsonl, WHOLE_TRACE } from '../helpers.ts';
+import { readJsonl, WHOLE_TRACE } from '../helpers.ts';
+import { PYTHON3_MISSING, RECORDER } from './recorder-python.ts';
 
 // The recorder's JSON Patch (Python, inside ceph-mgr) must be what mgrkit's fold applies: each map of a real
 // recording, patched from the one before it by the recorder's diff, must come out equal to the map itself.
-
-const RECORDER = join(ROOT, 'recorder', 'mgrkit_recorder');
 
 const DIFF_ALL = `
 import json, sys
@@ -19,21 +17,12 @@ pairs = json.load(sys.stdin)
 json.dump([diff(a, b) for a, b in pairs], sys.stdout)
 `;
 
-function python(): string | null {
-  try {
-    execFileSync('python3', ['--version'], { stdio: 'ignore' });
-    return 'python3';
-  } catch {
-    return null;
-  }
-}
-
 interface MapEvent {
   kind: string;
   map?: unknown;
 }
 
-describe("the recorder's JSON Patch", { skip: python() === null ? 'python3 is not installed' : false }, () => {
+describe("the recorder's JSON Patch", { skip: PYTHON3_MISSING }, () => {
   it('turns each OSD map and health map of a real recording into the next, as mgrkit applies patches', () => {
     const events = readJsonl<MapEvent>(WHOLE_TRACE);
     const pairs: Array<[unknown, unknown]> = [];

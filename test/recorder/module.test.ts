@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { replayTrace } from '../../src/run/replay.ts';
 import { Store } from '../../src/store/store.ts';
 import { FIXTURES, ROOT, tempDir } from '../helpers.ts';
+import { PYTHON3_MISSING } from './recorder-python.ts';
 
 // mgrkit_recorder outside ceph-mgr: a stand-in `mgr_module` whose accessors answer what real ceph-mgr 16.2.15
 // answered (test/fixtures/ceph-pacific/accessors-3osd.json), so the module's own logic runs here in a second. Its
@@ -127,16 +128,7 @@ t.join()
 print(json.dumps({'status': status, 'health': m.health}))
 `;
 
-function python(): boolean {
-  try {
-    execFileSync('python3', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describe('mgrkit_recorder', { skip: python() ? false : 'python3 is not installed' }, () => {
+describe('mgrkit_recorder', { skip: PYTHON3_MISSING }, () => {
   it('counts notifications it drops when its queue is full, raises MGRKIT_RECORDER_DROPS, and writes only valid events', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'mgr_module.py'), MGR_MODULE);
