@@ -195,8 +195,8 @@ export class FullnessMonitor {
       }
       r.left = pgs.length === 0 || done === 0 ? 0 : r.left - step;
       if (Math.abs(r.left) < 1) this.ramps.delete(key);
+      if (done !== 0) this.m.reporter.dataChanged();
     }
-    this.m.reporter.dataChanged();
   }
 
   /**
