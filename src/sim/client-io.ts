@@ -65,7 +65,7 @@ export function runClientIo(
     if (w === 0 && r === 0) continue;
     const writeBytes = Math.min(WRITE_BYTES, pool.kind.objectBytes);
     const grown = Math.round(w * writeBytes * NEW_DATA_SHARE);
-    const fresh = Math.round(grown / pool.kind.objectBytes);
+    const fresh = objectsGained(c.bytes[g]!, c.bytes[g]! + grown, pool.kind.objectBytes);
     c.writes[g]! += w;
     c.writeKb[g]! += Math.ceil((w * writeBytes) / 1024);
     c.reads[g]! += r;
@@ -97,6 +97,54 @@ export function runClientIo(
       counters.wip[primary] = Math.min(16, counters.wip[primary]! + Math.round(spread * 2));
     }
   }
+}
+
+/**
+ * How many objects a PG gains when its data grows from `before` to `after` bytes (negative: loses, when it
+ * shrinks). New data fills the PG's last object up to the pool's object size and then starts the next, so the
+ * first byte written to an empty PG makes an object and an overwrite makes none.
+ */
+export function objectsGained(before: number, after: number, objectBytes: number): number {
+  return Math.ceil(Math.max(0, after) / objectBytes) - Math.ceil(Math.max(0, before) / objectBytes);
+}
+
+/** Where a bulk write is counted: the PG's degraded copies, the primaries' perf counters and perf queries. */
+export interface WriteSinks {
+  readonly engine: PgEngine;
+  readonly counters: OsdCounters;
+  readonly perf?: OsdPerfReports | undefined;
+}
+
+/**
+ * A client writing `bytes` of new data to PG `ps` (negative: deleting that much) in whole objects of the pool's
+ * object size, as `rbd` or `rados put` write a large file: the PG's objects follow its bytes, each object written
+ * (or removed) is one write op, and the primary counts the ops and bytes as client writes. Objects written while a
+ * copy is down are missing there. Returns the change in the PG's bytes.
+ */
+export function writeBulk(pool: PoolPgs, ps: number, bytes: number, epoch: number, sinks: WriteSinks): number {
+  const c = pool.cols;
+  const before = c.bytes[ps]!;
+  const after = Math.max(0, Math.round(before + bytes));
+  if (after === before) return 0;
+  const objects = objectsGained(before, after, pool.kind.objectBytes);
+  const written = Math.max(0, after - before);
+  const ops = written > 0 ? Math.ceil(written / pool.kind.objectBytes) : Math.max(1, -objects);
+  c.bytes[ps] = after;
+  c.objects[ps] = Math.max(0, c.objects[ps]! + objects);
+  c.writes[ps]! += ops;
+  c.writeKb[ps]! += Math.ceil(written / 1024);
+  c.versionEpoch[ps] = epoch;
+  c.dirty[ps] = 1;
+  if (objects > 0) sinks.engine.noteWrite(pool, ps, objects);
+  const primary = pool.primary(ps);
+  if (primary >= 0) {
+    const lat = ops * WRITE_LAT_NS * (0.6 + 0.8 * hashUnit(primary, 0x1a7));
+    sinks.counters.opW[primary]! += ops;
+    sinks.counters.inBytes[primary]! += written;
+    sinks.counters.wLatNs[primary]! += lat;
+    sinks.perf?.tally(primary, pool.id, ops, 0, written, 0, lat, 0);
+  }
+  return after - before;
 }
 
 /** One write by a client outside the simulation: the change in bytes stored and in objects, and the bytes sent. */

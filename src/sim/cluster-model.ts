@@ -2,6 +2,7 @@
 import type { ClusterEvent } from '../../schemas/event.ts';
 import type { CrushMap, HealthCheck, HealthMap, MgrMap, MonMap } from '../../schemas/maps/index.ts';
 import { BlueStoreAlerts } from './bluestore-alerts.ts';
+import { writeBulk } from './client-io.ts';
 import { type ClogPriority, ClusterLog } from './cluster-log.ts';
 import { configNumber } from './config-value.ts';
 import { buildCrushMap } from './crush-map.ts';
@@ -69,6 +70,11 @@ export type Schedule = (at: number, run: (now: number) => void) => void;
 export class ClusterModel {
   readonly doc: OsdMapDoc;
   readonly pools = new Map<number, PoolPgs>();
+  /**
+   * The pools the simulated clients write to: those the cluster started with and its own file system's. A pool
+   * made later (`osd pool create`, a module's) has no such clients: it holds what is written to it through RADOS.
+   */
+  readonly clientPools = new Set<number>();
   readonly engine: PgEngine;
   readonly reporter: OsdReporter;
   readonly counters: OsdCounters;
@@ -222,6 +228,12 @@ export class ClusterModel {
       reporting: (o) => this.reporting(o),
       clog: (now, priority, message) => this.clog(now, priority, message),
       monSetting: (name) => this.settings.get('mon')?.get(name),
+      write: (pool, ps, bytes) =>
+        writeBulk(pool, ps, bytes, this.doc.epoch, {
+          engine: this.engine,
+          counters: this.counters,
+          perf: this.osdPerf.active ? this.osdPerf : undefined,
+        }),
     });
     // The clients of a cluster of this size: a mount per 8 OSDs or so, each busy with metadata and objects.
     const clients = Math.min(64, Math.max(2, Math.round(n / 8)));
@@ -473,6 +485,13 @@ export class ClusterModel {
 
   // ---- fullness ----
 
+  /** File system `name` is the cluster's own from its start: its clients write to its pools as to the others. */
+  serveFsClients(name: string): void {
+    const fs = this.fsMap.get(name);
+    if (fs === undefined) return;
+    for (const id of [fs.mdsmap.metadata_pool, ...fs.mdsmap.data_pools]) this.clientPools.add(id);
+  }
+
   /** Sets a quota on pool `name` of `headroom` over what it holds, as an operator's `osd pool set-quota`. */
   setQuotaOver(name: string, headroom: number, now: number): void {
     const pool = [...this.pools.values()].find((p) => p.name === name);
@@ -715,6 +734,7 @@ export class ClusterModel {
     });
     this.pools.set(spec.id, pool);
     if (!creating) {
+      this.clientPools.add(spec.id);
       const weights = this.config.pgNums.map((n, i) => n * poolKind(i).dataShare);
       const share = (pool.pgNum * pool.kind.dataShare) / weights.reduce((a, b) => a + b, 0);
       const rawBytes = this.topo.osdBytes.reduce((a, b) => a + b, 0);

@@ -9,6 +9,16 @@ import { BLUESTORE_OVERHEAD_BYTES } from './osd-stat.ts';
 import type { PoolPgs } from './pg-table.ts';
 import type { Topology } from './topology.ts';
 
+/** Writes under way: `left` bytes more (negative: to delete) to pool `pool`'s PGs `pgs`, at `perMs` bytes a ms. */
+interface Ramp {
+  readonly pool: number;
+  /** The OSD that fills (-1: the whole pool grows). */
+  readonly osd: number;
+  readonly pgs: readonly number[];
+  left: number;
+  readonly perMs: number;
+}
+
 /** What the fullness of the cluster is read from and written to. */
 export interface FullnessHost {
   readonly topo: Topology;
@@ -20,6 +30,8 @@ export interface FullnessHost {
   clog(now: number, priority: ClogPriority, message: string): void;
   /** A monitor setting of the central config (`mon_pool_quota_warn_threshold`), if set. */
   monSetting(name: string): string | undefined;
+  /** A client writes `bytes` to PG `ps` of `pool` (negative: deletes), as client writes; the change in its bytes. */
+  write(pool: PoolPgs, ps: number, bytes: number): number;
 }
 
 /**
@@ -30,6 +42,8 @@ export interface FullnessHost {
 export class FullnessMonitor {
   /** What the `fill` step wrote to each OSD, to delete it again. */
   private readonly filled = new Map<number, { pool: number; bytes: number }>();
+  /** The writes of the `fill` and `grow` steps under way, by `osd.<id>` or `pool.<id>`. */
+  private readonly ramps = new Map<string, Ramp>();
 
   constructor(private readonly m: FullnessHost) {}
 
@@ -128,64 +142,78 @@ export class FullnessMonitor {
   }
 
   /**
-   * Writes to pool `pool`'s PGs on `osd` until its use is `ratio` of its space (`null`: deletes what was written so,
-   * and the OSD drains back).
+   * Clients write to pool `pool`'s PGs on `osd` until its use is `ratio` of its space (`null`: they delete what
+   * they wrote so, and the OSD drains back), evenly over `rampMs` (see {@link tick}).
    */
-  fillOsd(pool: number, osd: number, ratio: number | null): void {
+  fillOsd(pool: number, osd: number, ratio: number | null, rampMs: number): void {
     if (osd < 0 || osd >= this.m.topo.osds) return;
-    const was = this.filled.get(osd);
+    const key = `osd.${osd}`;
     if (ratio === null) {
+      const was = this.filled.get(osd);
       if (was === undefined) return;
-      this.filled.delete(osd);
-      this.fillData(was.pool, osd, this.osdUtilisation(osd) - was.bytes / this.m.topo.osdBytes[osd]!);
+      this.ramps.delete(key);
+      this.startRamp(key, was.pool, osd, -was.bytes, rampMs);
       return;
     }
-    const added = this.fillData(pool, osd, ratio);
-    this.filled.set(osd, { pool, bytes: (was?.bytes ?? 0) + added });
+    const used = this.m.reporter.usage().dataBytes[osd]! + BLUESTORE_OVERHEAD_BYTES;
+    this.startRamp(key, pool, osd, ratio * this.m.topo.osdBytes[osd]! - used, rampMs);
   }
 
-  /** Clients write to pool `name` until it holds `factor` times what it does now. */
-  growPool(name: string, factor: number): void {
+  /** Clients write to pool `name` until it holds `factor` times what it does now, evenly over `rampMs`. */
+  growPool(name: string, factor: number, rampMs: number): void {
     const pool = [...this.m.pools.values()].find((p) => p.name === name);
-    if (pool !== undefined) this.fillData(pool.id, -1, factor);
+    if (pool === undefined) return;
+    this.startRamp(`pool.${pool.id}`, pool.id, -1, this.poolUses().get(pool.id)!.bytes * (factor - 1), rampMs);
   }
 
   /**
-   * Writes to (or, below its use, deletes from) the PGs of pool `poolId` that OSD `osd` holds (all the pool's PGs
-   * with `osd` -1), spread evenly, until `osd`'s use reaches `ratio` of its space; or with `osd` -1 until the pool
-   * holds `ratio` times what it holds now. The objects follow the bytes at the pool's object size. Returns the bytes
-   * added (negative: deleted).
+   * The writes (or deletions) of the `fill` and `grow` steps under way for `dtMs` more: each its even share of what
+   * is left. They are client writes: a pool flagged `full` (or the `pausewr` and `full` cluster flags) holds them
+   * back until it is not, as clients wait on a full cluster; deletions go on.
    */
-  private fillData(poolId: number, osd: number, ratio: number): number {
-    const { doc, topo, reporter } = this.m;
+  tick(dtMs: number): void {
+    if (this.ramps.size === 0) return;
+    const { doc } = this.m;
+    const blocked = doc.flags.has('pausewr') || doc.flags.has('full');
+    const full = this.fullPools();
+    for (const [key, r] of this.ramps) {
+      const pool = this.m.pools.get(r.pool);
+      if (pool === undefined || r.left === 0) {
+        this.ramps.delete(key);
+        continue;
+      }
+      if (r.left > 0 && (blocked || full.has(r.pool))) continue;
+      const step = r.left > 0 ? Math.min(r.left, r.perMs * dtMs) : Math.max(r.left, -r.perMs * dtMs);
+      const pgs = r.pgs.filter((ps) => ps < pool.pgNum);
+      let done = 0;
+      for (const ps of pgs) done += this.m.write(pool, ps, step / pgs.length);
+      if (r.osd >= 0) {
+        const was = this.filled.get(r.osd);
+        const bytes = (was?.bytes ?? 0) + done;
+        if (bytes > 0) this.filled.set(r.osd, { pool: r.pool, bytes });
+        else this.filled.delete(r.osd);
+      }
+      r.left = pgs.length === 0 || done === 0 ? 0 : r.left - step;
+      if (Math.abs(r.left) < 1) this.ramps.delete(key);
+      if (done !== 0) this.m.reporter.dataChanged();
+    }
+  }
+
+  /**
+   * Starts writing `bytes` (negative: deleting) to the PGs of pool `poolId` that OSD `osd` holds (all the pool's PGs
+   * with `osd` -1), spread evenly over them and over `rampMs`; a deletion takes no more than those PGs hold.
+   */
+  private startRamp(key: string, poolId: number, osd: number, bytes: number, rampMs: number): void {
     const pool = this.m.pools.get(poolId);
-    if (pool === undefined) return 0;
+    if (pool === undefined) return;
     const pgs: number[] = [];
     for (let ps = 0; ps < pool.pgNum; ps++) {
       if (osd < 0 || pool.list('acting', ps).includes(osd)) pgs.push(ps);
     }
-    if (pgs.length === 0) return 0;
-    const c = pool.cols;
     let held = 0;
-    for (const ps of pgs) held += c.bytes[ps]!;
-    const used = osd < 0 ? 0 : reporter.usage().dataBytes[osd]! + BLUESTORE_OVERHEAD_BYTES;
-    const delta = osd < 0 ? held * (ratio - 1) : Math.max(-held, ratio * topo.osdBytes[osd]! - used);
-    const per = delta / pgs.length;
-    let added = 0;
-    for (const ps of pgs) {
-      const bytes = Math.max(0, Math.round(c.bytes[ps]! + per));
-      const grown = bytes - c.bytes[ps]!;
-      added += grown;
-      c.bytes[ps] = bytes;
-      c.objects[ps] = Math.max(0, c.objects[ps]! + Math.round(grown / pool.kind.objectBytes));
-      if (grown > 0) {
-        c.writes[ps]! += Math.ceil(grown / pool.kind.objectBytes);
-        c.writeKb[ps]! += Math.ceil(grown / 1024);
-      }
-      c.versionEpoch[ps] = doc.epoch;
-      c.dirty[ps] = 1;
-    }
-    reporter.dataChanged();
-    return added;
+    for (const ps of pgs) held += pool.cols.bytes[ps]!;
+    const left = Math.max(-held, bytes);
+    if (pgs.length === 0 || Math.abs(left) < 1) return;
+    this.ramps.set(key, { pool: poolId, osd, pgs, left, perMs: Math.abs(left) / Math.max(1, rampMs) });
   }
 }

@@ -20,12 +20,21 @@ export type ScenarioStep =
   | { readonly kind: 'mon-stop'; readonly rank: number }
   | { readonly kind: 'mon-start'; readonly rank: number }
   | { readonly kind: 'slow-ops'; readonly daemon: string; readonly count: number }
-  /** Data is written to the PGs of `pool` on `osd` until its use is `ratio` of its space; `null`: deleted again. */
-  | { readonly kind: 'fill'; readonly pool: number; readonly osd: number; readonly ratio: number | null }
+  /**
+   * Clients write to the PGs of `pool` on `osd` over `rampMs` until its use is `ratio` of its space; `null`: they
+   * delete it again.
+   */
+  | {
+      readonly kind: 'fill';
+      readonly pool: number;
+      readonly osd: number;
+      readonly ratio: number | null;
+      readonly rampMs: number;
+    }
   /** A quota of `headroom` over what `pool` holds now (`osd pool set-quota ... max_bytes`). */
   | { readonly kind: 'quota'; readonly pool: string; readonly headroom: number }
-  /** Clients write to `pool` until it holds `factor` times what it does. */
-  | { readonly kind: 'grow'; readonly pool: string; readonly factor: number }
+  /** Clients write to `pool` over `rampMs` until it holds `factor` times what it does. */
+  | { readonly kind: 'grow'; readonly pool: string; readonly factor: number; readonly rampMs: number }
   | { readonly kind: 'mds-stop'; readonly daemon: string }
   | { readonly kind: 'mds-start'; readonly daemon: string }
   | { readonly kind: 'mds-damage'; readonly damaged: boolean }
@@ -123,6 +132,14 @@ export interface ScenarioStepDef {
   /** The timed steps, as fractions of the duration through {@link ScenarioPlan.at}. */
   plan(plan: ScenarioPlan): TimedStep[];
 }
+
+/**
+ * The share of the duration over which `fill` and `grow` write their data: 1%, 108 s of the 3-hour run. The steps
+ * compress into minutes what takes a real cluster days (an OSD going from 30% to 87% used); this is about the longest
+ * ramp that still crosses each ratio within the first quarter of its step's 4% interval, so that OSD_NEARFULL holds
+ * well past CephOSDNearFull's 5 minutes (2.8%) before the OSD goes on to backfillfull.
+ */
+const FILL_RAMP = 0.01;
 
 const cmd = (at: number, c: MonCommand): TimedStep => ({ at, step: { kind: 'command', cmd: c } });
 
@@ -228,12 +245,13 @@ const STEPS = new Map<string, ScenarioStepDef>([
     'fill',
     {
       summary:
-        'at 14% data written to an OSD takes it past nearfull (OSD_NEARFULL, POOL_NEARFULL), at 18% past ' +
-        'backfillfull, at 22% past full (OSD_FULL, POOL_FULL: writes stop); at 28% the data is deleted and it drains back',
+        'at 14% clients write to the PGs an OSD holds, over 1% of the duration, until it is past nearfull ' +
+        '(OSD_NEARFULL, POOL_NEARFULL), at 18% past backfillfull, at 22% past full (OSD_FULL, POOL_FULL: writes ' +
+        'stop); at 28% they delete what they wrote, over 1% of the duration, and it drains back',
       plan: (p) => {
         const fill = (at: number, ratio: number | null): TimedStep => ({
           at: p.at(at),
-          step: { kind: 'fill', pool: 1, osd: p.fillOsd, ratio },
+          step: { kind: 'fill', pool: 1, osd: p.fillOsd, ratio, rampMs: p.at(FILL_RAMP) - p.at(0) },
         });
         return [fill(0.14, 0.87), fill(0.18, 0.92), fill(0.22, 0.96), fill(0.28, null)];
       },
@@ -250,7 +268,7 @@ const STEPS = new Map<string, ScenarioStepDef>([
         return [
           cmd(p.at(0.5), { prefix: 'config set', who: 'mon', name: 'mon_pool_quota_warn_threshold', value: '80' }),
           { at: p.at(0.5) + 1, step: { kind: 'quota', pool, headroom: 0.1 } },
-          { at: p.at(0.56), step: { kind: 'grow', pool, factor: 1.12 } },
+          { at: p.at(0.56), step: { kind: 'grow', pool, factor: 1.12, rampMs: p.at(FILL_RAMP) - p.at(0) } },
           cmd(p.at(0.64), { prefix: 'osd pool set-quota', pool, field: 'max_bytes', val: '0' }),
           cmd(p.at(0.64) + 1, { prefix: 'config rm', who: 'mon', name: 'mon_pool_quota_warn_threshold' }),
         ];

@@ -93,9 +93,10 @@ export class SimulatedCluster {
     };
     const fs = config.fs;
     if (fs !== undefined) {
-      this.schedule(this.startMs, (t) =>
-        this.model.runCommand({ prefix: 'fs volume create', name: fs }, t, 'client.admin'),
-      );
+      this.schedule(this.startMs, (t) => {
+        this.model.runCommand({ prefix: 'fs volume create', name: fs }, t, 'client.admin');
+        this.model.serveFsClients(fs);
+      });
     }
     for (const { at, step } of scenarioSteps(config, this.topo, this.startMs)) {
       this.schedule(at, (t) => this.play(step, t));
@@ -228,11 +229,11 @@ export class SimulatedCluster {
     else if (step.kind === 'boot') this.model.bootOsd(step.osd, now);
     else if (step.kind === 'slow-ops') setSlowOps(this.model, step.daemon, step.count, now);
     else if (step.kind === 'fill') {
-      this.model.fullness.fillOsd(step.pool, step.osd, step.ratio);
+      this.model.fullness.fillOsd(step.pool, step.osd, step.ratio, step.rampMs);
       this.model.recheckHealth();
     } else if (step.kind === 'quota') this.model.setQuotaOver(step.pool, step.headroom, now);
     else if (step.kind === 'grow') {
-      this.model.fullness.growPool(step.pool, step.factor);
+      this.model.fullness.growPool(step.pool, step.factor, step.rampMs);
       this.model.recheckHealth();
     } else if (step.kind === 'mds-damage') this.model.setMdsDamaged(step.damaged);
     else if (step.kind === 'mon-disk') this.model.setMonDiskAvail(step.rank, step.availPercent);
@@ -265,6 +266,7 @@ export class SimulatedCluster {
     while (this.actions.length > 0 && this.actions[0]!.at <= s) this.actions.shift()!.run(s);
     m.mgrModules.tick(s);
     m.markDownOsdsOut(s);
+    m.fullness.tick(TICK_MS);
     m.engine.tick(s, TICK_MS);
     m.scrubber.tick(s);
     const phase = (s - this.startMs) % this.periodMs;
@@ -290,13 +292,13 @@ export class SimulatedCluster {
   }
 
   private clientIo(): void {
-    const { doc, pools, engine, counters, reporter } = this.model;
+    const { doc, pools, clientPools, engine, counters, reporter } = this.model;
     reporter.dataChanged();
     let active = 0;
     for (let o = 0; o < this.topo.osds; o++) if (doc.up[o] === 1 && doc.in[o] === 1) active++;
     const f = doc.flags;
     runClientIo(
-      [...pools.values()],
+      [...pools.values()].filter((p) => clientPools.has(p.id)),
       this.periodMs,
       active,
       doc.epoch,

@@ -8,6 +8,14 @@ import { SimulatedCluster } from '../../src/sim/simulated-cluster.ts';
 
 const SMALL = { osds: 6, hosts: 3, pgs: 64, duration: 100, seed: 5 } as const;
 
+/** The pools' object sizes (the file system's pools, made by `fs volume create`, are of 4 MiB). */
+const OBJECT_BYTES: Record<string, number> = {
+  'cephfs.data': 2 ** 20,
+  'rgw.buckets.data': 256 * 1024,
+  'cephfs.meta': 4096,
+  'rgw.buckets.index': 1024,
+};
+
 const healthOf = (sim: SimulatedCluster): HealthMap =>
   JSON.parse(sim.command({ prefix: 'health detail', format: 'json' }).outb) as HealthMap;
 const dumpOf = (sim: SimulatedCluster): OsdMap =>
@@ -48,6 +56,53 @@ describe('fullness in the simulator', () => {
       assert.ok(last.kbUsed > first.kbUsed, `${osd} grows`);
       const perDay = ((last.kbUsed - first.kbUsed) / first.kb) * (86_400_000 / (last.t - first.t));
       assert.ok(perDay > 0.0005 && perDay < 0.02, `${osd}: ${(perDay * 100).toFixed(3)}% a day`);
+    }
+  });
+
+  it("the clients write to the pools the cluster started with and its file system's, objects with the bytes; a pool made later stays empty", () => {
+    const sim = new SimulatedCluster({ ...SMALL, duration: 600, fs: 'cephfs', scenario: false });
+    sim.advanceTo(sim.startMs + 5000);
+    assert.equal(sim.command({ prefix: 'osd pool create', pool: 'later', pg_num: 8 }).retval, 0);
+    type Sum = { bytes: number; objects: number; writes: number; pgs: number };
+    const sums = () => {
+      const names = new Map(
+        (JSON.parse(sim.command({ prefix: 'osd dump', format: 'json' }).outb) as OsdMap).pools.map((p) => [
+          p.pool,
+          p.pool_name,
+        ]),
+      );
+      const dump = JSON.parse(sim.command({ prefix: 'pg dump', format: 'json' }).outb) as {
+        pg_map: {
+          pg_stats: Array<{ pgid: string; stat_sum: { num_bytes: number; num_objects: number; num_write: number } }>;
+        };
+      };
+      const out = new Map<string, Sum>();
+      for (const p of dump.pg_map.pg_stats) {
+        const name = names.get(Number(p.pgid.split('.')[0]))!;
+        const s = out.get(name) ?? { bytes: 0, objects: 0, writes: 0, pgs: 0 };
+        out.set(name, {
+          bytes: s.bytes + p.stat_sum.num_bytes,
+          objects: s.objects + p.stat_sum.num_objects,
+          writes: s.writes + p.stat_sum.num_write,
+          pgs: s.pgs + 1,
+        });
+      }
+      return out;
+    };
+    const before = sums();
+    sim.advanceTo(sim.startMs + 600_000);
+    const after = sums();
+    assert.deepEqual(after.get('later'), { bytes: 0, objects: 0, writes: 0, pgs: 8 });
+    assert.ok(after.has('cephfs.cephfs.data') && after.has('cephfs.cephfs.meta'), [...after.keys()].join(' '));
+    for (const [name, a] of after) {
+      if (name === 'later') continue;
+      const b = before.get(name)!;
+      assert.ok(a.writes > b.writes && a.bytes > b.bytes, `${name} is written to`);
+      // New data makes objects: as many as its bytes fill, give or take the last one of each PG.
+      const objectBytes = OBJECT_BYTES[name] ?? 4 * 2 ** 20;
+      const made = a.objects - b.objects;
+      assert.ok(made > 0, `${name} gains objects`);
+      assert.ok(Math.abs(made - (a.bytes - b.bytes) / objectBytes) <= a.pgs, `${name}: ${made} objects`);
     }
   });
 
@@ -132,6 +187,98 @@ describe('fullness in the simulator', () => {
     assert.ok(log.includes('Health check failed: 1 nearfull osd(s) (OSD_NEARFULL)'), log.join('\n'));
     assert.ok(log.includes('Health check failed: 1 full osd(s) (OSD_FULL)'));
     assert.ok(log.includes('Health check cleared: OSD_FULL (was: 1 full osd(s))'));
+  });
+
+  it('fill writes over a ramp as client writes, at most an OSD in 200 s, each check raised as its ratio is crossed', () => {
+    // The alert check's duration: the steps 432 s apart, each stage written over 1% of it (108 s).
+    const duration = 10_800;
+    const sim = new SimulatedCluster({ ...SMALL, duration, scenario: ['fill'] });
+    const at = (f: number) => sim.startMs + Math.round(f * duration * 1000);
+    type Dump = {
+      pg_map: {
+        pg_stats: Array<{ pgid: string; stat_sum: { num_bytes: number; num_objects: number; num_write_kb: number } }>;
+        osd_stats: Array<{ osd: number; kb: number; kb_used: number }>;
+      };
+    };
+    const samples: Array<{
+      t: number;
+      use: number[];
+      writeKb: number;
+      bytes: number;
+      objects: number;
+      checks: string[];
+    }> = [];
+    sim.advanceTo(at(0.135));
+    for (let t = at(0.135); t <= at(0.3); t += 1000) {
+      sim.advanceTo(t);
+      const dump = JSON.parse(sim.command({ prefix: 'pg dump', format: 'json' }).outb) as Dump;
+      const rbd = dump.pg_map.pg_stats.filter((p) => p.pgid.startsWith('1.')).map((p) => p.stat_sum);
+      const sum = (k: 'num_bytes' | 'num_objects' | 'num_write_kb') => rbd.reduce((a, p) => a + p[k], 0);
+      const use: number[] = [];
+      for (const o of dump.pg_map.osd_stats) use[o.osd] = o.kb_used / o.kb;
+      const checks = Object.keys(healthOf(sim).checks);
+      samples.push({
+        t,
+        use,
+        writeKb: sum('num_write_kb'),
+        bytes: sum('num_bytes'),
+        objects: sum('num_objects'),
+        checks,
+      });
+    }
+    const last = samples.at(-1)!;
+    const peak = samples.find((s) => s.t === at(0.25))!.use;
+    const osd = peak.reduce((best, u, o) => (u > peak[best]! ? o : best), 0);
+    const osdBytes = sim.topo.osdBytes[osd]!;
+
+    // The write rate, second by second: never over an OSD's worth in 200 s (20 GB/s for
+    // its 4 TB), and the first stage spread over more than 80 s.
+    const bound = osdBytes / 200;
+    let busy = 0;
+    for (let i = 1; i < samples.length; i++) {
+      const rate = (samples[i]!.writeKb - samples[i - 1]!.writeKb) * 1024;
+      assert.ok(rate <= bound, `${(rate / 2 ** 30).toFixed(1)} GiB/s at ${(samples[i]!.t - sim.startMs) / 1000} s`);
+      if (samples[i]!.t < at(0.18) && rate > bound / 10) busy++;
+    }
+    assert.ok(busy >= 80, `the first stage writes for ${busy} s`);
+
+    // Objects follow the bytes at the pool's 4 MiB: what the fill wrote is new objects, what it deleted is gone.
+    const s14 = samples.find((s) => s.t === at(0.14))!;
+    const s17 = samples.find((s) => s.t === at(0.17))!;
+    const grown = s17.bytes - s14.bytes;
+    const made = s17.objects - s14.objects;
+    assert.ok(grown > osdBytes * 0.3, `${grown}`);
+    // Within an object a PG of the pool's (at most 64) of what the bytes make.
+    assert.ok(Math.abs(made * 4 * 2 ** 20 - grown) <= 64 * 4 * 2 ** 20, `${made} objects for ${grown} bytes`);
+    assert.ok(last.objects < s17.objects && last.bytes < s17.bytes, 'the drain deletes objects and bytes');
+
+    // Each check comes with the first period after the OSD crosses its ratio (the OSDs report once a period), well
+    // within its step's interval, and not before.
+    const period = 5000;
+    for (const [check, ratio, step] of [
+      ['OSD_NEARFULL', 0.85, 0.14],
+      ['OSD_BACKFILLFULL', 0.9, 0.18],
+      ['OSD_FULL', 0.95, 0.22],
+    ] as const) {
+      const crossed = samples.find((s) => s.use[osd]! > ratio)!;
+      const raised = samples.find((s) => s.checks.includes(check))!;
+      assert.ok(
+        crossed.t > at(step) && crossed.t < at(step + 0.012),
+        `${check}: crossed at ${crossed.t - at(step)} ms`,
+      );
+      assert.ok(raised.t >= crossed.t && raised.t <= crossed.t + period, `${check}: ${raised.t - crossed.t} ms after`);
+    }
+    const full = samples.find((s) => s.checks.includes('OSD_FULL'))!;
+    assert.ok(full.checks.includes('POOL_FULL'), full.checks.join(' '));
+    // A full pool takes no more writes: the fill stops just past the full ratio.
+    const stopped = samples.filter((s) => s.t > full.t + period && s.t < at(0.28));
+    assert.ok(stopped.every((s) => s.writeKb === stopped[0]!.writeKb && s.use[osd]! < 0.955));
+
+    // The data is deleted from 28%: every check clears once the OSD is under the ratios again.
+    const clear = samples.find((s) => s.t > at(0.28) && s.use[osd]! < 0.85)!;
+    assert.ok(clear.t < at(0.285), `under nearfull ${clear.t - at(0.28)} ms after the drain began`);
+    for (const c of ['OSD_NEARFULL', 'OSD_BACKFILLFULL', 'OSD_FULL', 'POOL_NEARFULL', 'POOL_BACKFILLFULL', 'POOL_FULL'])
+      assert.ok(!last.checks.includes(c), c);
   });
 
   it('set-quota and get-quota as the monitors answer them', () => {

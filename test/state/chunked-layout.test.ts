@@ -49,12 +49,15 @@ describe('the chunked state layout', () => {
       // when the simulated OSDs' reports gained BlueStore's counters, and when they gained per-pool statfs and client
       // writes became mostly overwrites (a twentieth of the bytes written is new data, a tenth of what it was): fewer
       // objects written while PGs are degraded, so 17 fewer health updates of the degraded count and their 17 log
-      // lines (each repeated 11 times here), 204 fewer events; and when inactive and undersized PGs began to count
-      // only once stuck for mon_pg_stuck_threshold (60 s), as Ceph's PGMap counts them: 8 fewer health updates and 36
-      // fewer log lines of them (404 fewer events).
-      2111,
-      '41b4da0cdc13f2a99621e0929db93cd68a0fb3588ebdb9017023f564912bb445',
-      'b66d7ef68b51ed96cc98ea5a9afc8ec9c805e2a91a270b5eef356c83b57f68b1',
+      // lines (each repeated 11 times here), 204 fewer events; when the objects began to follow the bytes (a new
+      // object once a PG's data passes its last one's 4 MiB, where the rounding had left nearly every write without
+      // one) and the clients stopped writing to pools made after the start: more objects written while PGs are
+      // degraded, so 17 more updates of PG_DEGRADED's degraded count and their 17 log lines, 204 more events; and when
+      // inactive and undersized PGs began to count only once stuck for mon_pg_stuck_threshold (60 s), as Ceph's PGMap
+      // counts them: 8 fewer health updates and 36 fewer log lines of them, 404 fewer events.
+      2315,
+      '3d35c205c48eeeaef6c70633f371023b1da6f08bda5c843eff455eca7305109a',
+      'fac0952abce86703bb33542a1d93ad317a0803f074ff3f3e147f14c7f167817c',
     ]);
   });
 
