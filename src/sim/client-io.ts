@@ -77,23 +77,7 @@ export function runClientIo(
     engine.noteWrite(pool, g, Math.min(c.objects[g]!, Math.ceil(w / 4)));
     const primary = pool.primary(g);
     if (primary >= 0) {
-      const slow = 0.6 + 0.8 * hashUnit(primary, 0x1a7);
-      counters.opW[primary]! += w;
-      counters.opR[primary]! += r;
-      counters.inBytes[primary]! += w * writeBytes;
-      counters.outBytes[primary]! += r * READ_BYTES;
-      counters.wLatNs[primary]! += w * WRITE_LAT_NS * slow * spread;
-      counters.rLatNs[primary]! += r * READ_LAT_NS * slow * spread;
-      perf?.tally(
-        primary,
-        pool.id,
-        w,
-        r,
-        w * writeBytes,
-        r * READ_BYTES,
-        w * WRITE_LAT_NS * slow * spread,
-        r * READ_LAT_NS * slow * spread,
-      );
+      tallyPrimary(counters, perf, primary, pool.id, w, r, w * writeBytes, r * READ_BYTES, spread);
       counters.wip[primary] = Math.min(16, counters.wip[primary]! + Math.round(spread * 2));
     }
   }
@@ -106,6 +90,33 @@ export function runClientIo(
  */
 export function objectsGained(before: number, after: number, objectBytes: number): number {
   return Math.ceil(Math.max(0, after) / objectBytes) - Math.ceil(Math.max(0, before) / objectBytes);
+}
+
+/**
+ * A primary's part in `w` writes of `inBytes` in all and `r` reads of `outBytes`: its ops, bytes and latencies (at
+ * the OSD's own speed, times `spread`) on its perf counters and in the manager's OSD perf queries.
+ */
+function tallyPrimary(
+  counters: OsdCounters,
+  perf: OsdPerfReports | undefined,
+  primary: number,
+  pool: number,
+  w: number,
+  r: number,
+  inBytes: number,
+  outBytes: number,
+  spread: number,
+): void {
+  const slow = 0.6 + 0.8 * hashUnit(primary, 0x1a7);
+  const wLat = w * WRITE_LAT_NS * slow * spread;
+  const rLat = r * READ_LAT_NS * slow * spread;
+  counters.opW[primary]! += w;
+  counters.opR[primary]! += r;
+  counters.inBytes[primary]! += inBytes;
+  counters.outBytes[primary]! += outBytes;
+  counters.wLatNs[primary]! += wLat;
+  counters.rLatNs[primary]! += rLat;
+  perf?.tally(primary, pool, w, r, inBytes, outBytes, wLat, rLat);
 }
 
 /** Where a bulk write is counted: the PG's degraded copies, the primaries' perf counters and perf queries. */
@@ -137,13 +148,7 @@ export function writeBulk(pool: PoolPgs, ps: number, bytes: number, epoch: numbe
   c.dirty[ps] = 1;
   if (objects > 0) sinks.engine.noteWrite(pool, ps, objects);
   const primary = pool.primary(ps);
-  if (primary >= 0) {
-    const lat = ops * WRITE_LAT_NS * (0.6 + 0.8 * hashUnit(primary, 0x1a7));
-    sinks.counters.opW[primary]! += ops;
-    sinks.counters.inBytes[primary]! += written;
-    sinks.counters.wLatNs[primary]! += lat;
-    sinks.perf?.tally(primary, pool.id, ops, 0, written, 0, lat, 0);
-  }
+  if (primary >= 0) tallyPrimary(sinks.counters, sinks.perf, primary, pool.id, ops, 0, written, 0, 1);
   return after - before;
 }
 
