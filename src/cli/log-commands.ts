@@ -86,7 +86,7 @@ export async function joinLogGroup(
     watch?: LogMemberOptions['watch'];
   },
   routing: (member: LogMember) => void,
-): Promise<{ member: LogMember; stop: () => Promise<void> }> {
+): Promise<{ stop: () => Promise<void> }> {
   const log = await JetStreamLog.open({ url: flags.log, ...(flags.stream ? { stream: flags.stream } : {}) });
   const member = new LogMember({
     host,
@@ -103,7 +103,6 @@ export async function joinLogGroup(
   routing(member);
   await member.start();
   return {
-    member,
     stop: async () => {
       await member.stop();
       await log.close();
